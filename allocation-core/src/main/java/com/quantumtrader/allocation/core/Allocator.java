@@ -1,0 +1,294 @@
+package com.quantumtrader.allocation.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The allocation rules: one whole cycle as a pure function of (inputs, policy, now). Stateless and
+ * thread-safe; reads no clock, no environment, no file.
+ *
+ * <pre>
+ * target = base x regime x cluster x drawdown x performance      (fresh budget)
+ * target = base                                                  (stale budget: passes through)
+ * target = min(target, MAX_SYMBOL_PCT x equity)                  (always)
+ * cluster over MAX_CLUSTER_PCT x equity: every member x cap/sum  (after the symbol cap; UNKNOWN is one cluster)
+ * </pre>
+ *
+ * Missing, stale and invalid inputs are values in the result ({@link Fallback}, {@link Rejection},
+ * {@link SkipReason}), never exceptions. See {@code docs/rules.md} for every rule and edge.
+ */
+public final class Allocator {
+
+    /** The cluster of a symbol no map assigns; one cluster for the cluster cap. Never looked up in Redis. */
+    public static final String UNKNOWN_CLUSTER = "UNKNOWN";
+    /** Subject of the portfolio's fallbacks and rejections. */
+    public static final String PORTFOLIO_SUBJECT = "portfolio";
+    /** Subject of the regime's fallbacks and rejections. */
+    public static final String REGIME_SUBJECT = "regime";
+
+    private static final int BIT_BUDGET = 1;
+    private static final int BIT_REGIME = 2;
+    private static final int BIT_CLUSTER = 4;
+    private static final int BIT_PERFORMANCE = 8;
+    private static final List<List<DataSource>> FALLBACK_LISTS = fallbackLists();
+
+    private Allocator() {
+    }
+
+    /**
+     * Computes one cycle.
+     *
+     * @param inputs what the cycle read
+     * @param policy the rules' settings
+     * @param now    the cycle time; ages are {@code now - timestamp}, stale when {@code > STALE_DATA_SEC}
+     * @return the outcome, one decision per allocated symbol, the fallbacks taken and the inputs rejected
+     */
+    public static CycleResult allocate(CycleInputs inputs, Policy policy, Instant now) {
+        Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(now, "now");
+        Instant staleBefore = now.minus(policy.staleData());
+        Set<String> rejected = rejectedSubjects(inputs.rejections());
+        List<Fallback> fallbacks = new ArrayList<>();
+        List<Rejection> rejections = inputs.rejections();
+
+        // 1. Portfolio: missing, invalid, non-positive equity or stale skips the cycle.
+        if (inputs.portfolio().isEmpty()) {
+            boolean invalid = rejected.contains(key(DataSource.PORTFOLIO, PORTFOLIO_SUBJECT));
+            fallbacks.add(new Fallback(DataSource.PORTFOLIO, invalid ? FallbackReason.INVALID : FallbackReason.MISSING, PORTFOLIO_SUBJECT));
+            return CycleResult.skipped(now, invalid ? SkipReason.PORTFOLIO_INVALID : SkipReason.PORTFOLIO_MISSING, fallbacks, rejections);
+        }
+        PortfolioState portfolio = inputs.portfolio().get();
+        if (!(portfolio.equityUsd() > 0)) {
+            fallbacks.add(new Fallback(DataSource.PORTFOLIO, FallbackReason.INVALID, PORTFOLIO_SUBJECT));
+            List<Rejection> all = new ArrayList<>(rejections);
+            all.add(new Rejection(DataSource.PORTFOLIO, RejectReason.INVALID_VALUE, PORTFOLIO_SUBJECT,
+                    "equity_usd=" + WireFormat.formatDecimal(portfolio.equityUsd()) + " must be > 0"));
+            return CycleResult.skipped(now, SkipReason.EQUITY_NOT_POSITIVE, fallbacks, all);
+        }
+        if (portfolio.timestamp().isBefore(staleBefore)) {
+            fallbacks.add(new Fallback(DataSource.PORTFOLIO, FallbackReason.STALE, PORTFOLIO_SUBJECT));
+            return CycleResult.skipped(now, SkipReason.PORTFOLIO_STALE, fallbacks, rejections);
+        }
+        double equity = portfolio.equityUsd();
+
+        // 2. Drawdown zone.
+        DrawdownZone zone = Factors.drawdownZone(portfolio.drawdown(), policy);
+        double drawdownFactor = Factors.drawdownFactor(zone, policy);
+
+        // 3. Regime.
+        Regime regime = Regime.UNKNOWN;
+        double regimeQuality = 0;
+        FallbackReason regimeFallback;
+        if (inputs.regime().isEmpty()) {
+            regimeFallback = rejected.contains(key(DataSource.REGIME, REGIME_SUBJECT)) ? FallbackReason.INVALID : FallbackReason.MISSING;
+        } else {
+            RegimeState state = inputs.regime().get();
+            if (state.timestamp().isBefore(staleBefore)) {
+                regimeFallback = FallbackReason.STALE;
+            } else if (state.regime() == Regime.UNKNOWN) {
+                regimeFallback = FallbackReason.INVALID;
+            } else {
+                regimeFallback = null;
+                regime = state.regime();
+                regimeQuality = Factors.unit(state.confidence());
+            }
+        }
+        if (regimeFallback != null) {
+            fallbacks.add(new Fallback(DataSource.REGIME, regimeFallback, REGIME_SUBJECT));
+        }
+        double regimeFactor = Factors.regimeFactor(regime, policy);
+
+        // 4-7. Per symbol: cluster, performance, product or pass-through, symbol cap.
+        List<SymbolBudget> budgets = inputs.budgets();
+        int n = budgets.size();
+        double symbolCap = policy.maxSymbolPct() * equity;
+        ClusterEval[] clusterOf = new ClusterEval[n];
+        double[] uncapped = new double[n];
+        double[] target = new double[n];
+        double[] performance = new double[n];
+        double[] confidence = new double[n];
+        int[] fallbackBits = new int[n];
+        boolean[] symbolCapped = new boolean[n];
+        Map<String, ClusterEval> clusters = new HashMap<>();
+
+        for (int i = 0; i < n; i++) {
+            SymbolBudget budget = budgets.get(i);
+            String symbol = budget.symbol();
+            String clusterId = inputs.clusterMap().get(symbol);
+            if (clusterId == null) {
+                clusterId = budget.clusterId().orElse(UNKNOWN_CLUSTER);
+            }
+            ClusterEval cluster = clusters.get(clusterId);
+            if (cluster == null) {
+                cluster = ClusterEval.of(clusterId, inputs.clusters().get(clusterId), rejected, staleBefore, policy);
+                clusters.put(clusterId, cluster);
+                if (cluster.stressFallback != null) {
+                    fallbacks.add(new Fallback(DataSource.CLUSTER, cluster.stressFallback, clusterId));
+                }
+            }
+            clusterOf[i] = cluster;
+
+            double perf;
+            double perfQuality;
+            PerformanceAttribution attribution = inputs.attributions().get(symbol);
+            if (attribution != null && !attribution.timestamp().isBefore(staleBefore)) {
+                perf = attribution.performanceFactor();
+                perfQuality = 1;
+            } else if (cluster.alphaFallback == null) {
+                perf = cluster.sigmoidAlpha;
+                perfQuality = 1;
+            } else {
+                perf = 1.0;
+                perfQuality = 0;
+                fallbacks.add(new Fallback(DataSource.PERFORMANCE, cluster.alphaFallback, symbol));
+            }
+
+            int bits = (regimeFallback != null ? BIT_REGIME : 0)
+                    | (cluster.stressFallback != null ? BIT_CLUSTER : 0)
+                    | (perfQuality == 0 ? BIT_PERFORMANCE : 0);
+            double base = budget.budgetUsd();
+            double product;
+            if (budget.timestamp().isBefore(staleBefore)) {
+                bits |= BIT_BUDGET;
+                fallbacks.add(new Fallback(DataSource.BUDGET, FallbackReason.STALE, symbol));
+                product = base;
+                perf = 1.0;
+                confidence[i] = 0;
+            } else {
+                product = base * regimeFactor * cluster.factor * drawdownFactor * perf;
+                if (Double.isNaN(product)) {
+                    product = 0; // 0 x overflow: one exact zero factor makes the true product 0
+                } else if (product == Double.POSITIVE_INFINITY) {
+                    product = Double.MAX_VALUE; // overflow saturates; the symbol cap takes it below
+                }
+                confidence[i] = (1 + regimeQuality + cluster.quality + perfQuality) / 4;
+            }
+            fallbackBits[i] = bits;
+            performance[i] = perf;
+            uncapped[i] = product;
+            if (product > symbolCap) {
+                target[i] = symbolCap;
+                symbolCapped[i] = true;
+            } else {
+                target[i] = product;
+            }
+            cluster.weightSum += target[i] / equity;
+        }
+
+        // 8. Cluster cap, in weights so no sum can overflow.
+        Map<String, Double> clusterFactors = new HashMap<>(clusters.size() * 2);
+        for (ClusterEval cluster : clusters.values()) {
+            clusterFactors.put(cluster.id, cluster.factor);
+            if (cluster.weightSum > policy.maxClusterPct()) {
+                cluster.scale = policy.maxClusterPct() / cluster.weightSum;
+            }
+        }
+
+        // 9. Decisions.
+        List<Decision> decisions = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            SymbolBudget budget = budgets.get(i);
+            ClusterEval cluster = clusterOf[i];
+            boolean stale = (fallbackBits[i] & BIT_BUDGET) != 0;
+            double t = target[i];
+            CapKind cap = symbolCapped[i] ? CapKind.SYMBOL : CapKind.NONE;
+            if (cluster.scale < 1.0) {
+                t *= cluster.scale;
+                cap = CapKind.CLUSTER;
+            }
+            decisions.add(new Decision(
+                    budget.symbol(), cluster.id, budget.budgetUsd(), uncapped[i], t, t / equity,
+                    regime,
+                    stale ? 1.0 : regimeFactor,
+                    stale ? 1.0 : cluster.factor,
+                    zone,
+                    stale ? 1.0 : drawdownFactor,
+                    performance[i],
+                    cap, confidence[i], FALLBACK_LISTS.get(fallbackBits[i])));
+        }
+        CycleContext context = new CycleContext(equity, portfolio.drawdown(), zone, drawdownFactor, regime, regimeFactor, clusterFactors);
+        return new CycleResult(now, Outcome.COMPUTED, Optional.empty(), Optional.of(context), decisions, fallbacks, rejections);
+    }
+
+    /** The cluster-wide part of the rules, evaluated once per cluster per cycle. */
+    private static final class ClusterEval {
+        final String id;
+        final double factor;
+        final double quality;
+        final FallbackReason stressFallback;
+        final double sigmoidAlpha;
+        final FallbackReason alphaFallback;
+        double weightSum;
+        double scale = 1.0;
+
+        private ClusterEval(String id, double factor, FallbackReason stressFallback, double sigmoidAlpha, FallbackReason alphaFallback) {
+            this.id = id;
+            this.factor = factor;
+            this.quality = stressFallback == null ? 1 : 0;
+            this.stressFallback = stressFallback;
+            this.sigmoidAlpha = sigmoidAlpha;
+            this.alphaFallback = alphaFallback;
+        }
+
+        static ClusterEval of(String id, ClusterStress hash, Set<String> rejected, Instant staleBefore, Policy policy) {
+            if (hash == null || UNKNOWN_CLUSTER.equals(id)) {
+                FallbackReason reason = hash == null && rejected.contains(key(DataSource.CLUSTER, id))
+                        ? FallbackReason.INVALID : FallbackReason.MISSING;
+                return new ClusterEval(id, 1.0, reason, 1.0, reason);
+            }
+            if (hash.timestamp().isBefore(staleBefore)) {
+                return new ClusterEval(id, 1.0, FallbackReason.STALE, 1.0, FallbackReason.STALE);
+            }
+            double factor = hash.stress().isPresent() ? Factors.clusterFactor(hash.stress().getAsDouble(), policy) : 1.0;
+            FallbackReason stressFallback = hash.stress().isPresent() ? null : FallbackReason.INVALID;
+            double sigmoid = hash.alpha().isPresent() ? Factors.sigmoid(hash.alpha().getAsDouble()) : 1.0;
+            FallbackReason alphaFallback = hash.alpha().isPresent() ? null : FallbackReason.INVALID;
+            return new ClusterEval(id, factor, stressFallback, sigmoid, alphaFallback);
+        }
+    }
+
+    private static Set<String> rejectedSubjects(List<Rejection> rejections) {
+        if (rejections.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> keys = new HashSet<>(rejections.size() * 2);
+        for (Rejection r : rejections) {
+            keys.add(key(r.source(), r.subject()));
+        }
+        return keys;
+    }
+
+    private static String key(DataSource source, String subject) {
+        return source.name() + '/' + subject;
+    }
+
+    private static List<List<DataSource>> fallbackLists() {
+        List<List<DataSource>> lists = new ArrayList<>(16);
+        for (int bits = 0; bits < 16; bits++) {
+            EnumSet<DataSource> set = EnumSet.noneOf(DataSource.class);
+            if ((bits & BIT_BUDGET) != 0) {
+                set.add(DataSource.BUDGET);
+            }
+            if ((bits & BIT_REGIME) != 0) {
+                set.add(DataSource.REGIME);
+            }
+            if ((bits & BIT_CLUSTER) != 0) {
+                set.add(DataSource.CLUSTER);
+            }
+            if ((bits & BIT_PERFORMANCE) != 0) {
+                set.add(DataSource.PERFORMANCE);
+            }
+            lists.add(List.copyOf(set));
+        }
+        return List.copyOf(lists);
+    }
+}

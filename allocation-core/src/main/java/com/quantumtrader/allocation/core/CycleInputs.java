@@ -1,0 +1,62 @@
+package com.quantumtrader.allocation.core;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything one cycle reads, already decoded into typed values. {@link WireFormat#decode(RawInputs)}
+ * builds it from the Redis strings; Java callers with typed data build it directly.
+ *
+ * @param portfolio    the portfolio state, or empty when missing or rejected
+ * @param budgets      one budget per symbol (no duplicates); decisions come out in this order
+ * @param clusterMap   symbol -> cluster, the effective map (Redis hash over the static file)
+ * @param clusters     cluster -> stress hash
+ * @param regime       the last regime entry, or empty when missing or rejected
+ * @param attributions symbol -> performance attribution
+ * @param rejections   what decoding discarded; passed through to the result, and it tells
+ *                     a missing input from a rejected one when a fallback's reason is chosen
+ */
+public record CycleInputs(
+        Optional<PortfolioState> portfolio,
+        List<SymbolBudget> budgets,
+        Map<String, String> clusterMap,
+        Map<String, ClusterStress> clusters,
+        Optional<RegimeState> regime,
+        Map<String, PerformanceAttribution> attributions,
+        List<Rejection> rejections) {
+
+    public CycleInputs {
+        Objects.requireNonNull(portfolio, "portfolio");
+        budgets = List.copyOf(budgets);
+        clusterMap = Map.copyOf(clusterMap);
+        clusters = Map.copyOf(clusters);
+        Objects.requireNonNull(regime, "regime");
+        attributions = Map.copyOf(attributions);
+        rejections = List.copyOf(rejections);
+
+        Set<String> seen = new HashSet<>(budgets.size() * 2);
+        for (SymbolBudget b : budgets) {
+            if (!seen.add(b.symbol())) {
+                throw new IllegalArgumentException("budgets: must hold one budget per symbol, was a second for " + b.symbol());
+            }
+        }
+        clusterMap.forEach((symbol, cluster) -> {
+            Checks.name(symbol, "clusterMap key");
+            Checks.name(cluster, "clusterMap[" + symbol + "]");
+        });
+        clusters.forEach((id, stress) -> {
+            if (!id.equals(stress.clusterId())) {
+                throw new IllegalArgumentException("clusters: key must equal clusterId, was " + id + " -> " + stress.clusterId());
+            }
+        });
+        attributions.forEach((symbol, a) -> {
+            if (!symbol.equals(a.symbol())) {
+                throw new IllegalArgumentException("attributions: key must equal symbol, was " + symbol + " -> " + a.symbol());
+            }
+        });
+    }
+}

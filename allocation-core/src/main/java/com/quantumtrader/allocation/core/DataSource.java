@@ -1,0 +1,31 @@
+package com.quantumtrader.allocation.core;
+
+import java.util.Locale;
+
+/**
+ * An input of the allocation cycle. Its {@link #label()} is the {@code data_source} label of the
+ * fallback and rejection metrics and the word used in a decision's {@code fallbacks} field.
+ */
+public enum DataSource {
+    /** {@code quantum:state:portfolio}: equity, drawdown. */
+    PORTFOLIO,
+    /** {@code quantum:portfolio:budget:{symbol}}: base budget per symbol. */
+    BUDGET,
+    /** {@code quantum:stream:regime.state}: market regime. */
+    REGIME,
+    /** {@code quantum:cluster:stress:{cluster}}: the stress part of the cluster hash (cluster factor). */
+    CLUSTER,
+    /** The performance factor: a per-symbol attribution, else the cluster hash's alpha. */
+    PERFORMANCE,
+    /** {@code quantum:alpha:attribution:{symbol}}: optional per-symbol performance factor. */
+    ATTRIBUTION,
+    /** {@code quantum:config:symbol.cluster} and the static cluster map file. */
+    CLUSTER_MAP;
+
+    private final String label = name().toLowerCase(Locale.ROOT);
+
+    /** Lower-case name, as in {@code data_source="regime"}. */
+    public String label() {
+        return label;
+    }
+}

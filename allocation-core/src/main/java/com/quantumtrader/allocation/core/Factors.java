@@ -1,0 +1,72 @@
+package com.quantumtrader.allocation.core;
+
+/**
+ * The factor rules as small pure functions. Each takes finite input and returns a finite result.
+ */
+public final class Factors {
+    private Factors() {
+    }
+
+    /** TREND, MEAN_REVERSION and CHOP take their configured factor; UNKNOWN is neutral (1.0). */
+    public static double regimeFactor(Regime regime, Policy policy) {
+        switch (regime) {
+            case TREND:
+                return policy.regimeFactorTrend();
+            case MEAN_REVERSION:
+                return policy.regimeFactorMeanReversion();
+            case CHOP:
+                return policy.regimeFactorChop();
+            default:
+                return 1.0;
+        }
+    }
+
+    /** {@code clamp(1 - stress, CLUSTER_STRESS_MIN, CLUSTER_STRESS_MAX)}. */
+    public static double clusterFactor(double stress, Policy policy) {
+        double f = 1.0 - stress;
+        if (f < policy.clusterStressMin()) {
+            return policy.clusterStressMin();
+        }
+        if (f > policy.clusterStressMax()) {
+            return policy.clusterStressMax();
+        }
+        return f;
+    }
+
+    /**
+     * Zone of a drawdown, read by its magnitude: LOW if {@code |d| < DD_LOW_THRESHOLD}, HIGH if
+     * {@code |d| >= DD_HIGH_THRESHOLD}, else MID.
+     */
+    public static DrawdownZone drawdownZone(double drawdown, Policy policy) {
+        double d = Math.abs(drawdown);
+        if (d < policy.ddLowThreshold()) {
+            return DrawdownZone.LOW;
+        }
+        if (d >= policy.ddHighThreshold()) {
+            return DrawdownZone.HIGH;
+        }
+        return DrawdownZone.MID;
+    }
+
+    /** The configured factor of a zone. */
+    public static double drawdownFactor(DrawdownZone zone, Policy policy) {
+        switch (zone) {
+            case LOW:
+                return policy.ddFactorLow();
+            case MID:
+                return policy.ddFactorMid();
+            default:
+                return policy.ddFactorHigh();
+        }
+    }
+
+    /** {@code 1 / (1 + e^-alpha)}: 0.5 at alpha 0, in [0, 1] for every finite alpha. */
+    public static double sigmoid(double alpha) {
+        return 1.0 / (1.0 + Math.exp(-alpha));
+    }
+
+    /** {@code value} clamped to [0, 1]. */
+    static double unit(double value) {
+        return value < 0 ? 0 : Math.min(value, 1);
+    }
+}

@@ -1,0 +1,20 @@
+package com.quantumtrader.allocation.core;
+
+import java.util.Objects;
+
+/**
+ * One neutral value used in place of an input, for the log and {@code p29_stale_fallback_total{data_source}}.
+ * Counted once per subject per cycle: the portfolio and the regime once, a cluster once, a budget
+ * and a performance factor once per symbol.
+ *
+ * @param source  the input that fell back
+ * @param reason  missing, stale or invalid
+ * @param subject the symbol, cluster, or {@code portfolio} / {@code regime}
+ */
+public record Fallback(DataSource source, FallbackReason reason, String subject) {
+    public Fallback {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(subject, "subject");
+    }
+}

@@ -1,0 +1,20 @@
+package com.quantumtrader.allocation.core;
+
+import java.util.Locale;
+
+/** Why an input was not used and a neutral value took its place. */
+public enum FallbackReason {
+    /** The key, entry or field does not exist. */
+    MISSING,
+    /** The input is older than {@code STALE_DATA_SEC} (age strictly greater). */
+    STALE,
+    /** The input exists but could not be used: unparsable, out of range or an unknown name. */
+    INVALID;
+
+    private final String label = name().toLowerCase(Locale.ROOT);
+
+    /** Lower-case name for logs and metric labels. */
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,20 @@
+package com.quantumtrader.allocation.core;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A per-symbol performance attribution ({@code quantum:alpha:attribution:{symbol}}). When fresh it
+ * wins over {@code sigmoid(cluster alpha)}.
+ *
+ * @param symbol            the symbol
+ * @param performanceFactor finite and {@code >= 0}
+ * @param timestamp         its {@code ts_utc}
+ */
+public record PerformanceAttribution(String symbol, double performanceFactor, Instant timestamp) {
+    public PerformanceAttribution {
+        Checks.name(symbol, "symbol");
+        Checks.finiteNonNegative(performanceFactor, "performanceFactor");
+        Objects.requireNonNull(timestamp, "timestamp");
+    }
+}

@@ -1,0 +1,169 @@
+package com.quantumtrader.allocation.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+
+/**
+ * The allocation rules' settings. Each component is named after its environment variable, and every
+ * message names that variable, the rule and the value: {@code MAX_SYMBOL_PCT: must be in (0, 1], was 1.5}.
+ * Process settings (mode, interval, ports, TTL, Redis) belong to the runner, not here.
+ *
+ * <p>Ranges: percentages in (0, 1]; thresholds in [0, 1] with low below high; every multiplier in
+ * [0, 5]; drawdown factors non-increasing LOW -> MID -> HIGH (so a deeper drawdown never raises a
+ * target); {@code CLUSTER_STRESS_MIN <= CLUSTER_STRESS_MAX}; {@code STALE_DATA_SEC} in [1, 86400].
+ */
+public record Policy(
+        double maxSymbolPct,
+        double maxClusterPct,
+        Duration staleData,
+        double regimeFactorTrend,
+        double regimeFactorMeanReversion,
+        double regimeFactorChop,
+        double ddLowThreshold,
+        double ddHighThreshold,
+        double ddFactorLow,
+        double ddFactorMid,
+        double ddFactorHigh,
+        double clusterStressMin,
+        double clusterStressMax) {
+
+    public static final String MAX_SYMBOL_PCT = "MAX_SYMBOL_PCT";
+    public static final String MAX_CLUSTER_PCT = "MAX_CLUSTER_PCT";
+    public static final String STALE_DATA_SEC = "STALE_DATA_SEC";
+    public static final String REGIME_FACTOR_TREND = "REGIME_FACTOR_TREND";
+    public static final String REGIME_FACTOR_MR = "REGIME_FACTOR_MR";
+    public static final String REGIME_FACTOR_CHOP = "REGIME_FACTOR_CHOP";
+    public static final String DD_LOW_THRESHOLD = "DD_LOW_THRESHOLD";
+    public static final String DD_HIGH_THRESHOLD = "DD_HIGH_THRESHOLD";
+    public static final String DD_FACTOR_LOW = "DD_FACTOR_LOW";
+    public static final String DD_FACTOR_MID = "DD_FACTOR_MID";
+    public static final String DD_FACTOR_HIGH = "DD_FACTOR_HIGH";
+    public static final String CLUSTER_STRESS_MIN = "CLUSTER_STRESS_MIN";
+    public static final String CLUSTER_STRESS_MAX = "CLUSTER_STRESS_MAX";
+
+    /** Every environment variable this record reads, in declaration order. */
+    public static final List<String> ENV_NAMES = List.of(
+            MAX_SYMBOL_PCT, MAX_CLUSTER_PCT, STALE_DATA_SEC,
+            REGIME_FACTOR_TREND, REGIME_FACTOR_MR, REGIME_FACTOR_CHOP,
+            DD_LOW_THRESHOLD, DD_HIGH_THRESHOLD, DD_FACTOR_LOW, DD_FACTOR_MID, DD_FACTOR_HIGH,
+            CLUSTER_STRESS_MIN, CLUSTER_STRESS_MAX);
+
+    /** Largest multiplier any factor setting may take. */
+    public static final double MAX_MULTIPLIER = 5.0;
+    /** Longest {@code STALE_DATA_SEC}: one day. */
+    public static final long MAX_STALE_SEC = 86_400;
+
+    /** The service document's defaults. */
+    public static final Policy DEFAULTS = new Policy(
+            0.40, 0.60, Duration.ofSeconds(60),
+            1.2, 1.0, 0.6,
+            0.05, 0.15, 1.0, 0.7, 0.4,
+            0.3, 1.0);
+
+    public Policy {
+        Checks.inLeftOpen(maxSymbolPct, 0, 1, MAX_SYMBOL_PCT);
+        Checks.inLeftOpen(maxClusterPct, 0, 1, MAX_CLUSTER_PCT);
+        Objects.requireNonNull(staleData, STALE_DATA_SEC);
+        if (staleData.compareTo(Duration.ofSeconds(1)) < 0 || staleData.compareTo(Duration.ofSeconds(MAX_STALE_SEC)) > 0) {
+            throw new IllegalArgumentException(STALE_DATA_SEC + ": must be in [1, " + MAX_STALE_SEC + "] seconds, was "
+                    + (staleData.toNanos() % 1_000_000_000 == 0 ? Long.toString(staleData.getSeconds()) : staleData.toString()));
+        }
+        Checks.inClosed(regimeFactorTrend, 0, MAX_MULTIPLIER, REGIME_FACTOR_TREND);
+        Checks.inClosed(regimeFactorMeanReversion, 0, MAX_MULTIPLIER, REGIME_FACTOR_MR);
+        Checks.inClosed(regimeFactorChop, 0, MAX_MULTIPLIER, REGIME_FACTOR_CHOP);
+        Checks.inClosed(ddLowThreshold, 0, 1, DD_LOW_THRESHOLD);
+        Checks.inClosed(ddHighThreshold, 0, 1, DD_HIGH_THRESHOLD);
+        if (!(ddLowThreshold < ddHighThreshold)) {
+            throw new IllegalArgumentException(DD_LOW_THRESHOLD + ": must be below " + DD_HIGH_THRESHOLD
+                    + " (" + ddHighThreshold + "), was " + ddLowThreshold);
+        }
+        Checks.inClosed(ddFactorLow, 0, MAX_MULTIPLIER, DD_FACTOR_LOW);
+        Checks.inClosed(ddFactorMid, 0, MAX_MULTIPLIER, DD_FACTOR_MID);
+        Checks.inClosed(ddFactorHigh, 0, MAX_MULTIPLIER, DD_FACTOR_HIGH);
+        if (!(ddFactorMid <= ddFactorLow)) {
+            throw new IllegalArgumentException(DD_FACTOR_MID + ": must be <= " + DD_FACTOR_LOW
+                    + " (" + ddFactorLow + ") so a deeper drawdown never raises a target, was " + ddFactorMid);
+        }
+        if (!(ddFactorHigh <= ddFactorMid)) {
+            throw new IllegalArgumentException(DD_FACTOR_HIGH + ": must be <= " + DD_FACTOR_MID
+                    + " (" + ddFactorMid + ") so a deeper drawdown never raises a target, was " + ddFactorHigh);
+        }
+        Checks.inClosed(clusterStressMin, 0, MAX_MULTIPLIER, CLUSTER_STRESS_MIN);
+        Checks.inClosed(clusterStressMax, 0, MAX_MULTIPLIER, CLUSTER_STRESS_MAX);
+        if (!(clusterStressMin <= clusterStressMax)) {
+            throw new IllegalArgumentException(CLUSTER_STRESS_MIN + ": must be <= " + CLUSTER_STRESS_MAX
+                    + " (" + clusterStressMax + "), was " + clusterStressMin);
+        }
+    }
+
+    /**
+     * Reads the settings from environment-style variables; an absent variable takes its default.
+     * A present one must be a plain decimal number ({@code STALE_DATA_SEC}: a whole number of seconds).
+     *
+     * @throws IllegalArgumentException with one line naming the variable, the rule and the value
+     */
+    public static Policy fromEnv(Map<String, String> env) {
+        Objects.requireNonNull(env, "env");
+        Policy d = DEFAULTS;
+        return new Policy(
+                number(env, MAX_SYMBOL_PCT, d.maxSymbolPct),
+                number(env, MAX_CLUSTER_PCT, d.maxClusterPct),
+                Duration.ofSeconds(wholeSeconds(env, STALE_DATA_SEC, d.staleData.getSeconds())),
+                number(env, REGIME_FACTOR_TREND, d.regimeFactorTrend),
+                number(env, REGIME_FACTOR_MR, d.regimeFactorMeanReversion),
+                number(env, REGIME_FACTOR_CHOP, d.regimeFactorChop),
+                number(env, DD_LOW_THRESHOLD, d.ddLowThreshold),
+                number(env, DD_HIGH_THRESHOLD, d.ddHighThreshold),
+                number(env, DD_FACTOR_LOW, d.ddFactorLow),
+                number(env, DD_FACTOR_MID, d.ddFactorMid),
+                number(env, DD_FACTOR_HIGH, d.ddFactorHigh),
+                number(env, CLUSTER_STRESS_MIN, d.clusterStressMin),
+                number(env, CLUSTER_STRESS_MAX, d.clusterStressMax));
+    }
+
+    /** This policy as environment variables, the inverse of {@link #fromEnv(Map)}. */
+    public Map<String, String> toEnv() {
+        return Map.ofEntries(
+                Map.entry(MAX_SYMBOL_PCT, WireFormat.formatDecimal(maxSymbolPct)),
+                Map.entry(MAX_CLUSTER_PCT, WireFormat.formatDecimal(maxClusterPct)),
+                Map.entry(STALE_DATA_SEC, Long.toString(staleData.getSeconds())),
+                Map.entry(REGIME_FACTOR_TREND, WireFormat.formatDecimal(regimeFactorTrend)),
+                Map.entry(REGIME_FACTOR_MR, WireFormat.formatDecimal(regimeFactorMeanReversion)),
+                Map.entry(REGIME_FACTOR_CHOP, WireFormat.formatDecimal(regimeFactorChop)),
+                Map.entry(DD_LOW_THRESHOLD, WireFormat.formatDecimal(ddLowThreshold)),
+                Map.entry(DD_HIGH_THRESHOLD, WireFormat.formatDecimal(ddHighThreshold)),
+                Map.entry(DD_FACTOR_LOW, WireFormat.formatDecimal(ddFactorLow)),
+                Map.entry(DD_FACTOR_MID, WireFormat.formatDecimal(ddFactorMid)),
+                Map.entry(DD_FACTOR_HIGH, WireFormat.formatDecimal(ddFactorHigh)),
+                Map.entry(CLUSTER_STRESS_MIN, WireFormat.formatDecimal(clusterStressMin)),
+                Map.entry(CLUSTER_STRESS_MAX, WireFormat.formatDecimal(clusterStressMax)));
+    }
+
+    private static double number(Map<String, String> env, String name, double defaultValue) {
+        String raw = env.get(name);
+        if (raw == null) {
+            return defaultValue;
+        }
+        OptionalDouble parsed = WireFormat.parseNumber(raw);
+        if (parsed.isEmpty()) {
+            throw new IllegalArgumentException(name + ": must be a finite decimal number, was '" + WireFormat.printable(raw) + "'");
+        }
+        return parsed.getAsDouble();
+    }
+
+    private static long wholeSeconds(Map<String, String> env, String name, long defaultValue) {
+        String raw = env.get(name);
+        if (raw == null) {
+            return defaultValue;
+        }
+        String s = raw.strip();
+        if (s.isEmpty() || s.length() > 9 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException(name + ": must be a whole number of seconds in [1, " + MAX_STALE_SEC
+                    + "], was '" + WireFormat.printable(raw) + "'");
+        }
+        return Long.parseLong(s);
+    }
+}

@@ -1,0 +1,34 @@
+package com.quantumtrader.allocation.core;
+
+import java.util.Locale;
+
+/**
+ * Market regime as published by the regime detector. {@link #UNKNOWN} is what a cycle reports when
+ * the regime input fell back (missing, stale, unparsable or an unknown name).
+ */
+public enum Regime {
+    TREND,
+    MEAN_REVERSION,
+    CHOP,
+    UNKNOWN;
+
+    /**
+     * Reads a regime name case-insensitively ({@code "trend"} is {@link #TREND}). Any other text,
+     * including {@code "UNKNOWN"} itself, gives {@link #UNKNOWN}.
+     */
+    public static Regime fromName(String name) {
+        if (name == null) {
+            return UNKNOWN;
+        }
+        switch (name.strip().toUpperCase(Locale.ROOT)) {
+            case "TREND":
+                return TREND;
+            case "MEAN_REVERSION":
+                return MEAN_REVERSION;
+            case "CHOP":
+                return CHOP;
+            default:
+                return UNKNOWN;
+        }
+    }
+}

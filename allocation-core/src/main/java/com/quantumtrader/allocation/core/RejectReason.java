@@ -1,0 +1,22 @@
+package com.quantumtrader.allocation.core;
+
+import java.util.Locale;
+
+/** Why an input value was discarded. Every rejection is counted by source and reason. */
+public enum RejectReason {
+    /** A required field is absent, or the key vanished between discovery and read. */
+    MISSING_FIELD,
+    /** A value is not a plain finite number or timestamp, is out of range, or is an unknown name. */
+    INVALID_VALUE,
+    /** The Redis key holds another type than the contract says (WRONGTYPE). */
+    WRONG_TYPE,
+    /** A symbol or cluster name outside {@code [A-Za-z0-9._-]{1,64}}. */
+    BAD_NAME;
+
+    private final String label = name().toLowerCase(Locale.ROOT);
+
+    /** Lower-case name, as in {@code reason="invalid_value"}. */
+    public String label() {
+        return label;
+    }
+}
