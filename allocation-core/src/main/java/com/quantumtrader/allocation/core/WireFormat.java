@@ -26,7 +26,7 @@ public final class WireFormat {
 
     /** Above this a timestamp is read as epoch milliseconds (1e11 s is the year 5138). */
     public static final double MILLIS_THRESHOLD = 1e11;
-    private static final int MAX_NUMBER_LENGTH = 100;
+    private static final int MAX_NUMBER_LENGTH = 400; // the longest plain double (4.9e-324) is 327 characters
     private static final int MAX_PRINTABLE = 64;
 
     private WireFormat() {
