@@ -3,12 +3,12 @@ package com.quantumtrader.allocation.core;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.TreeMap;
 
 /**
  * The Redis wire format, both ways: decoding the strings of the input hashes into typed values,
@@ -150,20 +150,21 @@ public final class WireFormat {
      * Decodes one cycle's raw hashes. Nothing here throws on bad data: every discarded value becomes
      * a {@link Rejection}, and the typed value is left out (or, for a cluster hash's stress and
      * alpha and a regime's name and confidence, marked unusable) so the rules fall back.
-     * Budgets come out sorted by symbol, so identical inputs give identical output whatever order
-     * Redis returned them in.
+     * Keys are visited in sorted order, so budgets come out sorted by symbol and identical inputs
+     * give identical output, rejections included, whatever order Redis returned them in.
      */
     public static CycleInputs decode(RawInputs raw) {
         List<Rejection> rejections = new ArrayList<>();
         Optional<PortfolioState> portfolio = decodePortfolio(raw.portfolio(), rejections);
 
         List<SymbolBudget> budgets = new ArrayList<>(raw.budgets().size());
-        for (Map.Entry<String, Map<String, String>> e : new TreeMap<>(raw.budgets()).entrySet()) {
-            decodeBudget(e.getKey(), e.getValue(), rejections).ifPresent(budgets::add);
+        for (String symbol : sortedKeys(raw.budgets())) {
+            decodeBudget(symbol, raw.budgets().get(symbol), rejections).ifPresent(budgets::add);
         }
 
         Map<String, String> clusterMap = new HashMap<>(raw.clusterMap().size() * 2);
-        raw.clusterMap().forEach((symbol, cluster) -> {
+        for (String symbol : sortedKeys(raw.clusterMap())) {
+            String cluster = raw.clusterMap().get(symbol);
             if (!isValidName(symbol)) {
                 rejections.add(new Rejection(DataSource.CLUSTER_MAP, RejectReason.BAD_NAME, printable(symbol),
                         "symbol '" + printable(symbol) + "' is not 1-64 characters of [A-Za-z0-9._-]"));
@@ -173,16 +174,19 @@ public final class WireFormat {
             } else {
                 clusterMap.put(symbol, cluster.strip());
             }
-        });
+        }
 
         Map<String, ClusterStress> clusters = new HashMap<>(raw.clusters().size() * 2);
-        raw.clusters().forEach((id, hash) -> decodeCluster(id, hash, rejections).ifPresent(c -> clusters.put(id, c)));
+        for (String id : sortedKeys(raw.clusters())) {
+            decodeCluster(id, raw.clusters().get(id), rejections).ifPresent(c -> clusters.put(id, c));
+        }
 
         Optional<RegimeState> regime = decodeRegime(raw.regime(), raw.regimeEntryTime(), rejections);
 
         Map<String, PerformanceAttribution> attributions = new HashMap<>(raw.attributions().size() * 2);
-        raw.attributions().forEach((symbol, hash) ->
-                decodeAttribution(symbol, hash, rejections).ifPresent(a -> attributions.put(symbol, a)));
+        for (String symbol : sortedKeys(raw.attributions())) {
+            decodeAttribution(symbol, raw.attributions().get(symbol), rejections).ifPresent(a -> attributions.put(symbol, a));
+        }
 
         return new CycleInputs(portfolio, budgets, clusterMap, clusters, regime, attributions, rejections);
     }
@@ -324,6 +328,13 @@ public final class WireFormat {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Keys in sorted order, so decisions and rejections never depend on the order Redis returned them in. */
+    private static String[] sortedKeys(Map<String, ?> map) {
+        String[] keys = map.keySet().toArray(new String[0]);
+        Arrays.sort(keys);
+        return keys;
+    }
 
     private static OptionalDouble number(DataSource source, String subject, Map<String, String> hash, String field, List<Rejection> rejections) {
         String raw = hash.get(field);

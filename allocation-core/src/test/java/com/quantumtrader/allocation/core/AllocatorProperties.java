@@ -1,0 +1,345 @@
+package com.quantumtrader.allocation.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.DoubleRange;
+
+/**
+ * The invariants of DESIGN section 2 over generated inputs, extreme and hostile values included.
+ * Scenarios are drawn from a seeded {@link Random} biased towards edges (thresholds, exactly-stale
+ * ages, zero, 1e300, Double.MAX_VALUE); jqwik reports the seed of any failure.
+ */
+class AllocatorProperties {
+
+    /** Relative tolerance of the cluster cap (DESIGN section 2). */
+    static final double CLUSTER_TOLERANCE = 1e-9;
+    /** Relative slack for comparing two runs' floating-point results. */
+    static final double RUN_TOLERANCE = 1e-12;
+    static final Instant NOW = Instant.ofEpochSecond(1_767_225_600L);
+
+    record Scenario(CycleInputs inputs, Policy policy) {
+    }
+
+    @Provide
+    Arbitrary<Scenario> scenarios() {
+        return Arbitraries.randomValue(AllocatorProperties::scenario);
+    }
+
+    @Provide
+    Arbitrary<RawInputs> hostileRaw() {
+        return Arbitraries.randomValue(AllocatorProperties::hostile);
+    }
+
+    // ------------------------------------------------------------------ invariants
+
+    @Property(tries = 1000)
+    void allocate_anyInputs_targetsFiniteNonNegativeAndCapped(@ForAll("scenarios") Scenario s) {
+        assertInvariants(s.inputs(), s.policy(), Allocator.allocate(s.inputs(), s.policy(), NOW));
+    }
+
+    @Property(tries = 1000)
+    void allocate_hostileStrings_neverThrowAndKeepInvariants(@ForAll("hostileRaw") RawInputs raw) {
+        CycleInputs in = WireFormat.decode(raw);
+        CycleResult r = Allocator.allocate(in, Policy.DEFAULTS, NOW);
+        assertInvariants(in, Policy.DEFAULTS, r);
+        for (Decision d : r.decisions()) {
+            for (double v : new double[] {d.targetUsd(), d.weight(), d.confidence(), d.regimeFactor(), d.clusterFactor(),
+                    d.drawdownFactor(), d.performanceFactor(), d.baseBudgetUsd()}) {
+                String text = WireFormat.formatDecimal(v);
+                assertEquals(v, Double.parseDouble(text), 0.0, text);
+            }
+        }
+    }
+
+    @Property(tries = 1000)
+    void allocate_sameInputs_identicalOutput(@ForAll("scenarios") Scenario s) {
+        assertEquals(Allocator.allocate(s.inputs(), s.policy(), NOW), Allocator.allocate(s.inputs(), s.policy(), NOW));
+    }
+
+    @Property(tries = 1000)
+    void decode_anyKeyOrder_identicalOutput(@ForAll("hostileRaw") RawInputs raw) {
+        RawInputs reversed = new RawInputs(reverse(raw.portfolio()), reverseHashes(raw.budgets()), reverse(raw.clusterMap()),
+                reverseHashes(raw.clusters()), reverse(raw.regime()), raw.regimeEntryTime(), reverseHashes(raw.attributions()));
+        assertEquals(Allocator.allocate(WireFormat.decode(raw), Policy.DEFAULTS, NOW),
+                Allocator.allocate(WireFormat.decode(reversed), Policy.DEFAULTS, NOW));
+    }
+
+    @Property(tries = 1000)
+    void allocate_deeperDrawdown_neverRaisesExceptByClusterShare(@ForAll("scenarios") Scenario s,
+                                                                  @ForAll @DoubleRange(min = 0, max = 1) double deeper) {
+        Optional<PortfolioState> p = s.inputs().portfolio();
+        if (p.isEmpty()) {
+            return;
+        }
+        double d = p.get().drawdown();
+        double d2 = Math.copySign(Math.abs(d) + deeper, d);
+        CycleInputs changed = withPortfolio(s.inputs(), new PortfolioState(p.get().equityUsd(), d2, p.get().timestamp()));
+        assertNeverRaised(s, changed);
+    }
+
+    @Property(tries = 1000)
+    void allocate_higherStress_neverRaisesExceptByClusterShare(@ForAll("scenarios") Scenario s,
+                                                               @ForAll @DoubleRange(min = 0, max = 2) double more) {
+        Map<String, ClusterStress> clusters = new HashMap<>(s.inputs().clusters());
+        clusters.replaceAll((id, c) -> new ClusterStress(id,
+                c.stress().isPresent() ? OptionalDouble.of(c.stress().getAsDouble() + more) : c.stress(), c.alpha(), c.timestamp()));
+        assertNeverRaised(s, withClusters(s.inputs(), clusters));
+    }
+
+    @Property(tries = 1000)
+    void allocate_lowerAlpha_neverRaisesExceptByClusterShare(@ForAll("scenarios") Scenario s,
+                                                             @ForAll @DoubleRange(min = 0, max = 10) double less) {
+        Map<String, ClusterStress> clusters = new HashMap<>(s.inputs().clusters());
+        clusters.replaceAll((id, c) -> new ClusterStress(id, c.stress(),
+                c.alpha().isPresent() ? OptionalDouble.of(c.alpha().getAsDouble() - less) : c.alpha(), c.timestamp()));
+        assertNeverRaised(s, withClusters(s.inputs(), clusters));
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    static void assertInvariants(CycleInputs in, Policy policy, CycleResult r) {
+        if (r.outcome() == Outcome.SKIPPED) {
+            assertTrue(r.decisions().isEmpty());
+            return;
+        }
+        CycleContext ctx = r.context().orElseThrow();
+        double equity = ctx.equityUsd();
+        double symbolCap = policy.maxSymbolPct() * equity;
+        double clusterCap = policy.maxClusterPct() * equity;
+        assertEquals(in.budgets().stream().map(SymbolBudget::symbol).toList(),
+                r.decisions().stream().map(Decision::symbol).toList(), "every valid budget is allocated, in order");
+        Map<String, Double> clusterTotals = new HashMap<>();
+        for (int i = 0; i < r.decisions().size(); i++) {
+            Decision d = r.decisions().get(i);
+            SymbolBudget b = in.budgets().get(i);
+            double t = d.targetUsd();
+            assertTrue(Double.isFinite(t) && t >= 0, () -> d.symbol() + " target finite and >= 0, was " + t);
+            assertTrue(t <= symbolCap, () -> d.symbol() + " target " + t + " <= symbol cap " + symbolCap);
+            assertTrue(t <= d.uncappedUsd(), () -> d.symbol() + " target " + t + " <= uncapped " + d.uncappedUsd());
+            assertTrue(d.confidence() >= 0 && d.confidence() <= 1, () -> d.symbol() + " confidence " + d.confidence());
+            assertEquals(t / equity, d.weight(), 0.0, "weight");
+            double expectedUncapped = d.budgetStale() ? b.budgetUsd()
+                    : saturate(b.budgetUsd() * d.regimeFactor() * d.clusterFactor() * d.drawdownFactor() * d.performanceFactor());
+            assertEquals(expectedUncapped, d.uncappedUsd(), 0.0, "uncapped = base x the four factors as applied");
+            if (d.budgetStale()) {
+                assertEquals(0.0, d.confidence(), "stale budget confidence");
+                assertEquals(List.of(1.0, 1.0, 1.0, 1.0), List.of(d.regimeFactor(), d.clusterFactor(), d.drawdownFactor(), d.performanceFactor()));
+            }
+            clusterTotals.merge(d.clusterId(), t, Double::sum);
+        }
+        clusterTotals.forEach((cluster, total) -> assertTrue(total <= clusterCap * (1 + CLUSTER_TOLERANCE),
+                () -> "cluster " + cluster + " total " + total + " <= cap " + clusterCap));
+    }
+
+    /**
+     * The uncapped product never rises, no cluster's total rises, and no target rises above its own
+     * symbol-capped value of before. A target may rise only in a cluster the proportional cap scaled
+     * (before or after): its share of the cap grows when other members shrink (docs/rules.md).
+     */
+    static void assertNeverRaised(Scenario s, CycleInputs changed) {
+        CycleResult before = Allocator.allocate(s.inputs(), s.policy(), NOW);
+        CycleResult after = Allocator.allocate(changed, s.policy(), NOW);
+        assertEquals(before.outcome(), after.outcome());
+        Map<String, Double> totalBefore = totals(before);
+        Map<String, Double> totalAfter = totals(after);
+        totalAfter.forEach((cluster, total) -> assertTrue(total <= totalBefore.get(cluster) * (1 + RUN_TOLERANCE) + Double.MIN_NORMAL,
+                () -> "cluster " + cluster + " total rose from " + totalBefore.get(cluster) + " to " + total));
+        for (int i = 0; i < after.decisions().size(); i++) {
+            Decision b = before.decisions().get(i);
+            Decision a = after.decisions().get(i);
+            assertTrue(a.uncappedUsd() <= b.uncappedUsd() * (1 + RUN_TOLERANCE),
+                    () -> a.symbol() + " uncapped rose from " + b.uncappedUsd() + " to " + a.uncappedUsd());
+            boolean rose = a.targetUsd() > b.targetUsd() * (1 + RUN_TOLERANCE) + Double.MIN_NORMAL;
+            assertTrue(!rose || a.cap() == CapKind.CLUSTER || b.cap() == CapKind.CLUSTER,
+                    () -> a.symbol() + " target rose from " + b.targetUsd() + " to " + a.targetUsd() + " without a cluster cap");
+            double ownBefore = Math.min(b.uncappedUsd(), s.policy().maxSymbolPct() * before.context().orElseThrow().equityUsd());
+            assertTrue(a.targetUsd() <= ownBefore * (1 + RUN_TOLERANCE) + Double.MIN_NORMAL,
+                    () -> a.symbol() + " target " + a.targetUsd() + " rose above its own symbol-capped value " + ownBefore);
+        }
+    }
+
+    private static Map<String, Double> totals(CycleResult r) {
+        Map<String, Double> totals = new HashMap<>();
+        r.decisions().forEach(d -> totals.merge(d.clusterId(), d.targetUsd(), Double::sum));
+        return totals;
+    }
+
+    private static double saturate(double product) {
+        return Double.isNaN(product) ? 0 : product == Double.POSITIVE_INFINITY ? Double.MAX_VALUE : product;
+    }
+
+    private static CycleInputs withPortfolio(CycleInputs in, PortfolioState p) {
+        return new CycleInputs(Optional.of(p), in.budgets(), in.clusterMap(), in.clusters(), in.regime(), in.attributions(), in.rejections());
+    }
+
+    private static CycleInputs withClusters(CycleInputs in, Map<String, ClusterStress> clusters) {
+        return new CycleInputs(in.portfolio(), in.budgets(), in.clusterMap(), clusters, in.regime(), in.attributions(), in.rejections());
+    }
+
+    private static <V> Map<String, V> reverse(Map<String, V> map) {
+        List<String> keys = new ArrayList<>(map.keySet());
+        Collections.sort(keys, Collections.reverseOrder());
+        Map<String, V> out = new LinkedHashMap<>();
+        keys.forEach(k -> out.put(k, map.get(k)));
+        return out;
+    }
+
+    private static Map<String, Map<String, String>> reverseHashes(Map<String, Map<String, String>> map) {
+        return reverse(map);
+    }
+
+    // ------------------------------------------------------------------ generators
+
+    private static final String[] CLUSTERS = {"c0", "c1", "c2", "c3", "UNKNOWN"};
+
+    static Scenario scenario(Random rnd) {
+        Policy policy = rnd.nextInt(3) == 0 ? randomPolicy(rnd) : Policy.DEFAULTS;
+        long staleSec = policy.staleData().getSeconds();
+        Optional<PortfolioState> portfolio = rnd.nextInt(20) == 0 ? Optional.empty()
+                : Optional.of(new PortfolioState(pick(rnd, equityEdges(), () -> Math.pow(10, -3 + rnd.nextDouble() * 16)),
+                pick(rnd, new double[] {0, 0.05, -0.05, 0.15, -0.15, 0.049999, 1, -1}, () -> rnd.nextDouble() * 4 - 2),
+                ago(rnd, staleSec)));
+        int n = rnd.nextInt(26);
+        List<SymbolBudget> budgets = new ArrayList<>();
+        Map<String, String> clusterMap = new HashMap<>();
+        Map<String, PerformanceAttribution> attributions = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            String symbol = "S" + i;
+            double usd = pick(rnd, new double[] {0, 1e300, Double.MAX_VALUE, 1e-300, 4.9e-324},
+                    () -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(10)));
+            Optional<String> own = rnd.nextInt(4) == 0 ? Optional.of(CLUSTERS[rnd.nextInt(CLUSTERS.length)]) : Optional.empty();
+            budgets.add(new SymbolBudget(symbol, usd, ago(rnd, staleSec), own));
+            if (rnd.nextInt(3) > 0) {
+                clusterMap.put(symbol, CLUSTERS[rnd.nextInt(CLUSTERS.length)]);
+            }
+            if (rnd.nextInt(4) == 0) {
+                attributions.put(symbol, new PerformanceAttribution(symbol,
+                        pick(rnd, new double[] {0, 1e300, Double.MAX_VALUE}, () -> rnd.nextDouble() * 3), ago(rnd, staleSec)));
+            }
+        }
+        Map<String, ClusterStress> clusters = new HashMap<>();
+        for (String id : CLUSTERS) {
+            if (rnd.nextInt(5) > 0) {
+                OptionalDouble stress = rnd.nextInt(8) == 0 ? OptionalDouble.empty()
+                        : OptionalDouble.of(pick(rnd, new double[] {0, 1, -1e300, 1e300, 0.7}, () -> rnd.nextDouble() * 3 - 1));
+                OptionalDouble alpha = rnd.nextInt(8) == 0 ? OptionalDouble.empty()
+                        : OptionalDouble.of(pick(rnd, new double[] {0, -1e308, 1e308, 800, -800}, () -> rnd.nextGaussian() * 3));
+                clusters.put(id, new ClusterStress(id, stress, alpha, ago(rnd, staleSec)));
+            }
+        }
+        Optional<RegimeState> regime = rnd.nextInt(6) == 0 ? Optional.empty()
+                : Optional.of(new RegimeState(Regime.values()[rnd.nextInt(Regime.values().length)],
+                pick(rnd, new double[] {0, 1, -5, 5}, rnd::nextDouble), ago(rnd, staleSec)));
+        return new Scenario(new CycleInputs(portfolio, budgets, clusterMap, clusters, regime, attributions, List.of()), policy);
+    }
+
+    private static double[] equityEdges() {
+        return new double[] {1e-3, 0.01, 1, 1e13, 100_000};
+    }
+
+    /** Ages around the stale threshold (exactly at it, one second and one nanosecond past) and in the future. */
+    private static Instant ago(Random rnd, long staleSec) {
+        switch (rnd.nextInt(8)) {
+            case 0:
+                return NOW.minusSeconds(staleSec);
+            case 1:
+                return NOW.minusSeconds(staleSec).minusNanos(1);
+            case 2:
+                return NOW.plusSeconds(rnd.nextInt(30));
+            default:
+                return NOW.minusMillis((long) (rnd.nextDouble() * staleSec * 2000));
+        }
+    }
+
+    private static double pick(Random rnd, double[] edges, java.util.function.DoubleSupplier normal) {
+        return rnd.nextInt(6) == 0 ? edges[rnd.nextInt(edges.length)] : normal.getAsDouble();
+    }
+
+    private static Policy randomPolicy(Random rnd) {
+        double lowT = rnd.nextDouble() * 0.5;
+        double highT = lowT + 1e-9 + rnd.nextDouble() * (1 - lowT - 1e-9);
+        double[] dd = {rnd.nextDouble() * 5, rnd.nextDouble() * 5, rnd.nextDouble() * 5};
+        java.util.Arrays.sort(dd);
+        double a = rnd.nextDouble() * 5;
+        double b = rnd.nextDouble() * 5;
+        return new Policy(0.001 + rnd.nextDouble() * 0.999, 0.001 + rnd.nextDouble() * 0.999,
+                Duration.ofSeconds(1 + rnd.nextInt(300)),
+                rnd.nextDouble() * 5, rnd.nextDouble() * 5, rnd.nextDouble() * 5,
+                lowT, highT, dd[2], dd[1], dd[0], Math.min(a, b), Math.max(a, b));
+    }
+
+    private static final String[] HOSTILE = {"", " ", "nan", "NaN", "inf", "-inf", "Infinity", "1e400", "-1e400", "abc", "0x10",
+            "-5", "-0", "0", "1e308", "1.7976931348623157e308", "4.9e-324", "1e-300", "99999999999999999999999", "1,5", "\u0000",
+            "\n12\n", "1767225600", "1767225600000", "1767225600000000", "-1767225600", "TREND", "trend", "CHOP", "SIDEWAYS",
+            "mean_reversion", "0.5", "0.15", "0.05", "60", "1767225540", "1767225539.999"};
+    private static final String[] NAMES = {"BTCUSDT", "ETH-PERP", "a.b_c", "", "bad:name", "cluster:x", "x y", "SYM*",
+            "A".repeat(64), "A".repeat(65), "ÄÖ", "UNKNOWN", "c0", "c1"};
+
+    static RawInputs hostile(Random rnd) {
+        Map<String, Map<String, String>> budgets = new HashMap<>();
+        Map<String, String> clusterMap = new HashMap<>();
+        Map<String, Map<String, String>> clusters = new HashMap<>();
+        Map<String, Map<String, String>> attributions = new HashMap<>();
+        int n = rnd.nextInt(20);
+        for (int i = 0; i < n; i++) {
+            String symbol = rnd.nextInt(3) == 0 ? NAMES[rnd.nextInt(NAMES.length)] : "S" + i;
+            budgets.put(symbol, hash(rnd, "budget_usd", "timestamp", "cluster_id"));
+            if (rnd.nextBoolean()) {
+                clusterMap.put(symbol, NAMES[rnd.nextInt(NAMES.length)]);
+            }
+            if (rnd.nextInt(4) == 0) {
+                attributions.put(symbol, hash(rnd, "performance_factor", "ts_utc", "timestamp"));
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            clusters.put(NAMES[rnd.nextInt(NAMES.length)], hash(rnd, "stress", "alpha", "timestamp"));
+        }
+        Optional<Instant> entryTime = rnd.nextBoolean() ? Optional.of(NOW.minusSeconds(rnd.nextInt(120))) : Optional.empty();
+        return new RawInputs(hash(rnd, "equity_usd", "drawdown", "timestamp", "ts_utc"), budgets, clusterMap, clusters,
+                hash(rnd, "regime", "confidence", "timestamp"), entryTime, attributions);
+    }
+
+    /** A hash whose fields are each absent, hostile or plausible. */
+    private static Map<String, String> hash(Random rnd, String... fields) {
+        Map<String, String> h = new HashMap<>();
+        for (String f : fields) {
+            int roll = rnd.nextInt(4);
+            if (roll == 0) {
+                continue;
+            }
+            h.put(f, roll == 1 ? HOSTILE[rnd.nextInt(HOSTILE.length)] : plausible(rnd, f));
+        }
+        return h;
+    }
+
+    private static String plausible(Random rnd, String field) {
+        switch (field) {
+            case "timestamp":
+            case "ts_utc":
+                return Long.toString(NOW.getEpochSecond() - rnd.nextInt(90));
+            case "regime":
+                return Regime.values()[rnd.nextInt(3)].name();
+            case "cluster_id":
+                return CLUSTERS[rnd.nextInt(CLUSTERS.length)];
+            default:
+                return Double.toString(rnd.nextDouble() * Math.pow(10, rnd.nextInt(7)) - (rnd.nextInt(10) == 0 ? 1 : 0));
+        }
+    }
+}
