@@ -154,7 +154,15 @@ public final class WireFormat {
      * give identical output, rejections included, whatever order Redis returned them in.
      */
     public static CycleInputs decode(RawInputs raw) {
-        List<Rejection> rejections = new ArrayList<>();
+        return decode(raw, List.of());
+    }
+
+    /**
+     * Decodes one cycle's raw hashes after rejections the reader already made (a key of the wrong
+     * Redis type, a bad key name); those come first in the result's rejections.
+     */
+    public static CycleInputs decode(RawInputs raw, List<Rejection> readRejections) {
+        List<Rejection> rejections = new ArrayList<>(readRejections);
         Optional<PortfolioState> portfolio = decodePortfolio(raw.portfolio(), rejections);
 
         List<SymbolBudget> budgets = new ArrayList<>(raw.budgets().size());

@@ -1,0 +1,206 @@
+package com.quantumtrader.allocation.redis;
+
+import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.DataSource;
+import com.quantumtrader.allocation.core.RawInputs;
+import com.quantumtrader.allocation.core.RejectReason;
+import com.quantumtrader.allocation.core.Rejection;
+import com.quantumtrader.allocation.core.WireFormat;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * Reads one cycle's inputs (DESIGN section 3) in a constant number of round trips whatever the
+ * number of symbols: the SCAN pages of discovery, one pipeline for the portfolio, cluster map,
+ * regime, budgets and attributions, and one pipeline for the stress hashes of the clusters in use.
+ *
+ * <p>A key of the wrong type is a rejection of its source ({@code wrong_type}); a budget key
+ * whose suffix is not a symbol name is a rejection ({@code bad_name}); per-cluster budget keys and
+ * any suffix with {@code :} are not symbols and are skipped. Only a failure of Redis itself
+ * (connection, timeout, ACL) ends the read, as a {@link RedisFailure}.
+ */
+public final class InputReader {
+
+    static final String[] PORTFOLIO_FIELDS = {"equity_usd", "drawdown", "timestamp", "ts_utc"};
+    static final String[] BUDGET_FIELDS = {"budget_usd", "timestamp", "cluster_id"};
+    static final String[] STRESS_FIELDS = {"stress", "alpha", "timestamp"};
+    static final String[] ATTRIBUTION_FIELDS = {"performance_factor", "ts_utc", "timestamp"};
+    /** SCAN page size: large pages keep discovery to few round trips without blocking Redis long. */
+    static final int SCAN_COUNT = 1000;
+
+    private final RedisConnection connection;
+    private final Map<String, String> staticClusterMap;
+
+    /**
+     * @param staticClusterMap symbol -> cluster from {@code P29_CLUSTER_MAP_FILE}; the Redis hash wins over it
+     */
+    public InputReader(RedisConnection connection, Map<String, String> staticClusterMap) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.staticClusterMap = Map.copyOf(staticClusterMap);
+    }
+
+    /** Reads every input of one cycle. */
+    public ReadResult read() {
+        return connection.call(RedisFailure.Operation.READ, this::read);
+    }
+
+    private ReadResult read(Jedis jedis) {
+        long before = connection.roundTrips();
+        List<Rejection> rejections = new ArrayList<>();
+        List<String> symbols = discoverSymbols(jedis, rejections);
+
+        Pipeline p = jedis.pipelined();
+        Response<List<String>> portfolioResponse = p.hmget(Keys.PORTFOLIO, PORTFOLIO_FIELDS);
+        Response<Map<String, String>> clusterMapResponse = p.hgetAll(Keys.CLUSTER_MAP);
+        Response<List<StreamEntry>> regimeResponse = p.xrevrange(Keys.REGIME_STREAM, "+", "-", 1);
+        List<Response<List<String>>> budgetResponses = new ArrayList<>(symbols.size());
+        List<Response<List<String>>> attributionResponses = new ArrayList<>(symbols.size());
+        for (String symbol : symbols) {
+            budgetResponses.add(p.hmget(Keys.budget(symbol), BUDGET_FIELDS));
+            attributionResponses.add(p.hmget(Keys.attribution(symbol), ATTRIBUTION_FIELDS));
+        }
+        p.sync();
+        connection.countRoundTrip();
+
+        Map<String, String> portfolio = fields(get(portfolioResponse, DataSource.PORTFOLIO, Allocator.PORTFOLIO_SUBJECT, rejections), PORTFOLIO_FIELDS);
+
+        Map<String, String> redisClusterMap = get(clusterMapResponse, DataSource.CLUSTER_MAP, Keys.CLUSTER_MAP, rejections);
+        Map<String, String> clusterMap = new HashMap<>();
+        Map<String, Map<String, String>> budgets = new HashMap<>(symbols.size() * 2);
+        Map<String, Map<String, String>> attributions = new HashMap<>();
+        Set<String> clustersInUse = new LinkedHashSet<>();
+        for (int i = 0; i < symbols.size(); i++) {
+            String symbol = symbols.get(i);
+            String mapped = redisClusterMap == null ? null : redisClusterMap.get(symbol);
+            if (mapped == null) {
+                mapped = staticClusterMap.get(symbol);
+            }
+            if (mapped != null) {
+                clusterMap.put(symbol, mapped);
+                clustersInUse.add(mapped.strip());
+            }
+            List<String> budget = get(budgetResponses.get(i), DataSource.BUDGET, symbol, rejections);
+            if (budget != null) { // null: wrong type, already rejected
+                Map<String, String> hash = fields(budget, BUDGET_FIELDS);
+                budgets.put(symbol, hash);
+                String own = hash.get("cluster_id");
+                if (own != null) {
+                    clustersInUse.add(own.strip());
+                }
+            }
+            Map<String, String> attribution = fields(get(attributionResponses.get(i), DataSource.ATTRIBUTION, symbol, rejections), ATTRIBUTION_FIELDS);
+            if (!attribution.isEmpty()) {
+                attributions.put(symbol, attribution);
+            }
+        }
+
+        Map<String, String> regime = Map.of();
+        Optional<Instant> regimeEntryTime = Optional.empty();
+        List<StreamEntry> entries = get(regimeResponse, DataSource.REGIME, Allocator.REGIME_SUBJECT, rejections);
+        if (entries != null && !entries.isEmpty()) {
+            StreamEntry last = entries.get(0);
+            regime = last.getFields();
+            regimeEntryTime = Optional.of(Instant.ofEpochMilli(last.getID().getTime()));
+        }
+
+        Map<String, Map<String, String>> clusters = readStress(jedis, clustersInUse, rejections);
+        RawInputs raw = new RawInputs(portfolio, budgets, clusterMap, clusters, regime, regimeEntryTime, attributions);
+        return new ReadResult(raw, rejections, connection.roundTrips() - before);
+    }
+
+    /** SCAN over the budget keys; never KEYS. Symbols come back in sorted order. */
+    private List<String> discoverSymbols(Jedis jedis, List<Rejection> rejections) {
+        Set<String> symbols = new java.util.TreeSet<>();
+        ScanParams params = new ScanParams().match(Keys.BUDGET_PREFIX + "*").count(SCAN_COUNT);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = jedis.scan(cursor, params);
+            connection.countRoundTrip();
+            for (String key : page.getResult()) {
+                if (key.startsWith(Keys.CLUSTER_BUDGET_PREFIX) || !key.startsWith(Keys.BUDGET_PREFIX)) {
+                    continue;
+                }
+                String suffix = key.substring(Keys.BUDGET_PREFIX.length());
+                if (suffix.indexOf(':') >= 0) {
+                    continue; // another namespace under the prefix, not a symbol
+                }
+                if (WireFormat.isValidName(suffix)) {
+                    symbols.add(suffix);
+                } else {
+                    rejections.add(new Rejection(DataSource.BUDGET, RejectReason.BAD_NAME, WireFormat.printable(suffix),
+                            "key '" + WireFormat.printable(key) + "' does not end in 1-64 characters of [A-Za-z0-9._-]"));
+                }
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        return new ArrayList<>(symbols);
+    }
+
+    private Map<String, Map<String, String>> readStress(Jedis jedis, Set<String> clusterIds, List<Rejection> rejections) {
+        List<String> ids = new ArrayList<>();
+        for (String id : clusterIds) {
+            if (WireFormat.isValidName(id) && !Allocator.UNKNOWN_CLUSTER.equals(id)) {
+                ids.add(id);
+            }
+        }
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Pipeline p = jedis.pipelined();
+        List<Response<List<String>>> responses = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            responses.add(p.hmget(Keys.stress(id), STRESS_FIELDS));
+        }
+        p.sync();
+        connection.countRoundTrip();
+        Map<String, Map<String, String>> clusters = new HashMap<>(ids.size() * 2);
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, String> hash = fields(get(responses.get(i), DataSource.CLUSTER, ids.get(i), rejections), STRESS_FIELDS);
+            if (!hash.isEmpty()) {
+                clusters.put(ids.get(i), hash);
+            }
+        }
+        return clusters;
+    }
+
+    /** A reply, or null after rejecting a WRONGTYPE reply. Any other error is Redis failing: rethrown. */
+    static <T> T get(Response<T> response, DataSource source, String subject, List<Rejection> rejections) {
+        try {
+            return response.get();
+        } catch (JedisDataException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE")) {
+                rejections.add(new Rejection(source, RejectReason.WRONG_TYPE, subject, "key holds the wrong Redis type"));
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** HMGET values back to a hash of the fields present. */
+    static Map<String, String> fields(List<String> values, String[] names) {
+        if (values == null) {
+            return Map.of();
+        }
+        Map<String, String> hash = new HashMap<>(names.length * 2);
+        for (int i = 0; i < names.length && i < values.size(); i++) {
+            if (values.get(i) != null) {
+                hash.put(names[i], values.get(i));
+            }
+        }
+        return hash;
+    }
+}

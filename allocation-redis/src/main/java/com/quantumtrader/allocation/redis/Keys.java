@@ -1,0 +1,46 @@
+package com.quantumtrader.allocation.redis;
+
+/** The key names of the wire contract (DESIGN sections 3 and 4). */
+public final class Keys {
+    private Keys() {
+    }
+
+    /** Portfolio state hash (input). */
+    public static final String PORTFOLIO = "quantum:state:portfolio";
+    /** Prefix of the per-symbol budget hashes (input); discovered with SCAN. */
+    public static final String BUDGET_PREFIX = "quantum:portfolio:budget:";
+    /** Prefix of the budget engine's per-cluster budgets, which are not symbols. */
+    public static final String CLUSTER_BUDGET_PREFIX = "quantum:portfolio:budget:cluster:";
+    /** Prefix of the per-cluster stress hashes (input). */
+    public static final String STRESS_PREFIX = "quantum:cluster:stress:";
+    /** Regime stream (input): its last entry counts. */
+    public static final String REGIME_STREAM = "quantum:stream:regime.state";
+    /** Symbol -> cluster hash (input). */
+    public static final String CLUSTER_MAP = "quantum:config:symbol.cluster";
+    /** Prefix of the optional per-symbol attribution hashes (input). */
+    public static final String ATTRIBUTION_PREFIX = "quantum:alpha:attribution:";
+    /** Prefix of the target hashes this service writes in enforce mode (output). */
+    public static final String TARGET_PREFIX = "quantum:allocation:target:";
+    /** Decision stream (output, both modes). */
+    public static final String DECISION_STREAM = "quantum:stream:allocation.decision";
+
+    /** {@code quantum:portfolio:budget:{symbol}}. */
+    public static String budget(String symbol) {
+        return BUDGET_PREFIX + symbol;
+    }
+
+    /** {@code quantum:cluster:stress:{cluster}}. */
+    public static String stress(String cluster) {
+        return STRESS_PREFIX + cluster;
+    }
+
+    /** {@code quantum:alpha:attribution:{symbol}}. */
+    public static String attribution(String symbol) {
+        return ATTRIBUTION_PREFIX + symbol;
+    }
+
+    /** {@code quantum:allocation:target:{symbol}}. */
+    public static String target(String symbol) {
+        return TARGET_PREFIX + symbol;
+    }
+}

@@ -1,0 +1,209 @@
+package com.quantumtrader.allocation.redis;
+
+import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.DataSource;
+import com.quantumtrader.allocation.core.Decision;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Outcome;
+import com.quantumtrader.allocation.core.WireFormat;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.Transaction;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * Writes one cycle's outputs (DESIGN section 4) in one MULTI/EXEC, so no reader ever sees half a
+ * cycle: in enforce mode every target hash (DEL, HSET of all fields, EXPIRE) and the decision
+ * stream entries; in shadow mode the decision stream entries only, and no target key is touched.
+ * A skipped cycle writes nothing.
+ */
+public final class OutputWriter {
+
+    /** Fields that mark a target hash as this service's (the Governor's contract fields it alone writes). */
+    static final String[] SIGNATURE_FIELDS = {"target_usd", "cap", "base_budget_usd"};
+
+    private final RedisConnection connection;
+    private final long targetTtlSeconds;
+    private final long streamMaxLen;
+
+    /**
+     * @param targetTtlSeconds EXPIRE of each target hash ({@code TARGET_TTL_SEC})
+     * @param streamMaxLen     {@code MAXLEN ~} of the decision stream ({@code P29_DECISION_STREAM_MAXLEN})
+     */
+    public OutputWriter(RedisConnection connection, long targetTtlSeconds, long streamMaxLen) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        if (targetTtlSeconds < 1) {
+            throw new IllegalArgumentException("targetTtlSeconds: must be >= 1, was " + targetTtlSeconds);
+        }
+        if (streamMaxLen < 1) {
+            throw new IllegalArgumentException("streamMaxLen: must be >= 1, was " + streamMaxLen);
+        }
+        this.targetTtlSeconds = targetTtlSeconds;
+        this.streamMaxLen = streamMaxLen;
+    }
+
+    /**
+     * Writes a computed cycle; a skipped one writes nothing.
+     *
+     * @param cycleId the {@code cycle_id} of every stream entry of this cycle
+     * @throws RedisFailure if Redis refused or failed the transaction; then nothing of it was applied,
+     *                      except where Redis reports per-command errors inside EXEC (named in the message)
+     */
+    public WriteResult write(CycleResult result, Mode mode, String cycleId) {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(cycleId, "cycleId");
+        if (result.outcome() != Outcome.COMPUTED || result.decisions().isEmpty()) {
+            return WriteResult.NOTHING;
+        }
+        boolean enforce = mode == Mode.ENFORCE;
+        XAddParams trim = XAddParams.xAddParams().maxLen(streamMaxLen).approximateTrimming();
+        return connection.call(RedisFailure.Operation.WRITE, jedis -> {
+            long before = connection.roundTrips();
+            Transaction tx = jedis.multi();
+            for (Decision d : result.decisions()) {
+                Map<String, String> fields = targetFields(d, result.now(), mode);
+                if (enforce) {
+                    String key = Keys.target(d.symbol());
+                    tx.del(key);
+                    tx.hset(key, fields);
+                    tx.expire(key, targetTtlSeconds);
+                }
+                fields.put("symbol", d.symbol());
+                fields.put("cycle_id", cycleId);
+                fields.put("fallbacks", fallbacks(d.fallbacks()));
+                tx.xadd(Keys.DECISION_STREAM, trim, fields);
+            }
+            List<Object> replies = tx.exec();
+            connection.countRoundTrip();
+            failOnErrors(replies);
+            int n = result.decisions().size();
+            return new WriteResult(enforce ? n : 0, n, connection.roundTrips() - before);
+        });
+    }
+
+    /**
+     * Deletes every target hash this service wrote, now (emergency rollback to shadow without
+     * waiting for the TTL). A key counts as ours when its suffix is a symbol name (so
+     * {@code quantum:allocation:target:proposed:{symbol}} never does) and it is a hash carrying
+     * {@code target_usd}, {@code cap} and {@code base_budget_usd}. Nothing else is touched.
+     *
+     * @return the number of target hashes deleted
+     */
+    public int retract() {
+        return connection.call(RedisFailure.Operation.RETRACT, jedis -> {
+            List<String> candidates = scanTargets(jedis);
+            if (candidates.isEmpty()) {
+                return 0;
+            }
+            Pipeline p = jedis.pipelined();
+            List<Response<List<String>>> replies = new ArrayList<>(candidates.size());
+            for (String key : candidates) {
+                replies.add(p.hmget(key, SIGNATURE_FIELDS));
+            }
+            p.sync();
+            connection.countRoundTrip();
+            List<String> ours = new ArrayList<>();
+            for (int i = 0; i < candidates.size(); i++) {
+                List<String> values = InputReader.get(replies.get(i), DataSource.BUDGET, candidates.get(i), new ArrayList<>());
+                if (values != null && values.stream().allMatch(Objects::nonNull)) {
+                    ours.add(candidates.get(i));
+                }
+            }
+            if (ours.isEmpty()) {
+                return 0;
+            }
+            long deleted = jedis.del(ours.toArray(new String[0]));
+            connection.countRoundTrip();
+            return (int) deleted;
+        });
+    }
+
+    private List<String> scanTargets(Jedis jedis) {
+        List<String> keys = new ArrayList<>();
+        ScanParams params = new ScanParams().match(Keys.TARGET_PREFIX + "*").count(InputReader.SCAN_COUNT);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        do {
+            ScanResult<String> page = jedis.scan(cursor, params);
+            connection.countRoundTrip();
+            for (String key : page.getResult()) {
+                String suffix = key.substring(Keys.TARGET_PREFIX.length());
+                if (WireFormat.isValidName(suffix) && seen.add(key)) {
+                    keys.add(key);
+                }
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        return keys;
+    }
+
+    /**
+     * The target hash of one decision, in the contract's field order. {@code timestamp} and
+     * {@code ts} are the same integer epoch seconds; numbers are plain decimals.
+     */
+    public static Map<String, String> targetFields(Decision d, Instant now, Mode mode) {
+        String ts = WireFormat.formatEpochSeconds(now);
+        Map<String, String> f = new LinkedHashMap<>(32);
+        f.put("target_usd", WireFormat.formatDecimal(d.targetUsd()));
+        f.put("weight", WireFormat.formatDecimal(d.weight()));
+        f.put("cluster_id", d.clusterId());
+        f.put("regime", d.regime().name());
+        f.put("drawdown_zone", d.drawdownZone().name());
+        f.put("confidence", WireFormat.formatDecimal(d.confidence()));
+        f.put("timestamp", ts);
+        f.put("ts", ts);
+        f.put("mode", mode.wireName());
+        f.put("base_budget_usd", WireFormat.formatDecimal(d.baseBudgetUsd()));
+        f.put("regime_factor", WireFormat.formatDecimal(d.regimeFactor()));
+        f.put("cluster_factor", WireFormat.formatDecimal(d.clusterFactor()));
+        f.put("drawdown_factor", WireFormat.formatDecimal(d.drawdownFactor()));
+        f.put("performance_factor", WireFormat.formatDecimal(d.performanceFactor()));
+        f.put("cap", d.cap().wireName());
+        return f;
+    }
+
+    /** {@code budget,regime}: the labels of the inputs that fell back, comma-separated; empty when none. */
+    static String fallbacks(List<DataSource> sources) {
+        if (sources.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (DataSource s : sources) {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(s.label());
+        }
+        return sb.toString();
+    }
+
+    private static void failOnErrors(List<Object> replies) {
+        if (replies == null) {
+            throw new RedisFailure(RedisFailure.Operation.WRITE, "transaction aborted", null);
+        }
+        int errors = 0;
+        Object first = null;
+        for (Object reply : replies) {
+            if (reply instanceof Exception) {
+                errors++;
+                if (first == null) {
+                    first = reply;
+                }
+            }
+        }
+        if (errors > 0) {
+            throw new RedisFailure(RedisFailure.Operation.WRITE, errors + " of " + replies.size()
+                    + " commands failed inside EXEC, first: " + ((Exception) first).getMessage(), (Exception) first);
+        }
+    }
+}

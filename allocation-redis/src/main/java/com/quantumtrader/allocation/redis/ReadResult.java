@@ -1,0 +1,27 @@
+package com.quantumtrader.allocation.redis;
+
+import com.quantumtrader.allocation.core.CycleInputs;
+import com.quantumtrader.allocation.core.RawInputs;
+import com.quantumtrader.allocation.core.Rejection;
+import com.quantumtrader.allocation.core.WireFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One cycle's inputs as read, before decoding.
+ *
+ * @param raw        the hashes as strings, exactly as Redis held them
+ * @param rejections what reading itself rejected: keys of the wrong type, bad symbol names
+ * @param roundTrips network round trips the read took
+ */
+public record ReadResult(RawInputs raw, List<Rejection> rejections, long roundTrips) {
+    public ReadResult {
+        Objects.requireNonNull(raw, "raw");
+        rejections = List.copyOf(rejections);
+    }
+
+    /** The typed inputs: {@link WireFormat#decode(RawInputs, List)} with this read's rejections first. */
+    public CycleInputs decode() {
+        return WireFormat.decode(raw, rejections);
+    }
+}
