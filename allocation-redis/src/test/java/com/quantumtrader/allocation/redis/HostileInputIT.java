@@ -1,0 +1,143 @@
+package com.quantumtrader.allocation.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.Decision;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.core.RawInputs;
+import com.quantumtrader.allocation.core.WireFormat;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * Redis filled with garbage next to valid symbols: read + allocate + write never throws, valid
+ * symbols get exactly the targets the core computes for them alone, nothing non-finite or negative
+ * is written.
+ */
+class HostileInputIT {
+
+    static final Instant NOW = Instant.ofEpochSecond(1_767_225_600L);
+    static final Pattern PLAIN_DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?");
+    static final String[] GARBAGE = {"", " ", "nan", "NaN", "inf", "-inf", "Infinity", "1e400", "abc", "0x10", "-5", "-1e300",
+            "None", "null", "{}", "[1]", "\u0000\u0001", "1,5", "９", "1767225600000000", "-1767225600", "1e308", "💥"};
+
+    private final TestRedis redis = TestRedis.shared();
+
+    @BeforeEach
+    void setUp() {
+        redis.flush();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 42, 2026})
+    void readAllocateWrite_garbageBesideValidSymbols_validTargetsExactNothingBadWritten(long seed) {
+        Random rnd = new Random(seed);
+        String ts = Long.toString(NOW.getEpochSecond() - 1);
+        Map<String, Map<String, String>> validBudgets = new HashMap<>();
+        Map<String, String> validMap = new HashMap<>();
+        Map<String, Map<String, String>> validStress = new HashMap<>();
+        Map<String, String> portfolio = Map.of("equity_usd", "1000000", "drawdown", "0.08", "timestamp", ts);
+        Map<String, String> regime = Map.of("regime", "TREND", "confidence", "0.7", "timestamp", ts);
+
+        try (Jedis j = redis.client()) {
+            j.hset(Keys.PORTFOLIO, portfolio);
+            j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, regime);
+            for (int c = 0; c < 5; c++) {
+                Map<String, String> stress = Map.of("stress", Double.toString(rnd.nextDouble()), "alpha", Double.toString(rnd.nextGaussian()), "timestamp", ts);
+                validStress.put("good" + c, stress);
+                j.hset(Keys.stress("good" + c), stress);
+            }
+            for (int i = 0; i < 200; i++) {
+                String symbol = "V" + i;
+                Map<String, String> budget = Map.of("budget_usd", Double.toString(rnd.nextDouble() * 300_000), "timestamp", ts);
+                validBudgets.put(symbol, budget);
+                j.hset(Keys.budget(symbol), budget);
+                String cluster = "good" + rnd.nextInt(5);
+                validMap.put(symbol, cluster);
+                j.hset(Keys.CLUSTER_MAP, symbol, cluster);
+            }
+            for (int i = 0; i < 300; i++) {
+                plantGarbage(j, rnd, i, ts);
+            }
+        }
+
+        CycleResult viaRedis;
+        try (RedisConnection connection = new RedisConnection(redis.endpoint())) {
+            viaRedis = Allocator.allocate(new InputReader(connection, Map.of()).read().decode(), Policy.DEFAULTS, NOW);
+            new OutputWriter(connection, 300, 100_000).write(viaRedis, Mode.ENFORCE, "hostile");
+        }
+
+        RawInputs alone = new RawInputs(portfolio, validBudgets, validMap, validStress, regime, Optional.empty(), Map.of());
+        CycleResult expected = Allocator.allocate(WireFormat.decode(alone), Policy.DEFAULTS, NOW);
+        Map<String, Decision> got = viaRedis.decisions().stream().collect(Collectors.toMap(Decision::symbol, d -> d));
+        assertEquals(validBudgets.keySet(), got.keySet(), "exactly the valid symbols are allocated");
+        for (Decision want : expected.decisions()) {
+            assertEquals(want, got.get(want.symbol()), want.symbol());
+        }
+        assertTrue(viaRedis.rejections().size() >= 300, "every garbage budget rejected, was " + viaRedis.rejections().size());
+
+        try (Jedis j = redis.client()) {
+            for (String symbol : got.keySet()) {
+                assertWrittenPlain(j.hgetAll(Keys.target(symbol)), symbol);
+            }
+            List<StreamEntry> entries = j.xrange(Keys.DECISION_STREAM, "-", "+");
+            assertEquals(got.size(), entries.size());
+            entries.forEach(e -> assertWrittenPlain(e.getFields(), e.getFields().get("symbol")));
+            Set<String> targets = j.keys(Keys.TARGET_PREFIX + "*");
+            assertEquals(got.size(), targets.size(), "no target for a garbage symbol");
+        }
+    }
+
+    private static void assertWrittenPlain(Map<String, String> hash, String symbol) {
+        for (String field : List.of("target_usd", "weight", "confidence", "base_budget_usd", "regime_factor", "cluster_factor",
+                "drawdown_factor", "performance_factor", "timestamp", "ts")) {
+            String v = hash.get(field);
+            assertTrue(v != null && PLAIN_DECIMAL.matcher(v).matches(), symbol + "." + field + " finite, >= 0, plain: " + v);
+        }
+    }
+
+    /** One piece of garbage of a random kind; none of it is a valid budget. */
+    private static void plantGarbage(Jedis j, Random rnd, int i, String ts) {
+        String g = GARBAGE[rnd.nextInt(GARBAGE.length)];
+        String symbol = "G" + i;
+        switch (rnd.nextInt(10)) {
+            case 0 -> j.set(Keys.budget(symbol), g);
+            case 1 -> j.rpush(Keys.budget(symbol), "1000", ts);
+            case 2 -> j.hset(Keys.budget(symbol), Map.of("budget_usd", g.isEmpty() ? "nan" : g.equals("1e308") ? "-1" : "x" + g, "timestamp", ts));
+            case 3 -> j.hset(Keys.budget(symbol), Map.of("budget_usd", "1000", "timestamp", g.isEmpty() ? "never" : "t" + g));
+            case 4 -> j.hset(Keys.budget(symbol), "cluster_id", "good0");
+            case 5 -> j.hset(Keys.BUDGET_PREFIX + "bad name " + i + g, Map.of("budget_usd", "1000", "timestamp", ts));
+            case 6 -> j.hset(Keys.BUDGET_PREFIX + "Z".repeat(65 + i), Map.of("budget_usd", "1000", "timestamp", ts));
+            case 7 -> {
+                j.hset(Keys.budget(symbol), Map.of("budget_usd", "-" + (1 + rnd.nextInt(1000)), "timestamp", ts, "cluster_id", "good1"));
+                j.hset(Keys.attribution(symbol), Map.of("performance_factor", g, "ts_utc", ts));
+            }
+            case 8 -> {
+                j.hset(Keys.budget(symbol), Map.of("budget_usd", "inf", "timestamp", ts));
+                j.hset(Keys.stress("bad" + i), Map.of("stress", g, "alpha", g, "timestamp", g));
+                j.hset(Keys.CLUSTER_MAP, symbol, "bad" + i);
+            }
+            default -> {
+                j.sadd(Keys.budget(symbol), g.isEmpty() ? "e" : g);
+                j.hset(Keys.CLUSTER_MAP, "weird key " + i, g.isEmpty() ? "e" : g);
+            }
+        }
+    }
+}

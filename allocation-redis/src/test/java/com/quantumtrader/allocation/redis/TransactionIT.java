@@ -1,0 +1,92 @@
+package com.quantumtrader.allocation.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.CycleInputs;
+import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Policy;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.Transaction;
+
+/** A reader polling during 1,000-symbol enforce writes never sees two cycles at once. */
+class TransactionIT {
+
+    static final int SYMBOLS = 1000;
+    static final int CYCLES = 30;
+
+    private final TestRedis redis = TestRedis.shared();
+
+    @BeforeEach
+    void setUp() {
+        redis.flush();
+    }
+
+    @Test
+    void write_enforce1000Symbols_concurrentReaderNeverSeesAMixedCycle() throws Exception {
+        Instant start = Instant.ofEpochSecond(1_767_225_600L);
+        try (Jedis seed = redis.client()) {
+            Seed.portfolio(seed, "100000000", "0", start);
+            for (int i = 0; i < SYMBOLS; i++) {
+                Seed.budget(seed, "S" + i, "1000", start);
+            }
+        }
+        ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "polling-reader"));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        try (RedisConnection connection = new RedisConnection(redis.endpoint())) {
+            CycleInputs inputs = new InputReader(connection, Map.of()).read().decode();
+            OutputWriter writer = new OutputWriter(connection, 300, 100_000);
+            writer.write(Allocator.allocate(inputs, Policy.DEFAULTS, start), Mode.ENFORCE, "c0"); // all keys exist from here on
+
+            Future<int[]> reader = pool.submit(() -> poll(writing));
+            for (int c = 1; c <= CYCLES; c++) {
+                CycleResult r = Allocator.allocate(inputs, Policy.DEFAULTS, start.plusSeconds(c));
+                writer.write(r, Mode.ENFORCE, "c" + c);
+            }
+            writing.set(false);
+            int[] seen = reader.get(60, TimeUnit.SECONDS);
+            assertEquals(0, seen[1], "snapshots that mixed two cycles");
+            assertTrue(seen[0] > 0, "the reader took snapshots while the writer ran");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Reads every target's {@code ts} atomically (one MULTI/EXEC); returns {snapshots, mixed snapshots}. */
+    private int[] poll(AtomicBoolean writing) {
+        int snapshots = 0;
+        int mixed = 0;
+        try (Jedis jedis = redis.client()) {
+            while (writing.get() || snapshots == 0) {
+                Transaction tx = jedis.multi();
+                List<Response<String>> ts = new java.util.ArrayList<>(SYMBOLS);
+                for (int i = 0; i < SYMBOLS; i++) {
+                    ts.add(tx.hget(Keys.target("S" + i), "ts"));
+                }
+                tx.exec();
+                Set<String> distinct = new HashSet<>();
+                ts.forEach(r -> distinct.add(r.get()));
+                snapshots++;
+                if (distinct.size() != 1) {
+                    mixed++;
+                }
+            }
+        }
+        return new int[] {snapshots, mixed};
+    }
+}
