@@ -1,0 +1,216 @@
+package com.quantumtrader.allocation.runner;
+
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.core.WireFormat;
+import com.quantumtrader.allocation.redis.RedisEndpoint;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The whole configuration of the service, one flat record. Built by {@link #fromEnv(Map)} from
+ * {@code System.getenv()} (plus an {@code --env-file}) in main, from {@code Map.of(...)} in tests.
+ * Every bad value throws a {@link ConfigException} whose message is one line naming the variable,
+ * the value and what is allowed. A variable that is set must not be empty.
+ *
+ * @param mode                 {@code P29_MODE}: shadow (default) or enforce
+ * @param intervalSec          {@code P29_INTERVAL_SEC}: seconds between cycle starts, [1, 3600], default 5
+ * @param metricsBind          {@code P29_METRICS_BIND}: address of the HTTP server, default 0.0.0.0
+ * @param metricsPort          {@code P29_METRICS_PORT}: [0, 65535] (0: any free port), default 8059
+ * @param policy               the rule settings ({@code MAX_SYMBOL_PCT}, ... see {@link Policy})
+ * @param targetTtlSec         {@code TARGET_TTL_SEC}: EXPIRE of target hashes, [2, 86400], above the interval; default 300
+ * @param redis                {@code REDIS_URL}, else {@code REDIS_HOST}/{@code REDIS_PORT}/{@code REDIS_DB}/{@code REDIS_PASSWORD}
+ * @param clusterMapFile       {@code P29_CLUSTER_MAP_FILE}: optional static symbol -> cluster JSON
+ * @param decisionStreamMaxLen {@code P29_DECISION_STREAM_MAXLEN}: MAXLEN ~ of the decision stream, default 100000
+ * @param logLevel             {@code LOG_LEVEL}: TRACE, DEBUG, INFO (default), WARN, ERROR
+ */
+public record Config(
+        Mode mode,
+        int intervalSec,
+        String metricsBind,
+        int metricsPort,
+        Policy policy,
+        long targetTtlSec,
+        RedisEndpoint redis,
+        Optional<Path> clusterMapFile,
+        long decisionStreamMaxLen,
+        String logLevel) {
+
+    public static final String P29_MODE = "P29_MODE";
+    public static final String P29_INTERVAL_SEC = "P29_INTERVAL_SEC";
+    public static final String P29_METRICS_BIND = "P29_METRICS_BIND";
+    public static final String P29_METRICS_PORT = "P29_METRICS_PORT";
+    public static final String TARGET_TTL_SEC = "TARGET_TTL_SEC";
+    public static final String REDIS_URL = "REDIS_URL";
+    public static final String REDIS_HOST = "REDIS_HOST";
+    public static final String REDIS_PORT = "REDIS_PORT";
+    public static final String REDIS_DB = "REDIS_DB";
+    public static final String REDIS_PASSWORD = "REDIS_PASSWORD";
+    public static final String REDIS_TIMEOUT_MS = "REDIS_TIMEOUT_MS";
+    public static final String P29_CLUSTER_MAP_FILE = "P29_CLUSTER_MAP_FILE";
+    public static final String P29_DECISION_STREAM_MAXLEN = "P29_DECISION_STREAM_MAXLEN";
+    public static final String LOG_LEVEL = "LOG_LEVEL";
+
+    /** Every variable this service reads. */
+    public static final Set<String> KNOWN = known();
+
+    private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+
+    public Config {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(metricsBind, "metricsBind");
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(clusterMapFile, "clusterMapFile");
+        Objects.requireNonNull(logLevel, "logLevel");
+    }
+
+    /** The configuration from environment-style variables; absent ones take their defaults. */
+    public static Config fromEnv(Map<String, String> env) {
+        Objects.requireNonNull(env, "env");
+        for (String name : KNOWN) {
+            String v = env.get(name);
+            if (v != null && v.isBlank()) {
+                throw new ConfigException(name + ": must not be empty when set (remove the line for the default)");
+            }
+        }
+        Mode mode = mode(env.get(P29_MODE));
+        int interval = (int) integer(env, P29_INTERVAL_SEC, 5, 1, 3600);
+        String bind = env.getOrDefault(P29_METRICS_BIND, "0.0.0.0").strip();
+        if (!bind.matches("[A-Za-z0-9.:\\-]{1,253}")) {
+            throw new ConfigException(P29_METRICS_BIND + ": must be an IP address or host name, was '" + WireFormat.printable(bind) + "'");
+        }
+        int port = (int) integer(env, P29_METRICS_PORT, 8059, 0, 65535);
+        Policy policy;
+        try {
+            policy = Policy.fromEnv(env);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        long ttl = integer(env, TARGET_TTL_SEC, 300, 2, 86_400);
+        if (ttl <= interval) {
+            throw new ConfigException(TARGET_TTL_SEC + ": must be above " + P29_INTERVAL_SEC + " (" + interval
+                    + ") or targets expire between cycles, was " + ttl);
+        }
+        long timeoutMs = integer(env, REDIS_TIMEOUT_MS, Math.min(2000, interval * 1000L / 2), 50, 60_000);
+        if (timeoutMs >= interval * 1000L) {
+            throw new ConfigException(REDIS_TIMEOUT_MS + ": must be below " + P29_INTERVAL_SEC + " x 1000 (" + interval * 1000L
+                    + ") so a stalled Redis fails the cycle before the next one is due, was " + timeoutMs);
+        }
+        RedisEndpoint redis = redis(env, Duration.ofMillis(timeoutMs));
+        Optional<Path> mapFile = Optional.ofNullable(env.get(P29_CLUSTER_MAP_FILE)).map(String::strip).map(Path::of);
+        long maxLen = integer(env, P29_DECISION_STREAM_MAXLEN, 100_000, 1, 1_000_000_000);
+        String level = env.getOrDefault(LOG_LEVEL, "INFO").strip().toUpperCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(level)) {
+            throw new ConfigException(LOG_LEVEL + ": must be one of TRACE, DEBUG, INFO, WARN, ERROR, was '" + WireFormat.printable(env.get(LOG_LEVEL)) + "'");
+        }
+        return new Config(mode, interval, bind, port, policy, ttl, redis, mapFile, maxLen, level);
+    }
+
+    /**
+     * Warnings for variables that look like ours but are not ({@code P29_MDOE}): every unknown
+     * {@code P29_*} name.
+     */
+    public static List<String> unknownVariables(Map<String, String> env) {
+        List<String> warnings = new ArrayList<>();
+        for (String name : new TreeSet<>(env.keySet())) {
+            if (name.startsWith("P29_") && !KNOWN.contains(name)) {
+                warnings.add(name + ": unknown P29_* variable, ignored (a typo? known: "
+                        + String.join(", ", new TreeSet<>(KNOWN).stream().filter(k -> k.startsWith("P29_")).toList()) + ")");
+            }
+        }
+        return warnings;
+    }
+
+    /** The effective configuration as variable -> value, the password masked, for check-config and the start log. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put(P29_MODE, mode.wireName());
+        out.put(P29_INTERVAL_SEC, Integer.toString(intervalSec));
+        out.put(P29_METRICS_BIND, metricsBind);
+        out.put(P29_METRICS_PORT, Integer.toString(metricsPort));
+        new java.util.TreeMap<>(policy.toEnv()).forEach(out::put);
+        out.put(TARGET_TTL_SEC, Long.toString(targetTtlSec));
+        out.put("redis", redis.toString());
+        out.put(REDIS_TIMEOUT_MS, Long.toString(redis.socketTimeout().toMillis()));
+        out.put(P29_CLUSTER_MAP_FILE, clusterMapFile.map(Path::toString).orElse("(none)"));
+        out.put(P29_DECISION_STREAM_MAXLEN, Long.toString(decisionStreamMaxLen));
+        out.put(LOG_LEVEL, logLevel);
+        return out;
+    }
+
+    /** The loop interval. */
+    public Duration interval() {
+        return Duration.ofSeconds(intervalSec);
+    }
+
+    private static Mode mode(String raw) {
+        if (raw == null) {
+            return Mode.SHADOW;
+        }
+        switch (raw.strip().toLowerCase(Locale.ROOT)) {
+            case "shadow":
+                return Mode.SHADOW;
+            case "enforce":
+                return Mode.ENFORCE;
+            default:
+                throw new ConfigException(P29_MODE + ": must be shadow or enforce, was '" + WireFormat.printable(raw) + "'");
+        }
+    }
+
+    private static RedisEndpoint redis(Map<String, String> env, Duration timeout) {
+        String url = env.get(REDIS_URL);
+        if (url != null) {
+            try {
+                RedisEndpoint fromUrl = RedisEndpoint.fromUrl(url, timeout, timeout);
+                String password = env.get(REDIS_PASSWORD);
+                if (fromUrl.password().isEmpty() && password != null) {
+                    return new RedisEndpoint(fromUrl.host(), fromUrl.port(), fromUrl.database(), fromUrl.user(), Optional.of(password),
+                            fromUrl.tls(), timeout, timeout);
+                }
+                return fromUrl;
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(REDIS_URL + ": " + e.getMessage());
+            }
+        }
+        String host = env.getOrDefault(REDIS_HOST, "localhost").strip();
+        if (!host.matches("[A-Za-z0-9.:\\-]{1,253}")) {
+            throw new ConfigException(REDIS_HOST + ": must be an IP address or host name, was '" + WireFormat.printable(host) + "'");
+        }
+        int port = (int) integer(env, REDIS_PORT, 6379, 1, 65535);
+        int db = (int) integer(env, REDIS_DB, 0, 0, 15);
+        return new RedisEndpoint(host, port, db, Optional.empty(), Optional.ofNullable(env.get(REDIS_PASSWORD)), false, timeout, timeout);
+    }
+
+    private static long integer(Map<String, String> env, String name, long defaultValue, long min, long max) {
+        String raw = env.get(name);
+        if (raw == null) {
+            return defaultValue;
+        }
+        String s = raw.strip();
+        if (!s.matches("[0-9]{1,10}")) {
+            throw new ConfigException(name + ": must be a whole number in [" + min + ", " + max + "], was '" + WireFormat.printable(raw) + "'");
+        }
+        long v = Long.parseLong(s);
+        if (v < min || v > max) {
+            throw new ConfigException(name + ": must be in [" + min + ", " + max + "], was " + v);
+        }
+        return v;
+    }
+
+    private static Set<String> known() {
+        Set<String> names = new TreeSet<>(Policy.ENV_NAMES);
+        names.addAll(List.of(P29_MODE, P29_INTERVAL_SEC, P29_METRICS_BIND, P29_METRICS_PORT, TARGET_TTL_SEC, REDIS_URL, REDIS_HOST,
+                REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_TIMEOUT_MS, P29_CLUSTER_MAP_FILE, P29_DECISION_STREAM_MAXLEN, LOG_LEVEL));
+        return Set.copyOf(names);
+    }
+}

@@ -1,0 +1,110 @@
+package com.quantumtrader.allocation.runner;
+
+import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.Decision;
+import com.quantumtrader.allocation.core.Fallback;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.core.Rejection;
+import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.OutputWriter;
+import com.quantumtrader.allocation.redis.ReadResult;
+import com.quantumtrader.allocation.redis.RedisFailure;
+import com.quantumtrader.allocation.redis.WriteResult;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One cycle: read, allocate, write, then count and log. Never throws: a Redis failure or a bug
+ * becomes a failed {@link Report}, counted, and the loop goes on.
+ */
+final class CycleRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CycleRunner.class);
+
+    /**
+     * What a cycle did.
+     *
+     * @param result  the allocation, empty when the cycle failed
+     * @param written what was written, empty when the cycle failed
+     * @param seconds wall time of the whole cycle
+     * @param failure why it failed, empty when it completed
+     */
+    record Report(Instant now, Optional<CycleResult> result, Optional<WriteResult> written, double seconds, Optional<String> failure) {
+        boolean computed() {
+            return result.isPresent() && result.get().skipReason().isEmpty();
+        }
+    }
+
+    private final InputReader reader;
+    private final OutputWriter writer;
+    private final Policy policy;
+    private final Mode mode;
+    private final Metrics metrics;
+    private final RateLimitedLog warnings;
+
+    CycleRunner(InputReader reader, OutputWriter writer, Policy policy, Mode mode, Metrics metrics, RateLimitedLog warnings) {
+        this.reader = reader;
+        this.writer = writer;
+        this.policy = policy;
+        this.mode = mode;
+        this.metrics = metrics;
+        this.warnings = warnings;
+    }
+
+    Mode mode() {
+        return mode;
+    }
+
+    /** Runs one cycle evaluated at {@code now}. */
+    Report run(Instant now) {
+        long start = System.nanoTime();
+        try {
+            ReadResult read = reader.read();
+            CycleResult result = Allocator.allocate(read.decode(), policy, now);
+            WriteResult written = writer.write(result, mode, Long.toString(now.toEpochMilli()));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            metrics.completed(result, mode, written.decisionsStreamed(), seconds);
+            log(result, seconds);
+            return new Report(now, Optional.of(result), Optional.of(written), seconds, Optional.empty());
+        } catch (RedisFailure e) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            metrics.failed(true, seconds);
+            warnings.warn("redis-failure", String.format(Locale.ROOT, "Allocation cycle failed after %.3fs: Redis %s", seconds, e.getMessage()));
+            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage()));
+        } catch (RuntimeException e) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            metrics.failed(false, seconds);
+            LOG.error("Allocation cycle failed after {}s: unexpected error", String.format(Locale.ROOT, "%.3f", seconds), e);
+            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()));
+        }
+    }
+
+    private void log(CycleResult result, double seconds) {
+        String skipped = result.skipReason().map(r -> " (skipped: " + r.label() + ")").orElse("");
+        LOG.info(String.format(Locale.ROOT, "Allocation cycle complete: %d targets in %.3fs%s [mode=%s fallbacks=%d rejected=%d]",
+                result.decisions().size(), seconds, skipped, mode.wireName(), result.fallbacks().size(), result.rejections().size()));
+        if (LOG.isDebugEnabled()) {
+            for (Decision d : result.decisions()) {
+                LOG.debug(String.format(Locale.ROOT,
+                        "target %s cluster=%s base=%.2f regime=%s x%.3f cluster x%.3f dd=%s x%.3f perf x%.4f -> %.2f cap=%s conf=%.3f fallbacks=%s",
+                        d.symbol(), d.clusterId(), d.baseBudgetUsd(), d.regime(), d.regimeFactor(), d.clusterFactor(), d.drawdownZone(),
+                        d.drawdownFactor(), d.performanceFactor(), d.targetUsd(), d.cap().wireName(), d.confidence(), d.fallbacks()));
+            }
+        }
+        result.skipReason().ifPresent(r -> warnings.warn("skip:" + r, "Allocation cycle skipped: " + r.label() + " (no targets written)"));
+        for (Fallback f : result.fallbacks()) {
+            warnings.warn("fallback:" + f.source() + ":" + f.reason(), "Fallback to neutral " + f.source().label() + " input ("
+                    + f.reason().label() + ") for " + f.subject());
+        }
+        for (Rejection r : result.rejections()) {
+            warnings.warn("reject:" + r.source() + ":" + r.reason(), "Rejected " + r.source().label() + " input for " + r.subject()
+                    + ": " + r.detail());
+        }
+        warnings.prune();
+    }
+}

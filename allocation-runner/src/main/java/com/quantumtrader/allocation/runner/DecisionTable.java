@@ -1,0 +1,70 @@
+package com.quantumtrader.allocation.runner;
+
+import com.quantumtrader.allocation.core.CapKind;
+import com.quantumtrader.allocation.core.CycleContext;
+import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.DataSource;
+import com.quantumtrader.allocation.core.Decision;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** A compact terminal table of one cycle's decisions, for {@code once} and {@code demo}. */
+final class DecisionTable {
+
+    private final boolean color;
+
+    DecisionTable(boolean color) {
+        this.color = color;
+    }
+
+    String render(CycleResult r, String title) {
+        StringBuilder sb = new StringBuilder();
+        if (r.skipReason().isPresent()) {
+            sb.append(bold(title)).append("  ").append(red("SKIPPED: " + r.skipReason().get().label() + " (nothing written)")).append('\n');
+            return sb.toString();
+        }
+        CycleContext c = r.context().orElseThrow();
+        sb.append(bold(title)).append(String.format(Locale.ROOT, "  equity %,.0f  drawdown %.1f%% %s x%.2f  regime %s x%.2f%n",
+                c.equityUsd(), Math.abs(c.drawdown()) * 100, c.drawdownZone(), c.drawdownFactor(), c.regime(), c.regimeFactor()));
+        sb.append(dim(String.format(Locale.ROOT, "%-10s %-8s %12s %6s %6s %6s %6s %12s %-7s %5s  %s%n",
+                "symbol", "cluster", "base $", "regime", "clust", "dd", "perf", "target $", "cap", "conf", "fallbacks")));
+        double total = 0;
+        for (Decision d : r.decisions()) {
+            total += d.targetUsd();
+            String fallbacks = d.fallbacks().stream().map(DataSource::label).collect(Collectors.joining(","));
+            String line = String.format(Locale.ROOT, "%-10s %-8s %,12.0f %6.2f %6.2f %6.2f %6.3f %,12.0f %-7s %5.2f  %s",
+                    d.symbol(), d.clusterId(), d.baseBudgetUsd(), d.regimeFactor(), d.clusterFactor(), d.drawdownFactor(),
+                    d.performanceFactor(), d.targetUsd(), d.cap().wireName(), d.confidence(), fallbacks);
+            sb.append(d.budgetStale() || d.confidence() < 0.5 ? yellow(line) : d.cap() != CapKind.NONE ? cyan(line) : line).append('\n');
+        }
+        sb.append(dim(String.format(Locale.ROOT, "%-10s %-8s %12s %6s %6s %6s %6s %,12.0f  (%.1f%% of equity)%n",
+                "total", "", "", "", "", "", "", total, 100 * total / c.equityUsd())));
+        List<String> fallbacks = r.fallbacks().stream().map(f -> f.source().label() + ":" + f.subject() + "(" + f.reason().label() + ")")
+                .distinct().limit(6).toList();
+        if (!fallbacks.isEmpty()) {
+            sb.append(dim("fallbacks: " + String.join(" ", fallbacks) + (r.fallbacks().size() > 6 ? " ..." : ""))).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private String bold(String s) {
+        return color ? "\u001b[1m" + s + "\u001b[0m" : s;
+    }
+
+    private String dim(String s) {
+        return color ? "\u001b[2m" + s + "\u001b[0m" : s;
+    }
+
+    private String red(String s) {
+        return color ? "\u001b[31m" + s + "\u001b[0m" : s;
+    }
+
+    private String yellow(String s) {
+        return color ? "\u001b[33m" + s + "\u001b[0m" : s;
+    }
+
+    private String cyan(String s) {
+        return color ? "\u001b[36m" + s + "\u001b[0m" : s;
+    }
+}

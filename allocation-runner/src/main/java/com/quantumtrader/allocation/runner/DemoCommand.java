@@ -1,0 +1,182 @@
+package com.quantumtrader.allocation.runner;
+
+import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.redis.Keys;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+
+/**
+ * DESIGN section 6: a real redis-server from the embedded-redis jar, a simulated upstream, and the
+ * real loop in enforce mode against it, with /metrics up. One compact table per cycle.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the real loop in enforce mode against an embedded Redis fed by a simulated upstream; print a table per cycle.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--cycles", paramLabel = "N", defaultValue = "0", description = "Stop after N cycles (default: run until Ctrl-C).")
+    int cycles;
+
+    @Option(names = "--interval-sec", paramLabel = "S", defaultValue = "2", description = "Loop interval in seconds (default: ${DEFAULT-VALUE}).")
+    int intervalSec;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "8059",
+            description = "Port of /metrics (default: ${DEFAULT-VALUE}; a free one if it is taken).")
+    int metricsPort;
+
+    @Option(names = "--redis-url", paramLabel = "URL", description = "Use this Redis instead of starting an embedded one (its quantum:* keys get overwritten).")
+    String redisUrl;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    static final String[][] UNIVERSE = {
+            {"BTCUSDT", "majors", "700000"}, {"ETHUSDT", "majors", "420000"}, {"BNBUSDT", "majors", "90000"},
+            {"SOLUSDT", "l1", "180000"}, {"AVAXUSDT", "l1", "120000"}, {"DOTUSDT", "l1", "80000"}, {"ADAUSDT", "l1", "70000"},
+            {"DOGEUSDT", "memes", "60000"}, {"SHIBUSDT", "memes", "40000"}, {"PEPEUSDT", "memes", "30000"},
+            {"WIFUSDT", "memes", "25000"}, {"LINKUSDT", "oracles", "50000"}};
+    static final String[] REGIMES = {"TREND", "MEAN_REVERSION", "CHOP"};
+
+    @Override
+    public Integer call() throws Exception {
+        if (intervalSec < 1 || intervalSec > 60) {
+            throw new IllegalArgumentException("--interval-sec: must be in [1, 60], was " + intervalSec);
+        }
+        Logging.setRootLevel("WARN");
+        Logging.setLevel(CycleRunner.class.getName(), "ERROR");
+        PrintWriter out = spec.commandLine().getOut();
+        boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
+        EmbeddedRedis embedded = redisUrl == null ? EmbeddedRedis.start() : null;
+        String url = redisUrl != null ? redisUrl : embedded.url();
+        int port = portOrFree(metricsPort);
+        Map<String, String> env = new HashMap<>();
+        env.put(Config.P29_MODE, "enforce");
+        env.put(Config.P29_INTERVAL_SEC, Integer.toString(intervalSec));
+        env.put(Config.P29_METRICS_PORT, Integer.toString(port));
+        env.put(Config.P29_METRICS_BIND, "127.0.0.1");
+        env.put(Config.REDIS_URL, url);
+        Config config = Config.fromEnv(env);
+        Upstream upstream = new Upstream(config.redis().host(), config.redis().port());
+        upstream.publish(0, Instant.now());
+
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger n = new AtomicInteger();
+        DecisionTable table = new DecisionTable(color);
+        out.printf(Locale.ROOT, "Capital Allocation Brain demo: embedded Redis at %s, enforce mode, a cycle every %d s%n", url, intervalSec);
+        out.printf(Locale.ROOT, "metrics: http://127.0.0.1:%d/metrics   Ctrl-C to stop%s%n%n", port,
+                cycles > 0 ? ", or after " + cycles + " cycles" : "");
+        out.flush();
+        Signals.onTerminate(done::countDown);
+        try (Service service = new Service(config, Clock.systemUTC(), report -> {
+            int k = n.incrementAndGet();
+            String title = String.format(Locale.ROOT, "cycle %d  %.0f ms", k, report.seconds() * 1000);
+            if (report.result().isPresent()) {
+                CycleResult r = report.result().get();
+                out.print(table.render(r, title));
+                out.printf(Locale.ROOT, "wrote %d target hashes, %d decisions%n%n", report.written().get().targetsWritten(),
+                        report.written().get().decisionsStreamed());
+            } else {
+                out.printf(Locale.ROOT, "%s  FAILED: %s%n%n", title, report.failure().orElse("?"));
+            }
+            out.flush();
+            if (cycles > 0 && k >= cycles) {
+                done.countDown();
+            } else {
+                upstream.publish(k, Instant.now());
+            }
+        })) {
+            service.start();
+            done.await();
+        } finally {
+            upstream.close();
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+        out.println("demo stopped");
+        out.flush();
+        return 0;
+    }
+
+    private static int portOrFree(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return port;
+        } catch (java.io.IOException e) {
+            return EmbeddedRedis.freePort();
+        }
+    }
+
+    /**
+     * The simulated upstream: a drawdown path crossing the zones, stress and alpha that drift, a
+     * regime that rotates every 8 cycles, the memes cluster's stress feed stuck for cycles 10-17,
+     * and DOGE's budget stale for cycles 20-25.
+     */
+    static final class Upstream implements AutoCloseable {
+        private final Jedis jedis;
+        private final Random random = new Random(7);
+        private final Map<String, double[]> clusters = new HashMap<>(); // cluster -> {stress, alpha}
+
+        Upstream(String host, int port) {
+            this.jedis = new Jedis(host, port, 2000);
+            clusters.put("majors", new double[] {0.15, 0.4});
+            clusters.put("l1", new double[] {0.35, 0.9});
+            clusters.put("memes", new double[] {0.6, -0.5});
+            for (String[] s : UNIVERSE) {
+                if (!s[1].equals("oracles")) { // LINK has no map entry: its budget names its cluster
+                    jedis.hset(Keys.CLUSTER_MAP, s[0], s[1]);
+                }
+            }
+        }
+
+        void publish(int cycle, Instant now) {
+            long ts = now.getEpochSecond();
+            double phase = (cycle % 36) / 36.0; // 0 -> 0.18 -> 0 over 36 cycles
+            double drawdown = 0.02 + 0.16 * (phase < 0.5 ? phase * 2 : (1 - phase) * 2);
+            jedis.hset(Keys.PORTFOLIO, Map.of("equity_usd", fmt(1_000_000 + 20_000 * Math.sin(cycle / 5.0)),
+                    "drawdown", fmt(drawdown), "timestamp", Long.toString(ts)));
+            for (String[] s : UNIVERSE) {
+                boolean stale = s[0].equals("DOGEUSDT") && cycle >= 20 && cycle < 26;
+                Map<String, String> budget = new HashMap<>(Map.of("budget_usd", s[2], "timestamp", Long.toString(stale ? ts - 120 : ts)));
+                if (s[1].equals("oracles")) {
+                    budget.put("cluster_id", "oracles");
+                }
+                jedis.hset(Keys.budget(s[0]), budget);
+            }
+            clusters.forEach((id, sa) -> {
+                sa[0] = clamp(sa[0] + random.nextGaussian() * 0.05, -0.2, 1.2);
+                sa[1] = clamp(sa[1] + random.nextGaussian() * 0.3, -3, 3);
+                boolean stuck = id.equals("memes") && cycle >= 10 && cycle < 18;
+                jedis.hset(Keys.stress(id), Map.of("stress", fmt(sa[0]), "alpha", fmt(sa[1]),
+                        "timestamp", Long.toString(stuck ? ts - 90 : ts)));
+            });
+            jedis.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", REGIMES[(cycle / 8) % 3],
+                    "confidence", fmt(0.55 + 0.4 * random.nextDouble()), "timestamp", Long.toString(ts)));
+            jedis.xtrim(Keys.REGIME_STREAM, 100, true);
+        }
+
+        private static double clamp(double v, double lo, double hi) {
+            return Math.max(lo, Math.min(hi, v));
+        }
+
+        private static String fmt(double v) {
+            return String.format(Locale.ROOT, "%.4f", v);
+        }
+
+        @Override
+        public void close() {
+            jedis.close();
+        }
+    }
+}

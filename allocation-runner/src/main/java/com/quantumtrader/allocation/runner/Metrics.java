@@ -1,0 +1,151 @@
+package com.quantumtrader.allocation.runner;
+
+import com.quantumtrader.allocation.core.CycleContext;
+import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.Decision;
+import com.quantumtrader.allocation.core.Fallback;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Rejection;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
+import io.prometheus.client.Histogram;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Every metric of the service document under its exact name and labels, and DESIGN's extras.
+ * Series of symbols and clusters that left the universe are removed after each computed cycle.
+ * Only the loop thread records; scrapes read concurrently (simpleclient is thread-safe).
+ */
+final class Metrics {
+
+    /** Loop duration buckets: a few milliseconds up to the 2 s alert threshold and past the 5 s interval. */
+    static final double[] LOOP_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10};
+
+    final CollectorRegistry registry;
+
+    // The service document's metrics.
+    final Counter targetsComputed;
+    final Counter shadowPass;
+    final Counter enforceOverrides;
+    final Counter staleFallback;
+    final Gauge confidence;
+    final Gauge targetUsd;
+    final Gauge regimeFactor;
+    final Gauge clusterFactor;
+    final Gauge drawdownFactor;
+    final Histogram loopDuration;
+
+    // DESIGN section 5's extras.
+    final Counter cycles;
+    final Counter redisErrors;
+    final Counter inputRejected;
+    final Gauge lastSuccess;
+    final Gauge symbols;
+    final Counter overruns;
+    final Counter skips;
+    final Counter targetsWritten;
+
+    private Set<String> symbolLabels = new HashSet<>();
+    private Set<String> clusterLabels = new HashSet<>();
+
+    Metrics(CollectorRegistry registry) {
+        this.registry = registry;
+        targetsComputed = Counter.build("p29_targets_computed_total", "Targets computed, per symbol.")
+                .labelNames("symbol").register(registry);
+        shadowPass = Counter.build("p29_shadow_pass_total", "Targets computed in shadow mode and not written (no override).")
+                .register(registry);
+        enforceOverrides = Counter.build("p29_enforce_overrides_total", "Target hashes written in enforce mode, per symbol.")
+                .labelNames("symbol").register(registry);
+        staleFallback = Counter.build("p29_stale_fallback_total", "Inputs replaced by a neutral value (missing, stale or invalid), per source.")
+                .labelNames("data_source").register(registry);
+        confidence = Gauge.build("p29_allocation_confidence", "Allocation confidence in [0, 1], per symbol.")
+                .labelNames("symbol").register(registry);
+        targetUsd = Gauge.build("p29_target_usd", "Computed target in USD, per symbol.").labelNames("symbol").register(registry);
+        regimeFactor = Gauge.build("p29_regime_factor", "Current regime multiplier.").register(registry);
+        clusterFactor = Gauge.build("p29_cluster_factor", "Current cluster multiplier, per cluster.").labelNames("cluster").register(registry);
+        drawdownFactor = Gauge.build("p29_drawdown_factor", "Current drawdown multiplier.").register(registry);
+        loopDuration = Histogram.build("p29_loop_duration_seconds", "Allocation loop duration: read, compute and write of one cycle.")
+                .buckets(LOOP_BUCKETS).register(registry);
+
+        cycles = Counter.build("p29_cycles_total", "Cycles by outcome: computed, skipped (bad portfolio), failed (Redis or bug).")
+                .labelNames("outcome").register(registry);
+        redisErrors = Counter.build("p29_redis_errors_total", "Cycles or commands that failed because of Redis.").register(registry);
+        inputRejected = Counter.build("p29_input_rejected_total", "Input values discarded, per source and reason.")
+                .labelNames("data_source", "reason").register(registry);
+        lastSuccess = Gauge.build("p29_last_success_timestamp_seconds", "Unix time of the last computed cycle.").register(registry);
+        symbols = Gauge.build("p29_symbols", "Symbols allocated in the last computed cycle.").register(registry);
+        overruns = Counter.build("p29_cycle_overruns_total", "Cycles that took longer than the interval.").register(registry);
+        skips = Counter.build("p29_cycle_skips_total", "Skipped cycles, per reason.").labelNames("reason").register(registry);
+        targetsWritten = Counter.build("p29_decisions_streamed_total", "Decision stream entries written.").register(registry);
+        for (String outcome : new String[] {"computed", "skipped", "failed"}) {
+            cycles.labels(outcome);
+        }
+    }
+
+    /** A cycle that completed (computed or skipped). */
+    void completed(CycleResult result, Mode mode, int streamed, double seconds) {
+        loopDuration.observe(seconds);
+        for (Fallback f : result.fallbacks()) {
+            staleFallback.labels(f.source().label()).inc();
+        }
+        for (Rejection r : result.rejections()) {
+            inputRejected.labels(r.source().label(), r.reason().label()).inc();
+        }
+        targetsWritten.inc(streamed);
+        if (result.skipReason().isPresent()) {
+            cycles.labels("skipped").inc();
+            skips.labels(result.skipReason().get().label()).inc();
+            return;
+        }
+        cycles.labels("computed").inc();
+        CycleContext ctx = result.context().orElseThrow();
+        regimeFactor.set(ctx.regimeFactor());
+        drawdownFactor.set(ctx.drawdownFactor());
+        Set<String> clustersNow = new HashSet<>(ctx.clusterFactors().keySet());
+        ctx.clusterFactors().forEach((cluster, factor) -> clusterFactor.labels(cluster).set(factor));
+        for (String gone : clusterLabels) {
+            if (!clustersNow.contains(gone)) {
+                clusterFactor.remove(gone);
+            }
+        }
+        clusterLabels = clustersNow;
+
+        Set<String> symbolsNow = new HashSet<>(result.decisions().size() * 2);
+        boolean enforce = mode == Mode.ENFORCE;
+        for (Decision d : result.decisions()) {
+            String s = d.symbol();
+            symbolsNow.add(s);
+            targetsComputed.labels(s).inc();
+            confidence.labels(s).set(d.confidence());
+            targetUsd.labels(s).set(d.targetUsd());
+            if (enforce) {
+                enforceOverrides.labels(s).inc();
+            }
+        }
+        if (!enforce) {
+            shadowPass.inc(result.decisions().size());
+        }
+        for (String gone : symbolLabels) {
+            if (!symbolsNow.contains(gone)) {
+                targetsComputed.remove(gone);
+                confidence.remove(gone);
+                targetUsd.remove(gone);
+                enforceOverrides.remove(gone);
+            }
+        }
+        symbolLabels = symbolsNow;
+        symbols.set(result.decisions().size());
+        lastSuccess.set(result.now().toEpochMilli() / 1000.0);
+    }
+
+    /** A cycle that failed. */
+    void failed(boolean redis, double seconds) {
+        loopDuration.observe(seconds);
+        cycles.labels("failed").inc();
+        if (redis) {
+            redisErrors.inc();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package com.quantumtrader.allocation.runner;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+
+/**
+ * At most one WARN line per key per window, so a dead upstream does not flood the journal. The
+ * line that ends a quiet window says how many were suppressed. Used from the loop thread only.
+ */
+final class RateLimitedLog {
+
+    private final Logger log;
+    private final long windowNanos;
+    private final LongSupplier nanoClock;
+    private final Map<String, long[]> state = new HashMap<>(); // key -> {last logged nanos, suppressed}
+
+    RateLimitedLog(Logger log, long windowNanos, LongSupplier nanoClock) {
+        this.log = log;
+        this.windowNanos = windowNanos;
+        this.nanoClock = nanoClock;
+    }
+
+    /** Logs {@code message} at WARN unless {@code key} was logged within the window. Returns whether it logged. */
+    boolean warn(String key, String message) {
+        long now = nanoClock.getAsLong();
+        long[] s = state.get(key);
+        if (s != null && now - s[0] < windowNanos) {
+            s[1]++;
+            return false;
+        }
+        long suppressed = s == null ? 0 : s[1];
+        state.put(key, new long[] {now, 0});
+        if (suppressed > 0) {
+            log.warn("{} ({} similar suppressed in the last {} s)", message, suppressed, windowNanos / 1_000_000_000L);
+        } else {
+            log.warn(message);
+        }
+        return true;
+    }
+
+    /** Forgets keys not logged for ten windows, so the map stays bounded as symbols come and go. */
+    void prune() {
+        long now = nanoClock.getAsLong();
+        state.values().removeIf(s -> now - s[0] > 10 * windowNanos);
+    }
+}

@@ -1,0 +1,81 @@
+package com.quantumtrader.allocation.runner;
+
+import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.OutputWriter;
+import com.quantumtrader.allocation.redis.RedisConnection;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.hotspot.DefaultExports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running service: Redis pool, the loop, and the HTTP endpoints, started and stopped together. */
+final class Service implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Service.class);
+
+    private final Config config;
+    private final RedisConnection redis;
+    private final Metrics metrics;
+    private final AllocationLoop loop;
+    private final HttpEndpoints http;
+
+    Service(Config config, Clock clock, Consumer<CycleRunner.Report> listener) {
+        this.config = config;
+        Map<String, String> staticMap = config.clusterMapFile().map(ClusterMapFile::load).orElse(Map.of());
+        CollectorRegistry registry = new CollectorRegistry(true);
+        DefaultExports.register(registry);
+        this.metrics = new Metrics(registry);
+        this.redis = new RedisConnection(config.redis());
+        CycleRunner runner = new CycleRunner(
+                new InputReader(redis, staticMap),
+                new OutputWriter(redis, config.targetTtlSec(), config.decisionStreamMaxLen()),
+                config.policy(), config.mode(), metrics,
+                new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime));
+        this.loop = new AllocationLoop(runner, config.interval(), clock, metrics, listener);
+        try {
+            this.http = new HttpEndpoints(config.metricsBind(), config.metricsPort(), registry, loop::ready);
+        } catch (IOException e) {
+            redis.close();
+            throw new UncheckedIOException("cannot listen on " + config.metricsBind() + ":" + config.metricsPort() + ": " + e.getMessage(), e);
+        }
+    }
+
+    void start() {
+        LOG.info("quantum-capital-allocation starting: mode={} interval={}s redis={} metrics=http://{}:{}/metrics",
+                config.mode().wireName(), config.intervalSec(), config.redis(), config.metricsBind(), http.port());
+        loop.start();
+    }
+
+    int metricsPort() {
+        return http.port();
+    }
+
+    Metrics metrics() {
+        return metrics;
+    }
+
+    boolean ready() {
+        return loop.ready();
+    }
+
+    /** Stops the loop after the cycle in flight, then closes HTTP and the Redis pool. */
+    @Override
+    public void close() {
+        try {
+            if (!loop.stop(Duration.ofSeconds(30))) {
+                LOG.warn("Allocation loop did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        http.close();
+        redis.close();
+        LOG.info("quantum-capital-allocation stopped");
+    }
+}
