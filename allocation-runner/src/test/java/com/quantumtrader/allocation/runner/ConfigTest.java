@@ -1,0 +1,124 @@
+package com.quantumtrader.allocation.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Policy;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigTest {
+
+    @Test
+    void fromEnv_empty_isTheServiceDocumentsDefaults() {
+        Config c = Config.fromEnv(Map.of());
+        assertEquals(Mode.SHADOW, c.mode());
+        assertEquals(5, c.intervalSec());
+        assertEquals(8059, c.metricsPort());
+        assertEquals("0.0.0.0", c.metricsBind());
+        assertEquals(300, c.targetTtlSec());
+        assertEquals(Policy.DEFAULTS, c.policy());
+        assertEquals(100_000, c.decisionStreamMaxLen());
+        assertEquals("localhost", c.redis().host());
+        assertEquals(6379, c.redis().port());
+        assertEquals(0, c.redis().database());
+        assertEquals(Duration.ofMillis(2000), c.redis().socketTimeout());
+        assertEquals(Optional.empty(), c.clusterMapFile());
+        assertEquals("INFO", c.logLevel());
+    }
+
+    @Test
+    void fromEnv_redisUrlWinsOverHostPort() {
+        Config c = Config.fromEnv(Map.of("REDIS_URL", "rediss://u:pw@redis.internal:6380/2", "REDIS_HOST", "other", "REDIS_PORT", "1"));
+        assertEquals("redis.internal", c.redis().host());
+        assertEquals(6380, c.redis().port());
+        assertEquals(2, c.redis().database());
+        assertTrue(c.redis().tls());
+    }
+
+    @Test
+    void fromEnv_redisPasswordAppliesToUrlWithoutOne() {
+        Config c = Config.fromEnv(Map.of("REDIS_URL", "redis://h:1/0", "REDIS_PASSWORD", "s3cret"));
+        assertEquals(Optional.of("s3cret"), c.redis().password());
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "P29_MODE                   | enforcee | P29_MODE: must be shadow or enforce, was 'enforcee'",
+            "P29_MODE                   | \" \"    | P29_MODE: must not be empty when set (remove the line for the default)",
+            "P29_INTERVAL_SEC           | 0        | P29_INTERVAL_SEC: must be in [1, 3600], was 0",
+            "P29_INTERVAL_SEC           | 2.5      | P29_INTERVAL_SEC: must be a whole number in [1, 3600], was '2.5'",
+            "P29_INTERVAL_SEC           | five     | P29_INTERVAL_SEC: must be a whole number in [1, 3600], was 'five'",
+            "P29_METRICS_PORT           | 70000    | P29_METRICS_PORT: must be in [0, 65535], was 70000",
+            "P29_METRICS_PORT           | -1       | P29_METRICS_PORT: must be a whole number in [0, 65535], was '-1'",
+            "P29_METRICS_BIND           | \"a b\"  | P29_METRICS_BIND: must be an IP address or host name, was 'a b'",
+            "MAX_SYMBOL_PCT             | 1.5      | MAX_SYMBOL_PCT: must be in (0, 1], was 1.5",
+            "MAX_CLUSTER_PCT            | abc      | MAX_CLUSTER_PCT: must be a finite decimal number, was 'abc'",
+            "STALE_DATA_SEC             | 0        | STALE_DATA_SEC: must be in [1, 86400] seconds, was 0",
+            "DD_LOW_THRESHOLD           | 0.2      | DD_LOW_THRESHOLD: must be below DD_HIGH_THRESHOLD (0.15), was 0.2",
+            "CLUSTER_STRESS_MIN         | 2        | CLUSTER_STRESS_MIN: must be <= CLUSTER_STRESS_MAX (1.0), was 2.0",
+            "REGIME_FACTOR_TREND        | nan      | REGIME_FACTOR_TREND: must be a finite decimal number, was 'nan'",
+            "TARGET_TTL_SEC             | 5        | TARGET_TTL_SEC: must be above P29_INTERVAL_SEC (5) or targets expire between cycles, was 5",
+            "TARGET_TTL_SEC             | 1        | TARGET_TTL_SEC: must be in [2, 86400], was 1",
+            "REDIS_URL                  | http://x | REDIS_URL: must start with redis:// or rediss://, was http://",
+            "REDIS_PORT                 | 0        | REDIS_PORT: must be in [1, 65535], was 0",
+            "REDIS_DB                   | 16       | REDIS_DB: must be in [0, 15], was 16",
+            "REDIS_HOST                 | h/x      | REDIS_HOST: must be an IP address or host name, was 'h/x'",
+            "REDIS_TIMEOUT_MS           | 5000     | REDIS_TIMEOUT_MS: must be below P29_INTERVAL_SEC x 1000 (5000) so a stalled Redis fails the cycle before the next one is due, was 5000",
+            "REDIS_TIMEOUT_MS           | 10       | REDIS_TIMEOUT_MS: must be in [50, 60000], was 10",
+            "P29_DECISION_STREAM_MAXLEN | 0        | P29_DECISION_STREAM_MAXLEN: must be in [1, 1000000000], was 0",
+            "LOG_LEVEL                  | verbose  | LOG_LEVEL: must be one of TRACE, DEBUG, INFO, WARN, ERROR, was 'verbose'",
+    })
+    void fromEnv_badValue_oneLineNamingVariableRuleAndValue(String name, String value, String message) {
+        Map<String, String> env = new HashMap<>();
+        env.put(name, value);
+        ConfigException e = assertThrows(ConfigException.class, () -> Config.fromEnv(env));
+        assertEquals(message, e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void fromEnv_badUrlWithPassword_messageNeverContainsPassword() {
+        ConfigException e = assertThrows(ConfigException.class, () -> Config.fromEnv(Map.of("REDIS_URL", "redis://u:hunter2@h:1/99")));
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    @Test
+    void describe_masksPassword() {
+        Config c = Config.fromEnv(Map.of("REDIS_URL", "redis://alloc:hunter2@h:1/0"));
+        assertEquals("redis://alloc:***@h:1/0", c.describe().get("redis"));
+        assertFalse(c.describe().toString().contains("hunter2"));
+        Config c2 = Config.fromEnv(Map.of("REDIS_PASSWORD", "hunter2"));
+        assertFalse(c2.describe().toString().contains("hunter2"));
+    }
+
+    @Test
+    void unknownVariables_typos_areWarnedAbout() {
+        List<String> w = Config.unknownVariables(Map.of("P29_MDOE", "enforce", "P29_MODE", "shadow", "PATH", "/bin"));
+        assertEquals(1, w.size());
+        assertTrue(w.get(0).startsWith("P29_MDOE: unknown P29_* variable, ignored"), w.get(0));
+    }
+
+    @Test
+    void envFile_systemdStyle_parsed() {
+        Map<String, String> env = EnvFile.parse(List.of(
+                "# comment", "", "P29_MODE=shadow   # shadow | enforce", "export REDIS_HOST = redis.internal",
+                "REDIS_PASSWORD=\"p#ss word\"", "; other comment", "LOG_LEVEL='DEBUG'"), "test");
+        assertEquals(Map.of("P29_MODE", "shadow", "REDIS_HOST", "redis.internal", "REDIS_PASSWORD", "p#ss word", "LOG_LEVEL", "DEBUG"), env);
+    }
+
+    @Test
+    void envFile_lineWithoutEquals_errorNeverEchoesTheLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> EnvFile.parse(List.of("hunter2"), "f.env"));
+        assertEquals("--env-file: f.env line 1: must be KEY=VALUE (the line is not echoed: it may hold a secret)", e.getMessage());
+    }
+}

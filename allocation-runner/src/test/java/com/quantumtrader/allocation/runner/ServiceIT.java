@@ -1,0 +1,160 @@
+package com.quantumtrader.allocation.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.redis.Keys;
+import com.quantumtrader.allocation.redis.TestRedis;
+import io.prometheus.client.CollectorRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+
+/** The service's loop against a real Redis, observed through its cycle reports, metrics and HTTP endpoints. */
+class ServiceIT {
+
+    private final TestRedis redis = TestRedis.shared();
+    private final List<CycleRunner.Report> reports = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        redis.flush();
+    }
+
+    static Map<String, String> env(String url, String mode) {
+        Map<String, String> env = new HashMap<>();
+        env.put("REDIS_URL", url);
+        env.put("P29_MODE", mode);
+        env.put("P29_INTERVAL_SEC", "1");
+        env.put("P29_METRICS_PORT", "0");
+        env.put("P29_METRICS_BIND", "127.0.0.1");
+        env.put("TARGET_TTL_SEC", "30");
+        env.put("REDIS_TIMEOUT_MS", "300");
+        return env;
+    }
+
+    static void seed(Jedis j, String... symbols) {
+        String ts = Long.toString(Instant.now().getEpochSecond());
+        j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "100000", "drawdown", "0.07", "timestamp", ts));
+        for (String s : symbols) {
+            j.hset(Keys.budget(s), Map.of("budget_usd", "10000", "timestamp", ts));
+            j.hset(Keys.CLUSTER_MAP, s, "c-" + s);
+            j.hset(Keys.stress("c-" + s), Map.of("stress", "0.2", "alpha", "0.5", "timestamp", ts));
+        }
+        j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", "TREND", "confidence", "0.8", "timestamp", ts));
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    static Double sample(CollectorRegistry r, String name, String label, String value) {
+        return r.getSampleValue(name, new String[] {label}, new String[] {value});
+    }
+
+    private long computed() {
+        return reports.stream().filter(CycleRunner.Report::computed).count();
+    }
+
+    @Test
+    void run_enforce_writesTargetsCountsMetricsAndDropsSeriesOfVanishedSymbols() throws Exception {
+        try (Jedis j = redis.client()) {
+            seed(j, "BTCUSDT", "ETHUSDT");
+            try (Service service = new Service(Config.fromEnv(env(redis.url(), "enforce")), Clock.systemUTC(), reports::add)) {
+                service.start();
+                await("a computed cycle", Duration.ofSeconds(10), () -> computed() >= 1);
+                CollectorRegistry reg = service.metrics().registry;
+
+                assertEquals(10_000 * 1.2 * 0.8 * 0.7 * 0.6224593312018546, Double.parseDouble(j.hget(Keys.target("BTCUSDT"), "target_usd")), 1e-6);
+                assertTrue(j.ttl(Keys.target("BTCUSDT")) > 0);
+                assertTrue(sample(reg, "p29_targets_computed_total", "symbol", "BTCUSDT") >= 1);
+                assertTrue(sample(reg, "p29_enforce_overrides_total", "symbol", "ETHUSDT") >= 1);
+                assertEquals(0.95, sample(reg, "p29_allocation_confidence", "symbol", "BTCUSDT"), 1e-9);
+                assertEquals(1.2, reg.getSampleValue("p29_regime_factor"), 0.0);
+                assertEquals(0.7, reg.getSampleValue("p29_drawdown_factor"), 0.0);
+                assertEquals(0.8, sample(reg, "p29_cluster_factor", "cluster", "c-BTCUSDT"), 1e-12);
+                assertEquals(2.0, reg.getSampleValue("p29_symbols"), 0.0);
+                assertTrue(service.ready());
+                assertEquals(200, HttpEndpointsTest.get(service.metricsPort(), "/readyz").statusCode());
+                assertTrue(HttpEndpointsTest.get(service.metricsPort(), "/metrics").body().contains("jvm_memory_bytes_used"));
+
+                j.del(Keys.budget("ETHUSDT"));
+                long before = computed();
+                await("two more cycles", Duration.ofSeconds(10), () -> computed() >= before + 2);
+                assertNull(sample(reg, "p29_targets_computed_total", "symbol", "ETHUSDT"), "series of a vanished symbol removed");
+                assertNull(sample(reg, "p29_target_usd", "symbol", "ETHUSDT"));
+                assertNull(sample(reg, "p29_cluster_factor", "cluster", "c-ETHUSDT"));
+                assertEquals(1.0, reg.getSampleValue("p29_symbols"), 0.0);
+            }
+        }
+    }
+
+    @Test
+    void run_shadow_streamsDecisionsWritesNoTarget() throws Exception {
+        try (Jedis j = redis.client()) {
+            seed(j, "BTCUSDT");
+            try (Service service = new Service(Config.fromEnv(env(redis.url(), "shadow")), Clock.systemUTC(), reports::add)) {
+                service.start();
+                await("a computed cycle", Duration.ofSeconds(10), () -> computed() >= 1);
+                assertTrue(service.metrics().registry.getSampleValue("p29_shadow_pass_total") >= 1);
+            }
+            assertFalse(j.exists(Keys.target("BTCUSDT")));
+            assertTrue(j.xlen(Keys.DECISION_STREAM) >= 1);
+            assertEquals("shadow", j.xrevrange(Keys.DECISION_STREAM, "+", "-", 1).get(0).getFields().get("mode"));
+        }
+    }
+
+    @Test
+    void run_redisKilledAndRestarted_countsFailuresTurnsNotReadyThenRecoversWithoutRestart() throws Exception {
+        TestRedis.Embedded own = TestRedis.Embedded.start(TestRedis.freePort());
+        try {
+            String url = "redis://127.0.0.1:" + own.port() + "/0";
+            try (Jedis j = new Jedis("127.0.0.1", own.port(), 2000)) {
+                seed(j, "BTCUSDT");
+            }
+            try (Service service = new Service(Config.fromEnv(env(url, "enforce")), Clock.systemUTC(), reports::add)) {
+                service.start();
+                CollectorRegistry reg = service.metrics().registry;
+                await("a computed cycle", Duration.ofSeconds(10), () -> computed() >= 1);
+
+                own.stop();
+                await("three failed cycles", Duration.ofSeconds(15),
+                        () -> reports.stream().filter(r -> r.failure().isPresent()).count() >= 3);
+                await("readyz 503", Duration.ofSeconds(10), () -> !service.ready());
+                assertEquals(503, HttpEndpointsTest.get(service.metricsPort(), "/readyz").statusCode());
+                assertTrue(reg.getSampleValue("p29_redis_errors_total") >= 3);
+                assertTrue(sample(reg, "p29_cycles_total", "outcome", "failed") >= 3);
+                assertTrue(reports.stream().filter(r -> r.failure().isPresent()).allMatch(r -> r.seconds() < 1.0),
+                        "each failed cycle fails fast, under the 1 s interval");
+
+                own.restart();
+                try (Jedis j = new Jedis("127.0.0.1", own.port(), 2000)) {
+                    seed(j, "BTCUSDT");
+                }
+                int failedSoFar = reports.size();
+                await("readyz 200 again", Duration.ofSeconds(10), service::ready);
+                assertTrue(reports.subList(failedSoFar, reports.size()).stream().anyMatch(CycleRunner.Report::computed));
+                assertEquals(200, HttpEndpointsTest.get(service.metricsPort(), "/readyz").statusCode());
+            }
+        } finally {
+            own.stop();
+        }
+    }
+}
