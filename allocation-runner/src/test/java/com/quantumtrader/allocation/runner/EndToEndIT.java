@@ -1,0 +1,169 @@
+package com.quantumtrader.allocation.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.redis.GovernorGate;
+import com.quantumtrader.allocation.redis.Keys;
+import com.quantumtrader.allocation.redis.RedisConnection;
+import com.quantumtrader.allocation.redis.TestRedis;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * The built jar as a separate process against a real Redis: inputs written and outputs read with a
+ * plain client as the Python services would, /metrics scraped, shadow flipped to enforce by a
+ * restart with another env file, and SIGTERM ending it with exit code 0.
+ */
+class EndToEndIT {
+
+    static final Path JAR = Path.of("target", "allocation-runner.jar");
+
+    private final TestRedis redis = TestRedis.shared();
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void setUp() {
+        redis.flush();
+    }
+
+    private Path envFile(String name, String mode, int port) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, String.join("\n",
+                "# written by EndToEndIT",
+                "P29_MODE=" + mode + "   # shadow | enforce",
+                "P29_INTERVAL_SEC=1",
+                "P29_METRICS_BIND=127.0.0.1",
+                "P29_METRICS_PORT=" + port,
+                "TARGET_TTL_SEC=60",
+                "REDIS_TIMEOUT_MS=500",
+                "REDIS_URL=" + redis.url(),
+                ""));
+        return f;
+    }
+
+    private Process start(Path env, Path log) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-jar", JAR.toString(), "run", "--env-file", env.toString());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(log.toFile());
+        return pb.start();
+    }
+
+    private static double metric(String body, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(body);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    private static String scrape(int port) {
+        try {
+            return HttpEndpointsTest.get(port, "/metrics").body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static void stop(Process p, Path log) throws Exception {
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "exits within 20 s of SIGTERM");
+        assertEquals(0, p.exitValue(), () -> "exit code after SIGTERM; log:\n" + read(log));
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            return "(no log)";
+        }
+    }
+
+    @Test
+    void jar_shadowThenEnforceBySwappingEnvFile_thenSigtermExitsZero() throws Exception {
+        assertTrue(new File(JAR.toString()).isFile(), "the shaded jar is built in package, before integration tests");
+        try (Jedis j = redis.client()) {
+            ServiceIT.seed(j, "BTCUSDT", "ETHUSDT");
+        }
+        int port = TestRedis.freePort();
+
+        Path shadowLog = dir.resolve("shadow.log");
+        Process shadow = start(envFile("shadow.env", "shadow", port), shadowLog);
+        try {
+            ServiceIT.await("shadow passes on /metrics", Duration.ofSeconds(30), () -> metric(scrape(port), "p29_shadow_pass_total") >= 2);
+            String body = scrape(port);
+            assertTrue(metric(body, "p29_targets_computed_total{symbol=\"BTCUSDT\",}") >= 1, body);
+            assertEquals(1.2, metric(body, "p29_regime_factor"), 0.0);
+            try (Jedis j = redis.client()) {
+                assertFalse(j.exists(Keys.target("BTCUSDT")), "shadow never writes a target");
+                StreamEntry last = j.xrevrange(Keys.DECISION_STREAM, "+", "-", 1).get(0);
+                assertTrue(last.getFields().containsKey("target_usd") && last.getFields().containsKey("regime_factor"));
+            }
+        } finally {
+            stop(shadow, shadowLog);
+        }
+        assertTrue(read(shadowLog).contains("Allocation cycle complete: 2 targets in "), read(shadowLog));
+
+        Path enforceLog = dir.resolve("enforce.log");
+        Process enforce = start(envFile("enforce.env", "enforce", port), enforceLog);
+        try {
+            ServiceIT.await("a target hash", Duration.ofSeconds(30), () -> {
+                try (Jedis j = redis.client()) {
+                    ServiceIT.seed(j, "BTCUSDT", "ETHUSDT");
+                    return j.exists(Keys.target("BTCUSDT"));
+                }
+            });
+            try (Jedis j = redis.client()) {
+                Map<String, String> target = j.hgetAll(Keys.target("BTCUSDT"));
+                long ts = Long.parseLong(target.get("timestamp")); // the Governor's int(timestamp)
+                assertEquals(target.get("timestamp"), target.get("ts"));
+                assertTrue(Math.abs(Instant.now().getEpochSecond() - ts) < 30);
+                assertEquals("enforce", target.get("mode"));
+                long ttl = j.ttl(Keys.target("BTCUSDT"));
+                assertTrue(ttl > 0 && ttl <= 60, "TTL " + ttl);
+            }
+            try (RedisConnection connection = new RedisConnection(redis.endpoint())) {
+                GovernorGate.Decision gate = new GovernorGate(connection, Duration.ofSeconds(60)).decide("BTCUSDT", Instant.now());
+                assertEquals(GovernorGate.Source.ALLOCATION_TARGET, gate.source(), gate.reason());
+            }
+            ServiceIT.await("enforce overrides on /metrics", Duration.ofSeconds(10),
+                    () -> metric(scrape(port), "p29_enforce_overrides_total{symbol=\"ETHUSDT\",}") >= 1);
+        } finally {
+            stop(enforce, enforceLog);
+        }
+        String log = read(enforceLog);
+        assertTrue(log.contains("mode=enforce"), log);
+        assertTrue(log.contains("quantum-capital-allocation stopped"), log);
+    }
+
+    @Test
+    void jar_badConfiguration_exitsTwoWithOneLine() throws Exception {
+        Path env = dir.resolve("bad.env");
+        Files.writeString(env, "MAX_SYMBOL_PCT=1.5\nREDIS_URL=" + redis.url() + "\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String command : List.of("run", "check-config")) {
+            Process p = new ProcessBuilder(java, "-jar", JAR.toString(), command, "--env-file", env.toString()).redirectErrorStream(true).start();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, p.exitValue(), out);
+            List<String> lines = new ArrayList<>(out.lines().filter(l -> !l.isBlank()).toList());
+            assertEquals(List.of("configuration error: MAX_SYMBOL_PCT: must be in (0, 1], was 1.5"), lines);
+        }
+    }
+}
