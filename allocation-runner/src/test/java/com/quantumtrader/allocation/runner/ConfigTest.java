@@ -121,4 +121,15 @@ class ConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> EnvFile.parse(List.of("hunter2"), "f.env"));
         assertEquals("--env-file: f.env line 1: must be KEY=VALUE (the line is not echoed: it may hold a secret)", e.getMessage());
     }
+
+    @Test
+    void deployEnvFile_everyVariableWithTheDefaults() {
+        Map<String, String> file = EnvFile.read(java.nio.file.Path.of("..", "deploy", "capital-allocation.env"));
+        for (String name : Config.KNOWN) {
+            boolean optional = name.equals("REDIS_URL") || name.equals("REDIS_PASSWORD") || name.equals("P29_CLUSTER_MAP_FILE");
+            assertTrue(optional || file.containsKey(name), "deploy/capital-allocation.env sets " + name);
+        }
+        assertEquals(Config.fromEnv(Map.of()), Config.fromEnv(file));
+        assertEquals(List.of(), Config.unknownVariables(file));
+    }
 }
