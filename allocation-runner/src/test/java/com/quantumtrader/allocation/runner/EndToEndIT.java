@@ -166,4 +166,43 @@ class EndToEndIT {
             assertEquals(List.of("configuration error: MAX_SYMBOL_PCT: must be in (0, 1], was 1.5"), lines);
         }
     }
+
+    private static boolean onPath(String tool) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+    }
+
+    private String proof(int metricsPort) throws Exception {
+        Process p = new ProcessBuilder("bash", Path.of("..", "deploy", "proof_p29_allocation.sh").toString(),
+                "--url", "http://127.0.0.1:" + metricsPort, "--redis-host", redis.endpoint().host(),
+                "--redis-port", Integer.toString(redis.endpoint().port()), "--redis-db", Integer.toString(redis.endpoint().database()),
+                "--wait", "2").redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return p.exitValue() + "\n" + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void proofScript_againstRunningJar_passesInShadowAndEnforce_failsWithoutService() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(onPath("redis-cli") && onPath("curl") && onPath("bash"),
+                "the proof script needs bash, curl and redis-cli (Debian: redis-tools)");
+        int port = TestRedis.freePort();
+        String dead = proof(port);
+        assertTrue(dead.startsWith("1\n") && dead.contains("SUMMARY: FAIL"), dead);
+        for (String mode : List.of("shadow", "enforce")) {
+            redis.flush();
+            try (Jedis j = redis.client()) {
+                ServiceIT.seed(j, "BTCUSDT", "ETHUSDT");
+            }
+            Path log = dir.resolve(mode + "-proof.log");
+            Process service = start(envFile(mode + "-proof.env", mode, port), log);
+            try {
+                ServiceIT.await("a computed cycle", Duration.ofSeconds(30), () -> metric(scrape(port), "p29_symbols") == 2);
+                String out = proof(port);
+                assertTrue(out.startsWith("0\n") && out.contains("SUMMARY: PASS"), out);
+                assertTrue(out.contains("PASS  " + mode + " passes incrementing"), out);
+            } finally {
+                stop(service, log);
+            }
+        }
+    }
 }
