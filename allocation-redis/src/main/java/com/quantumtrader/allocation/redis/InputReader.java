@@ -9,6 +9,7 @@ import com.quantumtrader.allocation.core.WireFormat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,8 @@ public final class InputReader {
     static final String[] ATTRIBUTION_FIELDS = {"performance_factor", "ts_utc", "timestamp"};
     /** SCAN page size: large pages keep discovery to few round trips without blocking Redis long. */
     static final int SCAN_COUNT = 1000;
+    /** Matches {@code quantum:portfolio:budget:*} and {@code quantum:alpha:attribution:*} in one pass. */
+    static final String DISCOVERY_PATTERN = "quantum:[pa]*";
 
     private final RedisConnection connection;
     private final Map<String, String> staticClusterMap;
@@ -60,8 +63,11 @@ public final class InputReader {
 
     private ReadResult read(Jedis jedis) {
         long before = connection.roundTrips();
+        long start = System.nanoTime();
         List<Rejection> rejections = new ArrayList<>();
-        List<String> symbols = discoverSymbols(jedis, rejections);
+        Set<String> withAttribution = new HashSet<>();
+        List<String> symbols = discoverSymbols(jedis, rejections, withAttribution);
+        long discoverNanos = System.nanoTime() - start;
 
         Pipeline p = jedis.pipelined();
         Response<List<String>> portfolioResponse = p.hmget(Keys.PORTFOLIO, PORTFOLIO_FIELDS);
@@ -71,7 +77,7 @@ public final class InputReader {
         List<Response<List<String>>> attributionResponses = new ArrayList<>(symbols.size());
         for (String symbol : symbols) {
             budgetResponses.add(p.hmget(Keys.budget(symbol), BUDGET_FIELDS));
-            attributionResponses.add(p.hmget(Keys.attribution(symbol), ATTRIBUTION_FIELDS));
+            attributionResponses.add(withAttribution.contains(symbol) ? p.hmget(Keys.attribution(symbol), ATTRIBUTION_FIELDS) : null);
         }
         p.sync();
         connection.countRoundTrip();
@@ -102,9 +108,12 @@ public final class InputReader {
                     clustersInUse.add(own.strip());
                 }
             }
-            Map<String, String> attribution = fields(get(attributionResponses.get(i), DataSource.ATTRIBUTION, symbol, rejections), ATTRIBUTION_FIELDS);
-            if (!attribution.isEmpty()) {
-                attributions.put(symbol, attribution);
+            Response<List<String>> attributionResponse = attributionResponses.get(i);
+            if (attributionResponse != null) {
+                Map<String, String> attribution = fields(get(attributionResponse, DataSource.ATTRIBUTION, symbol, rejections), ATTRIBUTION_FIELDS);
+                if (!attribution.isEmpty()) {
+                    attributions.put(symbol, attribution);
+                }
             }
         }
 
@@ -119,18 +128,26 @@ public final class InputReader {
 
         Map<String, Map<String, String>> clusters = readStress(jedis, clustersInUse, rejections);
         RawInputs raw = new RawInputs(portfolio, budgets, clusterMap, clusters, regime, regimeEntryTime, attributions);
-        return new ReadResult(raw, rejections, connection.roundTrips() - before);
+        return new ReadResult(raw, rejections, connection.roundTrips() - before, discoverNanos);
     }
 
-    /** SCAN over the budget keys; never KEYS. Symbols come back in sorted order. */
-    private List<String> discoverSymbols(Jedis jedis, List<Rejection> rejections) {
+    /**
+     * One SCAN pass (never KEYS) over {@code quantum:[pa]*}, which covers both the budget keys and
+     * the attribution keys, so attributions are read only for symbols that have one. Symbols come
+     * back in sorted order.
+     */
+    private List<String> discoverSymbols(Jedis jedis, List<Rejection> rejections, Set<String> withAttribution) {
         Set<String> symbols = new java.util.TreeSet<>();
-        ScanParams params = new ScanParams().match(Keys.BUDGET_PREFIX + "*").count(SCAN_COUNT);
+        ScanParams params = new ScanParams().match(DISCOVERY_PATTERN).count(SCAN_COUNT);
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
             ScanResult<String> page = jedis.scan(cursor, params);
             connection.countRoundTrip();
             for (String key : page.getResult()) {
+                if (key.startsWith(Keys.ATTRIBUTION_PREFIX)) {
+                    withAttribution.add(key.substring(Keys.ATTRIBUTION_PREFIX.length()));
+                    continue;
+                }
                 if (key.startsWith(Keys.CLUSTER_BUDGET_PREFIX) || !key.startsWith(Keys.BUDGET_PREFIX)) {
                     continue;
                 }

@@ -12,9 +12,10 @@ import java.util.Objects;
  *
  * @param raw        the hashes as strings, exactly as Redis held them
  * @param rejections what reading itself rejected: keys of the wrong type, bad symbol names
- * @param roundTrips network round trips the read took
+ * @param roundTrips     network round trips the read took
+ * @param discoverNanos time spent discovering keys (the SCAN pages), part of the read
  */
-public record ReadResult(RawInputs raw, List<Rejection> rejections, long roundTrips) {
+public record ReadResult(RawInputs raw, List<Rejection> rejections, long roundTrips, long discoverNanos) {
     public ReadResult {
         Objects.requireNonNull(raw, "raw");
         rejections = List.copyOf(rejections);

@@ -1,6 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
 import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.CycleInputs;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Fallback;
@@ -34,10 +35,19 @@ final class CycleRunner {
      * @param seconds wall time of the whole cycle
      * @param failure why it failed, empty when it completed
      */
-    record Report(Instant now, Optional<CycleResult> result, Optional<WriteResult> written, double seconds, Optional<String> failure) {
+    record Report(Instant now, Optional<CycleResult> result, Optional<WriteResult> written, double seconds, Optional<String> failure,
+                  Phases phases) {
         boolean computed() {
             return result.isPresent() && result.get().skipReason().isEmpty();
         }
+    }
+
+    /**
+     * Where a completed cycle spent its time, in nanoseconds, and its Redis round trips.
+     * read includes decoding the strings; discover is the SCAN part of read, counted apart.
+     */
+    record Phases(long discover, long read, long compute, long write, long roundTrips) {
+        static final Phases NONE = new Phases(0, 0, 0, 0, 0);
     }
 
     private final InputReader reader;
@@ -65,22 +75,28 @@ final class CycleRunner {
         long start = System.nanoTime();
         try {
             ReadResult read = reader.read();
-            CycleResult result = Allocator.allocate(read.decode(), policy, now);
+            CycleInputs inputs = read.decode();
+            long t1 = System.nanoTime();
+            CycleResult result = Allocator.allocate(inputs, policy, now);
+            long t2 = System.nanoTime();
             WriteResult written = writer.write(result, mode, Long.toString(now.toEpochMilli()));
-            double seconds = (System.nanoTime() - start) / 1e9;
+            long t3 = System.nanoTime();
+            double seconds = (t3 - start) / 1e9;
             metrics.completed(result, mode, written.decisionsStreamed(), seconds);
             log(result, seconds);
-            return new Report(now, Optional.of(result), Optional.of(written), seconds, Optional.empty());
+            Phases phases = new Phases(read.discoverNanos(), t1 - start - read.discoverNanos(), t2 - t1, t3 - t2,
+                    read.roundTrips() + written.roundTrips());
+            return new Report(now, Optional.of(result), Optional.of(written), seconds, Optional.empty(), phases);
         } catch (RedisFailure e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.failed(true, seconds);
             warnings.warn("redis-failure", String.format(Locale.ROOT, "Allocation cycle failed after %.3fs: Redis %s", seconds, e.getMessage()));
-            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage()));
+            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage()), Phases.NONE);
         } catch (RuntimeException e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.failed(false, seconds);
             LOG.error("Allocation cycle failed after {}s: unexpected error", String.format(Locale.ROOT, "%.3f", seconds), e);
-            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()));
+            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()), Phases.NONE);
         }
     }
 

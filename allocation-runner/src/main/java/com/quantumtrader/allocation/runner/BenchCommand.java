@@ -1,0 +1,213 @@
+package com.quantumtrader.allocation.runner;
+
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.Keys;
+import com.quantumtrader.allocation.redis.OutputWriter;
+import com.quantumtrader.allocation.redis.RedisConnection;
+import com.quantumtrader.allocation.redis.RedisEndpoint;
+import io.prometheus.client.CollectorRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.ScanParams;
+
+/**
+ * DESIGN section 8: seeds N symbols of realistic inputs into a real Redis and runs C real cycles
+ * through the same {@link CycleRunner} as {@code run}, then prints per phase the median and p99
+ * milliseconds, round trips per cycle, Redis CPU per cycle and the process RSS.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure whole cycles (discover, read, compute, write) against a real Redis with N seeded symbols.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--symbols", paramLabel = "N", defaultValue = "10000", description = "Symbols to seed (default: ${DEFAULT-VALUE}).")
+    int symbols;
+
+    @Option(names = "--clusters", paramLabel = "K", defaultValue = "0", description = "Clusters (default: N/20).")
+    int clusters;
+
+    @Option(names = "--cycles", paramLabel = "C", defaultValue = "20", description = "Measured cycles (default: ${DEFAULT-VALUE}).")
+    int cycles;
+
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "5", description = "Unmeasured cycles first, for the JIT (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--mode", defaultValue = "enforce", description = "shadow or enforce (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--attribution-pct", defaultValue = "10", description = "Percent of symbols with an attribution hash (default: ${DEFAULT-VALUE}).")
+    int attributionPct;
+
+    @Option(names = "--redis-url", paramLabel = "URL", description = "Use this Redis instead of an embedded one. It must hold no quantum:* key unless --force.")
+    String redisUrl;
+
+    @Option(names = "--force", description = "Seed even if the Redis already holds quantum:* keys (they are overwritten, not deleted).")
+    boolean force;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (symbols < 1 || cycles < 1 || warmup < 0 || attributionPct < 0 || attributionPct > 100) {
+            throw new IllegalArgumentException("--symbols and --cycles must be >= 1, --warmup >= 0, --attribution-pct in [0, 100]");
+        }
+        int k = clusters > 0 ? clusters : Math.max(1, symbols / 20);
+        Mode m = Config.fromEnv(Map.of(Config.P29_MODE, mode)).mode();
+        Logging.setRootLevel("WARN");
+        Logging.setLevel(CycleRunner.class.getName(), "ERROR");
+        PrintWriter out = spec.commandLine().getOut();
+        EmbeddedRedis embedded = redisUrl == null ? EmbeddedRedis.start() : null;
+        try {
+            RedisEndpoint endpoint = RedisEndpoint.fromUrl(redisUrl != null ? redisUrl : embedded.url(), Duration.ofSeconds(2), Duration.ofSeconds(30));
+            Instant now = Instant.now();
+            try (Jedis jedis = new Jedis(endpoint.host(), endpoint.port(), 30_000)) {
+                endpoint.password().ifPresent(pw -> jedis.auth(endpoint.user().orElse("default"), pw));
+                jedis.select(endpoint.database());
+                if (!force && holdsQuantumKeys(jedis)) {
+                    throw new IllegalArgumentException("--redis-url: " + endpoint + " already holds quantum:* keys; refusing to seed (use --force)");
+                }
+                long seedStart = System.nanoTime();
+                seed(jedis, symbols, k, attributionPct, now);
+                out.printf(Locale.ROOT, "seeded %,d symbols in %,d clusters (%d%% with attribution) into %s in %.1f s%n",
+                        symbols, k, attributionPct, embedded != null ? "embedded redis-server " + embedded.url() : endpoint,
+                        (System.nanoTime() - seedStart) / 1e9);
+                out.flush();
+
+                try (RedisConnection redis = new RedisConnection(endpoint)) {
+                    Metrics metrics = new Metrics(new CollectorRegistry(true));
+                    CycleRunner runner = new CycleRunner(new InputReader(redis, Map.of()), new OutputWriter(redis, 300, Math.max(100_000, symbols)),
+                            Policy.DEFAULTS, m, metrics,
+                            new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime));
+                    for (int i = 0; i < warmup; i++) {
+                        check(runner.run(now.plusMillis(i)));
+                    }
+                    double cpuBefore = redisCpu(jedis);
+                    List<CycleRunner.Report> reports = new ArrayList<>();
+                    for (int i = 0; i < cycles; i++) {
+                        reports.add(check(runner.run(now.plusMillis(warmup + i))));
+                    }
+                    double cpuPerCycle = (redisCpu(jedis) - cpuBefore) / cycles;
+                    print(out, reports, m, cpuPerCycle);
+                }
+            }
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+        return 0;
+    }
+
+    private CycleRunner.Report check(CycleRunner.Report r) {
+        if (!r.computed() || r.result().get().decisions().size() != symbols) {
+            throw new IllegalStateException("bench cycle did not allocate all " + symbols + " symbols: "
+                    + r.failure().orElse(r.result().map(x -> x.decisions().size() + " decisions, " + x.skipReason()).orElse("?")));
+        }
+        return r;
+    }
+
+    private void print(PrintWriter out, List<CycleRunner.Report> reports, Mode m, double cpuPerCycle) {
+        out.printf(Locale.ROOT, "%d cycles, %s mode, %,d symbols; JVM %s, %d cores%n", reports.size(), m.wireName(), symbols,
+                System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "%-9s %10s %10s%n", "phase", "median ms", "p99 ms");
+        row(out, "discover", reports.stream().mapToLong(r -> r.phases().discover()).toArray());
+        row(out, "read", reports.stream().mapToLong(r -> r.phases().read()).toArray());
+        row(out, "compute", reports.stream().mapToLong(r -> r.phases().compute()).toArray());
+        row(out, "write", reports.stream().mapToLong(r -> r.phases().write()).toArray());
+        row(out, "cycle", reports.stream().mapToLong(r -> (long) (r.seconds() * 1e9)).toArray());
+        long[] trips = reports.stream().mapToLong(r -> r.phases().roundTrips()).sorted().toArray();
+        out.printf(Locale.ROOT, "round trips per cycle: %d (min %d, max %d)%n", trips[trips.length / 2], trips[0], trips[trips.length - 1]);
+        out.printf(Locale.ROOT, "redis CPU per cycle: %.1f ms (INFO CPU used_cpu_user + used_cpu_sys)%n", cpuPerCycle * 1000);
+        Runtime rt = Runtime.getRuntime();
+        out.printf(Locale.ROOT, "process RSS: %s; heap used %.1f MB of max %.1f MB%n", rss(), (rt.totalMemory() - rt.freeMemory()) / 1e6, rt.maxMemory() / 1e6);
+        out.flush();
+    }
+
+    private static void row(PrintWriter out, String phase, long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
+        long p99 = s[Math.min(s.length - 1, (int) Math.ceil(0.99 * s.length) - 1)];
+        out.printf(Locale.ROOT, "%-9s %10.2f %10.2f%n", phase, median / 1e6, p99 / 1e6);
+    }
+
+    static String rss() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                    .map(l -> String.format(Locale.ROOT, "%.1f MB", Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0)).findFirst().orElse("?");
+        } catch (IOException | RuntimeException e) {
+            return "unknown (no /proc)";
+        }
+    }
+
+    private static boolean holdsQuantumKeys(Jedis jedis) {
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams params = new ScanParams().match("quantum:*").count(1000);
+        do {
+            var page = jedis.scan(cursor, params);
+            if (!page.getResult().isEmpty()) {
+                return true;
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        return false;
+    }
+
+    private static double redisCpu(Jedis jedis) {
+        double total = 0;
+        for (String line : jedis.info("cpu").split("\r?\n")) {
+            if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return total;
+    }
+
+    /** Realistic inputs: budgets of 1k-500k USD, ~20 symbols per cluster, a tenth with attributions. */
+    static void seed(Jedis jedis, int n, int k, int attributionPct, Instant now) {
+        Random rnd = new Random(42);
+        String ts = Long.toString(now.getEpochSecond());
+        Pipeline p = jedis.pipelined();
+        p.hset(Keys.PORTFOLIO, Map.of("equity_usd", "250000000", "drawdown", "0.06", "timestamp", ts));
+        p.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", "TREND", "confidence", "0.8", "timestamp", ts));
+        for (int c = 0; c < k; c++) {
+            p.hset(Keys.stress("C" + c), Map.of("stress", fmt(rnd.nextDouble() * 0.8), "alpha", fmt(rnd.nextGaussian()), "timestamp", ts));
+        }
+        for (int i = 0; i < n; i++) {
+            String symbol = "SYM" + i + "USDT";
+            p.hset(Keys.budget(symbol), Map.of("budget_usd", fmt(1000 + rnd.nextDouble() * 499_000), "timestamp", ts));
+            p.hset(Keys.CLUSTER_MAP, symbol, "C" + (i % k));
+            if (rnd.nextInt(100) < attributionPct) {
+                p.hset(Keys.attribution(symbol), Map.of("performance_factor", fmt(0.5 + rnd.nextDouble()), "ts_utc", ts));
+            }
+            if (i % 10_000 == 9_999) {
+                p.sync();
+            }
+        }
+        p.sync();
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.6f", v);
+    }
+}

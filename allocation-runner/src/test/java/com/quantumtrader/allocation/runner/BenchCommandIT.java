@@ -1,0 +1,40 @@
+package com.quantumtrader.allocation.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.redis.TestRedis;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** The bench runs real cycles and reports every phase; it refuses to seed a Redis holding quantum:* keys. */
+class BenchCommandIT {
+
+    private final TestRedis redis = TestRedis.shared();
+
+    @Test
+    void bench_smallUniverse_reportsPhasesRoundTripsCpuAndRss() {
+        redis.flush();
+        String[] r = OnceSnapshotTest.run("bench", "--symbols", "300", "--cycles", "3", "--warmup", "1", "--redis-url", redis.url());
+        assertEquals("0", r[0], r[2]);
+        for (String line : new String[] {"seeded 300 symbols in 15 clusters", "discover", "read", "compute", "write", "cycle",
+                "round trips per cycle: ", "redis CPU per cycle: ", "process RSS: "}) {
+            assertTrue(r[1].contains(line), line + " in\n" + r[1]);
+        }
+    }
+
+    @Test
+    void bench_redisWithQuantumKeys_refusesWithoutForce() {
+        redis.flush();
+        try (Jedis j = redis.client()) {
+            j.hset("quantum:state:portfolio", Map.of("equity_usd", "1"));
+        }
+        String[] r = OnceSnapshotTest.run("bench", "--symbols", "10", "--cycles", "1", "--redis-url", redis.url());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("already holds quantum:* keys; refusing to seed (use --force)"), r[2]);
+        try (Jedis j = redis.client()) {
+            assertEquals(Map.of("equity_usd", "1"), j.hgetAll("quantum:state:portfolio"), "nothing seeded");
+        }
+    }
+}
