@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.HashSet;
+import java.util.Set;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -24,7 +26,9 @@ import redis.clients.jedis.resps.ScanResult;
  * Writes one cycle's outputs (DESIGN section 4) in one MULTI/EXEC, so no reader ever sees half a
  * cycle: in enforce mode every target hash (DEL, HSET of all fields, EXPIRE) and the decision
  * stream entries; in shadow mode the decision stream entries only, and no target key is touched.
- * A skipped cycle writes nothing.
+ * A skipped cycle writes nothing. In enforce mode the target hash of a symbol this writer wrote in
+ * its previous enforce cycle and that is no longer allocated (its budget vanished or was rejected)
+ * is deleted in the same transaction; after a restart such leftovers expire by their TTL.
  */
 public final class OutputWriter {
 
@@ -34,6 +38,8 @@ public final class OutputWriter {
     private final RedisConnection connection;
     private final long targetTtlSeconds;
     private final long streamMaxLen;
+    /** Symbols whose target hash the last enforce write of this writer set; guarded by this. */
+    private Set<String> lastTargets = Set.of();
 
     /**
      * @param targetTtlSeconds EXPIRE of each target hash ({@code TARGET_TTL_SEC})
@@ -67,10 +73,12 @@ public final class OutputWriter {
         }
         boolean enforce = mode == Mode.ENFORCE;
         XAddParams trim = XAddParams.xAddParams().maxLen(streamMaxLen).approximateTrimming();
+        Set<String> written = new HashSet<>(result.decisions().size() * 2);
         return connection.call(RedisFailure.Operation.WRITE, jedis -> {
             long before = connection.roundTrips();
             Transaction tx = jedis.multi();
             for (Decision d : result.decisions()) {
+                written.add(d.symbol());
                 Map<String, String> fields = targetFields(d, result.now(), mode);
                 if (enforce) {
                     String key = Keys.target(d.symbol());
@@ -83,9 +91,19 @@ public final class OutputWriter {
                 fields.put("fallbacks", fallbacks(d.fallbacks()));
                 tx.xadd(Keys.DECISION_STREAM, trim, fields);
             }
+            if (enforce) {
+                for (String gone : lastTargets()) {
+                    if (!written.contains(gone)) {
+                        tx.del(Keys.target(gone)); // left the universe: its target goes in the same transaction
+                    }
+                }
+            }
             List<Object> replies = tx.exec();
             connection.countRoundTrip();
             failOnErrors(replies);
+            if (enforce) {
+                lastTargets(written);
+            }
             int n = result.decisions().size();
             return new WriteResult(enforce ? n : 0, n, connection.roundTrips() - before);
         });
@@ -126,6 +144,14 @@ public final class OutputWriter {
             connection.countRoundTrip();
             return (int) deleted;
         });
+    }
+
+    private synchronized Set<String> lastTargets() {
+        return lastTargets;
+    }
+
+    private synchronized void lastTargets(Set<String> symbols) {
+        lastTargets = symbols;
     }
 
     private List<String> scanTargets(Jedis jedis) {

@@ -348,4 +348,18 @@ class RedisContractIT {
         // Fewer than 1000 keys: one SCAN page, one pipeline of inputs, one pipeline of stress hashes.
         assertEquals(Map.of(10, 3L, 100, 3L, 900, 3L), readTrips);
     }
+
+    @Test
+    void write_enforce_symbolThatLeftTheUniverse_targetDeletedInTheSameCycle() {
+        seedGoldenOne();
+        OutputWriter writer = writer();
+        writer.write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.ENFORCE, "c-7");
+        assertTrue(jedis.exists(Keys.target("ETHUSDT")));
+        jedis.del(Keys.budget("ETHUSDT"));
+
+        writer.write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW.plusSeconds(5)), Mode.ENFORCE, "c-8");
+
+        assertFalse(jedis.exists(Keys.target("ETHUSDT")));
+        assertEquals("1767225605", jedis.hget(Keys.target("BTCUSDT"), "ts"));
+    }
 }
