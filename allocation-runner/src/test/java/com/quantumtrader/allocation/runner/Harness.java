@@ -1,0 +1,47 @@
+package com.quantumtrader.allocation.runner;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.OutputWriter;
+import com.quantumtrader.allocation.redis.RedisConnection;
+import io.prometheus.client.CollectorRegistry;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.LoggerFactory;
+
+/** A CycleRunner wired like the service's, with a settable clock for the rate limiter and captured log lines. */
+final class Harness implements AutoCloseable {
+    final RedisConnection redis;
+    final Metrics metrics = new Metrics(new CollectorRegistry(true));
+    final AtomicLong nanos = new AtomicLong();
+    final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    final CycleRunner runner;
+    private final Logger logger = (Logger) LoggerFactory.getLogger(CycleRunner.class);
+
+    Harness(RedisConnection redis, Mode mode) {
+        this.redis = redis;
+        logs.start();
+        logger.addAppender(logs);
+        runner = new CycleRunner(new InputReader(redis, Map.of()), new OutputWriter(redis, 300, 100_000), Policy.DEFAULTS, mode, metrics,
+                new RateLimitedLog(logger, 60_000_000_000L, nanos::get));
+    }
+
+    long warnings() {
+        return logs.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).count();
+    }
+
+    double sample(String name, String[] labels, String[] values) {
+        Double v = metrics.registry.getSampleValue(name, labels, values);
+        return v == null ? 0 : v;
+    }
+
+    @Override
+    public void close() {
+        logger.detachAppender(logs);
+        redis.close();
+    }
+}
