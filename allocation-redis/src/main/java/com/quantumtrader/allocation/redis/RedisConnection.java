@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -40,6 +41,11 @@ public final class RedisConnection implements AutoCloseable {
                 .ssl(endpoint.tls());
         if (sslSocketFactory != null) {
             client.sslSocketFactory(sslSocketFactory);
+        }
+        if (endpoint.tls()) {
+            SSLParameters params = new SSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
+            client.sslParameters(params);
         }
         endpoint.user().ifPresent(client::user);
         endpoint.password().ifPresent(client::password);

@@ -3,7 +3,9 @@ package com.quantumtrader.allocation.runner;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.WireFormat;
+import com.quantumtrader.allocation.redis.RedisConnection;
 import com.quantumtrader.allocation.redis.RedisEndpoint;
+import com.quantumtrader.allocation.redis.TlsTrust;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ import java.util.TreeSet;
  * @param clusterMapFile       {@code P29_CLUSTER_MAP_FILE}: optional static symbol -> cluster JSON
  * @param decisionStreamMaxLen {@code P29_DECISION_STREAM_MAXLEN}: MAXLEN ~ of the decision stream, default 100000
  * @param logLevel             {@code LOG_LEVEL}: TRACE, DEBUG, INFO (default), WARN, ERROR
+ * @param redisTlsCaFile       {@code REDIS_TLS_CA_FILE}: PEM CA certificates trusted for {@code rediss://} (default: the JVM's)
  */
 public record Config(
         Mode mode,
@@ -43,7 +46,8 @@ public record Config(
         RedisEndpoint redis,
         Optional<Path> clusterMapFile,
         long decisionStreamMaxLen,
-        String logLevel) {
+        String logLevel,
+        Optional<Path> redisTlsCaFile) {
 
     public static final String P29_MODE = "P29_MODE";
     public static final String P29_INTERVAL_SEC = "P29_INTERVAL_SEC";
@@ -59,6 +63,7 @@ public record Config(
     public static final String P29_CLUSTER_MAP_FILE = "P29_CLUSTER_MAP_FILE";
     public static final String P29_DECISION_STREAM_MAXLEN = "P29_DECISION_STREAM_MAXLEN";
     public static final String LOG_LEVEL = "LOG_LEVEL";
+    public static final String REDIS_TLS_CA_FILE = "REDIS_TLS_CA_FILE";
 
     /** Every variable this service reads. */
     public static final Set<String> KNOWN = known();
@@ -72,6 +77,7 @@ public record Config(
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(clusterMapFile, "clusterMapFile");
         Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(redisTlsCaFile, "redisTlsCaFile");
     }
 
     /** The configuration from environment-style variables; absent ones take their defaults. */
@@ -113,7 +119,11 @@ public record Config(
         if (!LOG_LEVELS.contains(level)) {
             throw new ConfigException(LOG_LEVEL + ": must be one of TRACE, DEBUG, INFO, WARN, ERROR, was '" + WireFormat.printable(env.get(LOG_LEVEL)) + "'");
         }
-        return new Config(mode, interval, bind, port, policy, ttl, redis, mapFile, maxLen, level);
+        Optional<Path> caFile = Optional.ofNullable(env.get(REDIS_TLS_CA_FILE)).map(String::strip).map(Path::of);
+        if (caFile.isPresent() && !redis.tls()) {
+            throw new ConfigException(REDIS_TLS_CA_FILE + ": only applies to a rediss:// " + REDIS_URL + ", was set for " + redis);
+        }
+        return new Config(mode, interval, bind, port, policy, ttl, redis, mapFile, maxLen, level, caFile);
     }
 
     /**
@@ -145,7 +155,17 @@ public record Config(
         out.put(P29_CLUSTER_MAP_FILE, clusterMapFile.map(Path::toString).orElse("(none)"));
         out.put(P29_DECISION_STREAM_MAXLEN, Long.toString(decisionStreamMaxLen));
         out.put(LOG_LEVEL, logLevel);
+        out.put(REDIS_TLS_CA_FILE, redisTlsCaFile.map(Path::toString).orElse("(JVM trust store)"));
         return out;
+    }
+
+    /** A connection to the configured Redis (TLS trust from {@code REDIS_TLS_CA_FILE} when set). */
+    public RedisConnection connect() {
+        try {
+            return new RedisConnection(redis, redisTlsCaFile.map(TlsTrust::fromPemFile).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(REDIS_TLS_CA_FILE + ": " + e.getMessage());
+        }
     }
 
     /** The loop interval. */
@@ -210,7 +230,8 @@ public record Config(
     private static Set<String> known() {
         Set<String> names = new TreeSet<>(Policy.ENV_NAMES);
         names.addAll(List.of(P29_MODE, P29_INTERVAL_SEC, P29_METRICS_BIND, P29_METRICS_PORT, TARGET_TTL_SEC, REDIS_URL, REDIS_HOST,
-                REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_TIMEOUT_MS, P29_CLUSTER_MAP_FILE, P29_DECISION_STREAM_MAXLEN, LOG_LEVEL));
+                REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_TIMEOUT_MS, P29_CLUSTER_MAP_FILE, P29_DECISION_STREAM_MAXLEN, LOG_LEVEL,
+                REDIS_TLS_CA_FILE));
         return Set.copyOf(names);
     }
 }

@@ -152,7 +152,7 @@ public final class Main implements Callable<Integer> {
                 }
                 result = Allocator.allocate(WireFormat.decode(s.raw()), policy, s.now());
             } else {
-                try (RedisConnection redis = new RedisConnection(config.redis())) {
+                try (RedisConnection redis = config.connect()) {
                     Map<String, String> staticMap = config.clusterMapFile().map(ClusterMapFile::load).orElse(Map.of());
                     result = Allocator.allocate(new InputReader(redis, staticMap).read().decode(), config.policy(), Instant.now());
                     if (write && config.mode() == Mode.ENFORCE) {
@@ -188,6 +188,7 @@ public final class Main implements Callable<Integer> {
             Map<String, String> vars = env.variables();
             Config config = Config.fromEnv(vars);
             config.clusterMapFile().ifPresent(ClusterMapFile::load);
+            config.connect().close(); // validates REDIS_TLS_CA_FILE; opens no connection
             PrintWriter out = spec.commandLine().getOut();
             config.describe().forEach((k, v) -> out.println(k + "=" + v));
             Config.unknownVariables(vars).forEach(w -> out.println("warning: " + w));
@@ -208,7 +209,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             Config config = env.config();
-            try (RedisConnection redis = new RedisConnection(config.redis())) {
+            try (RedisConnection redis = config.connect()) {
                 int n = new OutputWriter(redis, config.targetTtlSec(), config.decisionStreamMaxLen()).retract();
                 spec.commandLine().getOut().println("retracted " + n + " target hashes from " + config.redis());
                 spec.commandLine().getOut().flush();

@@ -31,7 +31,7 @@ final class Service implements AutoCloseable {
         CollectorRegistry registry = new CollectorRegistry(true);
         DefaultExports.register(registry);
         this.metrics = new Metrics(registry);
-        this.redis = new RedisConnection(config.redis());
+        this.redis = config.connect();
         CycleRunner runner = new CycleRunner(
                 new InputReader(redis, staticMap),
                 new OutputWriter(redis, config.targetTtlSec(), config.decisionStreamMaxLen()),

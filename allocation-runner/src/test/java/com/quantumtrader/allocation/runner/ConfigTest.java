@@ -77,6 +77,7 @@ class ConfigTest {
             "REDIS_TIMEOUT_MS           | 10       | REDIS_TIMEOUT_MS: must be in [50, 60000], was 10",
             "P29_DECISION_STREAM_MAXLEN | 0        | P29_DECISION_STREAM_MAXLEN: must be in [1, 1000000000], was 0",
             "LOG_LEVEL                  | verbose  | LOG_LEVEL: must be one of TRACE, DEBUG, INFO, WARN, ERROR, was 'verbose'",
+            "REDIS_TLS_CA_FILE          | /ca.pem  | REDIS_TLS_CA_FILE: only applies to a rediss:// REDIS_URL, was set for redis://localhost:6379/0",
     })
     void fromEnv_badValue_oneLineNamingVariableRuleAndValue(String name, String value, String message) {
         Map<String, String> env = new HashMap<>();
@@ -126,7 +127,8 @@ class ConfigTest {
     void deployEnvFile_everyVariableWithTheDefaults() {
         Map<String, String> file = EnvFile.read(java.nio.file.Path.of("..", "deploy", "capital-allocation.env"));
         for (String name : Config.KNOWN) {
-            boolean optional = name.equals("REDIS_URL") || name.equals("REDIS_PASSWORD") || name.equals("P29_CLUSTER_MAP_FILE");
+            boolean optional = name.equals("REDIS_URL") || name.equals("REDIS_PASSWORD") || name.equals("P29_CLUSTER_MAP_FILE")
+                    || name.equals("REDIS_TLS_CA_FILE");
             assertTrue(optional || file.containsKey(name), "deploy/capital-allocation.env sets " + name);
         }
         assertEquals(Config.fromEnv(Map.of()), Config.fromEnv(file));

@@ -1,0 +1,184 @@
+package com.quantumtrader.allocation.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.Keys;
+import com.quantumtrader.allocation.redis.OutputWriter;
+import com.quantumtrader.allocation.redis.RedisConnection;
+import com.quantumtrader.allocation.redis.RedisEndpoint;
+import com.quantumtrader.allocation.redis.RedisFailure;
+import com.quantumtrader.allocation.redis.TestRedis;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+
+/** Least privilege (the ACL of docs/security.md), TLS, and passwords that never leak. */
+class SecurityIT {
+
+    static final String PASSWORD = "s3cr3t-PW-7f1c";
+
+    private final TestRedis redis = TestRedis.shared();
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void setUp() {
+        redis.flush();
+    }
+
+    /** The ACL SETUSER line of docs/security.md for this server's major version, with a password. */
+    static String aclLine(Jedis admin, String user, String password) throws Exception {
+        String version = admin.info("server").lines().filter(l -> l.startsWith("redis_version:")).findFirst().orElseThrow().substring(14).strip();
+        String marker = Integer.parseInt(version.split("\\.")[0]) >= 7 ? "<!-- acl:redis7 -->" : "<!-- acl:redis6 -->";
+        List<String> doc = Files.readAllLines(Path.of("..", "docs", "security.md"));
+        int at = doc.indexOf(marker);
+        assertTrue(at >= 0, "docs/security.md has " + marker);
+        return doc.get(at + 2).replace("p29-allocation", user).replace(">CHANGE-ME", ">" + password);
+    }
+
+    private static void acl(Jedis admin, String line) {
+        List<String> parts = List.of(line.split(" "));
+        admin.sendCommand(Protocol.Command.ACL, parts.subList(1, parts.size()).toArray(new String[0]));
+    }
+
+    private RedisEndpoint as(String user, String password) {
+        RedisEndpoint e = redis.endpoint();
+        return new RedisEndpoint(e.host(), e.port(), e.database(), Optional.of(user), Optional.of(password), false,
+                Duration.ofSeconds(1), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void acl_documentedUser_runsEnforceCyclesAndRetract_userWithoutWrites_failsCountedNoCrash() throws Exception {
+        try (Jedis admin = redis.client()) {
+            acl(admin, aclLine(admin, "p29-test", PASSWORD));
+            acl(admin, aclLine(admin, "p29-readonly", PASSWORD).replace(" +del +hset +expire +xadd", ""));
+            try {
+                ServiceIT.seed(admin, "BTCUSDT", "ETHUSDT");
+                Instant now = Instant.now();
+                try (Harness h = new Harness(new RedisConnection(as("p29-test", PASSWORD)), Mode.ENFORCE)) {
+                    for (int i = 0; i < 3; i++) {
+                        CycleRunner.Report r = h.runner.run(now.plusSeconds(i));
+                        assertTrue(r.computed(), r.failure().orElse("skipped"));
+                    }
+                    assertTrue(admin.exists(Keys.target("BTCUSDT")));
+                    assertEquals(2, new OutputWriter(h.redis, 300, 1000).retract());
+                }
+                try (Harness h = new Harness(new RedisConnection(as("p29-readonly", PASSWORD)), Mode.ENFORCE)) {
+                    for (int i = 0; i < 3; i++) {
+                        CycleRunner.Report r = h.runner.run(now.plusSeconds(i));
+                        assertTrue(r.failure().isPresent());
+                        assertTrue(r.failure().get().contains("NOPERM") || r.failure().get().contains("EXECABORT"), r.failure().get());
+                    }
+                    assertEquals(3.0, h.sample("p29_cycles_total", new String[] {"outcome"}, new String[] {"failed"}), 0.0);
+                    assertEquals(3.0, h.metrics.registry.getSampleValue("p29_redis_errors_total"), 0.0);
+                    assertTrue(h.logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("Allocation cycle failed")
+                            && (e.getFormattedMessage().contains("NOPERM") || e.getFormattedMessage().contains("EXECABORT"))));
+                }
+                assertFalse(admin.exists(Keys.target("BTCUSDT")), "the read-only user wrote nothing");
+            } finally {
+                admin.sendCommand(Protocol.Command.ACL, "DELUSER", "p29-test", "p29-readonly");
+            }
+        }
+    }
+
+    @Test
+    void tls_redissWithPrivateCa_readsAndWrites_untrustedCertificate_failsTyped() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "needs openssl to make a certificate");
+        Path key = dir.resolve("key.pem");
+        Path cert = dir.resolve("cert.pem");
+        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key.toString(), "-out", cert.toString())
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        int tlsPort = TestRedis.freePort();
+        TestRedis.Embedded server = TestRedis.Embedded.start(TestRedis.freePort(), "tls-port " + tlsPort, "tls-cert-file " + cert,
+                "tls-key-file " + key, "tls-ca-cert-file " + cert, "tls-auth-clients no");
+        try {
+            Config config = Config.fromEnv(Map.of("REDIS_URL", "rediss://localhost:" + tlsPort + "/0", "REDIS_TLS_CA_FILE", cert.toString()));
+            try (Jedis plain = new Jedis("127.0.0.1", server.port(), 2000)) {
+                ServiceIT.seed(plain, "BTCUSDT");
+            }
+            try (RedisConnection tls = config.connect()) {
+                var inputs = new InputReader(tls, Map.of()).read().decode();
+                assertEquals(1, inputs.budgets().size());
+            }
+            Config untrusted = Config.fromEnv(Map.of("REDIS_URL", "rediss://localhost:" + tlsPort + "/0"));
+            try (RedisConnection tls = untrusted.connect()) {
+                RedisFailure e = assertThrows(RedisFailure.class, () -> new InputReader(tls, Map.of()).read());
+                assertTrue(e.getMessage().startsWith("read: "), e.getMessage());
+            }
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void secrets_passwordNeverInOutputLogsOrMetrics_rightOrWrongPassword() throws Exception {
+        TestRedis.Embedded server = TestRedis.Embedded.start(TestRedis.freePort(), "requirepass " + PASSWORD);
+        try {
+            try (Jedis j = new Jedis("127.0.0.1", server.port(), 2000)) {
+                j.auth(PASSWORD);
+                ServiceIT.seed(j, "BTCUSDT");
+            }
+            int metricsPort = TestRedis.freePort();
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String wrong = "wr0ng-PW-91ab";
+            for (String[] credentials : new String[][] {{"REDIS_URL=redis://:" + PASSWORD + "@127.0.0.1:" + server.port() + "/0"},
+                    {"REDIS_URL=redis://127.0.0.1:" + server.port() + "/0", "REDIS_PASSWORD=" + wrong}}) {
+                Path env = dir.resolve("secret.env");
+                Files.writeString(env, String.join("\n", credentials) + "\nP29_MODE=enforce\nP29_INTERVAL_SEC=1\nP29_METRICS_BIND=127.0.0.1\n"
+                        + "P29_METRICS_PORT=" + metricsPort + "\nREDIS_TIMEOUT_MS=300\nLOG_LEVEL=DEBUG\n");
+                Process check = new ProcessBuilder(java, "-jar", EndToEndIT.JAR.toString(), "check-config", "--env-file", env.toString())
+                        .redirectErrorStream(true).start();
+                assertTrue(check.waitFor(30, TimeUnit.SECONDS));
+                String checkOut = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, check.exitValue(), checkOut);
+                assertTrue(checkOut.contains("***"), checkOut);
+
+                Path log = dir.resolve("secret.log");
+                Process run = new ProcessBuilder(java, "-jar", EndToEndIT.JAR.toString(), "run", "--env-file", env.toString())
+                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                String metrics;
+                try {
+                    ServiceIT.await("three cycles", Duration.ofSeconds(30), () -> {
+                        String m = EndToEndITScrape.scrape(metricsPort);
+                        return m.contains("p29_cycles_total") && EndToEndITScrape.cycles(m) >= 3;
+                    });
+                    metrics = EndToEndITScrape.scrape(metricsPort);
+                } finally {
+                    run.destroy();
+                    assertTrue(run.waitFor(20, TimeUnit.SECONDS));
+                }
+                assertEquals(0, run.exitValue());
+                String all = checkOut + Files.readString(log) + metrics;
+                for (String secret : new String[] {PASSWORD, wrong}) {
+                    assertFalse(all.contains(secret), "the password appears in output, logs or metrics:\n" + all);
+                }
+                if (credentials.length == 2) {
+                    assertTrue(Files.readString(log).contains("Allocation cycle failed"), "a wrong password fails cycles, logged");
+                }
+            }
+        } finally {
+            server.stop();
+        }
+    }
+}
