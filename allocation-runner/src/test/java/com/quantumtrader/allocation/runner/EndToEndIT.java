@@ -24,6 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -202,6 +204,41 @@ class EndToEndIT {
                 assertTrue(out.contains("PASS  " + mode + " passes incrementing"), out);
             } finally {
                 stop(service, log);
+            }
+        }
+    }
+
+    @Test
+    void sigtermDuringCycles_exitZero_andRedisHoldsOnlyWholeCycles() throws Exception {
+        int symbols = 4000;
+        int port = TestRedis.freePort();
+        for (long delayMs : new long[] {0, 120, 370}) {
+            redis.flush();
+            try (Jedis j = redis.client()) {
+                String ts = Long.toString(Instant.now().getEpochSecond());
+                Pipeline p = j.pipelined();
+                p.hset(Keys.PORTFOLIO, Map.of("equity_usd", "100000000", "drawdown", "0.02", "timestamp", ts));
+                for (int i = 0; i < symbols; i++) {
+                    p.hset(Keys.budget("S" + i), Map.of("budget_usd", "1000", "timestamp", ts, "cluster_id", "c" + (i % 50)));
+                }
+                p.sync();
+            }
+            Path log = dir.resolve("term-" + delayMs + ".log");
+            Process process = start(envFile("term.env", "enforce", port), log);
+            ServiceIT.await("a computed cycle", Duration.ofSeconds(30), () -> metric(scrape(port), "p29_symbols") == symbols);
+            Thread.sleep(delayMs);
+            stop(process, log);
+            try (Jedis j = redis.client()) {
+                List<String> keys = new ArrayList<>(j.keys(Keys.TARGET_PREFIX + "*"));
+                assertEquals(symbols, keys.size(), "every target of the last cycle, none missing");
+                Pipeline p = j.pipelined();
+                List<Response<String>> ts = new ArrayList<>();
+                keys.forEach(k -> ts.add(p.hget(k, "ts")));
+                p.sync();
+                assertEquals(1, ts.stream().map(Response::get).distinct().count(), "all targets from one cycle");
+                Map<String, Long> perCycle = j.xrange(Keys.DECISION_STREAM, "-", "+").stream()
+                        .collect(java.util.stream.Collectors.groupingBy(e -> e.getFields().get("cycle_id"), java.util.stream.Collectors.counting()));
+                perCycle.forEach((cycle, n) -> assertEquals((long) symbols, n, "decisions of cycle " + cycle));
             }
         }
     }
