@@ -10,7 +10,9 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,7 +49,8 @@ final class Metrics {
     final Counter skips;
     final Counter targetsWritten;
 
-    private Set<String> symbolLabels = new HashSet<>();
+    /** The per-symbol children, looked up once per symbol rather than by label each cycle. */
+    private Map<String, SymbolSeries> symbolSeries = new HashMap<>();
     private Set<String> clusterLabels = new HashSet<>();
 
     Metrics(CollectorRegistry registry) {
@@ -112,32 +115,57 @@ final class Metrics {
         }
         clusterLabels = clustersNow;
 
-        Set<String> symbolsNow = new HashSet<>(result.decisions().size() * 2);
+        Map<String, SymbolSeries> seriesNow = new HashMap<>(result.decisions().size() * 2);
         boolean enforce = mode == Mode.ENFORCE;
         for (Decision d : result.decisions()) {
             String s = d.symbol();
-            symbolsNow.add(s);
-            targetsComputed.labels(s).inc();
-            confidence.labels(s).set(d.confidence());
-            targetUsd.labels(s).set(d.targetUsd());
+            SymbolSeries series = symbolSeries.remove(s);
+            if (series == null) {
+                series = new SymbolSeries(s);
+            }
+            seriesNow.put(s, series);
+            series.computed.inc();
+            series.confidence.set(d.confidence());
+            series.target.set(d.targetUsd());
             if (enforce) {
-                enforceOverrides.labels(s).inc();
+                series.overrides().inc();
             }
         }
         if (!enforce) {
             shadowPass.inc(result.decisions().size());
         }
-        for (String gone : symbolLabels) {
-            if (!symbolsNow.contains(gone)) {
-                targetsComputed.remove(gone);
-                confidence.remove(gone);
-                targetUsd.remove(gone);
-                enforceOverrides.remove(gone);
-            }
+        for (String gone : symbolSeries.keySet()) { // what is left: symbols that left the universe
+            targetsComputed.remove(gone);
+            confidence.remove(gone);
+            targetUsd.remove(gone);
+            enforceOverrides.remove(gone);
         }
-        symbolLabels = symbolsNow;
+        symbolSeries = seriesNow;
         symbols.set(result.decisions().size());
         lastSuccess.set(result.now().toEpochMilli() / 1000.0);
+    }
+
+    /** The children of one symbol's series. */
+    private final class SymbolSeries {
+        final String symbol;
+        final Counter.Child computed;
+        final Gauge.Child confidence;
+        final Gauge.Child target;
+        private Counter.Child overrides;
+
+        SymbolSeries(String symbol) {
+            this.symbol = symbol;
+            this.computed = targetsComputed.labels(symbol);
+            this.confidence = Metrics.this.confidence.labels(symbol);
+            this.target = targetUsd.labels(symbol);
+        }
+
+        Counter.Child overrides() {
+            if (overrides == null) {
+                overrides = enforceOverrides.labels(symbol);
+            }
+            return overrides;
+        }
     }
 
     /** A cycle that failed. */
