@@ -174,11 +174,9 @@ public final class WireFormat {
         for (String symbol : sortedKeys(raw.clusterMap())) {
             String cluster = raw.clusterMap().get(symbol);
             if (!isValidName(symbol)) {
-                rejections.add(new Rejection(DataSource.CLUSTER_MAP, RejectReason.BAD_NAME, printable(symbol),
-                        "symbol '" + printable(symbol) + "' is not 1-64 characters of [A-Za-z0-9._-]"));
+                rejections.add(badName(DataSource.CLUSTER_MAP, printable(symbol), "symbol", symbol));
             } else if (!isValidName(cluster.strip())) {
-                rejections.add(new Rejection(DataSource.CLUSTER_MAP, RejectReason.BAD_NAME, symbol,
-                        "cluster '" + printable(cluster) + "' is not 1-64 characters of [A-Za-z0-9._-]"));
+                rejections.add(badName(DataSource.CLUSTER_MAP, symbol, "cluster", cluster));
             } else {
                 clusterMap.put(symbol, cluster.strip());
             }
@@ -220,8 +218,7 @@ public final class WireFormat {
      */
     public static Optional<SymbolBudget> decodeBudget(String symbol, Map<String, String> hash, List<Rejection> rejections) {
         if (!isValidName(symbol)) {
-            rejections.add(new Rejection(DataSource.BUDGET, RejectReason.BAD_NAME, printable(symbol),
-                    "symbol '" + printable(symbol) + "' is not 1-64 characters of [A-Za-z0-9._-]"));
+            rejections.add(badName(DataSource.BUDGET, printable(symbol), "symbol", symbol));
             return Optional.empty();
         }
         if (hash.isEmpty()) {
@@ -244,8 +241,7 @@ public final class WireFormat {
             if (isValidName(rawCluster.strip())) {
                 clusterId = Optional.of(rawCluster.strip());
             } else {
-                rejections.add(new Rejection(DataSource.CLUSTER_MAP, RejectReason.BAD_NAME, symbol,
-                        "cluster_id '" + printable(rawCluster) + "' is not 1-64 characters of [A-Za-z0-9._-]"));
+                rejections.add(badName(DataSource.CLUSTER_MAP, symbol, "cluster_id", rawCluster));
             }
         }
         return Optional.of(new SymbolBudget(symbol, budget.getAsDouble() + 0.0, ts.get(), clusterId));
@@ -260,8 +256,7 @@ public final class WireFormat {
             return Optional.empty();
         }
         if (!isValidName(clusterId)) {
-            rejections.add(new Rejection(DataSource.CLUSTER, RejectReason.BAD_NAME, printable(clusterId),
-                    "cluster '" + printable(clusterId) + "' is not 1-64 characters of [A-Za-z0-9._-]"));
+            rejections.add(badName(DataSource.CLUSTER, printable(clusterId), "cluster", clusterId));
             return Optional.empty();
         }
         Optional<Instant> ts = timestamp(DataSource.CLUSTER, clusterId, hash, "timestamp", null, rejections);
@@ -318,8 +313,7 @@ public final class WireFormat {
             return Optional.empty();
         }
         if (!isValidName(symbol)) {
-            rejections.add(new Rejection(DataSource.ATTRIBUTION, RejectReason.BAD_NAME, printable(symbol),
-                    "symbol '" + printable(symbol) + "' is not 1-64 characters of [A-Za-z0-9._-]"));
+            rejections.add(badName(DataSource.ATTRIBUTION, printable(symbol), "symbol", symbol));
             return Optional.empty();
         }
         OptionalDouble factor = number(DataSource.ATTRIBUTION, symbol, hash, "performance_factor", rejections);
@@ -342,6 +336,11 @@ public final class WireFormat {
         String[] keys = map.keySet().toArray(new String[0]);
         Arrays.sort(keys);
         return keys;
+    }
+
+    private static Rejection badName(DataSource source, String subject, String what, String value) {
+        return new Rejection(source, RejectReason.BAD_NAME, subject,
+                what + " '" + printable(value) + "' is not 1-64 characters of [A-Za-z0-9._-]");
     }
 
     private static OptionalDouble number(DataSource source, String subject, Map<String, String> hash, String field, List<Rejection> rejections) {

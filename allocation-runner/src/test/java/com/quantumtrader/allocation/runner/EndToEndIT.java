@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,25 +60,16 @@ class EndToEndIT {
         return f;
     }
 
+    /** {@code java -Xmx128m -jar allocation-runner.jar <args>}, stderr merged into stdout. */
+    static ProcessBuilder jar(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true);
+    }
+
     private Process start(Path env, Path log) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-jar", JAR.toString(), "run", "--env-file", env.toString());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(log.toFile());
-        return pb.start();
-    }
-
-    private static double metric(String body, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(body);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-    }
-
-    private static String scrape(int port) {
-        try {
-            return HttpEndpointsTest.get(port, "/metrics").body();
-        } catch (Exception e) {
-            return "";
-        }
+        return jar("run", "--env-file", env.toString()).redirectOutput(log.toFile()).start();
     }
 
     private static void stop(Process p, Path log) throws Exception {
@@ -108,10 +97,10 @@ class EndToEndIT {
         Path shadowLog = dir.resolve("shadow.log");
         Process shadow = start(envFile("shadow.env", "shadow", port), shadowLog);
         try {
-            ServiceIT.await("shadow passes on /metrics", Duration.ofSeconds(30), () -> metric(scrape(port), "p29_shadow_pass_total") >= 2);
-            String body = scrape(port);
-            assertTrue(metric(body, "p29_targets_computed_total{symbol=\"BTCUSDT\",}") >= 1, body);
-            assertEquals(1.2, metric(body, "p29_regime_factor"), 0.0);
+            ServiceIT.await("shadow passes on /metrics", Duration.ofSeconds(30), () -> MetricsScrape.metric(MetricsScrape.scrape(port), "p29_shadow_pass_total") >= 2);
+            String body = MetricsScrape.scrape(port);
+            assertTrue(MetricsScrape.metric(body, "p29_targets_computed_total{symbol=\"BTCUSDT\",}") >= 1, body);
+            assertEquals(1.2, MetricsScrape.metric(body, "p29_regime_factor"), 0.0);
             try (Jedis j = redis.client()) {
                 assertFalse(j.exists(Keys.target("BTCUSDT")), "shadow never writes a target");
                 StreamEntry last = j.xrevrange(Keys.DECISION_STREAM, "+", "-", 1).get(0);
@@ -145,7 +134,7 @@ class EndToEndIT {
                 assertEquals(GovernorGate.Source.ALLOCATION_TARGET, gate.source(), gate.reason());
             }
             ServiceIT.await("enforce overrides on /metrics", Duration.ofSeconds(10),
-                    () -> metric(scrape(port), "p29_enforce_overrides_total{symbol=\"ETHUSDT\",}") >= 1);
+                    () -> MetricsScrape.metric(MetricsScrape.scrape(port), "p29_enforce_overrides_total{symbol=\"ETHUSDT\",}") >= 1);
         } finally {
             stop(enforce, enforceLog);
         }
@@ -158,9 +147,8 @@ class EndToEndIT {
     void jar_badConfiguration_exitsTwoWithOneLine() throws Exception {
         Path env = dir.resolve("bad.env");
         Files.writeString(env, "MAX_SYMBOL_PCT=1.5\nREDIS_URL=" + redis.url() + "\n");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (String command : List.of("run", "check-config")) {
-            Process p = new ProcessBuilder(java, "-jar", JAR.toString(), command, "--env-file", env.toString()).redirectErrorStream(true).start();
+            Process p = jar(command, "--env-file", env.toString()).start();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(2, p.exitValue(), out);
@@ -198,7 +186,7 @@ class EndToEndIT {
             Path log = dir.resolve(mode + "-proof.log");
             Process service = start(envFile(mode + "-proof.env", mode, port), log);
             try {
-                ServiceIT.await("a computed cycle", Duration.ofSeconds(30), () -> metric(scrape(port), "p29_symbols") == 2);
+                ServiceIT.await("a computed cycle", Duration.ofSeconds(30), () -> MetricsScrape.metric(MetricsScrape.scrape(port), "p29_symbols") == 2);
                 String out = proof(port);
                 assertTrue(out.startsWith("0\n") && out.contains("SUMMARY: PASS"), out);
                 assertTrue(out.contains("PASS  " + mode + " passes incrementing"), out);
@@ -225,7 +213,7 @@ class EndToEndIT {
             }
             Path log = dir.resolve("term-" + delayMs + ".log");
             Process process = start(envFile("term.env", "enforce", port), log);
-            ServiceIT.await("a computed cycle", Duration.ofSeconds(30), () -> metric(scrape(port), "p29_symbols") == symbols);
+            ServiceIT.await("a computed cycle", Duration.ofSeconds(30), () -> MetricsScrape.metric(MetricsScrape.scrape(port), "p29_symbols") == symbols);
             Thread.sleep(delayMs);
             stop(process, log);
             try (Jedis j = redis.client()) {

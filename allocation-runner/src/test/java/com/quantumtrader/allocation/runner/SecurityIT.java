@@ -140,30 +140,27 @@ class SecurityIT {
                 ServiceIT.seed(j, "BTCUSDT");
             }
             int metricsPort = TestRedis.freePort();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String wrong = "wr0ng-PW-91ab";
             for (String[] credentials : new String[][] {{"REDIS_URL=redis://:" + PASSWORD + "@127.0.0.1:" + server.port() + "/0"},
                     {"REDIS_URL=redis://127.0.0.1:" + server.port() + "/0", "REDIS_PASSWORD=" + wrong}}) {
                 Path env = dir.resolve("secret.env");
                 Files.writeString(env, String.join("\n", credentials) + "\nP29_MODE=enforce\nP29_INTERVAL_SEC=1\nP29_METRICS_BIND=127.0.0.1\n"
                         + "P29_METRICS_PORT=" + metricsPort + "\nREDIS_TIMEOUT_MS=300\nLOG_LEVEL=DEBUG\n");
-                Process check = new ProcessBuilder(java, "-jar", EndToEndIT.JAR.toString(), "check-config", "--env-file", env.toString())
-                        .redirectErrorStream(true).start();
+                Process check = EndToEndIT.jar("check-config", "--env-file", env.toString()).start();
                 assertTrue(check.waitFor(30, TimeUnit.SECONDS));
                 String checkOut = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertEquals(0, check.exitValue(), checkOut);
                 assertTrue(checkOut.contains("***"), checkOut);
 
                 Path log = dir.resolve("secret.log");
-                Process run = new ProcessBuilder(java, "-jar", EndToEndIT.JAR.toString(), "run", "--env-file", env.toString())
-                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                Process run = EndToEndIT.jar("run", "--env-file", env.toString()).redirectOutput(log.toFile()).start();
                 String metrics;
                 try {
                     ServiceIT.await("three cycles", Duration.ofSeconds(30), () -> {
-                        String m = EndToEndITScrape.scrape(metricsPort);
-                        return m.contains("p29_cycles_total") && EndToEndITScrape.cycles(m) >= 3;
+                        String m = MetricsScrape.scrape(metricsPort);
+                        return m.contains("p29_cycles_total") && MetricsScrape.cycles(m) >= 3;
                     });
-                    metrics = EndToEndITScrape.scrape(metricsPort);
+                    metrics = MetricsScrape.scrape(metricsPort);
                 } finally {
                     run.destroy();
                     assertTrue(run.waitFor(20, TimeUnit.SECONDS));

@@ -4,8 +4,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Scraping helpers shared by the process-level tests. */
-final class EndToEndITScrape {
-    private EndToEndITScrape() {
+final class MetricsScrape {
+    private MetricsScrape() {
     }
 
     static String scrape(int port) {
@@ -14,6 +14,12 @@ final class EndToEndITScrape {
         } catch (Exception e) {
             return "";
         }
+    }
+
+    /** The value of one exact series ({@code name{labels}}) in a scrape, NaN when absent. */
+    static double metric(String body, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(body);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
     /** Sum of p29_cycles_total over its outcomes. */
