@@ -37,6 +37,12 @@ final class AllocationLoop {
         this.metrics = metrics;
         this.listener = listener;
         this.thread = new Thread(this::loop, "allocation-loop");
+        // A cycle turns every Exception into a counted failure; an Error (a broken JVM or jar) ends
+        // the process so systemd restarts it, rather than leaving HTTP up with no loop behind it.
+        this.thread.setUncaughtExceptionHandler((t, e) -> {
+            LOG.error("Allocation loop died: exiting so the service manager restarts the process", e);
+            System.exit(1);
+        });
     }
 
     void start() {

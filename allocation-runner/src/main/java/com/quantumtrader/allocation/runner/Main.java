@@ -56,6 +56,10 @@ public final class Main implements Callable<Integer> {
                 commandLine.getErr().println("redis error: " + e.getMessage());
                 return 1;
             }
+            if (e instanceof java.io.UncheckedIOException || e instanceof IllegalStateException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 1;
+            }
             throw e;
         });
         return cl;

@@ -2,6 +2,7 @@ package com.quantumtrader.allocation.runner;
 
 import com.quantumtrader.allocation.core.CycleContext;
 import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Fallback;
 import com.quantumtrader.allocation.core.Mode;
@@ -10,6 +11,7 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -90,12 +92,17 @@ final class Metrics {
     /** A cycle that completed (computed or skipped). */
     void completed(CycleResult result, Mode mode, int streamed, double seconds) {
         loopDuration.observe(seconds);
+        // Counted per label first: a storm of 10,000 rejections is a handful of increments, not 10,000 lookups.
+        Map<DataSource, Integer> fallbacks = new EnumMap<>(DataSource.class);
         for (Fallback f : result.fallbacks()) {
-            staleFallback.labels(f.source().label()).inc();
+            fallbacks.merge(f.source(), 1, Integer::sum);
         }
+        fallbacks.forEach((source, n) -> staleFallback.labels(source.label()).inc(n));
+        Map<String, Integer> rejections = new HashMap<>();
         for (Rejection r : result.rejections()) {
-            inputRejected.labels(r.source().label(), r.reason().label()).inc();
+            rejections.merge(r.source().label() + '\n' + r.reason().label(), 1, Integer::sum);
         }
+        rejections.forEach((key, n) -> inputRejected.labels(key.split("\n")).inc(n));
         targetsWritten.inc(streamed);
         if (result.skipReason().isPresent()) {
             cycles.labels("skipped").inc();
