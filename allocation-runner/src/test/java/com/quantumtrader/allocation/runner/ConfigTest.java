@@ -134,4 +134,34 @@ class ConfigTest {
         assertEquals(Config.fromEnv(Map.of()), Config.fromEnv(file));
         assertEquals(List.of(), Config.unknownVariables(file));
     }
+
+    static java.util.stream.Stream<String> everyVariable() {
+        return Config.KNOWN.stream().sorted();
+    }
+
+    @ParameterizedTest(name = "{0}=''")
+    @org.junit.jupiter.params.provider.MethodSource("everyVariable")
+    void fromEnv_everyVariableEmpty_oneLineNamingIt(String name) {
+        ConfigException e = assertThrows(ConfigException.class, () -> Config.fromEnv(Map.of(name, "")));
+        assertEquals(name + ": must not be empty when set (remove the line for the default)", e.getMessage());
+    }
+
+    @Test
+    void checkConfig_missingClusterMapFileOrCaFile_exitsTwoWithOneLine() {
+        java.nio.file.Path env = java.nio.file.Path.of("target", "bad-files.env");
+        for (String line : List.of("P29_CLUSTER_MAP_FILE=/nonexistent/map.json",
+                "REDIS_URL=rediss://h:6380/0\nREDIS_TLS_CA_FILE=/nonexistent/ca.pem")) {
+            try {
+                java.nio.file.Files.writeString(env, line + "\n");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            String[] r = OnceSnapshotTest.run("check-config", "--env-file", env.toString());
+            assertEquals("2", r[0], r[1] + r[2]);
+            List<String> lines = r[2].lines().filter(l -> !l.isBlank()).toList();
+            assertEquals(1, lines.size(), r[2]);
+            assertTrue(lines.get(0).startsWith("configuration error: P29_CLUSTER_MAP_FILE: cannot read /nonexistent/map.json")
+                    || lines.get(0).startsWith("configuration error: REDIS_TLS_CA_FILE: cannot read CA certificates from /nonexistent/ca.pem"), lines.get(0));
+        }
+    }
 }
