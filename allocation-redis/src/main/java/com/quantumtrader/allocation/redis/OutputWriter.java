@@ -26,9 +26,9 @@ import redis.clients.jedis.resps.ScanResult;
  * Writes one cycle's outputs (DESIGN section 4) in one MULTI/EXEC, so no reader ever sees half a
  * cycle: in enforce mode every target hash (DEL, HSET of all fields, EXPIRE) and the decision
  * stream entries; in shadow mode the decision stream entries only, and no target key is touched.
- * A skipped cycle writes nothing. In enforce mode the target hash of a symbol this writer wrote in
- * its previous enforce cycle and that is no longer allocated (its budget vanished or was rejected)
- * is deleted in the same transaction; after a restart such leftovers expire by their TTL.
+ * A skipped cycle writes nothing. In enforce mode the target hash of a symbol that is no longer
+ * allocated (its budget vanished or was rejected) is deleted in the same transaction; the first
+ * enforce write after a start finds the service's existing target hashes in Redis for that.
  */
 public final class OutputWriter {
 
@@ -38,8 +38,11 @@ public final class OutputWriter {
     private final RedisConnection connection;
     private final long targetTtlSeconds;
     private final long streamMaxLen;
-    /** Symbols whose target hash the last enforce write of this writer set; guarded by this. */
-    private Set<String> lastTargets = Set.of();
+    /**
+     * Symbols whose target hash this service set in its last enforce write; null until the first
+     * enforce write, which takes it from Redis (so a restart leaves nothing behind either). Guarded by this.
+     */
+    private Set<String> lastTargets;
 
     /**
      * @param targetTtlSeconds EXPIRE of each target hash ({@code TARGET_TTL_SEC})
@@ -76,6 +79,13 @@ public final class OutputWriter {
         Set<String> written = new HashSet<>(result.decisions().size() * 2);
         return connection.call(RedisFailure.Operation.WRITE, jedis -> {
             long before = connection.roundTrips();
+            Set<String> previous = enforce ? lastTargets() : Set.of();
+            if (previous == null) { // first enforce write since start: what did an earlier run leave?
+                previous = new HashSet<>();
+                for (String key : ourTargets(jedis)) {
+                    previous.add(key.substring(Keys.TARGET_PREFIX.length()));
+                }
+            }
             Transaction tx = jedis.multi();
             for (Decision d : result.decisions()) {
                 written.add(d.symbol());
@@ -92,7 +102,7 @@ public final class OutputWriter {
                 tx.xadd(Keys.DECISION_STREAM, trim, fields);
             }
             if (enforce) {
-                for (String gone : lastTargets()) {
+                for (String gone : previous) {
                     if (!written.contains(gone)) {
                         tx.del(Keys.target(gone)); // left the universe: its target goes in the same transaction
                     }
@@ -119,31 +129,42 @@ public final class OutputWriter {
      */
     public int retract() {
         return connection.call(RedisFailure.Operation.RETRACT, jedis -> {
-            List<String> candidates = scanTargets(jedis);
-            if (candidates.isEmpty()) {
-                return 0;
-            }
-            Pipeline p = jedis.pipelined();
-            List<Response<List<String>>> replies = new ArrayList<>(candidates.size());
-            for (String key : candidates) {
-                replies.add(p.hmget(key, SIGNATURE_FIELDS));
-            }
-            p.sync();
-            connection.countRoundTrip();
-            List<String> ours = new ArrayList<>();
-            for (int i = 0; i < candidates.size(); i++) {
-                List<String> values = InputReader.get(replies.get(i), DataSource.BUDGET, candidates.get(i), new ArrayList<>());
-                if (values != null && values.stream().allMatch(Objects::nonNull)) {
-                    ours.add(candidates.get(i));
-                }
-            }
+            List<String> ours = ourTargets(jedis);
             if (ours.isEmpty()) {
                 return 0;
             }
             long deleted = jedis.del(ours.toArray(new String[0]));
             connection.countRoundTrip();
+            lastTargets(new HashSet<>());
             return (int) deleted;
         });
+    }
+
+    /**
+     * The target hashes this service wrote: a key whose suffix is a symbol name (so
+     * {@code quantum:allocation:target:proposed:{symbol}} never is) holding a hash with
+     * {@code target_usd}, {@code cap} and {@code base_budget_usd}. SCAN pages plus one pipeline.
+     */
+    private List<String> ourTargets(Jedis jedis) {
+        List<String> candidates = scanTargets(jedis);
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        Pipeline p = jedis.pipelined();
+        List<Response<List<String>>> replies = new ArrayList<>(candidates.size());
+        for (String key : candidates) {
+            replies.add(p.hmget(key, SIGNATURE_FIELDS));
+        }
+        p.sync();
+        connection.countRoundTrip();
+        List<String> ours = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            List<String> values = InputReader.get(replies.get(i), DataSource.BUDGET, candidates.get(i), new ArrayList<>());
+            if (values != null && values.stream().allMatch(Objects::nonNull)) {
+                ours.add(candidates.get(i));
+            }
+        }
+        return ours;
     }
 
     private synchronized Set<String> lastTargets() {

@@ -193,7 +193,8 @@ class RedisContractIT {
 
         WriteResult w = writer().write(r, Mode.ENFORCE, "c-1");
 
-        assertEquals(new WriteResult(2, 2, 1), w);
+        // First enforce write of a writer: one SCAN page for earlier targets (none here), then the transaction.
+        assertEquals(new WriteResult(2, 2, 2), w);
         Map<String, String> btc = jedis.hgetAll(Keys.target("BTCUSDT"));
         assertEquals(TARGET_FIELDS, btc.keySet());
         assertEquals("12548.780117029388", btc.get("target_usd"));
@@ -330,6 +331,7 @@ class RedisContractIT {
     @Test
     void roundTrips_readAndWrite_constantInSymbols() {
         Map<Integer, Long> readTrips = new HashMap<>();
+        OutputWriter writer = writer();
         for (int n : new int[] {10, 100, 900}) {
             redis.flush();
             Seed.portfolio(jedis, "1000000", "0", NOW);
@@ -343,7 +345,8 @@ class RedisContractIT {
             CycleResult r = Allocator.allocate(read.decode(), Policy.DEFAULTS, NOW);
             assertEquals(n, r.decisions().size());
             readTrips.put(n, read.roundTrips());
-            assertEquals(1, writer().write(r, Mode.ENFORCE, "c").roundTrips());
+            long trips = writer.write(r, Mode.ENFORCE, "c").roundTrips();
+            assertEquals(n == 10 ? 2 : 1, trips, "write round trips at " + n + " (the first also looks for earlier targets)");
         }
         // Fewer than 1000 keys: one SCAN page, one pipeline of inputs, one pipeline of stress hashes.
         assertEquals(Map.of(10, 3L, 100, 3L, 900, 3L), readTrips);
@@ -361,5 +364,21 @@ class RedisContractIT {
 
         assertFalse(jedis.exists(Keys.target("ETHUSDT")));
         assertEquals("1767225605", jedis.hget(Keys.target("BTCUSDT"), "ts"));
+    }
+
+    @Test
+    void write_enforceAfterRestart_leftoverTargetOfVanishedSymbolDeleted_foreignKeysKept() {
+        seedGoldenOne();
+        jedis.hset(Keys.target("GONEUSDT"), Map.of("target_usd", "5", "cap", "none", "base_budget_usd", "5", "ts", "1"));
+        jedis.hset(Keys.TARGET_PREFIX + "proposed:GONEUSDT", Map.of("target_usd", "5", "cap", "none", "base_budget_usd", "5"));
+        jedis.hset(Keys.target("FOREIGN"), Map.of("target_usd", "5"));
+
+        WriteResult w = writer().write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.ENFORCE, "c-9");
+
+        assertFalse(jedis.exists(Keys.target("GONEUSDT")), "a previous run's target of a symbol no longer allocated");
+        assertTrue(jedis.exists(Keys.TARGET_PREFIX + "proposed:GONEUSDT"));
+        assertTrue(jedis.exists(Keys.target("FOREIGN")));
+        assertEquals(3, w.roundTrips(), "first enforce write: one SCAN page, one signature pipeline, the transaction");
+        assertEquals(1, writer().write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.SHADOW, "c-10").roundTrips());
     }
 }
