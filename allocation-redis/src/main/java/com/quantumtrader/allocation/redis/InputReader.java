@@ -133,11 +133,10 @@ public final class InputReader {
 
     /**
      * One SCAN pass (never KEYS) over {@code quantum:[pa]*}, which covers both the budget keys and
-     * the attribution keys, so attributions are read only for symbols that have one. Symbols come
-     * back in sorted order.
+     * the attribution keys, so attributions are read only for symbols that have one.
      */
     private List<String> discoverSymbols(Jedis jedis, List<Rejection> rejections, Set<String> withAttribution) {
-        Set<String> symbols = new java.util.TreeSet<>();
+        Set<String> symbols = new HashSet<>(); // SCAN may repeat a key; the decoder sorts
         ScanParams params = new ScanParams().match(DISCOVERY_PATTERN).count(SCAN_COUNT);
         String cursor = ScanParams.SCAN_POINTER_START;
         do {

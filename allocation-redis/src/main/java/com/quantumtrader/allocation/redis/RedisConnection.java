@@ -88,14 +88,6 @@ public final class RedisConnection implements AutoCloseable {
         }
     }
 
-    /** PING: true when Redis answers within the socket timeout. */
-    public void ping() {
-        call(RedisFailure.Operation.CONNECT, jedis -> {
-            countRoundTrip();
-            return jedis.ping();
-        });
-    }
-
     @Override
     public void close() {
         pool.close();

@@ -28,7 +28,7 @@ final class AllocationLoop {
     private final Thread thread;
     private volatile boolean stopping;
     private volatile long lastComputedNanos;
-    private volatile long cycles;
+    private long cycles; // loop thread only
 
     AllocationLoop(CycleRunner runner, Duration interval, Clock clock, Metrics metrics, Consumer<CycleRunner.Report> listener) {
         this.runner = runner;
@@ -66,11 +66,6 @@ final class AllocationLoop {
     boolean ready() {
         long last = lastComputedNanos;
         return last != 0 && System.nanoTime() - last <= 3 * intervalNanos;
-    }
-
-    /** Cycles run so far. */
-    long cycles() {
-        return cycles;
     }
 
     private void loop() {

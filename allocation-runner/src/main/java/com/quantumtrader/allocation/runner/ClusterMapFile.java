@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
 /** The static symbol -> cluster map of {@code P29_CLUSTER_MAP_FILE}: {@code {"BTCUSDT": "majors", ...}}. */
@@ -25,8 +24,7 @@ final class ClusterMapFile {
             throw new ConfigException(Config.P29_CLUSTER_MAP_FILE + ": " + file + " must hold a JSON object of symbol -> cluster");
         }
         Map<String, String> map = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             if (!e.getValue().isTextual()) {
                 throw new ConfigException(Config.P29_CLUSTER_MAP_FILE + ": " + file + ": the value of " + e.getKey() + " must be a string");
             }

@@ -66,10 +66,6 @@ final class CycleRunner {
         this.warnings = warnings;
     }
 
-    Mode mode() {
-        return mode;
-    }
-
     /** Runs one cycle evaluated at {@code now}. */
     Report run(Instant now) {
         long start = System.nanoTime();

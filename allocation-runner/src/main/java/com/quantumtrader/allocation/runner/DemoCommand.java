@@ -110,6 +110,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    @SuppressWarnings("try") // the socket is opened only to see whether the port is free
     private static int portOrFree(int port) {
         try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
             return port;

@@ -35,10 +35,6 @@ final class EmbeddedRedis implements AutoCloseable {
         return "redis://127.0.0.1:" + port + "/0";
     }
 
-    int port() {
-        return port;
-    }
-
     @Override
     public void close() {
         try {

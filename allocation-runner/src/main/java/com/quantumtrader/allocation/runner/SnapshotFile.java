@@ -80,13 +80,13 @@ final class SnapshotFile {
 
     private static Map<String, String> strings(JsonNode node) {
         Map<String, String> out = new HashMap<>();
-        node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+        node.properties().forEach(e -> out.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
         return out;
     }
 
     private static Map<String, Map<String, String>> hashes(JsonNode node) {
         Map<String, Map<String, String>> out = new HashMap<>();
-        node.fields().forEachRemaining(e -> out.put(e.getKey(), strings(e.getValue())));
+        node.properties().forEach(e -> out.put(e.getKey(), strings(e.getValue())));
         return out;
     }
 }
