@@ -42,8 +42,8 @@ public final class InputReader {
     static final String[] ATTRIBUTION_FIELDS = {"performance_factor", "ts_utc", "timestamp"};
     /** SCAN page size: large pages keep discovery to few round trips without blocking Redis long. */
     static final int SCAN_COUNT = 1000;
-    /** Matches {@code quantum:portfolio:budget:*} and {@code quantum:alpha:attribution:*} in one pass. */
-    static final String DISCOVERY_PATTERN = "quantum:[pa]*";
+    /** Matches {@code quantum:portfolio:budget:*} and {@code quantum:alpha:attribution:*} in one pass, and not the service's own {@code quantum:allocation:*} keys, which Redis then need not send. */
+    static final String DISCOVERY_PATTERN = "quantum:[pa][lo][pr]*";
 
     private final RedisConnection connection;
     private final Map<String, String> staticClusterMap;
@@ -132,7 +132,7 @@ public final class InputReader {
     }
 
     /**
-     * One SCAN pass (never KEYS) over {@code quantum:[pa]*}, which covers both the budget keys and
+     * One SCAN pass (never KEYS) over {@link #DISCOVERY_PATTERN}, which covers both the budget keys and
      * the attribution keys, so attributions are read only for symbols that have one.
      */
     private List<String> discoverSymbols(Jedis jedis, List<Rejection> rejections, Set<String> withAttribution) {
