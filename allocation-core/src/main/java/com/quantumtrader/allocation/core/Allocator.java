@@ -48,14 +48,14 @@ public final class Allocator {
      *
      * @param inputs what the cycle read
      * @param policy the rules' settings
-     * @param now    the cycle time; ages are {@code now - timestamp}, stale when {@code > STALE_DATA_SEC}
+     * @param now    the cycle time; an input is stale when {@code |now - timestamp| > STALE_DATA_SEC}
      * @return the outcome, one decision per allocated symbol, the fallbacks taken and the inputs rejected
      */
     public static CycleResult allocate(CycleInputs inputs, Policy policy, Instant now) {
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(now, "now");
-        Instant staleBefore = now.minus(policy.staleData());
+        Freshness fresh = new Freshness(now.minus(policy.staleData()), now.plus(policy.staleData()));
         Set<String> rejected = rejectedSubjects(inputs.rejections());
         List<Fallback> fallbacks = new ArrayList<>();
         List<Rejection> rejections = inputs.rejections();
@@ -74,7 +74,7 @@ public final class Allocator {
                     "equity_usd=" + WireFormat.formatDecimal(portfolio.equityUsd()) + " must be > 0"));
             return CycleResult.skipped(now, SkipReason.EQUITY_NOT_POSITIVE, fallbacks, all);
         }
-        if (portfolio.timestamp().isBefore(staleBefore)) {
+        if (fresh.stale(portfolio.timestamp())) {
             fallbacks.add(new Fallback(DataSource.PORTFOLIO, FallbackReason.STALE, PORTFOLIO_SUBJECT));
             return CycleResult.skipped(now, SkipReason.PORTFOLIO_STALE, fallbacks, rejections);
         }
@@ -92,7 +92,7 @@ public final class Allocator {
             regimeFallback = rejected.contains(key(DataSource.REGIME, REGIME_SUBJECT)) ? FallbackReason.INVALID : FallbackReason.MISSING;
         } else {
             RegimeState state = inputs.regime().get();
-            if (state.timestamp().isBefore(staleBefore)) {
+            if (fresh.stale(state.timestamp())) {
                 regimeFallback = FallbackReason.STALE;
             } else if (state.regime() == Regime.UNKNOWN) {
                 regimeFallback = FallbackReason.INVALID;
@@ -129,7 +129,7 @@ public final class Allocator {
             }
             ClusterEval cluster = clusters.get(clusterId);
             if (cluster == null) {
-                cluster = ClusterEval.of(clusterId, inputs.clusters().get(clusterId), rejected, staleBefore, policy);
+                cluster = ClusterEval.of(clusterId, inputs.clusters().get(clusterId), rejected, fresh, policy);
                 clusters.put(clusterId, cluster);
                 if (cluster.stressFallback != null) {
                     fallbacks.add(new Fallback(DataSource.CLUSTER, cluster.stressFallback, clusterId));
@@ -140,7 +140,7 @@ public final class Allocator {
             double perf;
             double perfQuality;
             PerformanceAttribution attribution = inputs.attributions().get(symbol);
-            if (attribution != null && !attribution.timestamp().isBefore(staleBefore)) {
+            if (attribution != null && !fresh.stale(attribution.timestamp())) {
                 perf = attribution.performanceFactor();
                 perfQuality = 1;
             } else if (cluster.alphaFallback == null) {
@@ -157,7 +157,7 @@ public final class Allocator {
                     | (perfQuality == 0 ? BIT_PERFORMANCE : 0);
             double base = budget.budgetUsd();
             double product;
-            if (budget.timestamp().isBefore(staleBefore)) {
+            if (fresh.stale(budget.timestamp())) {
                 bits |= BIT_BUDGET;
                 fallbacks.add(new Fallback(DataSource.BUDGET, FallbackReason.STALE, symbol));
                 product = base;
@@ -239,13 +239,13 @@ public final class Allocator {
             this.alphaFallback = alphaFallback;
         }
 
-        static ClusterEval of(String id, ClusterStress hash, Set<String> rejected, Instant staleBefore, Policy policy) {
+        static ClusterEval of(String id, ClusterStress hash, Set<String> rejected, Freshness fresh, Policy policy) {
             if (hash == null || UNKNOWN_CLUSTER.equals(id)) {
                 FallbackReason reason = hash == null && rejected.contains(key(DataSource.CLUSTER, id))
                         ? FallbackReason.INVALID : FallbackReason.MISSING;
                 return new ClusterEval(id, 1.0, reason, 1.0, reason);
             }
-            if (hash.timestamp().isBefore(staleBefore)) {
+            if (fresh.stale(hash.timestamp())) {
                 return new ClusterEval(id, 1.0, FallbackReason.STALE, 1.0, FallbackReason.STALE);
             }
             double factor = hash.stress().isPresent() ? Factors.clusterFactor(hash.stress().getAsDouble(), policy) : 1.0;
@@ -253,6 +253,17 @@ public final class Allocator {
             double sigmoid = hash.alpha().isPresent() ? Factors.sigmoid(hash.alpha().getAsDouble()) : 1.0;
             FallbackReason alphaFallback = hash.alpha().isPresent() ? null : FallbackReason.INVALID;
             return new ClusterEval(id, factor, stressFallback, sigmoid, alphaFallback);
+        }
+    }
+
+    /**
+     * An input is stale when its timestamp is more than {@code STALE_DATA_SEC} away from {@code now},
+     * in either direction: an upstream whose clock runs far ahead must not stay "fresh" long after it
+     * stopped publishing. Within the window, a timestamp slightly ahead (clock skew) is fresh.
+     */
+    private record Freshness(Instant oldest, Instant newest) {
+        boolean stale(Instant timestamp) {
+            return timestamp.isBefore(oldest) || timestamp.isAfter(newest);
         }
     }
 

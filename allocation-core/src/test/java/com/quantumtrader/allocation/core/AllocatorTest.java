@@ -42,6 +42,21 @@ class AllocatorTest {
         assertEquals(stale ? 1000 : 1000 * 1.2 * 0.7, d.targetUsd(), TOLERANCE);
     }
 
+    @ParameterizedTest(name = "{0}s ahead -> stale={1}")
+    @CsvSource({"0, false", "30, false", "60, false", "61, true", "3600, true"})
+    void allocate_budgetFromTheFuture_staleOnlyBeyondTheWindow(long aheadSeconds, boolean stale) {
+        SymbolBudget b = new SymbolBudget("BTC", 1000, NOW.plusSeconds(aheadSeconds));
+        Decision d = only(run(inputs(portfolio(100_000, 0.1), List.of(b), Map.of(), Map.of(),
+                new RegimeState(Regime.TREND, 1, ago(1)))));
+        assertEquals(stale, d.budgetStale());
+    }
+
+    @Test
+    void allocate_portfolioAnHourAhead_skipsAsStale() {
+        PortfolioState p = new PortfolioState(100_000, 0, NOW.plusSeconds(3600));
+        assertEquals(Optional.of(SkipReason.PORTFOLIO_STALE), run(inputs(p, List.of(budget("BTC", 1)), Map.of(), Map.of(), null)).skipReason());
+    }
+
     @Test
     void allocate_portfolioOneNanoPastStale_skips() {
         PortfolioState p = new PortfolioState(100_000, 0, NOW.minusSeconds(60).minusNanos(1));
