@@ -1,11 +1,9 @@
 package com.quantumtrader.allocation.redis;
 
-import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.WireFormat;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -80,12 +78,12 @@ public final class GovernorGate {
             Response<String> budget = p.hget(Keys.budget(symbol), "budget_usd");
             p.sync();
             connection.countRoundTrip();
-            List<String> t = InputReader.get(target, DataSource.BUDGET, symbol, new ArrayList<>());
+            List<String> t = InputReader.orNullIfWrongType(target);
             String reason = targetProblem(t, now);
             if (reason == null) {
                 return new Decision(symbol, Source.ALLOCATION_TARGET, WireFormat.parseNumber(t.get(0)), "used");
             }
-            String b = InputReader.get(budget, DataSource.BUDGET, symbol, new ArrayList<>());
+            String b = InputReader.orNullIfWrongType(budget);
             OptionalDouble usd = WireFormat.parseNumber(b);
             if (usd.isPresent() && usd.getAsDouble() >= 0) {
                 return new Decision(symbol, Source.BUDGET_ENGINE, usd, reason);

@@ -198,12 +198,28 @@ public final class InputReader {
         try {
             return response.get();
         } catch (JedisDataException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE")) {
-                rejections.add(new Rejection(source, RejectReason.WRONG_TYPE, subject, "key holds the wrong Redis type"));
-                return null;
+            if (!isWrongType(e)) {
+                throw e;
             }
-            throw e;
+            rejections.add(new Rejection(source, RejectReason.WRONG_TYPE, subject, "key holds the wrong Redis type"));
+            return null;
         }
+    }
+
+    /** A reply, or null for a key of the wrong Redis type (nothing to count: the caller only asks). */
+    static <T> T orNullIfWrongType(Response<T> response) {
+        try {
+            return response.get();
+        } catch (JedisDataException e) {
+            if (!isWrongType(e)) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    private static boolean isWrongType(JedisDataException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE");
     }
 
     /** HMGET values back to a hash of the fields present. */

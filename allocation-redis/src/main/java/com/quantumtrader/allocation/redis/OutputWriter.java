@@ -159,7 +159,7 @@ public final class OutputWriter {
         connection.countRoundTrip();
         List<String> ours = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
-            List<String> values = InputReader.get(replies.get(i), DataSource.BUDGET, candidates.get(i), new ArrayList<>());
+            List<String> values = InputReader.orNullIfWrongType(replies.get(i));
             if (values != null && values.stream().allMatch(Objects::nonNull)) {
                 ours.add(candidates.get(i));
             }

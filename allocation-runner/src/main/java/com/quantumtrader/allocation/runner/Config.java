@@ -3,6 +3,7 @@ package com.quantumtrader.allocation.runner;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.WireFormat;
+import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import com.quantumtrader.allocation.redis.RedisEndpoint;
 import com.quantumtrader.allocation.redis.TlsTrust;
@@ -166,6 +167,16 @@ public record Config(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(REDIS_TLS_CA_FILE + ": " + e.getMessage());
         }
+    }
+
+    /** The static cluster map of {@code P29_CLUSTER_MAP_FILE}, read now; empty without one. */
+    public Map<String, String> staticClusterMap() {
+        return clusterMapFile.map(ClusterMapFile::load).orElse(Map.of());
+    }
+
+    /** The writer of this configuration's targets and decisions. */
+    public OutputWriter writer(RedisConnection connection) {
+        return new OutputWriter(connection, targetTtlSec, decisionStreamMaxLen);
     }
 
     /** The loop interval. */

@@ -6,7 +6,6 @@ import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.WireFormat;
 import com.quantumtrader.allocation.redis.InputReader;
-import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import com.quantumtrader.allocation.redis.RedisFailure;
 import com.quantumtrader.allocation.redis.WriteResult;
@@ -157,11 +156,9 @@ public final class Main implements Callable<Integer> {
                 result = Allocator.allocate(WireFormat.decode(s.raw()), policy, s.now());
             } else {
                 try (RedisConnection redis = config.connect()) {
-                    Map<String, String> staticMap = config.clusterMapFile().map(ClusterMapFile::load).orElse(Map.of());
-                    result = Allocator.allocate(new InputReader(redis, staticMap).read().decode(), config.policy(), Instant.now());
+                    result = Allocator.allocate(new InputReader(redis, config.staticClusterMap()).read().decode(), config.policy(), Instant.now());
                     if (write && config.mode() == Mode.ENFORCE) {
-                        WriteResult w = new OutputWriter(redis, config.targetTtlSec(), config.decisionStreamMaxLen())
-                                .write(result, config.mode(), Long.toString(result.now().toEpochMilli()));
+                        WriteResult w = config.writer(redis).write(result, config.mode(), Long.toString(result.now().toEpochMilli()));
                         spec.commandLine().getErr().println("wrote " + w.targetsWritten() + " target hashes and " + w.decisionsStreamed() + " decisions");
                     } else if (write) {
                         spec.commandLine().getErr().println("--write ignored: P29_MODE is shadow, nothing written");
@@ -191,7 +188,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             Map<String, String> vars = env.variables();
             Config config = Config.fromEnv(vars);
-            config.clusterMapFile().ifPresent(ClusterMapFile::load);
+            config.staticClusterMap(); // validates P29_CLUSTER_MAP_FILE
             config.connect().close(); // validates REDIS_TLS_CA_FILE; opens no connection
             PrintWriter out = spec.commandLine().getOut();
             config.describe().forEach((k, v) -> out.println(k + "=" + v));
@@ -214,7 +211,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             Config config = env.config();
             try (RedisConnection redis = config.connect()) {
-                int n = new OutputWriter(redis, config.targetTtlSec(), config.decisionStreamMaxLen()).retract();
+                int n = config.writer(redis).retract();
                 spec.commandLine().getOut().println("retracted " + n + " target hashes from " + config.redis());
                 spec.commandLine().getOut().flush();
             }

@@ -1,7 +1,6 @@
 package com.quantumtrader.allocation.runner;
 
 import com.quantumtrader.allocation.redis.InputReader;
-import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.hotspot.DefaultExports;
@@ -27,14 +26,14 @@ final class Service implements AutoCloseable {
 
     Service(Config config, Clock clock, Consumer<CycleRunner.Report> listener) {
         this.config = config;
-        Map<String, String> staticMap = config.clusterMapFile().map(ClusterMapFile::load).orElse(Map.of());
+        Map<String, String> staticMap = config.staticClusterMap();
         CollectorRegistry registry = new CollectorRegistry(true);
         DefaultExports.register(registry);
         this.metrics = new Metrics(registry);
         this.redis = config.connect();
         CycleRunner runner = new CycleRunner(
                 new InputReader(redis, staticMap),
-                new OutputWriter(redis, config.targetTtlSec(), config.decisionStreamMaxLen()),
+                config.writer(redis),
                 config.policy(), config.mode(), metrics,
                 new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime));
         this.loop = new AllocationLoop(runner, config.interval(), clock, metrics, listener);
