@@ -27,7 +27,7 @@ import java.util.TreeSet;
  *
  * @param mode                 {@code P29_MODE}: shadow (default) or enforce
  * @param intervalSec          {@code P29_INTERVAL_SEC}: seconds between cycle starts, [1, 3600], default 5
- * @param metricsBind          {@code P29_METRICS_BIND}: address of the HTTP server, default 0.0.0.0
+ * @param metricsBind          {@code P29_METRICS_BIND}: address of the HTTP server, default 127.0.0.1
  * @param metricsPort          {@code P29_METRICS_PORT}: [0, 65535] (0: any free port), default 8059
  * @param policy               the rule settings ({@code MAX_SYMBOL_PCT}, ... see {@link Policy})
  * @param targetTtlSec         {@code TARGET_TTL_SEC}: EXPIRE of target hashes, [2, 86400], above the interval; default 300
@@ -35,6 +35,7 @@ import java.util.TreeSet;
  * @param clusterMapFile       {@code P29_CLUSTER_MAP_FILE}: optional static symbol -> cluster JSON
  * @param decisionStreamMaxLen {@code P29_DECISION_STREAM_MAXLEN}: MAXLEN ~ of the decision stream, default 100000
  * @param logLevel             {@code LOG_LEVEL}: TRACE, DEBUG, INFO (default), WARN, ERROR
+ * @param logFormat            {@code LOG_FORMAT}: text (default) or json
  * @param redisTlsCaFile       {@code REDIS_TLS_CA_FILE}: PEM CA certificates trusted for {@code rediss://} (default: the JVM's)
  */
 public record Config(
@@ -48,7 +49,11 @@ public record Config(
         Optional<Path> clusterMapFile,
         long decisionStreamMaxLen,
         String logLevel,
+        LogFormat logFormat,
         Optional<Path> redisTlsCaFile) {
+
+    /** {@code LOG_FORMAT}: one line of text per event, or one JSON object per line. */
+    public enum LogFormat { TEXT, JSON }
 
     public static final String P29_MODE = "P29_MODE";
     public static final String P29_INTERVAL_SEC = "P29_INTERVAL_SEC";
@@ -64,6 +69,7 @@ public record Config(
     public static final String P29_CLUSTER_MAP_FILE = "P29_CLUSTER_MAP_FILE";
     public static final String P29_DECISION_STREAM_MAXLEN = "P29_DECISION_STREAM_MAXLEN";
     public static final String LOG_LEVEL = "LOG_LEVEL";
+    public static final String LOG_FORMAT = "LOG_FORMAT";
     public static final String REDIS_TLS_CA_FILE = "REDIS_TLS_CA_FILE";
 
     /** Every variable this service reads. */
@@ -78,6 +84,7 @@ public record Config(
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(clusterMapFile, "clusterMapFile");
         Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(redisTlsCaFile, "redisTlsCaFile");
     }
 
@@ -92,7 +99,7 @@ public record Config(
         }
         Mode mode = mode(env.get(P29_MODE));
         int interval = (int) integer(env, P29_INTERVAL_SEC, 5, 1, 3600);
-        String bind = env.getOrDefault(P29_METRICS_BIND, "0.0.0.0").strip();
+        String bind = env.getOrDefault(P29_METRICS_BIND, "127.0.0.1").strip();
         if (!bind.matches("[A-Za-z0-9.:\\-]{1,253}")) {
             throw new ConfigException(P29_METRICS_BIND + ": must be an IP address or host name, was '" + WireFormat.printable(bind) + "'");
         }
@@ -120,11 +127,16 @@ public record Config(
         if (!LOG_LEVELS.contains(level)) {
             throw new ConfigException(LOG_LEVEL + ": must be one of TRACE, DEBUG, INFO, WARN, ERROR, was '" + WireFormat.printable(env.get(LOG_LEVEL)) + "'");
         }
+        LogFormat format = switch (env.getOrDefault(LOG_FORMAT, "text").strip().toLowerCase(Locale.ROOT)) {
+            case "text" -> LogFormat.TEXT;
+            case "json" -> LogFormat.JSON;
+            default -> throw new ConfigException(LOG_FORMAT + ": must be text or json, was '" + WireFormat.printable(env.get(LOG_FORMAT)) + "'");
+        };
         Optional<Path> caFile = Optional.ofNullable(env.get(REDIS_TLS_CA_FILE)).map(String::strip).map(Path::of);
         if (caFile.isPresent() && !redis.tls()) {
             throw new ConfigException(REDIS_TLS_CA_FILE + ": only applies to a rediss:// " + REDIS_URL + ", was set for " + redis);
         }
-        return new Config(mode, interval, bind, port, policy, ttl, redis, mapFile, maxLen, level, caFile);
+        return new Config(mode, interval, bind, port, policy, ttl, redis, mapFile, maxLen, level, format, caFile);
     }
 
     /**
@@ -156,6 +168,7 @@ public record Config(
         out.put(P29_CLUSTER_MAP_FILE, clusterMapFile.map(Path::toString).orElse("(none)"));
         out.put(P29_DECISION_STREAM_MAXLEN, Long.toString(decisionStreamMaxLen));
         out.put(LOG_LEVEL, logLevel);
+        out.put(LOG_FORMAT, logFormat.name().toLowerCase(Locale.ROOT));
         out.put(REDIS_TLS_CA_FILE, redisTlsCaFile.map(Path::toString).orElse("(JVM trust store)"));
         return out;
     }
@@ -242,7 +255,7 @@ public record Config(
         Set<String> names = new TreeSet<>(Policy.ENV_NAMES);
         names.addAll(List.of(P29_MODE, P29_INTERVAL_SEC, P29_METRICS_BIND, P29_METRICS_PORT, TARGET_TTL_SEC, REDIS_URL, REDIS_HOST,
                 REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_TIMEOUT_MS, P29_CLUSTER_MAP_FILE, P29_DECISION_STREAM_MAXLEN, LOG_LEVEL,
-                REDIS_TLS_CA_FILE));
+                LOG_FORMAT, REDIS_TLS_CA_FILE));
         return Set.copyOf(names);
     }
 }

@@ -24,7 +24,8 @@ class ConfigTest {
         assertEquals(Mode.SHADOW, c.mode());
         assertEquals(5, c.intervalSec());
         assertEquals(8059, c.metricsPort());
-        assertEquals("0.0.0.0", c.metricsBind());
+        assertEquals("127.0.0.1", c.metricsBind());
+        assertEquals(Config.LogFormat.TEXT, c.logFormat());
         assertEquals(300, c.targetTtlSec());
         assertEquals(Policy.DEFAULTS, c.policy());
         assertEquals(100_000, c.decisionStreamMaxLen());
@@ -107,20 +108,6 @@ class ConfigTest {
         List<String> w = Config.unknownVariables(Map.of("P29_MDOE", "enforce", "P29_MODE", "shadow", "PATH", "/bin"));
         assertEquals(1, w.size());
         assertTrue(w.get(0).startsWith("P29_MDOE: unknown P29_* variable, ignored"), w.get(0));
-    }
-
-    @Test
-    void envFile_systemdStyle_parsed() {
-        Map<String, String> env = EnvFile.parse(List.of(
-                "# comment", "", "P29_MODE=shadow   # shadow | enforce", "export REDIS_HOST = redis.internal",
-                "REDIS_PASSWORD=\"p#ss word\"", "; other comment", "LOG_LEVEL='DEBUG'"), "test");
-        assertEquals(Map.of("P29_MODE", "shadow", "REDIS_HOST", "redis.internal", "REDIS_PASSWORD", "p#ss word", "LOG_LEVEL", "DEBUG"), env);
-    }
-
-    @Test
-    void envFile_lineWithoutEquals_errorNeverEchoesTheLine() {
-        ConfigException e = assertThrows(ConfigException.class, () -> EnvFile.parse(List.of("hunter2"), "f.env"));
-        assertEquals("--env-file: f.env line 1: must be KEY=VALUE (the line is not echoed: it may hold a secret)", e.getMessage());
     }
 
     @Test

@@ -49,7 +49,8 @@ class EndToEndIT {
         Path f = dir.resolve(name);
         Files.writeString(f, String.join("\n",
                 "# written by EndToEndIT",
-                "P29_MODE=" + mode + "   # shadow | enforce",
+                "# shadow | enforce (systemd's grammar: a comment is a line of its own)",
+                "P29_MODE=" + mode,
                 "P29_INTERVAL_SEC=1",
                 "P29_METRICS_BIND=127.0.0.1",
                 "P29_METRICS_PORT=" + port,
