@@ -66,13 +66,27 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private static void atLeast(String option, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException(option + ": must be >= " + min + ", was " + value);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (symbols < 1 || cycles < 1 || warmup < 0 || attributionPct < 0 || attributionPct > 100) {
-            throw new IllegalArgumentException("--symbols and --cycles must be >= 1, --warmup >= 0, --attribution-pct in [0, 100]");
+        atLeast("--symbols", symbols, 1);
+        atLeast("--cycles", cycles, 1);
+        atLeast("--warmup", warmup, 0);
+        atLeast("--clusters", clusters, 0);
+        if (attributionPct < 0 || attributionPct > 100) {
+            throw new IllegalArgumentException("--attribution-pct: must be in [0, 100], was " + attributionPct);
         }
         int k = clusters > 0 ? clusters : Math.max(1, symbols / 20);
-        Mode m = Config.fromEnv(Map.of(Config.P29_MODE, mode)).mode();
+        Mode m = switch (mode.strip().toLowerCase(Locale.ROOT)) {
+            case "shadow" -> Mode.SHADOW;
+            case "enforce" -> Mode.ENFORCE;
+            default -> throw new IllegalArgumentException("--mode: must be shadow or enforce, was '" + mode + "'");
+        };
         Logging.setRootLevel("WARN");
         Logging.setLevel(CycleRunner.class.getName(), "ERROR");
         PrintWriter out = spec.commandLine().getOut();

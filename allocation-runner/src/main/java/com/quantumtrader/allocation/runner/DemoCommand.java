@@ -26,8 +26,8 @@ import redis.clients.jedis.StreamEntryID;
         description = "Run the real loop in enforce mode against an embedded Redis fed by a simulated upstream; print a table per cycle.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--cycles", paramLabel = "N", defaultValue = "0", description = "Stop after N cycles (default: run until Ctrl-C).")
-    int cycles;
+    @Option(names = "--cycles", paramLabel = "N", description = "Stop after N cycles, N >= 1 (default: run until Ctrl-C).")
+    Integer cycles;
 
     @Option(names = "--interval-sec", paramLabel = "S", defaultValue = "2", description = "Loop interval in seconds (default: ${DEFAULT-VALUE}).")
     int intervalSec;
@@ -51,6 +51,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (cycles != null && cycles < 1) {
+            throw new IllegalArgumentException("--cycles: must be >= 1 (leave it out to run until Ctrl-C), was " + cycles);
+        }
         if (intervalSec < 1 || intervalSec > 60) {
             throw new IllegalArgumentException("--interval-sec: must be in [1, 60], was " + intervalSec);
         }
@@ -76,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
         DecisionTable table = new DecisionTable(color);
         out.printf(Locale.ROOT, "Capital Allocation Brain demo: embedded Redis at %s, enforce mode, a cycle every %d s%n", url, intervalSec);
         out.printf(Locale.ROOT, "metrics: http://127.0.0.1:%d/metrics   Ctrl-C to stop%s%n%n", port,
-                cycles > 0 ? ", or after " + cycles + " cycles" : "");
+                cycles != null ? ", or after " + cycles + " cycles" : "");
         out.flush();
         Signals.onTerminate(done::countDown);
         try (Service service = new Service(config, Clock.systemUTC(), report -> {
@@ -91,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%s  FAILED: %s%n%n", title, report.failure().orElse("?"));
             }
             out.flush();
-            if (cycles > 0 && k >= cycles) {
+            if (cycles != null && k >= cycles) {
                 done.countDown();
             } else {
                 upstream.publish(k, Instant.now());

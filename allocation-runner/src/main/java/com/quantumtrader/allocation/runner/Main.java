@@ -33,8 +33,18 @@ public final class Main implements Callable<Integer> {
     static final int EXIT_CONFIG = 2;
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-    @Mixin
-    EnvOptions env;
+    /** {@code --env-file} before the subcommand; the subcommand's own {@code --env-file} reads the same field. */
+    Path envFile;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--env-file", paramLabel = "PATH",
+            description = "Read KEY=VALUE variables from this file with systemd's EnvironmentFile= grammar; they win over the process"
+                    + " environment. Also accepted after the command.")
+    void envFile(Path path) {
+        envFile = checkedEnvFile(spec, envFile, path);
+    }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -42,6 +52,15 @@ public final class Main implements Callable<Integer> {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            PrintWriter err = failed.getErr();
+            err.println("error: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return EXIT_CONFIG;
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException) {
                 commandLine.getErr().println("configuration error: " + e.getMessage());
@@ -64,22 +83,55 @@ public final class Main implements Callable<Integer> {
         return cl;
     }
 
-    /** No subcommand: run the service. */
+    /** No subcommand: usage on stderr and exit 2 (the systemd unit names {@code run}). */
     @Override
-    public Integer call() throws Exception {
-        Run run = new Run();
-        run.env = env;
-        return run.call();
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        spec.commandLine().getErr().println("error: a command is required (the service is 'run')");
+        return EXIT_CONFIG;
     }
 
-    /** {@code --env-file}, shared by every command. */
+    /**
+     * The env file to read: a missing or unreadable file is a usage error (exit 2) at once,
+     * wherever {@code --env-file} stands; two different ones are refused.
+     */
+    static Path checkedEnvFile(CommandLine.Model.CommandSpec spec, Path already, Path path) {
+        if (!java.nio.file.Files.isRegularFile(path) || !java.nio.file.Files.isReadable(path)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--env-file: cannot read " + path + " (no such readable file)");
+        }
+        if (already != null && !already.equals(path)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--env-file: given twice, " + already + " and " + path);
+        }
+        return path;
+    }
+
+    /** {@code --env-file} after the command, shared by every command that reads the configuration. */
     static final class EnvOptions {
-        @Option(names = "--env-file", paramLabel = "PATH",
-                description = "Read KEY=VALUE variables from this file (the one systemd's EnvironmentFile reads); they win over the process environment.")
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec mixee;
+
         Path envFile;
+
+        @Option(names = "--env-file", paramLabel = "PATH",
+                description = "Read KEY=VALUE variables from this file with systemd's EnvironmentFile= grammar; they win over the"
+                        + " process environment. Also accepted before the command.")
+        void envFile(Path path) {
+            envFile = checkedEnvFile(mixee, envFile, path);
+        }
+
+        /** The env file given before or after the command, or null. */
+        Path envFile() {
+            CommandLine.Model.CommandSpec parent = mixee.parent();
+            Path top = parent != null && parent.userObject() instanceof Main main ? main.envFile : null;
+            if (top != null && envFile != null && !top.equals(envFile)) {
+                throw new CommandLine.ParameterException(mixee.commandLine(), "--env-file: given twice, " + top + " and " + envFile);
+            }
+            return envFile != null ? envFile : top;
+        }
 
         /** The process environment with the env file's variables over it. */
         Map<String, String> variables() {
+            Path envFile = envFile();
             Map<String, String> merged = new HashMap<>(System.getenv());
             if (envFile != null) {
                 merged.putAll(EnvFile.read(envFile));
@@ -104,6 +156,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             Config config = env.config();
             Logging.setRootLevel(config.logLevel());
+            Logging.apply(config.logFormat());
             CountDownLatch stop = new CountDownLatch(1);
             Signals.onTerminate(stop::countDown);
             try (Service service = new Service(config, Clock.systemUTC(), report -> { })) {

@@ -1,0 +1,83 @@
+package com.quantumtrader.allocation.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The command line: where {@code --env-file} may stand, usage, and option errors that name the option. */
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    private Path env(String text) throws Exception {
+        Path f = dir.resolve("p29.env");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void envFile_beforeOrAfterTheCommand_isRead() throws Exception {
+        Path f = env("P29_MODE=enforce\nMAX_SYMBOL_PCT=0.25\n");
+        for (String[] args : List.of(new String[] {"--env-file", f.toString(), "check-config"},
+                new String[] {"check-config", "--env-file", f.toString()},
+                new String[] {"--env-file", f.toString(), "check-config", "--env-file", f.toString()})) {
+            String[] r = OnceSnapshotTest.run(args);
+            assertEquals("0", r[0], String.join(" ", args) + "\n" + r[2]);
+            assertTrue(r[1].contains("P29_MODE=enforce\n") && r[1].contains("MAX_SYMBOL_PCT=0.25\n"), String.join(" ", args) + "\n" + r[1]);
+        }
+    }
+
+    @Test
+    void envFile_missing_exitsTwoWhereverItStands() {
+        for (String[] args : List.of(new String[] {"--env-file", "/nonexistent/p29.env", "check-config"},
+                new String[] {"check-config", "--env-file", "/nonexistent/p29.env"},
+                new String[] {"--env-file", "/nonexistent/p29.env", "demo", "--cycles", "1"},
+                new String[] {"--env-file", "/nonexistent/p29.env", "run"})) {
+            String[] r = OnceSnapshotTest.run(args);
+            assertEquals("2", r[0], String.join(" ", args) + "\n" + r[1] + r[2]);
+            assertTrue(r[2].startsWith("error: --env-file: cannot read /nonexistent/p29.env (no such readable file)\n"), r[2]);
+        }
+    }
+
+    @Test
+    void envFile_twoDifferentFiles_refused() throws Exception {
+        Path a = env("P29_MODE=enforce\n");
+        Path b = dir.resolve("other.env");
+        Files.writeString(b, "P29_MODE=shadow\n");
+        String[] r = OnceSnapshotTest.run("--env-file", a.toString(), "check-config", "--env-file", b.toString());
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].startsWith("error: --env-file: given twice, " + a + " and " + b + "\n"), r[2]);
+    }
+
+    @Test
+    void noArguments_printsUsageAndExitsTwo() {
+        String[] r = OnceSnapshotTest.run();
+        assertEquals("2", r[0]);
+        assertEquals("", r[1]);
+        assertTrue(r[2].startsWith("Usage: allocation-runner"), r[2]);
+        assertTrue(r[2].contains("  run ") && r[2].endsWith("error: a command is required (the service is 'run')\n"), r[2]);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "demo --cycles 0              | error: --cycles: must be >= 1 (leave it out to run until Ctrl-C), was 0",
+            "demo --cycles -1             | error: --cycles: must be >= 1 (leave it out to run until Ctrl-C), was -1",
+            "bench --mode foo             | error: --mode: must be shadow or enforce, was 'foo'",
+            "bench --symbols 0            | error: --symbols: must be >= 1, was 0",
+            "bench --cycles 0             | error: --cycles: must be >= 1, was 0",
+            "bench --warmup -1            | error: --warmup: must be >= 0, was -1",
+            "bench --attribution-pct 101  | error: --attribution-pct: must be in [0, 100], was 101"})
+    void optionError_namesTheOptionAndExitsTwo(String args, String message) {
+        String[] r = OnceSnapshotTest.run(args.strip().split(" +"));
+        assertEquals("2", r[0], r[1] + r[2]);
+        assertEquals(message + "\n", r[2]);
+    }
+}
