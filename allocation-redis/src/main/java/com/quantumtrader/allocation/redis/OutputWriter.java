@@ -17,9 +17,8 @@ import java.util.Set;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.Transaction;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
@@ -75,7 +74,6 @@ public final class OutputWriter {
             return WriteResult.NOTHING;
         }
         boolean enforce = mode == Mode.ENFORCE;
-        XAddParams trim = XAddParams.xAddParams().maxLen(streamMaxLen).approximateTrimming();
         Set<String> written = new HashSet<>(result.decisions().size() * 2);
         return connection.call(RedisFailure.Operation.WRITE, jedis -> {
             long before = connection.roundTrips();
@@ -86,25 +84,27 @@ public final class OutputWriter {
                     previous.add(key.substring(Keys.TARGET_PREFIX.length()));
                 }
             }
-            Transaction tx = jedis.multi();
+            AtomicWrite tx = new AtomicWrite(jedis);
+            String maxLen = Long.toString(streamMaxLen);
+            String ttl = Long.toString(targetTtlSeconds);
             for (Decision d : result.decisions()) {
                 written.add(d.symbol());
                 Map<String, String> fields = targetFields(d, result.now(), mode);
                 if (enforce) {
                     String key = Keys.target(d.symbol());
-                    tx.del(key);
-                    tx.hset(key, fields);
-                    tx.expire(key, targetTtlSeconds);
+                    tx.add(Protocol.Command.DEL, key);
+                    tx.add(Protocol.Command.HSET, withKey(key, fields));
+                    tx.add(Protocol.Command.EXPIRE, key, ttl);
                 }
                 fields.put("symbol", d.symbol());
                 fields.put("cycle_id", cycleId);
                 fields.put("fallbacks", fallbacks(d.fallbacks()));
-                tx.xadd(Keys.DECISION_STREAM, trim, fields);
+                tx.add(Protocol.Command.XADD, withKey(Keys.DECISION_STREAM, fields, "MAXLEN", "~", maxLen, "*"));
             }
             if (enforce) {
                 for (String gone : previous) {
                     if (!written.contains(gone)) {
-                        tx.del(Keys.target(gone)); // left the universe: its target goes in the same transaction
+                        tx.add(Protocol.Command.DEL, Keys.target(gone)); // left the universe: its target goes in the same transaction
                     }
                 }
             }
@@ -232,6 +232,21 @@ public final class OutputWriter {
             sb.append(s.label());
         }
         return sb.toString();
+    }
+
+    /** {@code key, prefix..., field1, value1, ...}: the arguments of HSET or XADD. */
+    private static Object[] withKey(String key, Map<String, String> fields, String... prefix) {
+        Object[] args = new Object[1 + prefix.length + 2 * fields.size()];
+        int i = 0;
+        args[i++] = key;
+        for (String p : prefix) {
+            args[i++] = p;
+        }
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            args[i++] = e.getKey();
+            args[i++] = e.getValue();
+        }
+        return args;
     }
 
     private static void failOnErrors(List<Object> replies) {

@@ -1,9 +1,15 @@
 package com.quantumtrader.allocation.redis;
 
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
 /**
  * Redis could not do what a cycle asked: unreachable, timed out, refused the command (ACL,
  * out of memory, read-only replica) or answered something unusable. Every Redis error leaves
- * this module as this one type, so the caller can count it and carry on.
+ * this module as this one type, so the caller can count it and carry on; {@link #kind()} says
+ * which of the causes an operator acts on differently it was.
  */
 public final class RedisFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -13,15 +19,101 @@ public final class RedisFailure extends RuntimeException {
         CONNECT, READ, WRITE, RETRACT, GATE
     }
 
+    /** The cause, as an operator acts on it; {@link #label()} is the log and metric label. */
+    public enum Kind {
+        /** {@code READONLY}: a replica answered (a failover, or the wrong host). */
+        READONLY("readonly"),
+        /** {@code OOM}: Redis is at {@code maxmemory} and refuses writes. */
+        OOM("oom"),
+        /** {@code NOAUTH} / {@code WRONGPASS}: credentials missing or wrong. */
+        AUTH("auth"),
+        /** {@code NOPERM}: the ACL user lacks a command or key. */
+        NOPERM("noperm"),
+        /** A connect or socket timeout: Redis stalled or the network dropped packets. */
+        TIMEOUT("timeout"),
+        /** Connection refused or host unknown: Redis is down or the address is wrong. */
+        CONNECTION_REFUSED("connection_refused"),
+        /** Anything else (a wrong type inside EXEC, a protocol error, ...). */
+        OTHER("other");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
     private final Operation operation;
+    private final Kind kind;
 
     public RedisFailure(Operation operation, String message, Throwable cause) {
-        super(operation.name().toLowerCase(java.util.Locale.ROOT) + ": " + message, cause);
+        super(operation.name().toLowerCase(Locale.ROOT) + ": " + message, cause);
         this.operation = operation;
+        this.kind = classify(message, cause);
     }
 
     /** The operation that failed. */
     public Operation operation() {
         return operation;
+    }
+
+    /** The cause, classified from Redis's error prefix or the network exception. */
+    public Kind kind() {
+        return kind;
+    }
+
+    static Kind classify(String message, Throwable cause) {
+        Kind network = network(cause, 0);
+        if (network != null) {
+            return network;
+        }
+        StringBuilder text = new StringBuilder(message == null ? "" : message);
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            text.append(" <- ").append(t.getMessage());
+        }
+        String s = text.toString();
+        if (s.contains("READONLY")) {
+            return Kind.READONLY;
+        }
+        if (s.contains("OOM ")) {
+            return Kind.OOM;
+        }
+        if (s.contains("NOAUTH") || s.contains("WRONGPASS")) {
+            return Kind.AUTH;
+        }
+        if (s.contains("NOPERM")) {
+            return Kind.NOPERM;
+        }
+        if (s.contains("timed out")) {
+            return Kind.TIMEOUT;
+        }
+        if (s.contains("Connection refused")) {
+            return Kind.CONNECTION_REFUSED;
+        }
+        return Kind.OTHER;
+    }
+
+    /** A timeout or refused connection anywhere in the causes, or in the suppressed exceptions (Jedis adds one per address tried). */
+    private static Kind network(Throwable t, int depth) {
+        if (t == null || depth > 8) {
+            return null;
+        }
+        if (t instanceof SocketTimeoutException) {
+            return Kind.TIMEOUT;
+        }
+        if (t instanceof ConnectException || t instanceof UnknownHostException) {
+            return Kind.CONNECTION_REFUSED;
+        }
+        for (Throwable s : t.getSuppressed()) {
+            Kind k = network(s, depth + 1);
+            if (k != null) {
+                return k;
+            }
+        }
+        return network(t.getCause(), depth + 1);
     }
 }

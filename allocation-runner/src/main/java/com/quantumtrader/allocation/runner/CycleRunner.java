@@ -86,7 +86,12 @@ final class CycleRunner {
         } catch (RedisFailure e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.failed(true, seconds);
-            warnings.warn("redis-failure", String.format(Locale.ROOT, "Allocation cycle failed after %.3fs: Redis %s", seconds, e.getMessage()));
+            // One rate-limit key per cause: a READONLY or OOM is logged when it first appears even
+            // while a burst of timeouts is being suppressed.
+            warnings.warn("redis-failure:" + e.kind().label(), warnings.event()
+                    .addKeyValue("outcome", "failed").addKeyValue("redis_cause", e.kind().label())
+                    .addKeyValue("duration_s", round3(seconds)).addKeyValue("mode", mode.wireName()),
+                    String.format(Locale.ROOT, "Allocation cycle failed after %.3fs: Redis %s (cause: %s)", seconds, e.getMessage(), e.kind().label()));
             return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage()), Phases.NONE);
         } catch (RuntimeException e) {
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -96,10 +101,23 @@ final class CycleRunner {
         }
     }
 
+    private static double round3(double seconds) {
+        return Math.round(seconds * 1000.0) / 1000.0;
+    }
+
     private void log(CycleResult result, double seconds) {
         String skipped = result.skipReason().map(r -> " (skipped: " + r.label() + ")").orElse("");
-        LOG.info(String.format(Locale.ROOT, "Allocation cycle complete: %d targets in %.3fs%s [mode=%s fallbacks=%d rejected=%d]",
-                result.decisions().size(), seconds, skipped, mode.wireName(), result.fallbacks().size(), result.rejections().size()));
+        // The figures also as key-value pairs: fields of their own under LOG_FORMAT=json.
+        LOG.atInfo()
+                .addKeyValue("outcome", result.skipReason().isPresent() ? "skipped" : "computed")
+                .addKeyValue("targets", result.decisions().size())
+                .addKeyValue("duration_s", round3(seconds))
+                .addKeyValue("mode", mode.wireName())
+                .addKeyValue("fallbacks", result.fallbacks().size())
+                .addKeyValue("rejected", result.rejections().size())
+                .addKeyValue("skip_reason", result.skipReason().map(r -> r.label()).orElse(""))
+                .log(String.format(Locale.ROOT, "Allocation cycle complete: %d targets in %.3fs%s [mode=%s fallbacks=%d rejected=%d]",
+                        result.decisions().size(), seconds, skipped, mode.wireName(), result.fallbacks().size(), result.rejections().size()));
         if (LOG.isDebugEnabled()) {
             for (Decision d : result.decisions()) {
                 LOG.debug(String.format(Locale.ROOT,

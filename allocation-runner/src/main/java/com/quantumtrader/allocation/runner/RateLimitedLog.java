@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * At most one WARN line per key per window, so a dead upstream does not flood the journal. The
@@ -24,6 +25,16 @@ final class RateLimitedLog {
 
     /** Logs {@code message} at WARN unless {@code key} was logged within the window. Returns whether it logged. */
     boolean warn(String key, String message) {
+        return warn(key, log.atWarn(), message);
+    }
+
+    /** A WARN event of this log's logger, to carry key-value pairs into {@link #warn(String, LoggingEventBuilder, String)}. */
+    LoggingEventBuilder event() {
+        return log.atWarn();
+    }
+
+    /** As {@link #warn(String, String)}, through {@code event} (from {@link #event()}, with key-value pairs). */
+    boolean warn(String key, LoggingEventBuilder event, String message) {
         long now = nanoClock.getAsLong();
         long[] s = state.get(key);
         if (s != null && now - s[0] < windowNanos) {
@@ -33,9 +44,10 @@ final class RateLimitedLog {
         long suppressed = s == null ? 0 : s[1];
         state.put(key, new long[] {now, 0});
         if (suppressed > 0) {
-            log.warn("{} ({} similar suppressed in the last {} s)", message, suppressed, windowNanos / 1_000_000_000L);
+            event.addKeyValue("suppressed", suppressed)
+                    .log(message + " (" + suppressed + " similar suppressed in the last " + windowNanos / 1_000_000_000L + " s)");
         } else {
-            log.warn(message);
+            event.log(message);
         }
         return true;
     }
