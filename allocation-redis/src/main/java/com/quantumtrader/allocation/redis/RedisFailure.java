@@ -33,6 +33,8 @@ public final class RedisFailure extends RuntimeException {
         TIMEOUT("timeout"),
         /** Connection refused or host unknown: Redis is down or the address is wrong. */
         CONNECTION_REFUSED("connection_refused"),
+        /** The connection dropped mid-command (Redis restarted or killed, a proxy cut it). */
+        CONNECTION_CLOSED("connection_closed"),
         /** Anything else (a wrong type inside EXEC, a protocol error, ...). */
         OTHER("other");
 
@@ -93,6 +95,9 @@ public final class RedisFailure extends RuntimeException {
         }
         if (s.contains("Connection refused")) {
             return Kind.CONNECTION_REFUSED;
+        }
+        if (s.contains("Unexpected end of stream") || s.contains("Connection reset") || s.contains("Broken pipe")) {
+            return Kind.CONNECTION_CLOSED;
         }
         return Kind.OTHER;
     }
