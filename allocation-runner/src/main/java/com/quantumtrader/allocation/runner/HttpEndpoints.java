@@ -2,36 +2,69 @@ package com.quantumtrader.allocation.runner;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.exporter.HTTPServer;
+import io.prometheus.client.exporter.common.TextFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * The HTTP side: {@code /metrics} (simpleclient HTTPServer), {@code /healthz} (200 while the process
- * lives) and {@code /readyz} (200 when a cycle computed targets within three intervals, else 503).
- * Its threads are simpleclient's, named {@code prometheus-http-*}.
+ * The HTTP side: {@code /metrics} (the {@link Exposition}'s shared body, gzipped when the client
+ * accepts it), {@code /healthz} (200 while the process lives) and {@code /readyz} (200 when a
+ * cycle computed targets within three intervals, else 503). Two threads, {@code metrics-http-N},
+ * serve every client; a scrape allocates no body of its own.
  */
 final class HttpEndpoints implements AutoCloseable {
 
-    private final HTTPServer server;
+    private static final int THREADS = 2;
 
-    HttpEndpoints(String bind, int port, CollectorRegistry registry, BooleanSupplier ready) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(bind, port), 16);
-        http.createContext("/healthz", exchange -> respond(exchange, 200, "ok\n"));
-        http.createContext("/readyz", exchange -> {
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    HttpEndpoints(String bind, int port, Exposition exposition, BooleanSupplier ready) throws IOException {
+        this.server = HttpServer.create(new InetSocketAddress(bind, port), 64);
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "metrics-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/healthz", exchange -> respond(exchange, 200, "ok\n"));
+        server.createContext("/readyz", exchange -> {
             boolean ok = ready.getAsBoolean();
             respond(exchange, ok ? 200 : 503, ok ? "ready\n" : "not ready: no computed cycle within 3 intervals\n");
         });
-        this.server = new HTTPServer.Builder().withHttpServer(http).withRegistry(registry).withDaemonThreads(true).build();
+        server.createContext("/metrics", exchange -> metrics(exchange, exposition));
+        server.start();
     }
 
     /** The bound port (the real one when 0 was asked for). */
     int port() {
-        return server.getPort();
+        return server.getAddress().getPort();
+    }
+
+    private static void metrics(HttpExchange exchange, Exposition exposition) throws IOException {
+        try (exchange) {
+            Exposition.Body body = exposition.current();
+            String accept = exchange.getRequestHeaders().getFirst("Accept-Encoding");
+            boolean gzip = accept != null && accept.contains("gzip");
+            byte[] bytes = gzip ? body.gzip() : body.plain();
+            int length = gzip ? body.gzipLength() : body.plainLength();
+            exchange.getResponseHeaders().set("Content-Type", TextFormat.CONTENT_TYPE_004);
+            if (gzip) {
+                exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+            }
+            boolean head = "HEAD".equals(exchange.getRequestMethod());
+            exchange.sendResponseHeaders(200, head ? -1 : length);
+            if (!head) {
+                exchange.getResponseBody().write(bytes, 0, length);
+            }
+        }
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
@@ -45,6 +78,7 @@ final class HttpEndpoints implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        server.stop(0);
+        executor.shutdownNow();
     }
 }

@@ -28,6 +28,8 @@ final class Metrics {
     static final double[] LOOP_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10};
 
     final CollectorRegistry registry;
+    /** The /metrics body of this registry; every update goes through it. */
+    final Exposition exposition;
 
     // The service document's metrics.
     final Counter targetsComputed;
@@ -46,6 +48,7 @@ final class Metrics {
     final Counter redisErrors;
     final Counter inputRejected;
     final Gauge lastSuccess;
+    final Gauge lastTarget;
     final Gauge symbols;
     final Counter overruns;
     final Counter skips;
@@ -57,6 +60,7 @@ final class Metrics {
 
     Metrics(CollectorRegistry registry) {
         this.registry = registry;
+        this.exposition = new Exposition(registry, System::nanoTime);
         targetsComputed = Counter.build("p29_targets_computed_total", "Targets computed, per symbol.")
                 .labelNames("symbol").register(registry);
         shadowPass = Counter.build("p29_shadow_pass_total", "Targets computed in shadow mode and not written (no override).")
@@ -80,6 +84,8 @@ final class Metrics {
         inputRejected = Counter.build("p29_input_rejected_total", "Input values discarded, per source and reason.")
                 .labelNames("data_source", "reason").register(registry);
         lastSuccess = Gauge.build("p29_last_success_timestamp_seconds", "Unix time of the last computed cycle.").register(registry);
+        lastTarget = Gauge.build("p29_last_target_timestamp_seconds",
+                "Unix time of the last cycle that computed at least one target (0: none since start).").register(registry);
         symbols = Gauge.build("p29_symbols", "Symbols allocated in the last computed cycle.").register(registry);
         overruns = Counter.build("p29_cycle_overruns_total", "Cycles that took longer than the interval.").register(registry);
         skips = Counter.build("p29_cycle_skips_total", "Skipped cycles, per reason.").labelNames("reason").register(registry);
@@ -91,6 +97,10 @@ final class Metrics {
 
     /** A cycle that completed (computed or skipped). */
     void completed(CycleResult result, Mode mode, int streamed, double seconds) {
+        exposition.update(() -> record(result, mode, streamed, seconds));
+    }
+
+    private void record(CycleResult result, Mode mode, int streamed, double seconds) {
         loopDuration.observe(seconds);
         // Counted per label first: a storm of 10,000 rejections is a handful of increments, not 10,000 lookups.
         Map<DataSource, Integer> fallbacks = new EnumMap<>(DataSource.class);
@@ -150,6 +160,9 @@ final class Metrics {
         symbolSeries = seriesNow;
         symbols.set(result.decisions().size());
         lastSuccess.set(result.now().toEpochMilli() / 1000.0);
+        if (!result.decisions().isEmpty()) {
+            lastTarget.set(result.now().toEpochMilli() / 1000.0);
+        }
     }
 
     /** The children of one symbol's series. */
@@ -177,10 +190,12 @@ final class Metrics {
 
     /** A cycle that failed. */
     void failed(boolean redis, double seconds) {
-        loopDuration.observe(seconds);
-        cycles.labels("failed").inc();
-        if (redis) {
-            redisErrors.inc();
-        }
+        exposition.update(() -> {
+            loopDuration.observe(seconds);
+            cycles.labels("failed").inc();
+            if (redis) {
+                redisErrors.inc();
+            }
+        });
     }
 }

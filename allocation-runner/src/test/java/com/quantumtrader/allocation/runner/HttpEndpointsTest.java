@@ -1,15 +1,26 @@
 package com.quantumtrader.allocation.runner;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 class HttpEndpointsTest {
@@ -20,12 +31,16 @@ class HttpEndpointsTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    private static HttpResponse<byte[]> getGzip(HttpClient client, int port) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).header("Accept-Encoding", "gzip")
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     @Test
     void endpoints_port0_healthzAlwaysReadyzFollowsSupplierMetricsListsEveryName() throws Exception {
         CollectorRegistry registry = new CollectorRegistry(true);
-        new Metrics(registry);
         AtomicBoolean ready = new AtomicBoolean(false);
-        HttpEndpoints http = new HttpEndpoints("127.0.0.1", 0, registry, ready::get);
+        HttpEndpoints http = new HttpEndpoints("127.0.0.1", 0, new Metrics(registry).exposition, ready::get);
         try {
             assertTrue(http.port() > 0);
             assertEquals(200, get(http.port(), "/healthz").statusCode());
@@ -36,13 +51,71 @@ class HttpEndpointsTest {
             assertEquals(200, get(http.port(), "/readyz").statusCode());
             HttpResponse<String> metrics = get(http.port(), "/metrics");
             assertEquals(200, metrics.statusCode());
+            assertEquals("text/plain; version=0.0.4; charset=utf-8", metrics.headers().firstValue("Content-Type").orElse(""));
             for (String name : new String[] {"p29_shadow_pass_total", "p29_regime_factor", "p29_drawdown_factor",
                     "p29_loop_duration_seconds_bucket{le=\"0.001\",}", "p29_loop_duration_seconds_bucket{le=\"2.0\",}",
-                    "p29_cycles_total{outcome=\"failed\",}", "p29_redis_errors_total", "p29_last_success_timestamp_seconds", "p29_symbols"}) {
+                    "p29_cycles_total{outcome=\"failed\",}", "p29_redis_errors_total", "p29_last_success_timestamp_seconds",
+                    "p29_last_target_timestamp_seconds", "p29_symbols"}) {
                 assertTrue(metrics.body().contains(name), name);
             }
         } finally {
             http.close();
         }
+    }
+
+    @Test
+    void metrics_parallelScrapesWithGzip_oneRenderSharedAndTheSameBodyAsPlain() throws Exception {
+        CollectorRegistry registry = new CollectorRegistry(true);
+        Metrics metrics = new Metrics(registry);
+        HttpEndpoints http = new HttpEndpoints("127.0.0.1", 0, metrics.exposition, () -> true);
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        try {
+            List<CompletableFuture<HttpResponse<byte[]>>> scrapes = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                scrapes.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return getGzip(client, http.port());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            List<byte[]> bodies = new ArrayList<>();
+            for (CompletableFuture<HttpResponse<byte[]>> f : scrapes) {
+                HttpResponse<byte[]> r = f.get();
+                assertEquals(200, r.statusCode());
+                assertEquals("gzip", r.headers().firstValue("Content-Encoding").orElse(""));
+                bodies.add(r.body());
+            }
+            for (byte[] b : bodies) {
+                assertArrayEquals(bodies.get(0), b, "every scrape gets the same bytes");
+            }
+            assertEquals(1, metrics.exposition.renders(), "16 parallel scrapes, one render");
+            String plain = get(http.port(), "/metrics").body();
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bodies.get(0)))) {
+                assertEquals(plain, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } finally {
+            http.close();
+        }
+    }
+
+    @Test
+    void exposition_cachedUntilAnUpdateOrMaxAge_thenRenderedAgain() {
+        CollectorRegistry registry = new CollectorRegistry(true);
+        Counter c = Counter.build("x_total", "x").register(registry);
+        AtomicLong nanos = new AtomicLong();
+        Exposition exposition = new Exposition(registry, nanos::get);
+        Exposition.Body first = exposition.current();
+        assertSame(first, exposition.current(), "no change: the same body");
+        exposition.update(c::inc);
+        Exposition.Body second = exposition.current();
+        assertNotSame(first, second);
+        assertTrue(new String(second.plain(), 0, second.plainLength(), StandardCharsets.UTF_8).contains("x_total 1.0"));
+        nanos.addAndGet(Exposition.MAX_AGE_NANOS - 1);
+        assertSame(second, exposition.current(), "younger than the max age: the same body");
+        nanos.addAndGet(1);
+        assertNotSame(second, exposition.current(), "as old as the max age: rendered again (the JVM's metrics move)");
+        assertEquals(3, exposition.renders());
     }
 }
