@@ -1,7 +1,9 @@
 package com.quantumtrader.allocation.redis;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.net.ssl.SSLParameters;
@@ -85,6 +87,23 @@ public final class RedisConnection implements AutoCloseable {
             throw e;
         } catch (JedisException | IllegalStateException e) {
             throw new RedisFailure(operation, describe(e), e);
+        }
+    }
+
+    /**
+     * Redis's {@code maxmemory-policy} and {@code maxmemory} ({@code CONFIG GET maxmemory*}), or
+     * empty when they cannot be read: CONFIG denied by the ACL or renamed (managed Redis), or Redis
+     * unreachable. One round trip.
+     */
+    public Optional<Map<String, String>> memoryPolicy() {
+        try {
+            Map<String, String> config = call(RedisFailure.Operation.READ, jedis -> {
+                countRoundTrip();
+                return jedis.configGet("maxmemory*");
+            });
+            return config.containsKey("maxmemory-policy") ? Optional.of(Map.copyOf(config)) : Optional.empty();
+        } catch (RedisFailure e) {
+            return Optional.empty();
         }
     }
 

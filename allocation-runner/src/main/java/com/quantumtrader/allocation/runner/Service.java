@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ final class Service implements AutoCloseable {
                 new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime));
         this.loop = new AllocationLoop(runner, config.interval(), clock, metrics, listener);
         try {
-            this.http = new HttpEndpoints(config.metricsBind(), config.metricsPort(), registry, loop::ready);
+            this.http = new HttpEndpoints(config.metricsBind(), config.metricsPort(), metrics.exposition, loop::ready);
         } catch (IOException e) {
             redis.close();
             throw new UncheckedIOException("cannot listen on " + config.metricsBind() + ":" + config.metricsPort() + ": " + e.getMessage(), e);
@@ -48,7 +49,29 @@ final class Service implements AutoCloseable {
     void start() {
         LOG.info("quantum-capital-allocation starting: mode={} interval={}s redis={} metrics=http://{}:{}/metrics",
                 config.mode().wireName(), config.intervalSec(), config.redis(), config.metricsBind(), http.port());
+        warnIfRedisEvicts();
         loop.start();
+    }
+
+    /**
+     * Targets are the only keys of the service with a TTL, so under a {@code volatile-*} policy
+     * they are the first keys Redis evicts when it is full, and under {@code allkeys-*} any input
+     * may go: the Governor then silently falls back to the budget engine. Only
+     * {@code noeviction} is safe (docs/operations.md).
+     */
+    private void warnIfRedisEvicts() {
+        Optional<Map<String, String>> memory = redis.memoryPolicy();
+        if (memory.isEmpty()) {
+            LOG.info("Could not read Redis maxmemory-policy (CONFIG GET denied or Redis unreachable): it must be noeviction,"
+                    + " see docs/operations.md");
+            return;
+        }
+        String policy = memory.get().get("maxmemory-policy");
+        if (!"noeviction".equals(policy)) {
+            LOG.warn("Redis maxmemory-policy is {} (maxmemory {}): when Redis is full it evicts keys, target hashes first under"
+                    + " volatile-*, and the Governor silently loses its limits; set maxmemory-policy noeviction (docs/operations.md)",
+                    policy, memory.get().getOrDefault("maxmemory", "?"));
+        }
     }
 
     int metricsPort() {

@@ -157,4 +157,47 @@ class ServiceIT {
             own.stop();
         }
     }
+
+    /** The WARN lines of {@link Service} while {@code body} runs. */
+    private static List<String> serviceWarnings(Runnable body) {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Service.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            body.run();
+        } finally {
+            logger.detachAppender(logs);
+        }
+        return logs.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    @Test
+    void start_redisEvictsUnderVolatileLru_warnsOnce_noevictionIsQuiet() throws Exception {
+        TestRedis.Embedded evicting = TestRedis.Embedded.start(TestRedis.freePort(), "maxmemory 64mb", "maxmemory-policy volatile-lru");
+        try {
+            List<String> warned = serviceWarnings(() -> {
+                try (Service service = new Service(Config.fromEnv(env("redis://127.0.0.1:" + evicting.port() + "/0", "shadow")),
+                        Clock.systemUTC(), r -> { })) {
+                    service.start();
+                }
+            });
+            assertEquals(List.of("Redis maxmemory-policy is volatile-lru (maxmemory 67108864): when Redis is full it evicts keys, target"
+                    + " hashes first under volatile-*, and the Governor silently loses its limits; set maxmemory-policy noeviction"
+                    + " (docs/operations.md)"), warned);
+            try (Jedis j = new Jedis("127.0.0.1", evicting.port(), 2000)) {
+                j.configSet("maxmemory-policy", "noeviction");
+            }
+            List<String> quiet = serviceWarnings(() -> {
+                try (Service service = new Service(Config.fromEnv(env("redis://127.0.0.1:" + evicting.port() + "/0", "shadow")),
+                        Clock.systemUTC(), r -> { })) {
+                    service.start();
+                }
+            });
+            assertEquals(List.of(), quiet);
+        } finally {
+            evicting.stop();
+        }
+    }
 }
