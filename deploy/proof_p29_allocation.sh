@@ -1,30 +1,72 @@
 #!/usr/bin/env bash
 # Proof for P2.9 Capital Allocation Brain, runnable against any running instance.
 #
-#   deploy/proof_p29_allocation.sh [--url http://localhost:8059] [--redis-host H] [--redis-port P]
-#                                  [--redis-db N] [--redis-password PW] [--wait SECONDS]
+#   deploy/proof_p29_allocation.sh [--env-file FILE] [--url http://localhost:8059] [--redis-host H]
+#                                  [--redis-port P] [--redis-db N] [--redis-password PW] [--wait SECONDS]
 #
-# Checks: metrics present; passes incrementing (shadow: p29_shadow_pass_total, enforce:
-# p29_enforce_overrides_total); the decision stream carries target_usd and regime_factor; inputs
-# fresh; every confidence in [0, 1]; in enforce mode a target hash TTL in (0, 300].
-# Prints one PASS/FAIL line per check, then SUMMARY: PASS (exit 0) or SUMMARY: FAIL (exit 1).
-# Needs bash, curl, awk and redis-cli. REDISCLI_AUTH is honoured by redis-cli for passwords.
+# Checks: Redis reachable; metrics present; passes incrementing (shadow: p29_shadow_pass_total,
+# enforce: p29_enforce_overrides_total); the decision stream carries target_usd and regime_factor;
+# inputs fresh (younger than STALE_DATA_SEC); every confidence in [0, 1]; in enforce mode a target
+# hash TTL in (0, TARGET_TTL_SEC].
+# STALE_DATA_SEC, TARGET_TTL_SEC, REDIS_HOST/PORT/DB/PASSWORD and P29_METRICS_PORT come from
+# --env-file (the service's, e.g. /etc/quantum/capital-allocation.env), else from the environment,
+# else the service's defaults (60, 300, localhost, 6379, 0, 8059); the options win over both.
+# Prints one PASS/FAIL line per check, then SUMMARY: PASS (exit 0) or SUMMARY: FAIL (exit 1);
+# exit 2 on a usage error. Needs bash, curl, awk and redis-cli (Debian: redis-tools).
 set -u
 
-URL="http://localhost:8059"
-RHOST="${REDIS_HOST:-localhost}"; RPORT="${REDIS_PORT:-6379}"; RDB="${REDIS_DB:-0}"
-WAIT=""
+usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; }
+
+# The last assignment of $1 in the env file $2, unquoted (the scalar values this script reads).
+env_value() {
+  awk -v k="$1" '
+    /^[[:space:]]*[#;]/ { next }
+    { line = $0; sub(/^[[:space:]]+/, "", line) }
+    index(line, k "=") == 1 || line ~ "^" k "[[:space:]]*=" {
+      v = substr(line, index(line, "=") + 1); gsub(/^[[:space:]]+|[[:space:]]+$/, "", v)
+      if (v ~ /^".*"$/ || v ~ /^\047.*\047$/) v = substr(v, 2, length(v) - 2)
+      val = v; found = 1
+    }
+    END { if (found) print val }' "$2"
+}
+
+ENV_FILE=""; URL=""; RHOST=""; RPORT=""; RDB=""; WAIT=""; PASSWORD=""
 while [ $# -gt 0 ]; do
   case "$1" in
+    --env-file|--url|--redis-host|--redis-port|--redis-db|--redis-password|--wait)
+      [ $# -ge 2 ] || { echo "$1: needs a value" >&2; exit 2; } ;;
+  esac
+  case "$1" in
+    --env-file) ENV_FILE="$2"; shift 2 ;;
     --url) URL="$2"; shift 2 ;;
     --redis-host) RHOST="$2"; shift 2 ;;
     --redis-port) RPORT="$2"; shift 2 ;;
     --redis-db) RDB="$2"; shift 2 ;;
-    --redis-password) export REDISCLI_AUTH="$2"; shift 2 ;;
+    --redis-password) PASSWORD="$2"; shift 2 ;;
     --wait) WAIT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1" >&2; exit 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
+done
+
+# Settings: option, else env file, else environment, else the service's default.
+setting() { # name default [option value]
+  local v="${3:-}"
+  if [ -z "$v" ] && [ -n "$ENV_FILE" ]; then v=$(env_value "$1" "$ENV_FILE"); fi
+  if [ -z "$v" ]; then v="${!1:-}"; fi
+  printf '%s' "${v:-$2}"
+}
+if [ -n "$ENV_FILE" ] && [ ! -r "$ENV_FILE" ]; then echo "--env-file: cannot read $ENV_FILE" >&2; exit 2; fi
+STALE=$(setting STALE_DATA_SEC 60)
+TTL_MAX=$(setting TARGET_TTL_SEC 300)
+RHOST=$(setting REDIS_HOST localhost "$RHOST")
+RPORT=$(setting REDIS_PORT 6379 "$RPORT")
+RDB=$(setting REDIS_DB 0 "$RDB")
+PASSWORD=$(setting REDIS_PASSWORD "" "$PASSWORD")
+[ -z "$PASSWORD" ] || export REDISCLI_AUTH="$PASSWORD"
+[ -n "$URL" ] || URL="http://localhost:$(setting P29_METRICS_PORT 8059)"
+for n in STALE TTL_MAX RPORT RDB; do
+  case "${!n}" in ''|*[!0-9]*) echo "not a whole number: $n='${!n}' (from --env-file, the environment or an option)" >&2; exit 2 ;; esac
 done
 
 FAILS=0
@@ -36,6 +78,14 @@ metric_sum() { awk -v n="$1" '$1 ~ "^"n"({|$)" { s += $NF; found = 1 } END { if 
 for tool in curl redis-cli awk; do
   command -v "$tool" >/dev/null || { echo "FAIL  $tool is not installed"; echo "SUMMARY: FAIL"; exit 1; }
 done
+
+# 0. Redis answers: without it nothing below means anything (a shadow mode would "pass").
+PONG=$(rcli PING 2>&1)
+if [ "$PONG" = "PONG" ]; then
+  pass "Redis reachable at $RHOST:$RPORT/$RDB"
+else
+  fail "Redis unreachable at $RHOST:$RPORT/$RDB: $(printf '%s' "$PONG" | head -1)"; echo "SUMMARY: FAIL"; exit 1
+fi
 
 # 1. Metrics endpoint and every metric of the service document.
 M1=$(curl -fsS --max-time 5 "$URL/metrics") || { fail "metrics endpoint $URL/metrics answers"; echo "SUMMARY: FAIL"; exit 1; }
@@ -73,26 +123,27 @@ else
   fail "decision stream carries target_usd and regime_factor"
 fi
 
-# 4. Fresh inputs: the portfolio state and the last decision are younger than STALE_DATA_SEC (60 s).
+# 4. Fresh inputs: the portfolio state and the last decision are younger than STALE_DATA_SEC.
 NOW=$(date +%s)
 PTS=$(rcli HGET quantum:state:portfolio timestamp); [ -n "$PTS" ] || PTS=$(rcli HGET quantum:state:portfolio ts_utc)
 PAGE=$(awk -v n="$NOW" -v t="${PTS:-0}" 'BEGIN { if (t > 1e11) t /= 1000; printf "%d", n - t }')
-if [ -n "$PTS" ] && [ "$PAGE" -le 60 ]; then pass "portfolio state fresh (${PAGE}s old)"; else fail "portfolio state fresh (timestamp '${PTS}', ${PAGE}s old)"; fi
+if [ -n "$PTS" ] && [ "$PAGE" -le "$STALE" ]; then pass "portfolio state fresh (${PAGE}s old, limit ${STALE}s)"; else fail "portfolio state fresh (timestamp '${PTS}', ${PAGE}s old, limit ${STALE}s)"; fi
 DTS=$(field timestamp)
-if [ -n "$DTS" ] && [ $((NOW - DTS)) -le 60 ]; then pass "last decision fresh ($((NOW - DTS))s old)"; else fail "last decision fresh (timestamp '$DTS')"; fi
+case "$DTS" in ''|*[!0-9]*) DAGE=-1 ;; *) DAGE=$((NOW - DTS)) ;; esac
+if [ "$DAGE" -ge 0 ] && [ "$DAGE" -le "$STALE" ]; then pass "last decision fresh (${DAGE}s old)"; else fail "last decision fresh (timestamp '$DTS', limit ${STALE}s)"; fi
 LS=$(printf '%s\n' "$M2" | metric_sum p29_last_success_timestamp_seconds)
-if [ "$LS" != absent ] && awk -v n="$NOW" -v t="$LS" 'BEGIN { exit !(n - t <= 60) }'; then pass "last computed cycle fresh"; else fail "last computed cycle fresh (p29_last_success_timestamp_seconds=$LS)"; fi
+if [ "$LS" != absent ] && awk -v n="$NOW" -v t="$LS" -v s="$STALE" 'BEGIN { exit !(n - t <= s) }'; then pass "last computed cycle fresh"; else fail "last computed cycle fresh (p29_last_success_timestamp_seconds=$LS)"; fi
 
 # 5. Confidence in [0, 1].
 BAD=$(printf '%s\n' "$M2" | awk '$1 ~ /^p29_allocation_confidence\{/ && ($NF < 0 || $NF > 1) { print $1 }')
 COUNT=$(printf '%s\n' "$M2" | grep -c '^p29_allocation_confidence{')
 if [ "$COUNT" -gt 0 ] && [ -z "$BAD" ]; then pass "confidence in [0, 1] for $COUNT symbols"; else fail "confidence in [0, 1] ($COUNT symbols; out of range: $BAD)"; fi
 
-# 6. Enforce: a target hash with TTL in (0, 300].
+# 6. Enforce: a target hash with TTL in (0, TARGET_TTL_SEC].
 if [ "$MODE" = "enforce" ]; then
   SYM=$(field symbol)
   TTL=$(rcli TTL "quantum:allocation:target:$SYM")
-  if [ -n "$TTL" ] && [ "$TTL" -gt 0 ] && [ "$TTL" -le 300 ]; then pass "target TTL of $SYM in (0, 300]: $TTL"; else fail "target TTL of $SYM in (0, 300]: '$TTL'"; fi
+  if [ -n "$TTL" ] && [ "$TTL" -gt 0 ] && [ "$TTL" -le "$TTL_MAX" ]; then pass "target TTL of $SYM in (0, $TTL_MAX]: $TTL"; else fail "target TTL of $SYM in (0, $TTL_MAX]: '$TTL'"; fi
 else
   pass "shadow mode: no target TTL to check"
 fi
