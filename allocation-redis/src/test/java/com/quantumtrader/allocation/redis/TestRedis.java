@@ -56,7 +56,17 @@ public final class TestRedis {
         return new TestRedis("embedded redis-server", embedded.endpoint(), embedded::stop);
     }
 
+    /**
+     * Asks Testcontainers only where a Docker engine can be: {@code DOCKER_HOST} set or a Docker
+     * socket present. (Without one, Testcontainers logs ERROR blocks that look like failures.)
+     */
     private static boolean dockerAvailable() {
+        boolean candidate = System.getenv("DOCKER_HOST") != null
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+                || java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"));
+        if (!candidate) {
+            return false;
+        }
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (Throwable e) {
