@@ -55,6 +55,7 @@ class EndToEndIT {
                 "P29_METRICS_BIND=127.0.0.1",
                 "P29_METRICS_PORT=" + port,
                 "TARGET_TTL_SEC=60",
+                "STALE_DATA_SEC=45",
                 "REDIS_TIMEOUT_MS=500",
                 "REDIS_URL=" + redis.url(),
                 ""));
@@ -163,11 +164,13 @@ class EndToEndIT {
                 .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
     }
 
-    private String proof(int metricsPort) throws Exception {
-        Process p = new ProcessBuilder("bash", Path.of("..", "deploy", "proof_p29_allocation.sh").toString(),
+    private String proof(int metricsPort, int redisPort, String... more) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", Path.of("..", "deploy", "proof_p29_allocation.sh").toString(),
                 "--url", "http://127.0.0.1:" + metricsPort, "--redis-host", redis.endpoint().host(),
-                "--redis-port", Integer.toString(redis.endpoint().port()), "--redis-db", Integer.toString(redis.endpoint().database()),
-                "--wait", "2").redirectErrorStream(true).start();
+                "--redis-port", Integer.toString(redisPort), "--redis-db", Integer.toString(redis.endpoint().database()),
+                "--wait", "2"));
+        command.addAll(List.of(more));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         return p.exitValue() + "\n" + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
@@ -177,20 +180,34 @@ class EndToEndIT {
         org.junit.jupiter.api.Assumptions.assumeTrue(onPath("redis-cli") && onPath("curl") && onPath("bash"),
                 "the proof script needs bash, curl and redis-cli (Debian: redis-tools)");
         int port = TestRedis.freePort();
-        String dead = proof(port);
+        int redisPort = redis.endpoint().port();
+        String dead = proof(port, redisPort);
         assertTrue(dead.startsWith("1\n") && dead.contains("SUMMARY: FAIL"), dead);
+        int nowhere = TestRedis.freePort();
+        String noRedis = proof(port, nowhere);
+        assertTrue(noRedis.startsWith("1\nFAIL  Redis unreachable at " + redis.endpoint().host() + ":" + nowhere + "/")
+                && noRedis.endsWith("SUMMARY: FAIL\n"), noRedis);
+        Process help = new ProcessBuilder("bash", Path.of("..", "deploy", "proof_p29_allocation.sh").toString(), "--help").start();
+        String usage = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(help.waitFor(10, TimeUnit.SECONDS) && help.exitValue() == 0);
+        assertTrue(usage.startsWith("Proof for P2.9") && !usage.contains("set -u") && !usage.contains("#"), usage);
         for (String mode : List.of("shadow", "enforce")) {
             redis.flush();
             try (Jedis j = redis.client()) {
                 ServiceIT.seed(j, "BTCUSDT", "ETHUSDT");
             }
             Path log = dir.resolve(mode + "-proof.log");
-            Process service = start(envFile(mode + "-proof.env", mode, port), log);
+            Path env = envFile(mode + "-proof.env", mode, port);
+            Process service = start(env, log);
             try {
                 ServiceIT.await("a computed cycle", Duration.ofSeconds(30), () -> MetricsScrape.metric(MetricsScrape.scrape(port), "p29_symbols") == 2);
-                String out = proof(port);
+                String out = proof(port, redisPort, "--env-file", env.toString());
                 assertTrue(out.startsWith("0\n") && out.contains("SUMMARY: PASS"), out);
                 assertTrue(out.contains("PASS  " + mode + " passes incrementing"), out);
+                assertTrue(out.contains(", limit 45s)"), "STALE_DATA_SEC read from the env file: " + out);
+                if (mode.equals("enforce")) {
+                    assertTrue(out.contains("PASS  target TTL of ") && out.contains(" in (0, 60]: "), "TARGET_TTL_SEC read from the env file: " + out);
+                }
             } finally {
                 stop(service, log);
             }
