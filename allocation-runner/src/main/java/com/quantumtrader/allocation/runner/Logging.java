@@ -25,8 +25,9 @@ final class Logging {
 
     /**
      * Applies {@code LOG_FORMAT}: for {@code json}, every appender of the root logger writes one
-     * JSON object per line with Logback's own {@link JsonEncoder} (level, logger, thread, message,
-     * and the event's key-value pairs, such as the cycle's figures, under {@code kvpList}).
+     * JSON object per line with Logback's own {@link JsonEncoder} (timestamp in epoch ms, level,
+     * thread, logger, the event's key-value pairs such as the cycle's figures under
+     * {@code kvpList}, the formatted message, the throwable).
      */
     static void apply(Config.LogFormat format) {
         if (format != Config.LogFormat.JSON || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
@@ -40,6 +41,9 @@ final class Logging {
                 json.setWithSequenceNumber(false);
                 json.setWithNanoseconds(false);
                 json.setWithContext(false);
+                json.setWithMessage(false);       // the template with {} ...
+                json.setWithArguments(false);     // ... and its arguments: replaced by
+                json.setWithFormattedMessage(true); // the message as the text format prints it
                 json.start();
                 appender.stop();
                 appender.setEncoder(json);

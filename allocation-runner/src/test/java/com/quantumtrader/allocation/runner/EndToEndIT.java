@@ -146,6 +146,47 @@ class EndToEndIT {
     }
 
     @Test
+    void jar_logFormatJson_everyLineOneObject_cycleFiguresAsFields() throws Exception {
+        try (Jedis j = redis.client()) {
+            ServiceIT.seed(j, "BTCUSDT", "ETHUSDT");
+        }
+        int port = TestRedis.freePort();
+        Path env = envFile("json.env", "shadow", port);
+        Files.writeString(env, "LOG_FORMAT=json\n", java.nio.file.StandardOpenOption.APPEND);
+        Path log = dir.resolve("json.log");
+        Process p = start(env, log);
+        try {
+            ServiceIT.await("a computed cycle", Duration.ofSeconds(30), () -> MetricsScrape.metric(MetricsScrape.scrape(port), "p29_symbols") == 2);
+        } finally {
+            stop(p, log);
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertTrue(lines.size() >= 3, read(log));
+        Map<String, String> cycle = null;
+        for (String line : lines) {
+            com.fasterxml.jackson.databind.JsonNode node = json.readTree(line); // every line is one JSON object
+            assertTrue(node.isObject() && node.has("level") && node.has("formattedMessage"), line);
+            if (node.get("formattedMessage").asText().startsWith("Allocation cycle complete: 2 targets in ")) {
+                cycle = new java.util.HashMap<>();
+                for (com.fasterxml.jackson.databind.JsonNode kv : node.get("kvpList")) {
+                    var it = kv.fields();
+                    while (it.hasNext()) {
+                        var e = it.next();
+                        cycle.put(e.getKey(), e.getValue().asText());
+                    }
+                }
+            }
+        }
+        assertTrue(cycle != null, read(log));
+        assertEquals("computed", cycle.get("outcome"));
+        assertEquals("2", cycle.get("targets"));
+        assertEquals("shadow", cycle.get("mode"));
+        assertEquals("0", cycle.get("rejected"));
+        assertTrue(Double.parseDouble(cycle.get("duration_s")) >= 0, cycle.toString());
+    }
+
+    @Test
     void jar_badConfiguration_exitsTwoWithOneLine() throws Exception {
         Path env = dir.resolve("bad.env");
         Files.writeString(env, "MAX_SYMBOL_PCT=1.5\nREDIS_URL=" + redis.url() + "\n");
