@@ -1,0 +1,53 @@
+package com.quantumtrader.allocation.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** The systemd unit against what the docs install, and against systemd's own checker where it is installed. */
+class DeployFilesTest {
+
+    static final Path UNIT = Path.of("..", "deploy", "quantum-capital-allocation.service");
+
+    private static String unitValue(String key) throws Exception {
+        return Files.readAllLines(UNIT).stream().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void unit_documentationPointsWhereTheInstallCopiesTheDocs() throws Exception {
+        String doc = unitValue("Documentation");
+        assertTrue(doc.startsWith("file://"), doc);
+        Path installed = Path.of(doc.substring("file://".length()));
+        String operations = Files.readString(Path.of("..", "docs", "operations.md"), StandardCharsets.UTF_8);
+        assertTrue(operations.contains("install -m 644 docs/*.md " + installed.getParent() + "/"),
+                "docs/operations.md installs docs/*.md into " + installed.getParent());
+        assertTrue(Files.isRegularFile(Path.of("..", "docs").resolve(installed.getFileName())), "docs/" + installed.getFileName());
+    }
+
+    @Test
+    void unit_execStartNamesTheRunCommand() throws Exception {
+        List<String> lines = Files.readAllLines(UNIT);
+        String last = lines.stream().filter(l -> l.contains("-jar ")).findFirst().orElseThrow();
+        assertTrue(last.strip().endsWith("allocation-runner.jar run"), last);
+    }
+
+    @Test
+    void unit_systemdAnalyzeVerify_noComplaint() throws Exception {
+        Path analyze = Path.of("/usr/bin/systemd-analyze");
+        Assumptions.assumeTrue(Files.isExecutable(analyze), "systemd-analyze is not installed (Debian: systemd)");
+        Process p = new ProcessBuilder(analyze.toString(), "verify", UNIT.toAbsolutePath().normalize().toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("", out.strip(), out);
+    }
+}
