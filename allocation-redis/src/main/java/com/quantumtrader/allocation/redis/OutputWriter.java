@@ -26,8 +26,10 @@ import redis.clients.jedis.resps.ScanResult;
  * cycle: in enforce mode every target hash (DEL, HSET of all fields, EXPIRE) and the decision
  * stream entries; in shadow mode the decision stream entries only, and no target key is touched.
  * A skipped cycle writes nothing. In enforce mode the target hash of a symbol that is no longer
- * allocated (its budget vanished or was rejected) is deleted in the same transaction; the first
- * enforce write after a start finds the service's existing target hashes in Redis for that.
+ * allocated (its budget vanished or was rejected) is deleted in the same transaction. The
+ * writer is stateless: what the service holds in Redis comes in as {@link WrittenTargets} and the
+ * next one goes out in the {@link WriteResult}; from {@link WrittenTargets#UNKNOWN} (a start, a failed
+ * write) it reads the service's existing target hashes from Redis first.
  */
 public final class OutputWriter {
 
@@ -37,12 +39,6 @@ public final class OutputWriter {
     private final RedisConnection connection;
     private final long targetTtlSeconds;
     private final long streamMaxLen;
-    /**
-     * Symbols whose target hash this service set in its last enforce write; null until the first
-     * enforce write, which takes it from Redis (so a restart leaves nothing behind either). Guarded by this.
-     */
-    private Set<String> lastTargets;
-
     /**
      * @param targetTtlSeconds EXPIRE of each target hash ({@code TARGET_TTL_SEC})
      * @param streamMaxLen     {@code MAXLEN ~} of the decision stream ({@code P29_DECISION_STREAM_MAXLEN})
@@ -60,35 +56,54 @@ public final class OutputWriter {
     }
 
     /**
-     * Writes a computed cycle; a skipped one writes nothing.
-     *
-     * @param cycleId the {@code cycle_id} of every stream entry of this cycle
-     * @throws RedisFailure if Redis refused or failed the transaction; then nothing of it was applied,
-     *                      except where Redis reports per-command errors inside EXEC (named in the message)
+     * Writes a computed cycle when nothing is known of earlier writes (a one-shot command): the
+     * service's target hashes are read from Redis first. See {@link #write(CycleResult, Mode, String, WrittenTargets)}.
      */
     public WriteResult write(CycleResult result, Mode mode, String cycleId) {
+        return write(result, mode, cycleId, WrittenTargets.UNKNOWN);
+    }
+
+    /**
+     * Writes a computed cycle; a skipped one writes nothing. In enforce mode the target of every
+     * symbol in {@code previous} that has no decision now is deleted in the same transaction, also
+     * when the cycle has no decision at all (every budget vanished or was rejected).
+     *
+     * @param cycleId  the {@code cycle_id} of every stream entry of this cycle
+     * @param previous the target hashes the service holds, from the last write's {@link WriteResult#written()};
+     *                 {@link WrittenTargets#UNKNOWN} reads them from Redis first (SCAN pages + one pipeline)
+     * @throws RedisFailure if Redis refused or failed the transaction; Redis may then have applied part
+     *                      or all of it (per-command errors inside EXEC, a reply that timed out), so the
+     *                      caller's carry-over becomes {@link WrittenTargets#UNKNOWN}
+     */
+    public WriteResult write(CycleResult result, Mode mode, String cycleId, WrittenTargets previous) {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(cycleId, "cycleId");
-        if (result.outcome() != Outcome.COMPUTED || result.decisions().isEmpty()) {
-            return WriteResult.NOTHING;
-        }
+        Objects.requireNonNull(previous, "previous");
         boolean enforce = mode == Mode.ENFORCE;
+        if (result.outcome() != Outcome.COMPUTED || (!enforce && result.decisions().isEmpty())) {
+            return WriteResult.nothing(previous);
+        }
         Set<String> written = new HashSet<>(result.decisions().size() * 2);
         return connection.call(RedisFailure.Operation.WRITE, jedis -> {
             long before = connection.roundTrips();
-            Set<String> previous = enforce ? lastTargets() : Set.of();
-            if (previous == null) { // first enforce write since start: what did an earlier run leave?
-                previous = new HashSet<>();
-                for (String key : ourTargets(jedis)) {
-                    previous.add(key.substring(Keys.TARGET_PREFIX.length()));
+            Set<String> held = enforce ? previous.symbols().orElseGet(() -> readTargetSymbols(jedis)) : Set.of();
+            for (Decision d : result.decisions()) {
+                written.add(d.symbol());
+            }
+            List<String> gone = new ArrayList<>();
+            for (String symbol : held) {
+                if (!written.contains(symbol)) {
+                    gone.add(symbol);
                 }
+            }
+            if (result.decisions().isEmpty() && gone.isEmpty()) {
+                return new WriteResult(0, 0, 0, connection.roundTrips() - before, WrittenTargets.of(Set.of()));
             }
             AtomicWrite tx = new AtomicWrite(jedis);
             String maxLen = Long.toString(streamMaxLen);
             String ttl = Long.toString(targetTtlSeconds);
             for (Decision d : result.decisions()) {
-                written.add(d.symbol());
                 Map<String, String> fields = targetFields(d, result.now(), mode);
                 if (enforce) {
                     String key = Keys.target(d.symbol());
@@ -101,22 +116,25 @@ public final class OutputWriter {
                 fields.put("fallbacks", fallbacks(d.fallbacks()));
                 tx.add(Protocol.Command.XADD, withKey(Keys.DECISION_STREAM, fields, "MAXLEN", "~", maxLen, "*"));
             }
-            if (enforce) {
-                for (String gone : previous) {
-                    if (!written.contains(gone)) {
-                        tx.add(Protocol.Command.DEL, Keys.target(gone)); // left the universe: its target goes in the same transaction
-                    }
-                }
+            for (String symbol : gone) {
+                tx.add(Protocol.Command.DEL, Keys.target(symbol)); // left the universe: its target goes in the same transaction
             }
             List<Object> replies = tx.exec();
             connection.countRoundTrip();
             failOnErrors(replies);
-            if (enforce) {
-                lastTargets(written);
-            }
             int n = result.decisions().size();
-            return new WriteResult(enforce ? n : 0, n, connection.roundTrips() - before);
+            return new WriteResult(enforce ? n : 0, gone.size(), n, connection.roundTrips() - before,
+                    enforce ? WrittenTargets.of(written) : previous);
         });
+    }
+
+    /** The symbols of the service's target hashes in Redis. */
+    private Set<String> readTargetSymbols(Jedis jedis) {
+        Set<String> symbols = new HashSet<>();
+        for (String key : ourTargets(jedis)) {
+            symbols.add(key.substring(Keys.TARGET_PREFIX.length()));
+        }
+        return symbols;
     }
 
     /**
@@ -135,7 +153,6 @@ public final class OutputWriter {
             }
             long deleted = jedis.del(ours.toArray(new String[0]));
             connection.countRoundTrip();
-            lastTargets(new HashSet<>());
             return (int) deleted;
         });
     }
@@ -165,14 +182,6 @@ public final class OutputWriter {
             }
         }
         return ours;
-    }
-
-    private synchronized Set<String> lastTargets() {
-        return lastTargets;
-    }
-
-    private synchronized void lastTargets(Set<String> symbols) {
-        lastTargets = symbols;
     }
 
     private List<String> scanTargets(Jedis jedis) {

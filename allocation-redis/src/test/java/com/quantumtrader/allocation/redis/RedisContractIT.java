@@ -194,7 +194,7 @@ class RedisContractIT {
         WriteResult w = writer().write(r, Mode.ENFORCE, "c-1");
 
         // First enforce write of a writer: one SCAN page for earlier targets (none here), then the transaction.
-        assertEquals(new WriteResult(2, 2, 2), w);
+        assertEquals(new WriteResult(2, 0, 2, 2, WrittenTargets.of(Set.of("BTCUSDT", "ETHUSDT"))), w);
         Map<String, String> btc = jedis.hgetAll(Keys.target("BTCUSDT"));
         assertEquals(TARGET_FIELDS, btc.keySet());
         assertEquals("12548.780117029388", btc.get("target_usd"));
@@ -235,7 +235,7 @@ class RedisContractIT {
 
         WriteResult w = writer().write(r, Mode.SHADOW, "c-2");
 
-        assertEquals(new WriteResult(0, 2, 1), w);
+        assertEquals(new WriteResult(0, 0, 2, 1, WrittenTargets.UNKNOWN), w, "shadow leaves the carry-over as it was");
         assertEquals(Map.of("target_usd", "1", "cap", "none", "base_budget_usd", "1"), jedis.hgetAll(Keys.target("BTCUSDT")));
         assertEquals(-1, jedis.ttl(Keys.target("BTCUSDT")));
         assertFalse(jedis.exists(Keys.target("ETHUSDT")));
@@ -247,8 +247,30 @@ class RedisContractIT {
         Seed.budget(jedis, "BTCUSDT", "1", NOW);
         CycleResult r = Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW);
         assertEquals(Outcome.SKIPPED, r.outcome());
-        assertEquals(WriteResult.NOTHING, writer().write(r, Mode.ENFORCE, "c-3"));
+        WrittenTargets held = WrittenTargets.of(Set.of("BTCUSDT"));
+        assertEquals(WriteResult.nothing(held), writer().write(r, Mode.ENFORCE, "c-3", held));
         assertEquals(Set.of(Keys.budget("BTCUSDT")), jedis.keys("*"));
+    }
+
+    @Test
+    void write_enforceCycleWithNoDecision_everyBudgetRejected_deletesEveryTargetItWrote() {
+        seedGoldenOne();
+        OutputWriter writer = writer();
+        WriteResult first = writer.write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.ENFORCE, "c-a");
+        assertTrue(jedis.exists(Keys.target("BTCUSDT")) && jedis.exists(Keys.target("ETHUSDT")));
+        // The budget engine switches to microsecond timestamps: every budget is rejected, the cycle computes no decision.
+        jedis.hset(Keys.budget("BTCUSDT"), "timestamp", "1767225600000000");
+        jedis.hset(Keys.budget("ETHUSDT"), "timestamp", "1767225600000000");
+        CycleResult r = Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW.plusSeconds(5));
+        assertEquals(Outcome.COMPUTED, r.outcome());
+        assertEquals(List.of(), r.decisions());
+
+        WriteResult second = writer.write(r, Mode.ENFORCE, "c-b", first.written());
+
+        assertEquals(new WriteResult(0, 2, 0, 1, WrittenTargets.of(Set.of())), second);
+        assertFalse(jedis.exists(Keys.target("BTCUSDT")), "a symbol without a usable budget keeps no target");
+        assertFalse(jedis.exists(Keys.target("ETHUSDT")));
+        assertEquals(2, jedis.xlen(Keys.DECISION_STREAM), "no decision, no stream entry");
     }
 
     @Test
@@ -332,6 +354,7 @@ class RedisContractIT {
     void roundTrips_readAndWrite_constantInSymbols() {
         Map<Integer, Long> readTrips = new HashMap<>();
         OutputWriter writer = writer();
+        WrittenTargets held = WrittenTargets.UNKNOWN;
         for (int n : new int[] {10, 100, 900}) {
             redis.flush();
             Seed.portfolio(jedis, "1000000", "0", NOW);
@@ -345,8 +368,9 @@ class RedisContractIT {
             CycleResult r = Allocator.allocate(read.decode(), Policy.DEFAULTS, NOW);
             assertEquals(n, r.decisions().size());
             readTrips.put(n, read.roundTrips());
-            long trips = writer.write(r, Mode.ENFORCE, "c").roundTrips();
-            assertEquals(n == 10 ? 2 : 1, trips, "write round trips at " + n + " (the first also looks for earlier targets)");
+            WriteResult w = writer.write(r, Mode.ENFORCE, "c", held);
+            held = w.written();
+            assertEquals(n == 10 ? 2 : 1, w.roundTrips(), "write round trips at " + n + " (the first, from UNKNOWN, also reads earlier targets)");
         }
         // Fewer than 1000 keys: one SCAN page, one pipeline of inputs, one pipeline of stress hashes.
         assertEquals(Map.of(10, 3L, 100, 3L, 900, 3L), readTrips);
@@ -356,11 +380,14 @@ class RedisContractIT {
     void write_enforce_symbolThatLeftTheUniverse_targetDeletedInTheSameCycle() {
         seedGoldenOne();
         OutputWriter writer = writer();
-        writer.write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.ENFORCE, "c-7");
+        WriteResult first = writer.write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.ENFORCE, "c-7");
         assertTrue(jedis.exists(Keys.target("ETHUSDT")));
         jedis.del(Keys.budget("ETHUSDT"));
 
-        writer.write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW.plusSeconds(5)), Mode.ENFORCE, "c-8");
+        WriteResult second = writer.write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW.plusSeconds(5)),
+                Mode.ENFORCE, "c-8", first.written());
+        assertEquals(1, second.targetsDeleted());
+        assertEquals(WrittenTargets.of(Set.of("BTCUSDT")), second.written());
 
         assertFalse(jedis.exists(Keys.target("ETHUSDT")));
         assertEquals("1767225605", jedis.hget(Keys.target("BTCUSDT"), "ts"));

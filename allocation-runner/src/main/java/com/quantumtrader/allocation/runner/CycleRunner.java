@@ -13,6 +13,7 @@ import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.ReadResult;
 import com.quantumtrader.allocation.redis.RedisFailure;
 import com.quantumtrader.allocation.redis.WriteResult;
+import com.quantumtrader.allocation.redis.WrittenTargets;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -56,6 +57,12 @@ final class CycleRunner {
     private final Mode mode;
     private final Metrics metrics;
     private final RateLimitedLog warnings;
+    /**
+     * The carry-over between cycles: the target hashes the service holds in Redis. Owned here, read
+     * and replaced by the loop thread only; UNKNOWN at start and after a failed write, so the next
+     * write re-reads it from Redis (Redis may have applied a write reported as failed).
+     */
+    private WrittenTargets written = WrittenTargets.UNKNOWN;
 
     CycleRunner(InputReader reader, OutputWriter writer, Policy policy, Mode mode, Metrics metrics, RateLimitedLog warnings) {
         this.reader = reader;
@@ -75,7 +82,7 @@ final class CycleRunner {
             long t1 = System.nanoTime();
             CycleResult result = Allocator.allocate(inputs, policy, now);
             long t2 = System.nanoTime();
-            WriteResult written = writer.write(result, mode, Long.toString(now.toEpochMilli()));
+            WriteResult written = write(result, now);
             long t3 = System.nanoTime();
             double seconds = (t3 - start) / 1e9;
             metrics.completed(result, mode, written.decisionsStreamed(), seconds);
@@ -98,6 +105,18 @@ final class CycleRunner {
             metrics.failed(false, seconds);
             LOG.error("Allocation cycle failed after {}s: unexpected error", String.format(Locale.ROOT, "%.3f", seconds), e);
             return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()), Phases.NONE);
+        }
+    }
+
+    /** The write, carrying the written targets over; after any failure they are re-read from Redis next time. */
+    private WriteResult write(CycleResult result, Instant now) {
+        try {
+            WriteResult w = writer.write(result, mode, Long.toString(now.toEpochMilli()), written);
+            written = w.written();
+            return w;
+        } catch (RuntimeException e) {
+            written = WrittenTargets.UNKNOWN;
+            throw e;
         }
     }
 

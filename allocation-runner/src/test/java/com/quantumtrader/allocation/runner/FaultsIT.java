@@ -94,6 +94,32 @@ class FaultsIT {
     }
 
     @Test
+    void writeFailedInsideExec_whatRedisAppliedIsNotForgotten_aSymbolThatCameAndWentLosesItsTarget() {
+        Instant now = Instant.now();
+        try (Jedis j = redis.client(); Harness h = new Harness(new RedisConnection(redis.endpoint()), Mode.ENFORCE)) {
+            ServiceIT.seed(j, "AAA", "BBB");
+            assertTrue(h.runner.run(now).computed());
+            assertEquals(Set.of(Keys.target("AAA"), Keys.target("BBB")), j.keys(Keys.TARGET_PREFIX + "*"));
+
+            // The decision stream key holds a string: XADD fails inside EXEC, every other command applies.
+            j.del(Keys.DECISION_STREAM);
+            j.set(Keys.DECISION_STREAM, "not a stream");
+            j.del(Keys.budget("BBB"));
+            ServiceIT.seed(j, "AAA", "CCC");
+            CycleRunner.Report failed = h.runner.run(now.plusSeconds(1));
+            assertTrue(failed.failure().isPresent() && failed.failure().get().contains("inside EXEC"), failed.toString());
+            assertEquals(Set.of(Keys.target("AAA"), Keys.target("CCC")), j.keys(Keys.TARGET_PREFIX + "*"),
+                    "Redis applied the targets of the failed cycle");
+
+            j.del(Keys.DECISION_STREAM);
+            j.del(Keys.budget("CCC"));
+            assertTrue(h.runner.run(now.plusSeconds(2)).computed());
+            assertEquals(Set.of(Keys.target("AAA")), j.keys(Keys.TARGET_PREFIX + "*"),
+                    "CCC came and went while a write failed: its target goes at the next cycle, not after its TTL");
+        }
+    }
+
+    @Test
     void staleUpstreams_tenSimulatedMinutes_fallbacksCountedWarningsBoundedTargetsPassThrough() {
         Instant start = Instant.ofEpochSecond(1_767_225_600L);
         String old = Long.toString(start.getEpochSecond() - 120);
