@@ -3,7 +3,7 @@ package com.quantumtrader.allocation.core;
 import java.util.Locale;
 
 /**
- * An input of the allocation cycle. Its {@link #label()} is the {@code data_source} label of the
+ * An input of the allocation cycle. Its {@link #wireName()} is the {@code data_source} label of the
  * fallback and rejection metrics and the word used in a decision's {@code fallbacks} field.
  */
 public enum DataSource {
@@ -22,10 +22,10 @@ public enum DataSource {
     /** {@code quantum:config:symbol.cluster} and the static cluster map file. */
     CLUSTER_MAP;
 
-    private final String label = name().toLowerCase(Locale.ROOT);
+    private final String wireName = name().toLowerCase(Locale.ROOT);
 
     /** Lower-case name, as in {@code data_source="regime"}. */
-    public String label() {
-        return label;
+    public String wireName() {
+        return wireName;
     }
 }

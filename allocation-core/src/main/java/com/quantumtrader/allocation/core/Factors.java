@@ -9,16 +9,12 @@ public final class Factors {
 
     /** TREND, MEAN_REVERSION and CHOP take their configured factor; UNKNOWN is neutral (1.0). */
     public static double regimeFactor(Regime regime, Policy policy) {
-        switch (regime) {
-            case TREND:
-                return policy.regimeFactorTrend();
-            case MEAN_REVERSION:
-                return policy.regimeFactorMeanReversion();
-            case CHOP:
-                return policy.regimeFactorChop();
-            default:
-                return 1.0;
-        }
+        return switch (regime) {
+            case TREND -> policy.regimeFactorTrend();
+            case MEAN_REVERSION -> policy.regimeFactorMeanReversion();
+            case CHOP -> policy.regimeFactorChop();
+            case UNKNOWN -> 1.0;
+        };
     }
 
     /** {@code clamp(1 - stress, CLUSTER_STRESS_MIN, CLUSTER_STRESS_MAX)}. */
@@ -50,14 +46,11 @@ public final class Factors {
 
     /** The configured factor of a zone. */
     public static double drawdownFactor(DrawdownZone zone, Policy policy) {
-        switch (zone) {
-            case LOW:
-                return policy.ddFactorLow();
-            case MID:
-                return policy.ddFactorMid();
-            default:
-                return policy.ddFactorHigh();
-        }
+        return switch (zone) {
+            case LOW -> policy.ddFactorLow();
+            case MID -> policy.ddFactorMid();
+            case HIGH -> policy.ddFactorHigh();
+        };
     }
 
     /** {@code 1 / (1 + e^-alpha)}: 0.5 at alpha 0, in [0, 1] for every finite alpha. */

@@ -11,10 +11,10 @@ public enum FallbackReason {
     /** The input exists but could not be used: unparsable, out of range or an unknown name. */
     INVALID;
 
-    private final String label = name().toLowerCase(Locale.ROOT);
+    private final String wireName = name().toLowerCase(Locale.ROOT);
 
     /** Lower-case name for logs and metric labels. */
-    public String label() {
-        return label;
+    public String wireName() {
+        return wireName;
     }
 }

@@ -20,15 +20,11 @@ public enum Regime {
         if (name == null) {
             return UNKNOWN;
         }
-        switch (name.strip().toUpperCase(Locale.ROOT)) {
-            case "TREND":
-                return TREND;
-            case "MEAN_REVERSION":
-                return MEAN_REVERSION;
-            case "CHOP":
-                return CHOP;
-            default:
-                return UNKNOWN;
-        }
+        return switch (name.strip().toUpperCase(Locale.ROOT)) {
+            case "TREND" -> TREND;
+            case "MEAN_REVERSION" -> MEAN_REVERSION;
+            case "CHOP" -> CHOP;
+            default -> UNKNOWN;
+        };
     }
 }

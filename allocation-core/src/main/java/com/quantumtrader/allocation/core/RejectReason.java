@@ -13,10 +13,10 @@ public enum RejectReason {
     /** A symbol or cluster name outside {@code [A-Za-z0-9._-]{1,64}}. */
     BAD_NAME;
 
-    private final String label = name().toLowerCase(Locale.ROOT);
+    private final String wireName = name().toLowerCase(Locale.ROOT);
 
     /** Lower-case name, as in {@code reason="invalid_value"}. */
-    public String label() {
-        return label;
+    public String wireName() {
+        return wireName;
     }
 }

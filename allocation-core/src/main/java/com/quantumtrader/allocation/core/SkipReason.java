@@ -13,10 +13,10 @@ public enum SkipReason {
     /** Equity is zero or negative: every cap would be 0 and every weight undefined. */
     EQUITY_NOT_POSITIVE;
 
-    private final String label = name().toLowerCase(Locale.ROOT);
+    private final String wireName = name().toLowerCase(Locale.ROOT);
 
     /** Lower-case name for logs and metric labels. */
-    public String label() {
-        return label;
+    public String wireName() {
+        return wireName;
     }
 }

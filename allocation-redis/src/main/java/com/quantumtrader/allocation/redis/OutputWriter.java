@@ -238,7 +238,7 @@ public final class OutputWriter {
             if (sb.length() > 0) {
                 sb.append(',');
             }
-            sb.append(s.label());
+            sb.append(s.wireName());
         }
         return sb.toString();
     }

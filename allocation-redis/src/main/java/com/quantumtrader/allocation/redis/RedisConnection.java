@@ -21,7 +21,6 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 public final class RedisConnection implements AutoCloseable {
 
-    private final RedisEndpoint endpoint;
     private final JedisPool pool;
     private final AtomicLong roundTrips = new AtomicLong();
 
@@ -34,7 +33,7 @@ public final class RedisConnection implements AutoCloseable {
      * @param sslSocketFactory for {@code rediss://} with a private CA; {@code null} uses the JVM's trust store
      */
     public RedisConnection(RedisEndpoint endpoint, SSLSocketFactory sslSocketFactory) {
-        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(endpoint, "endpoint");
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(millis(endpoint.connectTimeout()))
                 .socketTimeoutMillis(millis(endpoint.socketTimeout()))
@@ -59,11 +58,6 @@ public final class RedisConnection implements AutoCloseable {
         poolConfig.setTestOnBorrow(false);
         poolConfig.setJmxEnabled(false);
         this.pool = new JedisPool(poolConfig, new HostAndPort(endpoint.host(), endpoint.port()), client.build());
-    }
-
-    /** The endpoint, password masked in its {@code toString()}. */
-    public RedisEndpoint endpoint() {
-        return endpoint;
     }
 
     /** Network round trips made so far (a pipeline sync, a MULTI/EXEC, a SCAN page, a PING each count one). */

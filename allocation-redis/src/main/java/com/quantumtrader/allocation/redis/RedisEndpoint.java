@@ -30,9 +30,6 @@ public record RedisEndpoint(
         Duration connectTimeout,
         Duration socketTimeout) {
 
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofMillis(1000);
-    public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofMillis(2000);
-
     public RedisEndpoint {
         Objects.requireNonNull(host, "host");
         if (host.isBlank()) {
@@ -48,11 +45,6 @@ public record RedisEndpoint(
         Objects.requireNonNull(password, "password");
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(socketTimeout, "socketTimeout");
-    }
-
-    /** A plain endpoint with the default timeouts. */
-    public static RedisEndpoint of(String host, int port) {
-        return new RedisEndpoint(host, port, 0, Optional.empty(), Optional.empty(), false, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT);
     }
 
     /**

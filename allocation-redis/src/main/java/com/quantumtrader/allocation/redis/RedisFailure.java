@@ -16,10 +16,10 @@ public final class RedisFailure extends RuntimeException {
 
     /** What the cycle was doing when Redis failed. */
     public enum Operation {
-        CONNECT, READ, WRITE, RETRACT, GATE
+        READ, WRITE, RETRACT, GATE
     }
 
-    /** The cause, as an operator acts on it; {@link #label()} is the log and metric label. */
+    /** The cause, as an operator acts on it; {@link #wireName()} is its name in logs. */
     public enum Kind {
         /** {@code READONLY}: a replica answered (a failover, or the wrong host). */
         READONLY("readonly"),
@@ -38,14 +38,14 @@ public final class RedisFailure extends RuntimeException {
         /** Anything else (a wrong type inside EXEC, a protocol error, ...). */
         OTHER("other");
 
-        private final String label;
+        private final String wireName;
 
-        Kind(String label) {
-            this.label = label;
+        Kind(String wireName) {
+            this.wireName = wireName;
         }
 
-        public String label() {
-            return label;
+        public String wireName() {
+            return wireName;
         }
     }
 

@@ -201,14 +201,11 @@ public record Config(
         if (raw == null) {
             return Mode.SHADOW;
         }
-        switch (raw.strip().toLowerCase(Locale.ROOT)) {
-            case "shadow":
-                return Mode.SHADOW;
-            case "enforce":
-                return Mode.ENFORCE;
-            default:
-                throw new ConfigException(P29_MODE + ": must be shadow or enforce, was '" + WireFormat.printable(raw) + "'");
-        }
+        return switch (raw.strip().toLowerCase(Locale.ROOT)) {
+            case "shadow" -> Mode.SHADOW;
+            case "enforce" -> Mode.ENFORCE;
+            default -> throw new ConfigException(P29_MODE + ": must be shadow or enforce, was '" + WireFormat.printable(raw) + "'");
+        };
     }
 
     private static RedisEndpoint redis(Map<String, String> env, Duration timeout) {

@@ -95,10 +95,10 @@ final class CycleRunner {
             metrics.failed(true, seconds);
             // One rate-limit key per cause: a READONLY or OOM is logged when it first appears even
             // while a burst of timeouts is being suppressed.
-            warnings.warn("redis-failure:" + e.kind().label(), warnings.event()
-                    .addKeyValue("outcome", "failed").addKeyValue("redis_cause", e.kind().label())
+            warnings.warn("redis-failure:" + e.kind().wireName(), warnings.event()
+                    .addKeyValue("outcome", "failed").addKeyValue("redis_cause", e.kind().wireName())
                     .addKeyValue("duration_s", round3(seconds)).addKeyValue("mode", mode.wireName()),
-                    String.format(Locale.ROOT, "Allocation cycle failed after %.3fs: Redis %s (cause: %s)", seconds, e.getMessage(), e.kind().label()));
+                    String.format(Locale.ROOT, "Allocation cycle failed after %.3fs: Redis %s (cause: %s)", seconds, e.getMessage(), e.kind().wireName()));
             return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage()), Phases.NONE);
         } catch (RuntimeException e) {
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -125,7 +125,7 @@ final class CycleRunner {
     }
 
     private void log(CycleResult result, double seconds) {
-        String skipped = result.skipReason().map(r -> " (skipped: " + r.label() + ")").orElse("");
+        String skipped = result.skipReason().map(r -> " (skipped: " + r.wireName() + ")").orElse("");
         // The figures also as key-value pairs: fields of their own under LOG_FORMAT=json.
         LOG.atInfo()
                 .addKeyValue("outcome", result.skipReason().isPresent() ? "skipped" : "computed")
@@ -134,7 +134,7 @@ final class CycleRunner {
                 .addKeyValue("mode", mode.wireName())
                 .addKeyValue("fallbacks", result.fallbacks().size())
                 .addKeyValue("rejected", result.rejections().size())
-                .addKeyValue("skip_reason", result.skipReason().map(r -> r.label()).orElse(""))
+                .addKeyValue("skip_reason", result.skipReason().map(r -> r.wireName()).orElse(""))
                 .log(String.format(Locale.ROOT, "Allocation cycle complete: %d targets in %.3fs%s [mode=%s fallbacks=%d rejected=%d]",
                         result.decisions().size(), seconds, skipped, mode.wireName(), result.fallbacks().size(), result.rejections().size()));
         if (LOG.isDebugEnabled()) {
@@ -145,13 +145,13 @@ final class CycleRunner {
                         d.drawdownFactor(), d.performanceFactor(), d.targetUsd(), d.cap().wireName(), d.confidence(), d.fallbacks()));
             }
         }
-        result.skipReason().ifPresent(r -> warnings.warn("skip:" + r, "Allocation cycle skipped: " + r.label() + " (no targets written)"));
+        result.skipReason().ifPresent(r -> warnings.warn("skip:" + r, "Allocation cycle skipped: " + r.wireName() + " (no targets written)"));
         for (Fallback f : result.fallbacks()) {
-            warnings.warn("fallback:" + f.source() + ":" + f.reason(), "Fallback to neutral " + f.source().label() + " input ("
-                    + f.reason().label() + ") for " + f.subject());
+            warnings.warn("fallback:" + f.source() + ":" + f.reason(), "Fallback to neutral " + f.source().wireName() + " input ("
+                    + f.reason().wireName() + ") for " + f.subject());
         }
         for (Rejection r : result.rejections()) {
-            warnings.warn("reject:" + r.source() + ":" + r.reason(), "Rejected " + r.source().label() + " input for " + r.subject()
+            warnings.warn("reject:" + r.source() + ":" + r.reason(), "Rejected " + r.source().wireName() + " input for " + r.subject()
                     + ": " + r.detail());
         }
         warnings.prune();

@@ -21,7 +21,7 @@ final class DecisionTable {
     String render(CycleResult r, String title) {
         StringBuilder sb = new StringBuilder();
         if (r.skipReason().isPresent()) {
-            sb.append(bold(title)).append("  ").append(red("SKIPPED: " + r.skipReason().get().label() + " (nothing written)")).append('\n');
+            sb.append(bold(title)).append("  ").append(red("SKIPPED: " + r.skipReason().get().wireName() + " (nothing written)")).append('\n');
             return sb.toString();
         }
         CycleContext c = r.context().orElseThrow();
@@ -32,7 +32,7 @@ final class DecisionTable {
         double total = 0;
         for (Decision d : r.decisions()) {
             total += d.targetUsd();
-            String fallbacks = d.fallbacks().stream().map(DataSource::label).collect(Collectors.joining(","));
+            String fallbacks = d.fallbacks().stream().map(DataSource::wireName).collect(Collectors.joining(","));
             String line = String.format(Locale.ROOT, "%-10s %-8s %,12.0f %6.2f %6.2f %6.2f %6.3f %,12.0f %-7s %5.2f  %s",
                     d.symbol(), d.clusterId(), d.baseBudgetUsd(), d.regimeFactor(), d.clusterFactor(), d.drawdownFactor(),
                     d.performanceFactor(), d.targetUsd(), d.cap().wireName(), d.confidence(), fallbacks);
@@ -40,7 +40,7 @@ final class DecisionTable {
         }
         sb.append(dim(String.format(Locale.ROOT, "%-10s %-8s %12s %6s %6s %6s %6s %,12.0f  (%.1f%% of equity)%n",
                 "total", "", "", "", "", "", "", total, 100 * total / c.equityUsd())));
-        List<String> fallbacks = r.fallbacks().stream().map(f -> f.source().label() + ":" + f.subject() + "(" + f.reason().label() + ")")
+        List<String> fallbacks = r.fallbacks().stream().map(f -> f.source().wireName() + ":" + f.subject() + "(" + f.reason().wireName() + ")")
                 .distinct().limit(6).toList();
         if (!fallbacks.isEmpty()) {
             sb.append(dim("fallbacks: " + String.join(" ", fallbacks) + (r.fallbacks().size() > 6 ? " ..." : ""))).append('\n');

@@ -222,7 +222,7 @@ public final class Main implements Callable<Integer> {
                 out.println(SnapshotFile.toExpectedJson(result));
             } else {
                 out.print(new DecisionTable(false).render(result, "cycle at " + result.now()));
-                result.rejections().forEach(r -> out.println("rejected " + r.source().label() + " " + r.subject() + ": " + r.detail()));
+                result.rejections().forEach(r -> out.println("rejected " + r.source().wireName() + " " + r.subject() + ": " + r.detail()));
             }
             out.flush();
             return 0;

@@ -107,16 +107,16 @@ final class Metrics {
         for (Fallback f : result.fallbacks()) {
             fallbacks.merge(f.source(), 1, Integer::sum);
         }
-        fallbacks.forEach((source, n) -> staleFallback.labels(source.label()).inc(n));
+        fallbacks.forEach((source, n) -> staleFallback.labels(source.wireName()).inc(n));
         Map<String, Integer> rejections = new HashMap<>();
         for (Rejection r : result.rejections()) {
-            rejections.merge(r.source().label() + '\n' + r.reason().label(), 1, Integer::sum);
+            rejections.merge(r.source().wireName() + '\n' + r.reason().wireName(), 1, Integer::sum);
         }
         rejections.forEach((key, n) -> inputRejected.labels(key.split("\n")).inc(n));
         targetsWritten.inc(streamed);
         if (result.skipReason().isPresent()) {
             cycles.labels("skipped").inc();
-            skips.labels(result.skipReason().get().label()).inc();
+            skips.labels(result.skipReason().get().wireName()).inc();
             return;
         }
         cycles.labels("computed").inc();

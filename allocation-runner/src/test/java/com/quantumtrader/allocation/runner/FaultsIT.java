@@ -286,7 +286,7 @@ class FaultsIT {
                     assertTrue(r.failure().isEmpty(), r.failure().orElse(""));
                     CycleResult result = r.result().get();
                     for (Rejection rej : result.rejections()) {
-                        rejectedByLabel.merge(rej.source().label() + "/" + rej.reason().label(), 1.0, Double::sum);
+                        rejectedByLabel.merge(rej.source().wireName() + "/" + rej.reason().wireName(), 1.0, Double::sum);
                     }
                     if (flip) {
                         assertTrue(result.skipReason().isPresent(), "garbage portfolio skips the cycle");
