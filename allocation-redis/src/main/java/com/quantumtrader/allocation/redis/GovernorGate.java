@@ -36,8 +36,8 @@ public final class GovernorGate {
      * @param usd    the budget in USD; empty when {@link Source#NONE}
      * @param reason why the allocation target was not used ({@code "used"} when it was)
      */
-    public record Decision(String symbol, Source source, OptionalDouble usd, String reason) {
-        public Decision {
+    public record Verdict(String symbol, Source source, OptionalDouble usd, String reason) {
+        public Verdict {
             Objects.requireNonNull(symbol, "symbol");
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(usd, "usd");
@@ -66,7 +66,7 @@ public final class GovernorGate {
      *
      * @throws RedisFailure when Redis cannot be read
      */
-    public Decision decide(String symbol, Instant now) {
+    public Verdict decide(String symbol, Instant now) {
         Objects.requireNonNull(symbol, "symbol");
         Objects.requireNonNull(now, "now");
         if (!WireFormat.isValidName(symbol)) {
@@ -81,14 +81,14 @@ public final class GovernorGate {
             List<String> t = InputReader.orNullIfWrongType(target);
             String reason = targetProblem(t, now);
             if (reason == null) {
-                return new Decision(symbol, Source.ALLOCATION_TARGET, WireFormat.parseNumber(t.get(0)), "used");
+                return new Verdict(symbol, Source.ALLOCATION_TARGET, WireFormat.parseNumber(t.get(0)), "used");
             }
             String b = InputReader.orNullIfWrongType(budget);
             OptionalDouble usd = WireFormat.parseNumber(b);
             if (usd.isPresent() && usd.getAsDouble() >= 0) {
-                return new Decision(symbol, Source.BUDGET_ENGINE, usd, reason);
+                return new Verdict(symbol, Source.BUDGET_ENGINE, usd, reason);
             }
-            return new Decision(symbol, Source.NONE, OptionalDouble.empty(), reason + "; no usable budget_usd either");
+            return new Verdict(symbol, Source.NONE, OptionalDouble.empty(), reason + "; no usable budget_usd either");
         });
     }
 

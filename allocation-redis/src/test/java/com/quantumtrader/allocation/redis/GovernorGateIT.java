@@ -42,7 +42,7 @@ class GovernorGateIT {
     @Test
     void decide_freshEnforceTarget_usesTarget() {
         target("12548.78", "enforce", "1767225595");
-        assertEquals(new GovernorGate.Decision("BTCUSDT", GovernorGate.Source.ALLOCATION_TARGET, OptionalDouble.of(12548.78), "used"),
+        assertEquals(new GovernorGate.Verdict("BTCUSDT", GovernorGate.Source.ALLOCATION_TARGET, OptionalDouble.of(12548.78), "used"),
                 gate.decide("BTCUSDT", NOW));
     }
 
@@ -51,20 +51,20 @@ class GovernorGateIT {
         target("1", "enforce", "1767225300");
         assertEquals(GovernorGate.Source.ALLOCATION_TARGET, gate.decide("BTCUSDT", NOW).source());
         target("1", "enforce", "1767225299");
-        assertEquals(new GovernorGate.Decision("BTCUSDT", GovernorGate.Source.BUDGET_ENGINE, OptionalDouble.of(30000),
+        assertEquals(new GovernorGate.Verdict("BTCUSDT", GovernorGate.Source.BUDGET_ENGINE, OptionalDouble.of(30000),
                 "target is 301 s old, over 300 s"), gate.decide("BTCUSDT", NOW));
     }
 
     @Test
     void decide_shadowTarget_fallsBackToBudget() {
         target("1", "shadow", "1767225595");
-        assertEquals(new GovernorGate.Decision("BTCUSDT", GovernorGate.Source.BUDGET_ENGINE, OptionalDouble.of(30000),
+        assertEquals(new GovernorGate.Verdict("BTCUSDT", GovernorGate.Source.BUDGET_ENGINE, OptionalDouble.of(30000),
                 "target mode is shadow, not enforce"), gate.decide("BTCUSDT", NOW));
     }
 
     @Test
     void decide_noTarget_fallsBackToBudget() {
-        assertEquals(new GovernorGate.Decision("BTCUSDT", GovernorGate.Source.BUDGET_ENGINE, OptionalDouble.of(30000), "no target"),
+        assertEquals(new GovernorGate.Verdict("BTCUSDT", GovernorGate.Source.BUDGET_ENGINE, OptionalDouble.of(30000), "no target"),
                 gate.decide("BTCUSDT", NOW));
     }
 
@@ -82,7 +82,7 @@ class GovernorGateIT {
     @Test
     void decide_neitherUsable_none() {
         jedis.del(Keys.budget("BTCUSDT"));
-        assertEquals(new GovernorGate.Decision("BTCUSDT", GovernorGate.Source.NONE, OptionalDouble.empty(),
+        assertEquals(new GovernorGate.Verdict("BTCUSDT", GovernorGate.Source.NONE, OptionalDouble.empty(),
                 "no target; no usable budget_usd either"), gate.decide("BTCUSDT", NOW));
     }
 }

@@ -132,7 +132,7 @@ class EndToEndIT {
                 assertTrue(ttl > 0 && ttl <= 60, "TTL " + ttl);
             }
             try (RedisConnection connection = new RedisConnection(redis.endpoint())) {
-                GovernorGate.Decision gate = new GovernorGate(connection, Duration.ofSeconds(60)).decide("BTCUSDT", Instant.now());
+                GovernorGate.Verdict gate = new GovernorGate(connection, Duration.ofSeconds(60)).decide("BTCUSDT", Instant.now());
                 assertEquals(GovernorGate.Source.ALLOCATION_TARGET, gate.source(), gate.reason());
             }
             ServiceIT.await("enforce overrides on /metrics", Duration.ofSeconds(10),
