@@ -1,0 +1,79 @@
+package com.quantumtrader.allocation.runner;
+
+import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.core.WireFormat;
+import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.RedisConnection;
+import com.quantumtrader.allocation.redis.WriteResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "once", mixinStandardHelpOptions = true, description = "Compute one cycle and print the decisions. Writes nothing unless --write in enforce mode.")
+final class OnceCommand implements Callable<Integer> {
+    @Mixin
+    EnvOptions env;
+
+    @Option(names = "--snapshot", paramLabel = "FILE", description = "Read the inputs from a snapshot file (docs/snapshot-format.md) instead of Redis.")
+    Path snapshot;
+
+    @Option(names = "--json", description = "Print the result in the golden 'expected' format.")
+    boolean json;
+
+    @Option(names = "--write", description = "In enforce mode, write the targets and decisions to Redis (never with --snapshot).")
+    boolean write;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Config config = env.config();
+        Logging.setRootLevel("WARN");
+        PrintWriter out = spec.commandLine().getOut();
+        CycleResult result;
+        if (snapshot != null) {
+            if (write) {
+                throw new IllegalArgumentException("--write: cannot be used with --snapshot (a snapshot is not live data)");
+            }
+            SnapshotFile.Snapshot s = SnapshotFile.read(snapshot);
+            Map<String, String> policyEnv = new HashMap<>(config.policy().toEnv());
+            policyEnv.putAll(s.policy());
+            Policy policy;
+            try {
+                policy = Policy.fromEnv(policyEnv);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("snapshot policy: " + e.getMessage());
+            }
+            result = Allocator.allocate(WireFormat.decode(s.raw()), policy, s.now());
+        } else {
+            try (RedisConnection redis = config.connect()) {
+                result = Allocator.allocate(new InputReader(redis, config.staticClusterMap()).read().decode(), config.policy(), Instant.now());
+                if (write && config.mode() == Mode.ENFORCE) {
+                    WriteResult w = config.writer(redis).write(result, config.mode(), Long.toString(result.now().toEpochMilli()));
+                    spec.commandLine().getErr().println("wrote " + w.targetsWritten() + " target hashes and " + w.decisionsStreamed() + " decisions");
+                } else if (write) {
+                    spec.commandLine().getErr().println("--write ignored: P29_MODE is shadow, nothing written");
+                }
+            }
+        }
+        if (json) {
+            out.println(SnapshotFile.toExpectedJson(result));
+        } else {
+            out.print(new DecisionTable(false).render(result, "cycle at " + result.now()));
+            result.rejections().forEach(r -> out.println("rejected " + r.source().wireName() + " " + r.subject() + ": " + r.detail()));
+        }
+        out.flush();
+        return 0;
+    }
+}
