@@ -43,6 +43,31 @@ public final class Allocator {
     private Allocator() {
     }
 
+    /** One cycle's result and the carry-over it hands the next cycle. */
+    public record Cycle(CycleResult result, CarryOver next) {
+        public Cycle {
+            Objects.requireNonNull(result, "result");
+            Objects.requireNonNull(next, "next");
+        }
+    }
+
+    /**
+     * Computes one cycle from the previous one's carry-over: still a pure function of its arguments.
+     * The carry-over passes through except the zone in force, which is this cycle's zone when it
+     * computed (the zone rules of section 2; a hysteresis would read {@code previous} here). The
+     * written targets are the writer's to update.
+     *
+     * @param previous what the previous cycle handed on ({@link CarryOver#START} for the first)
+     */
+    public static Cycle cycle(CycleInputs inputs, Policy policy, Instant now, CarryOver previous) {
+        Objects.requireNonNull(previous, "previous");
+        CycleResult result = allocate(inputs, policy, now);
+        CarryOver next = result.context()
+                .map(c -> new CarryOver(Optional.of(c.drawdownZone()), Optional.empty(), previous.controlMode(), previous.written()))
+                .orElse(previous);
+        return new Cycle(result, next);
+    }
+
     /**
      * Computes one cycle.
      *

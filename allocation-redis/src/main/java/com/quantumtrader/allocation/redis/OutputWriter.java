@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Decision;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import redis.clients.jedis.Jedis;
@@ -27,9 +29,9 @@ import redis.clients.jedis.resps.ScanResult;
  * stream entries; in shadow mode the decision stream entries only, and no target key is touched.
  * A skipped cycle writes nothing. In enforce mode the target hash of a symbol that is no longer
  * allocated (its budget vanished or was rejected) is deleted in the same transaction. The
- * writer is stateless: what the service holds in Redis comes in as {@link WrittenTargets} and the
- * next one goes out in the {@link WriteResult}; from {@link WrittenTargets#UNKNOWN} (a start, a failed
- * write) it reads the service's existing target hashes from Redis first.
+ * writer is stateless: what the service holds in Redis comes in with the {@link CarryOver} and the
+ * next carry-over goes out in the {@link WriteResult}; when the written targets are unknown (a start,
+ * a failed write) it reads the service's existing target hashes from Redis first.
  */
 public final class OutputWriter {
 
@@ -60,7 +62,7 @@ public final class OutputWriter {
      * service's target hashes are read from Redis first. See {@link #write(CycleResult, Mode, String, WrittenTargets)}.
      */
     public WriteResult write(CycleResult result, Mode mode, String cycleId) {
-        return write(result, mode, cycleId, WrittenTargets.UNKNOWN);
+        return write(result, mode, cycleId, CarryOver.START);
     }
 
     /**
@@ -69,13 +71,14 @@ public final class OutputWriter {
      * when the cycle has no decision at all (every budget vanished or was rejected).
      *
      * @param cycleId  the {@code cycle_id} of every stream entry of this cycle
-     * @param previous the target hashes the service holds, from the last write's {@link WriteResult#written()};
-     *                 {@link WrittenTargets#UNKNOWN} reads them from Redis first (SCAN pages + one pipeline)
+     * @param previous the carry-over whose {@link CarryOver#written()} says which target hashes the service
+     *                 holds (the last write's {@link WriteResult#next()}); unknown written targets are read
+     *                 from Redis first (SCAN pages + one pipeline)
      * @throws RedisFailure if Redis refused or failed the transaction; Redis may then have applied part
      *                      or all of it (per-command errors inside EXEC, a reply that timed out), so the
-     *                      caller's carry-over becomes {@link WrittenTargets#UNKNOWN}
+     *                      caller's carry-over becomes {@link CarryOver#withWrittenUnknown()}
      */
-    public WriteResult write(CycleResult result, Mode mode, String cycleId, WrittenTargets previous) {
+    public WriteResult write(CycleResult result, Mode mode, String cycleId, CarryOver previous) {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(cycleId, "cycleId");
@@ -87,18 +90,18 @@ public final class OutputWriter {
         Set<String> written = new HashSet<>(result.decisions().size() * 2);
         return connection.call(RedisFailure.Operation.WRITE, jedis -> {
             long before = connection.roundTrips();
-            Set<String> held = enforce ? previous.symbols().orElseGet(() -> readTargetSymbols(jedis)) : Set.of();
+            Map<String, CarryOver.WrittenTarget> held = enforce ? previous.written().orElseGet(() -> readWritten(jedis)) : Map.of();
             for (Decision d : result.decisions()) {
                 written.add(d.symbol());
             }
             List<String> gone = new ArrayList<>();
-            for (String symbol : held) {
+            for (String symbol : held.keySet()) {
                 if (!written.contains(symbol)) {
                     gone.add(symbol);
                 }
             }
             if (result.decisions().isEmpty() && gone.isEmpty()) {
-                return new WriteResult(0, 0, 0, connection.roundTrips() - before, WrittenTargets.of(Set.of()));
+                return new WriteResult(0, 0, 0, connection.roundTrips() - before, previous.withWritten(Map.of()));
             }
             AtomicWrite tx = new AtomicWrite(jedis);
             String maxLen = Long.toString(streamMaxLen);
@@ -123,18 +126,30 @@ public final class OutputWriter {
             connection.countRoundTrip();
             failOnErrors(replies);
             int n = result.decisions().size();
-            return new WriteResult(enforce ? n : 0, gone.size(), n, connection.roundTrips() - before,
-                    enforce ? WrittenTargets.of(written) : previous);
+            if (!enforce) {
+                return new WriteResult(0, 0, n, connection.roundTrips() - before, previous);
+            }
+            Map<String, CarryOver.WrittenTarget> now = new HashMap<>(n * 2);
+            for (Decision d : result.decisions()) {
+                now.put(d.symbol(), new CarryOver.WrittenTarget(d.targetUsd(), result.now()));
+            }
+            return new WriteResult(n, gone.size(), n, connection.roundTrips() - before, previous.withWritten(now));
         });
     }
 
-    /** The symbols of the service's target hashes in Redis. */
-    private Set<String> readTargetSymbols(Jedis jedis) {
-        Set<String> symbols = new HashSet<>();
-        for (String key : ourTargets(jedis)) {
-            symbols.add(key.substring(Keys.TARGET_PREFIX.length()));
-        }
-        return symbols;
+    /**
+     * The service's target hashes in Redis, per symbol: {@code target_usd} and {@code timestamp}
+     * (0 and the epoch where a value does not parse: such a hash is rewritten or deleted anyway).
+     */
+    private Map<String, CarryOver.WrittenTarget> readWritten(Jedis jedis) {
+        Map<String, CarryOver.WrittenTarget> written = new HashMap<>();
+        ourTargets(jedis).forEach((key, values) -> {
+            double usd = WireFormat.parseNumber(values.get(0)).orElse(0);
+            Instant at = WireFormat.parseTimestamp(values.get(3)).orElse(Instant.EPOCH);
+            written.put(key.substring(Keys.TARGET_PREFIX.length()),
+                    new CarryOver.WrittenTarget(Double.isFinite(usd) && usd >= 0 ? usd : 0, at));
+        });
+        return written;
     }
 
     /**
@@ -147,7 +162,7 @@ public final class OutputWriter {
      */
     public int retract() {
         return connection.call(RedisFailure.Operation.RETRACT, jedis -> {
-            List<String> ours = ourTargets(jedis);
+            Set<String> ours = ourTargets(jedis).keySet();
             if (ours.isEmpty()) {
                 return 0;
             }
@@ -162,23 +177,23 @@ public final class OutputWriter {
      * {@code quantum:allocation:target:proposed:{symbol}} never is) holding a hash with
      * {@code target_usd}, {@code cap} and {@code base_budget_usd}. SCAN pages plus one pipeline.
      */
-    private List<String> ourTargets(Jedis jedis) {
+    private Map<String, List<String>> ourTargets(Jedis jedis) {
         List<String> candidates = scanTargets(jedis);
         if (candidates.isEmpty()) {
-            return List.of();
+            return Map.of();
         }
         Pipeline p = jedis.pipelined();
         List<Response<List<String>>> replies = new ArrayList<>(candidates.size());
         for (String key : candidates) {
-            replies.add(p.hmget(key, SIGNATURE_FIELDS));
+            replies.add(p.hmget(key, SIGNATURE_FIELDS[0], SIGNATURE_FIELDS[1], SIGNATURE_FIELDS[2], "timestamp"));
         }
         p.sync();
         connection.countRoundTrip();
-        List<String> ours = new ArrayList<>();
+        Map<String, List<String>> ours = new LinkedHashMap<>();
         for (int i = 0; i < candidates.size(); i++) {
             List<String> values = InputReader.orNullIfWrongType(replies.get(i));
-            if (values != null && values.stream().allMatch(Objects::nonNull)) {
-                ours.add(candidates.get(i));
+            if (values != null && values.subList(0, SIGNATURE_FIELDS.length).stream().allMatch(Objects::nonNull)) {
+                ours.put(candidates.get(i), values);
             }
         }
         return ours;

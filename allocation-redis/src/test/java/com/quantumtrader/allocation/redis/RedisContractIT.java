@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Decision;
@@ -194,7 +195,9 @@ class RedisContractIT {
         WriteResult w = writer().write(r, Mode.ENFORCE, "c-1");
 
         // First enforce write of a writer: one SCAN page for earlier targets (none here), then the transaction.
-        assertEquals(new WriteResult(2, 0, 2, 2, WrittenTargets.of(Set.of("BTCUSDT", "ETHUSDT"))), w);
+        assertEquals(new WriteResult(2, 0, 2, 2, CarryOver.START.withWritten(Map.of(
+                "BTCUSDT", new CarryOver.WrittenTarget(12548.780117029388, NOW),
+                "ETHUSDT", new CarryOver.WrittenTarget(Double.parseDouble(jedis.hget(Keys.target("ETHUSDT"), "target_usd")), NOW)))), w);
         Map<String, String> btc = jedis.hgetAll(Keys.target("BTCUSDT"));
         assertEquals(TARGET_FIELDS, btc.keySet());
         assertEquals("12548.780117029388", btc.get("target_usd"));
@@ -235,7 +238,7 @@ class RedisContractIT {
 
         WriteResult w = writer().write(r, Mode.SHADOW, "c-2");
 
-        assertEquals(new WriteResult(0, 0, 2, 1, WrittenTargets.UNKNOWN), w, "shadow leaves the carry-over as it was");
+        assertEquals(new WriteResult(0, 0, 2, 1, CarryOver.START), w, "shadow leaves the carry-over as it was");
         assertEquals(Map.of("target_usd", "1", "cap", "none", "base_budget_usd", "1"), jedis.hgetAll(Keys.target("BTCUSDT")));
         assertEquals(-1, jedis.ttl(Keys.target("BTCUSDT")));
         assertFalse(jedis.exists(Keys.target("ETHUSDT")));
@@ -247,7 +250,7 @@ class RedisContractIT {
         Seed.budget(jedis, "BTCUSDT", "1", NOW);
         CycleResult r = Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW);
         assertEquals(Outcome.SKIPPED, r.outcome());
-        WrittenTargets held = WrittenTargets.of(Set.of("BTCUSDT"));
+        CarryOver held = CarryOver.START.withWritten(Map.of("BTCUSDT", new CarryOver.WrittenTarget(1, NOW)));
         assertEquals(WriteResult.nothing(held), writer().write(r, Mode.ENFORCE, "c-3", held));
         assertEquals(Set.of(Keys.budget("BTCUSDT")), jedis.keys("*"));
     }
@@ -265,9 +268,9 @@ class RedisContractIT {
         assertEquals(Outcome.COMPUTED, r.outcome());
         assertEquals(List.of(), r.decisions());
 
-        WriteResult second = writer.write(r, Mode.ENFORCE, "c-b", first.written());
+        WriteResult second = writer.write(r, Mode.ENFORCE, "c-b", first.next());
 
-        assertEquals(new WriteResult(0, 2, 0, 1, WrittenTargets.of(Set.of())), second);
+        assertEquals(new WriteResult(0, 2, 0, 1, CarryOver.START.withWritten(Map.of())), second);
         assertFalse(jedis.exists(Keys.target("BTCUSDT")), "a symbol without a usable budget keeps no target");
         assertFalse(jedis.exists(Keys.target("ETHUSDT")));
         assertEquals(2, jedis.xlen(Keys.DECISION_STREAM), "no decision, no stream entry");
@@ -354,7 +357,7 @@ class RedisContractIT {
     void roundTrips_readAndWrite_constantInSymbols() {
         Map<Integer, Long> readTrips = new HashMap<>();
         OutputWriter writer = writer();
-        WrittenTargets held = WrittenTargets.UNKNOWN;
+        CarryOver held = CarryOver.START;
         for (int n : new int[] {10, 100, 900}) {
             redis.flush();
             Seed.portfolio(jedis, "1000000", "0", NOW);
@@ -369,7 +372,7 @@ class RedisContractIT {
             assertEquals(n, r.decisions().size());
             readTrips.put(n, read.roundTrips());
             WriteResult w = writer.write(r, Mode.ENFORCE, "c", held);
-            held = w.written();
+            held = w.next();
             assertEquals(n == 10 ? 2 : 1, w.roundTrips(), "write round trips at " + n + " (the first, from UNKNOWN, also reads earlier targets)");
         }
         // Fewer than 1000 keys: one SCAN page, one pipeline of inputs, one pipeline of stress hashes.
@@ -385,9 +388,10 @@ class RedisContractIT {
         jedis.del(Keys.budget("ETHUSDT"));
 
         WriteResult second = writer.write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW.plusSeconds(5)),
-                Mode.ENFORCE, "c-8", first.written());
+                Mode.ENFORCE, "c-8", first.next());
         assertEquals(1, second.targetsDeleted());
-        assertEquals(WrittenTargets.of(Set.of("BTCUSDT")), second.written());
+        assertEquals(Set.of("BTCUSDT"), second.next().written().orElseThrow().keySet());
+        assertEquals(NOW.plusSeconds(5), second.next().written().orElseThrow().get("BTCUSDT").at());
 
         assertFalse(jedis.exists(Keys.target("ETHUSDT")));
         assertEquals("1767225605", jedis.hget(Keys.target("BTCUSDT"), "ts"));

@@ -1,6 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
 import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleInputs;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.Decision;
@@ -13,7 +14,6 @@ import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.ReadResult;
 import com.quantumtrader.allocation.redis.RedisFailure;
 import com.quantumtrader.allocation.redis.WriteResult;
-import com.quantumtrader.allocation.redis.WrittenTargets;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -58,11 +58,10 @@ final class CycleRunner {
     private final Metrics metrics;
     private final RateLimitedLog warnings;
     /**
-     * The carry-over between cycles: the target hashes the service holds in Redis. Owned here, read
-     * and replaced by the loop thread only; UNKNOWN at start and after a failed write, so the next
-     * write re-reads it from Redis (Redis may have applied a write reported as failed).
+     * The carry-over between cycles. After a failed write its written targets become unknown, so the
+     * next write re-reads them from Redis (Redis may have applied a write reported as failed).
      */
-    private WrittenTargets written = WrittenTargets.UNKNOWN;
+    private final CarryOverStore carryOver = new CarryOverStore();
 
     CycleRunner(InputReader reader, OutputWriter writer, Policy policy, Mode mode, Metrics metrics, RateLimitedLog warnings) {
         this.reader = reader;
@@ -80,9 +79,10 @@ final class CycleRunner {
             ReadResult read = reader.read();
             CycleInputs inputs = read.decode();
             long t1 = System.nanoTime();
-            CycleResult result = Allocator.allocate(inputs, policy, now);
+            Allocator.Cycle cycle = Allocator.cycle(inputs, policy, now, carryOver.get());
+            CycleResult result = cycle.result();
             long t2 = System.nanoTime();
-            WriteResult written = write(result, now);
+            WriteResult written = write(result, cycle.next(), now);
             long t3 = System.nanoTime();
             double seconds = (t3 - start) / 1e9;
             metrics.completed(result, mode, written.decisionsStreamed(), seconds);
@@ -108,14 +108,14 @@ final class CycleRunner {
         }
     }
 
-    /** The write, carrying the written targets over; after any failure they are re-read from Redis next time. */
-    private WriteResult write(CycleResult result, Instant now) {
+    /** The write, which completes the carry-over; after any failure the written targets are re-read from Redis next time. */
+    private WriteResult write(CycleResult result, CarryOver next, Instant now) {
         try {
-            WriteResult w = writer.write(result, mode, Long.toString(now.toEpochMilli()), written);
-            written = w.written();
+            WriteResult w = writer.write(result, mode, Long.toString(now.toEpochMilli()), next);
+            carryOver.put(w.next());
             return w;
         } catch (RuntimeException e) {
-            written = WrittenTargets.UNKNOWN;
+            carryOver.put(next.withWrittenUnknown());
             throw e;
         }
     }
