@@ -59,7 +59,7 @@ public final class OutputWriter {
 
     /**
      * Writes a computed cycle when nothing is known of earlier writes (a one-shot command): the
-     * service's target hashes are read from Redis first. See {@link #write(CycleResult, Mode, String, WrittenTargets)}.
+     * service's target hashes are read from Redis first. See {@link #write(CycleResult, Mode, String, CarryOver)}.
      */
     public WriteResult write(CycleResult result, Mode mode, String cycleId) {
         return write(result, mode, cycleId, CarryOver.START);
