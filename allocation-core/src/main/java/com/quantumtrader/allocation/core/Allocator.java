@@ -62,9 +62,9 @@ public final class Allocator {
     public static Cycle cycle(CycleInputs inputs, Policy policy, Instant now, CarryOver previous) {
         Objects.requireNonNull(previous, "previous");
         CycleResult result = allocate(inputs, policy, now);
-        CarryOver next = result.context()
-                .map(c -> new CarryOver(Optional.of(c.drawdownZone()), Optional.empty(), previous.controlMode(), previous.written()))
-                .orElse(previous);
+        CarryOver next = result instanceof CycleResult.Computed c
+                ? new CarryOver(Optional.of(c.context().drawdownZone()), Optional.empty(), previous.controlMode(), previous.written())
+                : previous;
         return new Cycle(result, next);
     }
 
@@ -89,7 +89,7 @@ public final class Allocator {
         if (inputs.portfolio().isEmpty()) {
             boolean invalid = rejected.contains(key(DataSource.PORTFOLIO, PORTFOLIO_SUBJECT));
             fallbacks.add(new Fallback(DataSource.PORTFOLIO, invalid ? FallbackReason.INVALID : FallbackReason.MISSING, PORTFOLIO_SUBJECT));
-            return CycleResult.skipped(now, invalid ? SkipReason.PORTFOLIO_INVALID : SkipReason.PORTFOLIO_MISSING, fallbacks, rejections);
+            return new CycleResult.Skipped(now, invalid ? SkipReason.PORTFOLIO_INVALID : SkipReason.PORTFOLIO_MISSING, fallbacks, rejections);
         }
         PortfolioState portfolio = inputs.portfolio().get();
         if (!(portfolio.equityUsd() > 0)) {
@@ -97,11 +97,11 @@ public final class Allocator {
             List<Rejection> all = new ArrayList<>(rejections);
             all.add(new Rejection(DataSource.PORTFOLIO, RejectReason.INVALID_VALUE, PORTFOLIO_SUBJECT,
                     "equity_usd=" + WireFormat.formatDecimal(portfolio.equityUsd()) + " must be > 0"));
-            return CycleResult.skipped(now, SkipReason.EQUITY_NOT_POSITIVE, fallbacks, all);
+            return new CycleResult.Skipped(now, SkipReason.EQUITY_NOT_POSITIVE, fallbacks, all);
         }
         if (fresh.stale(portfolio.timestamp())) {
             fallbacks.add(new Fallback(DataSource.PORTFOLIO, FallbackReason.STALE, PORTFOLIO_SUBJECT));
-            return CycleResult.skipped(now, SkipReason.PORTFOLIO_STALE, fallbacks, rejections);
+            return new CycleResult.Skipped(now, SkipReason.PORTFOLIO_STALE, fallbacks, rejections);
         }
         double equity = portfolio.equityUsd();
 
@@ -241,7 +241,7 @@ public final class Allocator {
                     cap, confidence[i], FALLBACK_LISTS.get(fallbackBits[i])));
         }
         CycleContext context = new CycleContext(equity, portfolio.drawdown(), zone, drawdownFactor, regime, regimeFactor, clusterFactors);
-        return new CycleResult(now, Outcome.COMPUTED, Optional.empty(), Optional.of(context), decisions, fallbacks, rejections);
+        return new CycleResult.Computed(now, context, decisions, fallbacks, rejections);
     }
 
     /** The cluster-wide part of the rules, evaluated once per cluster per cycle. */

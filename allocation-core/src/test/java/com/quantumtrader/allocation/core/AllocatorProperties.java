@@ -119,7 +119,7 @@ class AllocatorProperties {
             assertTrue(r.decisions().isEmpty());
             return;
         }
-        CycleContext ctx = r.context().orElseThrow();
+        CycleContext ctx = ((CycleResult.Computed) r).context();
         double equity = ctx.equityUsd();
         double symbolCap = policy.maxSymbolPct() * equity;
         double clusterCap = policy.maxClusterPct() * equity;
@@ -169,7 +169,7 @@ class AllocatorProperties {
             boolean rose = a.targetUsd() > b.targetUsd() * (1 + RUN_TOLERANCE) + Double.MIN_NORMAL;
             assertTrue(!rose || a.cap() == CapKind.CLUSTER || b.cap() == CapKind.CLUSTER,
                     () -> a.symbol() + " target rose from " + b.targetUsd() + " to " + a.targetUsd() + " without a cluster cap");
-            double ownBefore = Math.min(b.uncappedUsd(), s.policy().maxSymbolPct() * before.context().orElseThrow().equityUsd());
+            double ownBefore = Math.min(b.uncappedUsd(), s.policy().maxSymbolPct() * ((CycleResult.Computed) before).context().equityUsd());
             assertTrue(a.targetUsd() <= ownBefore * (1 + RUN_TOLERANCE) + Double.MIN_NORMAL,
                     () -> a.symbol() + " target " + a.targetUsd() + " rose above its own symbol-capped value " + ownBefore);
         }

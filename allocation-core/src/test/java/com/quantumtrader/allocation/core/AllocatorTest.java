@@ -54,14 +54,14 @@ class AllocatorTest {
     @Test
     void allocate_portfolioAnHourAhead_skipsAsStale() {
         PortfolioState p = new PortfolioState(100_000, 0, NOW.plusSeconds(3600));
-        assertEquals(Optional.of(SkipReason.PORTFOLIO_STALE), run(inputs(p, List.of(budget("BTC", 1)), Map.of(), Map.of(), null)).skipReason());
+        assertEquals(SkipReason.PORTFOLIO_STALE, ((CycleResult.Skipped) run(inputs(p, List.of(budget("BTC", 1)), Map.of(), Map.of(), null))).reason());
     }
 
     @Test
     void allocate_portfolioOneNanoPastStale_skips() {
         PortfolioState p = new PortfolioState(100_000, 0, NOW.minusSeconds(60).minusNanos(1));
         CycleResult r = run(inputs(p, List.of(budget("BTC", 1)), Map.of(), Map.of(), null));
-        assertEquals(Optional.of(SkipReason.PORTFOLIO_STALE), r.skipReason());
+        assertEquals(SkipReason.PORTFOLIO_STALE, ((CycleResult.Skipped) r).reason());
         assertEquals(List.of(new Fallback(DataSource.PORTFOLIO, FallbackReason.STALE, "portfolio")), r.fallbacks());
         assertEquals(List.of(), r.decisions());
     }
@@ -93,7 +93,7 @@ class AllocatorTest {
     @Test
     void allocate_equityNotPositive_skipsAndRejects() {
         CycleResult r = run(inputs(portfolio(-5, 0), List.of(budget("BTC", 1)), Map.of(), Map.of(), null));
-        assertEquals(Optional.of(SkipReason.EQUITY_NOT_POSITIVE), r.skipReason());
+        assertEquals(SkipReason.EQUITY_NOT_POSITIVE, ((CycleResult.Skipped) r).reason());
         assertEquals(List.of(new Rejection(DataSource.PORTFOLIO, RejectReason.INVALID_VALUE, "portfolio", "equity_usd=-5.0 must be > 0")),
                 r.rejections());
     }
@@ -103,7 +103,7 @@ class AllocatorTest {
         CycleInputs in = WireFormat.decode(new RawInputs(Map.of("equity_usd", "1000", "drawdown", "n/a", "timestamp", "1767225599"),
                 Map.of("BTC", Map.of("budget_usd", "1", "timestamp", "1767225599")), Map.of(), Map.of(), Map.of(), Optional.empty(), Map.of()));
         CycleResult r = run(in);
-        assertEquals(Optional.of(SkipReason.PORTFOLIO_INVALID), r.skipReason());
+        assertEquals(SkipReason.PORTFOLIO_INVALID, ((CycleResult.Skipped) r).reason());
         assertEquals(List.of(new Fallback(DataSource.PORTFOLIO, FallbackReason.INVALID, "portfolio")), r.fallbacks());
         assertEquals(1, r.rejections().size());
     }
@@ -111,8 +111,8 @@ class AllocatorTest {
     @Test
     void allocate_noPortfolio_skipsAsMissing() {
         CycleResult r = run(inputs(null, List.of(budget("BTC", 1)), Map.of(), Map.of(), null));
-        assertEquals(Optional.of(SkipReason.PORTFOLIO_MISSING), r.skipReason());
-        assertEquals(Optional.empty(), r.context());
+        assertEquals(SkipReason.PORTFOLIO_MISSING, ((CycleResult.Skipped) r).reason());
+        assertTrue(r instanceof CycleResult.Skipped);
     }
 
     @Test

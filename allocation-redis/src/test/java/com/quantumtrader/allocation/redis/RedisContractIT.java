@@ -154,7 +154,7 @@ class RedisContractIT {
         jedis.del(Keys.PORTFOLIO);
         jedis.set(Keys.PORTFOLIO, "{\"equity_usd\": 1}");
         CycleResult r = Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW);
-        assertEquals(Optional.of(SkipReason.PORTFOLIO_INVALID), r.skipReason());
+        assertEquals(SkipReason.PORTFOLIO_INVALID, ((CycleResult.Skipped) r).reason());
     }
 
     @Test

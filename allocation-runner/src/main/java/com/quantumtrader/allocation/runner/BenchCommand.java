@@ -135,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
     private CycleRunner.Report check(CycleRunner.Report r) {
         if (!r.computed() || r.result().get().decisions().size() != symbols) {
             throw new IllegalStateException("bench cycle did not allocate all " + symbols + " symbols: "
-                    + r.failure().orElse(r.result().map(x -> x.decisions().size() + " decisions, " + x.skipReason()).orElse("?")));
+                    + r.failure().orElse(r.result().map(x -> x.decisions().size() + " decisions, " + x.outcome()).orElse("?")));
         }
         return r;
     }

@@ -39,7 +39,7 @@ final class CycleRunner {
     record Report(Instant now, Optional<CycleResult> result, Optional<WriteResult> written, double seconds, Optional<String> failure,
                   Phases phases) {
         boolean computed() {
-            return result.isPresent() && result.get().skipReason().isEmpty();
+            return result.isPresent() && result.get() instanceof CycleResult.Computed;
         }
     }
 
@@ -125,16 +125,17 @@ final class CycleRunner {
     }
 
     private void log(CycleResult result, double seconds) {
-        String skipped = result.skipReason().map(r -> " (skipped: " + r.wireName() + ")").orElse("");
+        String skipReason = result instanceof CycleResult.Skipped s ? s.reason().wireName() : "";
+        String skipped = skipReason.isEmpty() ? "" : " (skipped: " + skipReason + ")";
         // The figures also as key-value pairs: fields of their own under LOG_FORMAT=json.
         LOG.atInfo()
-                .addKeyValue("outcome", result.skipReason().isPresent() ? "skipped" : "computed")
+                .addKeyValue("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
                 .addKeyValue("targets", result.decisions().size())
                 .addKeyValue("duration_s", round3(seconds))
                 .addKeyValue("mode", mode.wireName())
                 .addKeyValue("fallbacks", result.fallbacks().size())
                 .addKeyValue("rejected", result.rejections().size())
-                .addKeyValue("skip_reason", result.skipReason().map(r -> r.wireName()).orElse(""))
+                .addKeyValue("skip_reason", skipReason)
                 .log(String.format(Locale.ROOT, "Allocation cycle complete: %d targets in %.3fs%s [mode=%s fallbacks=%d rejected=%d]",
                         result.decisions().size(), seconds, skipped, mode.wireName(), result.fallbacks().size(), result.rejections().size()));
         if (LOG.isDebugEnabled()) {
@@ -145,7 +146,9 @@ final class CycleRunner {
                         d.drawdownFactor(), d.performanceFactor(), d.targetUsd(), d.cap().wireName(), d.confidence(), d.fallbacks()));
             }
         }
-        result.skipReason().ifPresent(r -> warnings.warn("skip:" + r, "Allocation cycle skipped: " + r.wireName() + " (no targets written)"));
+        if (result instanceof CycleResult.Skipped s) {
+            warnings.warn("skip:" + s.reason(), "Allocation cycle skipped: " + s.reason().wireName() + " (no targets written)");
+        }
         for (Fallback f : result.fallbacks()) {
             warnings.warn("fallback:" + f.source() + ":" + f.reason(), "Fallback to neutral " + f.source().wireName() + " input ("
                     + f.reason().wireName() + ") for " + f.subject());

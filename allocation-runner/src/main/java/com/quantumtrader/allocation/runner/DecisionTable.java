@@ -20,11 +20,11 @@ final class DecisionTable {
 
     String render(CycleResult r, String title) {
         StringBuilder sb = new StringBuilder();
-        if (r.skipReason().isPresent()) {
-            sb.append(bold(title)).append("  ").append(red("SKIPPED: " + r.skipReason().get().wireName() + " (nothing written)")).append('\n');
+        if (r instanceof CycleResult.Skipped skipped) {
+            sb.append(bold(title)).append("  ").append(red("SKIPPED: " + skipped.reason().wireName() + " (nothing written)")).append('\n');
             return sb.toString();
         }
-        CycleContext c = r.context().orElseThrow();
+        CycleContext c = ((CycleResult.Computed) r).context();
         sb.append(bold(title)).append(String.format(Locale.ROOT, "  equity %,.0f  drawdown %.1f%% %s x%.2f  regime %s x%.2f%n",
                 c.equityUsd(), Math.abs(c.drawdown()) * 100, c.drawdownZone(), c.drawdownFactor(), c.regime(), c.regimeFactor()));
         sb.append(dim(String.format(Locale.ROOT, "%-10s %-8s %12s %6s %6s %6s %6s %12s %-7s %5s  %s%n",

@@ -114,13 +114,13 @@ final class Metrics {
         }
         rejections.forEach((key, n) -> inputRejected.labels(key.split("\n")).inc(n));
         targetsWritten.inc(streamed);
-        if (result.skipReason().isPresent()) {
+        if (result instanceof CycleResult.Skipped skipped) {
             cycles.labels("skipped").inc();
-            skips.labels(result.skipReason().get().wireName()).inc();
+            skips.labels(skipped.reason().wireName()).inc();
             return;
         }
         cycles.labels("computed").inc();
-        CycleContext ctx = result.context().orElseThrow();
+        CycleContext ctx = ((CycleResult.Computed) result).context();
         regimeFactor.set(ctx.regimeFactor());
         drawdownFactor.set(ctx.drawdownFactor());
         Set<String> clustersNow = new HashSet<>(ctx.clusterFactors().keySet());
