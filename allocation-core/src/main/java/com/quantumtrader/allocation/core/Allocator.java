@@ -29,10 +29,6 @@ public final class Allocator {
 
     /** The cluster of a symbol no map assigns; one cluster for the cluster cap. Never looked up in Redis. */
     public static final String UNKNOWN_CLUSTER = "UNKNOWN";
-    /** Subject of the portfolio's fallbacks and rejections. */
-    public static final String PORTFOLIO_SUBJECT = "portfolio";
-    /** Subject of the regime's fallbacks and rejections. */
-    public static final String REGIME_SUBJECT = "regime";
 
     private static final int BIT_BUDGET = 1;
     private static final int BIT_REGIME = 2;
@@ -87,20 +83,20 @@ public final class Allocator {
 
         // 1. Portfolio: missing, invalid, non-positive equity or stale skips the cycle.
         if (inputs.portfolio().isEmpty()) {
-            boolean invalid = rejected.contains(key(DataSource.PORTFOLIO, PORTFOLIO_SUBJECT));
-            fallbacks.add(new Fallback(DataSource.PORTFOLIO, invalid ? FallbackReason.INVALID : FallbackReason.MISSING, PORTFOLIO_SUBJECT));
+            boolean invalid = rejected.contains(key(DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT));
+            fallbacks.add(new Fallback(DataSource.PORTFOLIO, invalid ? FallbackReason.INVALID : FallbackReason.MISSING, DataSource.PORTFOLIO_SUBJECT));
             return new CycleResult.Skipped(now, invalid ? SkipReason.PORTFOLIO_INVALID : SkipReason.PORTFOLIO_MISSING, fallbacks, rejections);
         }
         PortfolioState portfolio = inputs.portfolio().get();
         if (!(portfolio.equityUsd() > 0)) {
-            fallbacks.add(new Fallback(DataSource.PORTFOLIO, FallbackReason.INVALID, PORTFOLIO_SUBJECT));
+            fallbacks.add(new Fallback(DataSource.PORTFOLIO, FallbackReason.INVALID, DataSource.PORTFOLIO_SUBJECT));
             List<Rejection> all = new ArrayList<>(rejections);
-            all.add(new Rejection(DataSource.PORTFOLIO, RejectReason.INVALID_VALUE, PORTFOLIO_SUBJECT,
-                    "equity_usd=" + WireFormat.formatDecimal(portfolio.equityUsd()) + " must be > 0"));
+            all.add(new Rejection(DataSource.PORTFOLIO, RejectReason.INVALID_VALUE, DataSource.PORTFOLIO_SUBJECT,
+                    "equity_usd=" + Scalars.formatDecimal(portfolio.equityUsd()) + " must be > 0"));
             return new CycleResult.Skipped(now, SkipReason.EQUITY_NOT_POSITIVE, fallbacks, all);
         }
         if (fresh.stale(portfolio.timestamp())) {
-            fallbacks.add(new Fallback(DataSource.PORTFOLIO, FallbackReason.STALE, PORTFOLIO_SUBJECT));
+            fallbacks.add(new Fallback(DataSource.PORTFOLIO, FallbackReason.STALE, DataSource.PORTFOLIO_SUBJECT));
             return new CycleResult.Skipped(now, SkipReason.PORTFOLIO_STALE, fallbacks, rejections);
         }
         double equity = portfolio.equityUsd();
@@ -114,7 +110,7 @@ public final class Allocator {
         double regimeQuality = 0;
         FallbackReason regimeFallback;
         if (inputs.regime().isEmpty()) {
-            regimeFallback = rejected.contains(key(DataSource.REGIME, REGIME_SUBJECT)) ? FallbackReason.INVALID : FallbackReason.MISSING;
+            regimeFallback = rejected.contains(key(DataSource.REGIME, DataSource.REGIME_SUBJECT)) ? FallbackReason.INVALID : FallbackReason.MISSING;
         } else {
             RegimeState state = inputs.regime().get();
             if (fresh.stale(state.timestamp())) {
@@ -128,7 +124,7 @@ public final class Allocator {
             }
         }
         if (regimeFallback != null) {
-            fallbacks.add(new Fallback(DataSource.REGIME, regimeFallback, REGIME_SUBJECT));
+            fallbacks.add(new Fallback(DataSource.REGIME, regimeFallback, DataSource.REGIME_SUBJECT));
         }
         double regimeFactor = Factors.regimeFactor(regime, policy);
 

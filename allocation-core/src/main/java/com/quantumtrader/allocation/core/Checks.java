@@ -39,9 +39,9 @@ final class Checks {
 
     static String name(String value, String name) {
         Objects.requireNonNull(value, name);
-        if (!WireFormat.isValidName(value)) {
+        if (!Scalars.isValidName(value)) {
             throw new IllegalArgumentException(
-                    name + ": must be 1-64 characters of [A-Za-z0-9._-], was '" + WireFormat.printable(value) + "'");
+                    name + ": must be 1-64 characters of [A-Za-z0-9._-], was '" + Scalars.printable(value) + "'");
         }
         return value;
     }

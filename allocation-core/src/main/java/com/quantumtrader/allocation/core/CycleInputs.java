@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Everything one cycle reads, already decoded into typed values. {@link WireFormat#decode(RawInputs)}
+ * Everything one cycle reads, already decoded into typed values. {@code InputCodec.decode} of allocation-redis
  * builds it from the Redis strings; Java callers with typed data build it directly.
  *
  * @param portfolio    the portfolio state, or empty when missing or rejected

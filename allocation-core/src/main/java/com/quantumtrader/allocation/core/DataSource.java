@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /**
  * An input of the allocation cycle. Its {@link #wireName()} is the {@code data_source} label of the
- * fallback and rejection metrics and the word used in a decision's {@code fallbacks} field.
+ * fallback and rejection metrics and the word used in a decision's {@code fallbacks} field. A
+ * fallback or rejection names its subject: the symbol or cluster, or {@link #PORTFOLIO_SUBJECT} and
+ * {@link #REGIME_SUBJECT} for the two inputs that have one instance.
  */
 public enum DataSource {
     /** {@code quantum:state:portfolio}: equity, drawdown. */
@@ -21,6 +23,11 @@ public enum DataSource {
     ATTRIBUTION,
     /** {@code quantum:config:symbol.cluster} and the static cluster map file. */
     CLUSTER_MAP;
+
+    /** The subject of a portfolio fallback or rejection (there is one portfolio). */
+    public static final String PORTFOLIO_SUBJECT = "portfolio";
+    /** The subject of a regime fallback or rejection (there is one regime stream). */
+    public static final String REGIME_SUBJECT = "regime";
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 

@@ -127,19 +127,19 @@ public record Policy(
     /** This policy as environment variables, the inverse of {@link #fromEnv(Map)}. */
     public Map<String, String> toEnv() {
         return Map.ofEntries(
-                Map.entry(MAX_SYMBOL_PCT, WireFormat.formatDecimal(maxSymbolPct)),
-                Map.entry(MAX_CLUSTER_PCT, WireFormat.formatDecimal(maxClusterPct)),
+                Map.entry(MAX_SYMBOL_PCT, Scalars.formatDecimal(maxSymbolPct)),
+                Map.entry(MAX_CLUSTER_PCT, Scalars.formatDecimal(maxClusterPct)),
                 Map.entry(STALE_DATA_SEC, Long.toString(staleData.getSeconds())),
-                Map.entry(REGIME_FACTOR_TREND, WireFormat.formatDecimal(regimeFactorTrend)),
-                Map.entry(REGIME_FACTOR_MR, WireFormat.formatDecimal(regimeFactorMeanReversion)),
-                Map.entry(REGIME_FACTOR_CHOP, WireFormat.formatDecimal(regimeFactorChop)),
-                Map.entry(DD_LOW_THRESHOLD, WireFormat.formatDecimal(ddLowThreshold)),
-                Map.entry(DD_HIGH_THRESHOLD, WireFormat.formatDecimal(ddHighThreshold)),
-                Map.entry(DD_FACTOR_LOW, WireFormat.formatDecimal(ddFactorLow)),
-                Map.entry(DD_FACTOR_MID, WireFormat.formatDecimal(ddFactorMid)),
-                Map.entry(DD_FACTOR_HIGH, WireFormat.formatDecimal(ddFactorHigh)),
-                Map.entry(CLUSTER_STRESS_MIN, WireFormat.formatDecimal(clusterStressMin)),
-                Map.entry(CLUSTER_STRESS_MAX, WireFormat.formatDecimal(clusterStressMax)));
+                Map.entry(REGIME_FACTOR_TREND, Scalars.formatDecimal(regimeFactorTrend)),
+                Map.entry(REGIME_FACTOR_MR, Scalars.formatDecimal(regimeFactorMeanReversion)),
+                Map.entry(REGIME_FACTOR_CHOP, Scalars.formatDecimal(regimeFactorChop)),
+                Map.entry(DD_LOW_THRESHOLD, Scalars.formatDecimal(ddLowThreshold)),
+                Map.entry(DD_HIGH_THRESHOLD, Scalars.formatDecimal(ddHighThreshold)),
+                Map.entry(DD_FACTOR_LOW, Scalars.formatDecimal(ddFactorLow)),
+                Map.entry(DD_FACTOR_MID, Scalars.formatDecimal(ddFactorMid)),
+                Map.entry(DD_FACTOR_HIGH, Scalars.formatDecimal(ddFactorHigh)),
+                Map.entry(CLUSTER_STRESS_MIN, Scalars.formatDecimal(clusterStressMin)),
+                Map.entry(CLUSTER_STRESS_MAX, Scalars.formatDecimal(clusterStressMax)));
     }
 
     private static double number(Map<String, String> env, String name, double defaultValue) {
@@ -147,9 +147,9 @@ public record Policy(
         if (raw == null) {
             return defaultValue;
         }
-        OptionalDouble parsed = WireFormat.parseNumber(raw);
+        OptionalDouble parsed = Scalars.parseNumber(raw);
         if (parsed.isEmpty()) {
-            throw new IllegalArgumentException(name + ": must be a finite decimal number, was '" + WireFormat.printable(raw) + "'");
+            throw new IllegalArgumentException(name + ": must be a finite decimal number, was '" + Scalars.printable(raw) + "'");
         }
         return parsed.getAsDouble();
     }
@@ -162,7 +162,7 @@ public record Policy(
         String s = raw.strip();
         if (s.isEmpty() || s.length() > 9 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new IllegalArgumentException(name + ": must be a whole number of seconds in [1, " + MAX_STALE_SEC
-                    + "], was '" + WireFormat.printable(raw) + "'");
+                    + "], was '" + Scalars.printable(raw) + "'");
         }
         return Long.parseLong(s);
     }

@@ -100,8 +100,9 @@ class AllocatorTest {
 
     @Test
     void allocate_rejectedPortfolio_skipsAsInvalidNotMissing() {
-        CycleInputs in = WireFormat.decode(new RawInputs(Map.of("equity_usd", "1000", "drawdown", "n/a", "timestamp", "1767225599"),
-                Map.of("BTC", Map.of("budget_usd", "1", "timestamp", "1767225599")), Map.of(), Map.of(), Map.of(), Optional.empty(), Map.of()));
+        // what the decoder yields for drawdown "n/a": no portfolio, and its rejection
+        CycleInputs in = new CycleInputs(Optional.empty(), List.of(budget("BTC", 1)), Map.of(), Map.of(), Optional.empty(), Map.of(),
+                List.of(new Rejection(DataSource.PORTFOLIO, RejectReason.INVALID_VALUE, "portfolio", "drawdown='n/a' is not a finite number")));
         CycleResult r = run(in);
         assertEquals(SkipReason.PORTFOLIO_INVALID, ((CycleResult.Skipped) r).reason());
         assertEquals(List.of(new Fallback(DataSource.PORTFOLIO, FallbackReason.INVALID, "portfolio")), r.fallbacks());
@@ -156,9 +157,10 @@ class AllocatorTest {
 
     @Test
     void allocate_rejectedClusterHash_fallsBackAsInvalid() {
-        CycleInputs in = WireFormat.decode(new RawInputs(Map.of("equity_usd", "1000", "drawdown", "0", "timestamp", "1767225599"),
-                Map.of("BTC", Map.of("budget_usd", "1", "timestamp", "1767225599")), Map.of("BTC", "m"),
-                Map.of("m", Map.of("stress", "0.5", "alpha", "1", "timestamp", "yesterday")), Map.of(), Optional.empty(), Map.of()));
+        // what the decoder yields for a stress hash with timestamp "yesterday": no cluster m, and its rejection
+        CycleInputs in = new CycleInputs(Optional.of(portfolio(1000, 0)), List.of(budget("BTC", 1)), Map.of("BTC", "m"), Map.of(),
+                Optional.empty(), Map.of(), List.of(new Rejection(DataSource.CLUSTER, RejectReason.INVALID_VALUE, "m",
+                        "timestamp='yesterday' is not an epoch timestamp in seconds or milliseconds")));
         CycleResult r = run(in);
         assertTrue(r.fallbacks().contains(new Fallback(DataSource.CLUSTER, FallbackReason.INVALID, "m")), r.fallbacks()::toString);
         assertEquals(1.0, only(r).clusterFactor());

@@ -1,12 +1,14 @@
 package com.quantumtrader.allocation.redis;
 
 import com.quantumtrader.allocation.core.Mode;
-import com.quantumtrader.allocation.core.WireFormat;
+import com.quantumtrader.allocation.core.Scalars;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 
@@ -48,7 +50,8 @@ public final class GovernorGate {
         }
     }
 
-    private static final String[] TARGET_FIELDS = {"target_usd", "mode", "timestamp"};
+    /** The fields the Governor reads of a target hash. */
+    private static final String[] TARGET_FIELDS = {TargetHash.TARGET_USD, TargetHash.MODE, TargetHash.TIMESTAMP};
 
     private final RedisConnection connection;
     private final Duration maxAge;
@@ -69,22 +72,23 @@ public final class GovernorGate {
     public Verdict decide(String symbol, Instant now) {
         Objects.requireNonNull(symbol, "symbol");
         Objects.requireNonNull(now, "now");
-        if (!WireFormat.isValidName(symbol)) {
-            throw new IllegalArgumentException("symbol: must be 1-64 characters of [A-Za-z0-9._-], was '" + WireFormat.printable(symbol) + "'");
+        if (!Scalars.isValidName(symbol)) {
+            throw new IllegalArgumentException("symbol: must be 1-64 characters of [A-Za-z0-9._-], was '" + Scalars.printable(symbol) + "'");
         }
         return connection.call(RedisFailure.Operation.GATE, jedis -> {
             Pipeline p = jedis.pipelined();
             Response<List<String>> target = p.hmget(Keys.target(symbol), TARGET_FIELDS);
-            Response<String> budget = p.hget(Keys.budget(symbol), "budget_usd");
+            Response<String> budget = p.hget(Keys.budget(symbol), InputCodec.BUDGET_USD);
             p.sync();
             connection.countRoundTrip();
-            List<String> t = InputReader.orNullIfWrongType(target);
+            List<String> values = InputReader.orNullIfWrongType(target);
+            Map<String, String> t = values == null ? null : InputReader.fields(values, TARGET_FIELDS);
             String reason = targetProblem(t, now);
             if (reason == null) {
-                return new Verdict(symbol, Source.ALLOCATION_TARGET, WireFormat.parseNumber(t.get(0)), "used");
+                return new Verdict(symbol, Source.ALLOCATION_TARGET, TargetHash.targetUsd(t.get(TargetHash.TARGET_USD)), "used");
             }
             String b = InputReader.orNullIfWrongType(budget);
-            OptionalDouble usd = WireFormat.parseNumber(b);
+            OptionalDouble usd = Scalars.parseNumber(b);
             if (usd.isPresent() && usd.getAsDouble() >= 0) {
                 return new Verdict(symbol, Source.BUDGET_ENGINE, usd, reason);
             }
@@ -93,27 +97,29 @@ public final class GovernorGate {
     }
 
     /** Null when the target is usable, else why not. */
-    private String targetProblem(List<String> t, Instant now) {
+    private String targetProblem(Map<String, String> t, Instant now) {
         if (t == null) {
             return "target key holds the wrong Redis type";
         }
-        if (t.get(0) == null && t.get(1) == null && t.get(2) == null) {
+        if (t.isEmpty()) {
             return "no target";
         }
-        if (!Mode.ENFORCE.wireName().equals(t.get(1))) {
-            return "target mode is " + WireFormat.printable(String.valueOf(t.get(1))) + ", not enforce";
+        String mode = t.get(TargetHash.MODE);
+        if (TargetHash.mode(mode).filter(m -> m == Mode.ENFORCE).isEmpty()) {
+            return "target mode is " + Scalars.printable(String.valueOf(mode)) + ", not enforce";
         }
-        String ts = t.get(2);
-        if (ts == null || !ts.matches("[0-9]{1,12}")) {
-            return "target timestamp '" + WireFormat.printable(String.valueOf(ts)) + "' is not integer epoch seconds";
+        String ts = t.get(TargetHash.TIMESTAMP);
+        OptionalLong seconds = TargetHash.epochSeconds(ts);
+        if (seconds.isEmpty()) {
+            return "target timestamp '" + Scalars.printable(String.valueOf(ts)) + "' is not integer epoch seconds";
         }
-        long age = now.getEpochSecond() - Long.parseLong(ts);
+        long age = now.getEpochSecond() - seconds.getAsLong();
         if (age > maxAge.getSeconds()) {
             return "target is " + age + " s old, over " + maxAge.getSeconds() + " s";
         }
-        OptionalDouble usd = WireFormat.parseNumber(t.get(0));
-        if (usd.isEmpty() || usd.getAsDouble() < 0) {
-            return "target_usd '" + WireFormat.printable(String.valueOf(t.get(0))) + "' is not a finite number >= 0";
+        String usd = t.get(TargetHash.TARGET_USD);
+        if (TargetHash.targetUsd(usd).isEmpty()) {
+            return "target_usd '" + Scalars.printable(String.valueOf(usd)) + "' is not a finite number >= 0";
         }
         return null;
     }

@@ -2,10 +2,9 @@ package com.quantumtrader.allocation.redis;
 
 import com.quantumtrader.allocation.core.Allocator;
 import com.quantumtrader.allocation.core.DataSource;
-import com.quantumtrader.allocation.core.RawInputs;
 import com.quantumtrader.allocation.core.RejectReason;
 import com.quantumtrader.allocation.core.Rejection;
-import com.quantumtrader.allocation.core.WireFormat;
+import com.quantumtrader.allocation.core.Scalars;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +24,7 @@ import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * Reads one cycle's inputs (DESIGN section 3) in a constant number of round trips whatever the
+ * Reads one cycle's inputs (DESIGN section 3), the fields {@link InputCodec} names, in a constant number of round trips whatever the
  * number of symbols: the SCAN pages of discovery, one pipeline for the portfolio, cluster map,
  * regime, budgets and attributions, and one pipeline for the stress hashes of the clusters in use.
  *
@@ -36,10 +35,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 public final class InputReader {
 
-    static final String[] PORTFOLIO_FIELDS = {"equity_usd", "drawdown", "timestamp", "ts_utc"};
-    static final String[] BUDGET_FIELDS = {"budget_usd", "timestamp", "cluster_id"};
-    static final String[] STRESS_FIELDS = {"stress", "alpha", "timestamp"};
-    static final String[] ATTRIBUTION_FIELDS = {"performance_factor", "ts_utc", "timestamp"};
     /** SCAN page size: large pages keep discovery to few round trips without blocking Redis long. */
     static final int SCAN_COUNT = 1000;
     /** Matches {@code quantum:portfolio:budget:*} and {@code quantum:alpha:attribution:*} in one pass, and not the service's own {@code quantum:allocation:*} keys, which Redis then need not send. */
@@ -70,19 +65,19 @@ public final class InputReader {
         long discoverNanos = System.nanoTime() - start;
 
         Pipeline p = jedis.pipelined();
-        Response<List<String>> portfolioResponse = p.hmget(Keys.PORTFOLIO, PORTFOLIO_FIELDS);
+        Response<List<String>> portfolioResponse = p.hmget(Keys.PORTFOLIO, InputCodec.PORTFOLIO_FIELDS);
         Response<Map<String, String>> clusterMapResponse = p.hgetAll(Keys.CLUSTER_MAP);
         Response<List<StreamEntry>> regimeResponse = p.xrevrange(Keys.REGIME_STREAM, "+", "-", 1);
         List<Response<List<String>>> budgetResponses = new ArrayList<>(symbols.size());
         List<Response<List<String>>> attributionResponses = new ArrayList<>(symbols.size());
         for (String symbol : symbols) {
-            budgetResponses.add(p.hmget(Keys.budget(symbol), BUDGET_FIELDS));
-            attributionResponses.add(withAttribution.contains(symbol) ? p.hmget(Keys.attribution(symbol), ATTRIBUTION_FIELDS) : null);
+            budgetResponses.add(p.hmget(Keys.budget(symbol), InputCodec.BUDGET_FIELDS));
+            attributionResponses.add(withAttribution.contains(symbol) ? p.hmget(Keys.attribution(symbol), InputCodec.ATTRIBUTION_FIELDS) : null);
         }
         p.sync();
         connection.countRoundTrip();
 
-        Map<String, String> portfolio = fields(get(portfolioResponse, DataSource.PORTFOLIO, Allocator.PORTFOLIO_SUBJECT, rejections), PORTFOLIO_FIELDS);
+        Map<String, String> portfolio = fields(get(portfolioResponse, DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT, rejections), InputCodec.PORTFOLIO_FIELDS);
 
         Map<String, String> redisClusterMap = get(clusterMapResponse, DataSource.CLUSTER_MAP, Keys.CLUSTER_MAP, rejections);
         Map<String, String> clusterMap = new HashMap<>();
@@ -101,16 +96,16 @@ public final class InputReader {
             }
             List<String> budget = get(budgetResponses.get(i), DataSource.BUDGET, symbol, rejections);
             if (budget != null) { // null: wrong type, already rejected
-                Map<String, String> hash = fields(budget, BUDGET_FIELDS);
+                Map<String, String> hash = fields(budget, InputCodec.BUDGET_FIELDS);
                 budgets.put(symbol, hash);
-                String own = hash.get("cluster_id");
+                String own = hash.get(InputCodec.CLUSTER_ID);
                 if (own != null) {
                     clustersInUse.add(own.strip());
                 }
             }
             Response<List<String>> attributionResponse = attributionResponses.get(i);
             if (attributionResponse != null) {
-                Map<String, String> attribution = fields(get(attributionResponse, DataSource.ATTRIBUTION, symbol, rejections), ATTRIBUTION_FIELDS);
+                Map<String, String> attribution = fields(get(attributionResponse, DataSource.ATTRIBUTION, symbol, rejections), InputCodec.ATTRIBUTION_FIELDS);
                 if (!attribution.isEmpty()) {
                     attributions.put(symbol, attribution);
                 }
@@ -119,7 +114,7 @@ public final class InputReader {
 
         Map<String, String> regime = Map.of();
         Optional<Instant> regimeEntryTime = Optional.empty();
-        List<StreamEntry> entries = get(regimeResponse, DataSource.REGIME, Allocator.REGIME_SUBJECT, rejections);
+        List<StreamEntry> entries = get(regimeResponse, DataSource.REGIME, DataSource.REGIME_SUBJECT, rejections);
         if (entries != null && !entries.isEmpty()) {
             StreamEntry last = entries.get(0);
             regime = last.getFields();
@@ -154,11 +149,11 @@ public final class InputReader {
                 if (suffix.indexOf(':') >= 0) {
                     continue; // another namespace under the prefix, not a symbol
                 }
-                if (WireFormat.isValidName(suffix)) {
+                if (Scalars.isValidName(suffix)) {
                     symbols.add(suffix);
                 } else {
-                    rejections.add(new Rejection(DataSource.BUDGET, RejectReason.BAD_NAME, WireFormat.printable(suffix),
-                            "key '" + WireFormat.printable(key) + "' does not end in 1-64 characters of [A-Za-z0-9._-]"));
+                    rejections.add(new Rejection(DataSource.BUDGET, RejectReason.BAD_NAME, Scalars.printable(suffix),
+                            "key '" + Scalars.printable(key) + "' does not end in 1-64 characters of [A-Za-z0-9._-]"));
                 }
             }
             cursor = page.getCursor();
@@ -169,7 +164,7 @@ public final class InputReader {
     private Map<String, Map<String, String>> readStress(Jedis jedis, Set<String> clusterIds, List<Rejection> rejections) {
         List<String> ids = new ArrayList<>();
         for (String id : clusterIds) {
-            if (WireFormat.isValidName(id) && !Allocator.UNKNOWN_CLUSTER.equals(id)) {
+            if (Scalars.isValidName(id) && !Allocator.UNKNOWN_CLUSTER.equals(id)) {
                 ids.add(id);
             }
         }
@@ -179,13 +174,13 @@ public final class InputReader {
         Pipeline p = jedis.pipelined();
         List<Response<List<String>>> responses = new ArrayList<>(ids.size());
         for (String id : ids) {
-            responses.add(p.hmget(Keys.stress(id), STRESS_FIELDS));
+            responses.add(p.hmget(Keys.stress(id), InputCodec.STRESS_FIELDS));
         }
         p.sync();
         connection.countRoundTrip();
         Map<String, Map<String, String>> clusters = new HashMap<>(ids.size() * 2);
         for (int i = 0; i < ids.size(); i++) {
-            Map<String, String> hash = fields(get(responses.get(i), DataSource.CLUSTER, ids.get(i), rejections), STRESS_FIELDS);
+            Map<String, String> hash = fields(get(responses.get(i), DataSource.CLUSTER, ids.get(i), rejections), InputCodec.STRESS_FIELDS);
             if (!hash.isEmpty()) {
                 clusters.put(ids.get(i), hash);
             }

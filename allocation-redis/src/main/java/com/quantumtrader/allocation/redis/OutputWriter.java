@@ -2,11 +2,10 @@ package com.quantumtrader.allocation.redis;
 
 import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
-import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Outcome;
-import com.quantumtrader.allocation.core.WireFormat;
+import com.quantumtrader.allocation.core.Scalars;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,8 +34,9 @@ import redis.clients.jedis.resps.ScanResult;
  */
 public final class OutputWriter {
 
-    /** Fields that mark a target hash as this service's (the Governor's contract fields it alone writes). */
-    static final String[] SIGNATURE_FIELDS = {"target_usd", "cap", "base_budget_usd"};
+    private static final String[] SIGNATURE = TargetHash.SIGNATURE_FIELDS;
+    /** What the first write of a process reads of each of the service's target hashes. */
+    private static final String[] SIGNATURE_AND_TIMESTAMP = {SIGNATURE[0], SIGNATURE[1], SIGNATURE[2], TargetHash.TIMESTAMP};
 
     private final RedisConnection connection;
     private final long targetTtlSeconds;
@@ -107,17 +107,14 @@ public final class OutputWriter {
             String maxLen = Long.toString(streamMaxLen);
             String ttl = Long.toString(targetTtlSeconds);
             for (Decision d : result.decisions()) {
-                Map<String, String> fields = targetFields(d, result.now(), mode);
+                DecisionEntry entry = DecisionEntry.of(d, result.now(), mode, cycleId);
                 if (enforce) {
                     String key = Keys.target(d.symbol());
                     tx.add(Protocol.Command.DEL, key);
-                    tx.add(Protocol.Command.HSET, withKey(key, fields));
+                    tx.add(Protocol.Command.HSET, withKey(key, entry.target().encode()));
                     tx.add(Protocol.Command.EXPIRE, key, ttl);
                 }
-                fields.put("symbol", d.symbol());
-                fields.put("cycle_id", cycleId);
-                fields.put("fallbacks", fallbacks(d.fallbacks()));
-                tx.add(Protocol.Command.XADD, withKey(Keys.DECISION_STREAM, fields, "MAXLEN", "~", maxLen, "*"));
+                tx.add(Protocol.Command.XADD, withKey(Keys.DECISION_STREAM, entry.encode(), "MAXLEN", "~", maxLen, "*"));
             }
             for (String symbol : gone) {
                 tx.add(Protocol.Command.DEL, Keys.target(symbol)); // left the universe: its target goes in the same transaction
@@ -144,10 +141,9 @@ public final class OutputWriter {
     private Map<String, CarryOver.WrittenTarget> readWritten(Jedis jedis) {
         Map<String, CarryOver.WrittenTarget> written = new HashMap<>();
         ourTargets(jedis).forEach((key, values) -> {
-            double usd = WireFormat.parseNumber(values.get(0)).orElse(0);
-            Instant at = WireFormat.parseTimestamp(values.get(3)).orElse(Instant.EPOCH);
-            written.put(key.substring(Keys.TARGET_PREFIX.length()),
-                    new CarryOver.WrittenTarget(Double.isFinite(usd) && usd >= 0 ? usd : 0, at));
+            double usd = TargetHash.targetUsd(values.get(0)).orElse(0);
+            Instant at = Instant.ofEpochSecond(TargetHash.epochSeconds(values.get(SIGNATURE.length)).orElse(0));
+            written.put(key.substring(Keys.TARGET_PREFIX.length()), new CarryOver.WrittenTarget(usd, at));
         });
         return written;
     }
@@ -185,14 +181,14 @@ public final class OutputWriter {
         Pipeline p = jedis.pipelined();
         List<Response<List<String>>> replies = new ArrayList<>(candidates.size());
         for (String key : candidates) {
-            replies.add(p.hmget(key, SIGNATURE_FIELDS[0], SIGNATURE_FIELDS[1], SIGNATURE_FIELDS[2], "timestamp"));
+            replies.add(p.hmget(key, SIGNATURE_AND_TIMESTAMP));
         }
         p.sync();
         connection.countRoundTrip();
         Map<String, List<String>> ours = new LinkedHashMap<>();
         for (int i = 0; i < candidates.size(); i++) {
             List<String> values = InputReader.orNullIfWrongType(replies.get(i));
-            if (values != null && values.subList(0, SIGNATURE_FIELDS.length).stream().allMatch(Objects::nonNull)) {
+            if (values != null && values.subList(0, SIGNATURE.length).stream().allMatch(Objects::nonNull)) {
                 ours.put(candidates.get(i), values);
             }
         }
@@ -203,59 +199,19 @@ public final class OutputWriter {
         List<String> keys = new ArrayList<>();
         ScanParams params = new ScanParams().match(Keys.TARGET_PREFIX + "*").count(InputReader.SCAN_COUNT);
         String cursor = ScanParams.SCAN_POINTER_START;
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         do {
             ScanResult<String> page = jedis.scan(cursor, params);
             connection.countRoundTrip();
             for (String key : page.getResult()) {
                 String suffix = key.substring(Keys.TARGET_PREFIX.length());
-                if (WireFormat.isValidName(suffix) && seen.add(key)) {
+                if (Scalars.isValidName(suffix) && seen.add(key)) {
                     keys.add(key);
                 }
             }
             cursor = page.getCursor();
         } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
         return keys;
-    }
-
-    /**
-     * The target hash of one decision, in the contract's field order. {@code timestamp} and
-     * {@code ts} are the same integer epoch seconds; numbers are plain decimals.
-     */
-    public static Map<String, String> targetFields(Decision d, Instant now, Mode mode) {
-        String ts = WireFormat.formatEpochSeconds(now);
-        Map<String, String> f = new LinkedHashMap<>(32);
-        f.put("target_usd", WireFormat.formatDecimal(d.targetUsd()));
-        f.put("weight", WireFormat.formatDecimal(d.weight()));
-        f.put("cluster_id", d.clusterId());
-        f.put("regime", d.regime().name());
-        f.put("drawdown_zone", d.drawdownZone().name());
-        f.put("confidence", WireFormat.formatDecimal(d.confidence()));
-        f.put("timestamp", ts);
-        f.put("ts", ts);
-        f.put("mode", mode.wireName());
-        f.put("base_budget_usd", WireFormat.formatDecimal(d.baseBudgetUsd()));
-        f.put("regime_factor", WireFormat.formatDecimal(d.regimeFactor()));
-        f.put("cluster_factor", WireFormat.formatDecimal(d.clusterFactor()));
-        f.put("drawdown_factor", WireFormat.formatDecimal(d.drawdownFactor()));
-        f.put("performance_factor", WireFormat.formatDecimal(d.performanceFactor()));
-        f.put("cap", d.cap().wireName());
-        return f;
-    }
-
-    /** {@code budget,regime}: the labels of the inputs that fell back, comma-separated; empty when none. */
-    static String fallbacks(List<DataSource> sources) {
-        if (sources.isEmpty()) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder();
-        for (DataSource s : sources) {
-            if (sb.length() > 0) {
-                sb.append(',');
-            }
-            sb.append(s.wireName());
-        }
-        return sb.toString();
     }
 
     /** {@code key, prefix..., field1, value1, ...}: the arguments of HSET or XADD. */

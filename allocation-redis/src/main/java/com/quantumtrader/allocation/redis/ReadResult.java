@@ -1,9 +1,7 @@
 package com.quantumtrader.allocation.redis;
 
 import com.quantumtrader.allocation.core.CycleInputs;
-import com.quantumtrader.allocation.core.RawInputs;
 import com.quantumtrader.allocation.core.Rejection;
-import com.quantumtrader.allocation.core.WireFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,8 +19,8 @@ public record ReadResult(RawInputs raw, List<Rejection> rejections, long roundTr
         rejections = List.copyOf(rejections);
     }
 
-    /** The typed inputs: {@link WireFormat#decode(RawInputs, List)} with this read's rejections first. */
+    /** The typed inputs: {@link InputCodec#decode(RawInputs, List)} with this read's rejections first. */
     public CycleInputs decode() {
-        return WireFormat.decode(raw, rejections);
+        return InputCodec.decode(raw, rejections);
     }
 }

@@ -8,8 +8,6 @@ import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
-import com.quantumtrader.allocation.core.RawInputs;
-import com.quantumtrader.allocation.core.WireFormat;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -85,7 +83,7 @@ class HostileInputIT {
         }
 
         RawInputs alone = new RawInputs(portfolio, validBudgets, validMap, validStress, regime, Optional.empty(), Map.of());
-        CycleResult expected = Allocator.allocate(WireFormat.decode(alone), Policy.DEFAULTS, NOW);
+        CycleResult expected = Allocator.allocate(InputCodec.decode(alone), Policy.DEFAULTS, NOW);
         Map<String, Decision> got = viaRedis.decisions().stream().collect(Collectors.toMap(Decision::symbol, d -> d));
         assertEquals(validBudgets.keySet(), got.keySet(), "exactly the valid symbols are allocated");
         for (Decision want : expected.decisions()) {

@@ -14,7 +14,6 @@ import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Outcome;
 import com.quantumtrader.allocation.core.Policy;
-import com.quantumtrader.allocation.core.RawInputs;
 import com.quantumtrader.allocation.core.RejectReason;
 import com.quantumtrader.allocation.core.Rejection;
 import com.quantumtrader.allocation.core.SkipReason;
@@ -228,6 +227,14 @@ class RedisContractIT {
         assertEquals("c-1", entry.get("cycle_id"));
         assertEquals("", entry.get("fallbacks"));
         assertEquals(btc.get("target_usd"), entry.get("target_usd"));
+
+        // What Redis holds decodes back, through the one codec, to exactly what was computed.
+        for (int i = 0; i < r.decisions().size(); i++) {
+            Decision d = r.decisions().get(i);
+            DecisionEntry want = DecisionEntry.of(d, NOW, Mode.ENFORCE, "c-1");
+            assertEquals(new Decoded.Valid<>(want), DecisionEntry.decode(entries.get(i).getFields()), d.symbol());
+            assertEquals(new Decoded.Valid<>(want.target()), TargetHash.decode(jedis.hgetAll(Keys.target(d.symbol()))), d.symbol());
+        }
     }
 
     @Test

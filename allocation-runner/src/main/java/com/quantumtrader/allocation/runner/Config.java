@@ -2,7 +2,7 @@ package com.quantumtrader.allocation.runner;
 
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
-import com.quantumtrader.allocation.core.WireFormat;
+import com.quantumtrader.allocation.core.Scalars;
 import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import com.quantumtrader.allocation.redis.RedisEndpoint;
@@ -101,7 +101,7 @@ public record Config(
         int interval = (int) integer(env, P29_INTERVAL_SEC, 5, 1, 3600);
         String bind = env.getOrDefault(P29_METRICS_BIND, "127.0.0.1").strip();
         if (!bind.matches("[A-Za-z0-9.:\\-]{1,253}")) {
-            throw new ConfigException(P29_METRICS_BIND + ": must be an IP address or host name, was '" + WireFormat.printable(bind) + "'");
+            throw new ConfigException(P29_METRICS_BIND + ": must be an IP address or host name, was '" + Scalars.printable(bind) + "'");
         }
         int port = (int) integer(env, P29_METRICS_PORT, 8059, 0, 65535);
         Policy policy;
@@ -125,12 +125,12 @@ public record Config(
         long maxLen = integer(env, P29_DECISION_STREAM_MAXLEN, 100_000, 1, 1_000_000_000);
         String level = env.getOrDefault(LOG_LEVEL, "INFO").strip().toUpperCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(level)) {
-            throw new ConfigException(LOG_LEVEL + ": must be one of TRACE, DEBUG, INFO, WARN, ERROR, was '" + WireFormat.printable(env.get(LOG_LEVEL)) + "'");
+            throw new ConfigException(LOG_LEVEL + ": must be one of TRACE, DEBUG, INFO, WARN, ERROR, was '" + Scalars.printable(env.get(LOG_LEVEL)) + "'");
         }
         LogFormat format = switch (env.getOrDefault(LOG_FORMAT, "text").strip().toLowerCase(Locale.ROOT)) {
             case "text" -> LogFormat.TEXT;
             case "json" -> LogFormat.JSON;
-            default -> throw new ConfigException(LOG_FORMAT + ": must be text or json, was '" + WireFormat.printable(env.get(LOG_FORMAT)) + "'");
+            default -> throw new ConfigException(LOG_FORMAT + ": must be text or json, was '" + Scalars.printable(env.get(LOG_FORMAT)) + "'");
         };
         Optional<Path> caFile = Optional.ofNullable(env.get(REDIS_TLS_CA_FILE)).map(String::strip).map(Path::of);
         if (caFile.isPresent() && !redis.tls()) {
@@ -204,7 +204,7 @@ public record Config(
         return switch (raw.strip().toLowerCase(Locale.ROOT)) {
             case "shadow" -> Mode.SHADOW;
             case "enforce" -> Mode.ENFORCE;
-            default -> throw new ConfigException(P29_MODE + ": must be shadow or enforce, was '" + WireFormat.printable(raw) + "'");
+            default -> throw new ConfigException(P29_MODE + ": must be shadow or enforce, was '" + Scalars.printable(raw) + "'");
         };
     }
 
@@ -225,7 +225,7 @@ public record Config(
         }
         String host = env.getOrDefault(REDIS_HOST, "localhost").strip();
         if (!host.matches("[A-Za-z0-9.:\\-]{1,253}")) {
-            throw new ConfigException(REDIS_HOST + ": must be an IP address or host name, was '" + WireFormat.printable(host) + "'");
+            throw new ConfigException(REDIS_HOST + ": must be an IP address or host name, was '" + Scalars.printable(host) + "'");
         }
         int port = (int) integer(env, REDIS_PORT, 6379, 1, 65535);
         int db = (int) integer(env, REDIS_DB, 0, 0, 15);
@@ -239,7 +239,7 @@ public record Config(
         }
         String s = raw.strip();
         if (!s.matches("[0-9]{1,10}")) {
-            throw new ConfigException(name + ": must be a whole number in [" + min + ", " + max + "], was '" + WireFormat.printable(raw) + "'");
+            throw new ConfigException(name + ": must be a whole number in [" + min + ", " + max + "], was '" + Scalars.printable(raw) + "'");
         }
         long v = Long.parseLong(s);
         if (v < min || v > max) {

@@ -4,7 +4,7 @@ import com.quantumtrader.allocation.core.Allocator;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
-import com.quantumtrader.allocation.core.WireFormat;
+import com.quantumtrader.allocation.redis.InputCodec;
 import com.quantumtrader.allocation.redis.InputReader;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import com.quantumtrader.allocation.redis.WriteResult;
@@ -55,7 +55,7 @@ final class OnceCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("snapshot policy: " + e.getMessage());
             }
-            result = Allocator.allocate(WireFormat.decode(s.raw()), policy, s.now());
+            result = Allocator.allocate(InputCodec.decode(s.raw()), policy, s.now());
         } else {
             try (RedisConnection redis = config.connect()) {
                 result = Allocator.allocate(new InputReader(redis, config.staticClusterMap()).read().decode(), config.policy(), Instant.now());

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.Decision;
-import com.quantumtrader.allocation.core.RawInputs;
+import com.quantumtrader.allocation.redis.RawInputs;
+import com.quantumtrader.allocation.redis.TargetHash;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -52,24 +53,24 @@ final class SnapshotFile {
         return new Snapshot(Instant.ofEpochSecond(now.asLong()), strings(root.path("policy")), raw);
     }
 
-    /** The result as the golden {@code expected} object: outcome and targets by symbol. */
+    /** The result as the golden {@code expected} object: outcome and targets by symbol, named as in the target hash. */
     static String toExpectedJson(CycleResult result) {
         ObjectNode root = JSON.createObjectNode();
         root.put("outcome", result.outcome().name());
         ObjectNode targets = root.putObject("targets");
         for (Decision d : result.decisions()) {
             ObjectNode t = targets.putObject(d.symbol());
-            t.put("cluster_id", d.clusterId());
-            t.put("target_usd", d.targetUsd());
-            t.put("regime_factor", d.regimeFactor());
-            t.put("cluster_factor", d.clusterFactor());
-            t.put("drawdown_factor", d.drawdownFactor());
-            t.put("performance_factor", d.performanceFactor());
-            t.put("drawdown_zone", d.drawdownZone().name());
-            t.put("regime", d.regime().name());
-            t.put("confidence", d.confidence());
-            t.put("cap", d.cap().wireName());
-            t.put("weight", d.weight());
+            t.put(TargetHash.CLUSTER_ID, d.clusterId());
+            t.put(TargetHash.TARGET_USD, d.targetUsd());
+            t.put(TargetHash.REGIME_FACTOR, d.regimeFactor());
+            t.put(TargetHash.CLUSTER_FACTOR, d.clusterFactor());
+            t.put(TargetHash.DRAWDOWN_FACTOR, d.drawdownFactor());
+            t.put(TargetHash.PERFORMANCE_FACTOR, d.performanceFactor());
+            t.put(TargetHash.DRAWDOWN_ZONE, d.drawdownZone().name());
+            t.put(TargetHash.REGIME, d.regime().name());
+            t.put(TargetHash.CONFIDENCE, d.confidence());
+            t.put(TargetHash.CAP, d.cap().wireName());
+            t.put(TargetHash.WEIGHT, d.weight());
         }
         try {
             return JSON.writeValueAsString(root);

@@ -9,9 +9,9 @@ import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
-import com.quantumtrader.allocation.core.RawInputs;
+import com.quantumtrader.allocation.redis.RawInputs;
 import com.quantumtrader.allocation.core.Rejection;
-import com.quantumtrader.allocation.core.WireFormat;
+import com.quantumtrader.allocation.redis.InputCodec;
 import com.quantumtrader.allocation.redis.Keys;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import com.quantumtrader.allocation.redis.TestRedis;
@@ -272,7 +272,7 @@ class FaultsIT {
             p.sync();
 
             Map<String, String> goodPortfolio = Map.of("equity_usd", "50000000", "drawdown", "0.09", "timestamp", ts);
-            CycleResult alone = Allocator.allocate(WireFormat.decode(new RawInputs(goodPortfolio, valid, validMap, validStress, regime,
+            CycleResult alone = Allocator.allocate(InputCodec.decode(new RawInputs(goodPortfolio, valid, validMap, validStress, regime,
                     Optional.empty(), Map.of())), Policy.DEFAULTS, start);
             Map<String, Decision> expected = alone.decisions().stream().collect(Collectors.toMap(Decision::symbol, d -> d));
 

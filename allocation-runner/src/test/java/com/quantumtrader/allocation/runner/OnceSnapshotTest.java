@@ -22,7 +22,7 @@ import picocli.CommandLine;
 class OnceSnapshotTest {
 
     static final double RELATIVE_TOLERANCE = 1e-6;
-    static final Path GOLDEN = Path.of("..", "allocation-core", "src", "test", "resources", "golden");
+    static final Path GOLDEN = Path.of("..", "allocation-redis", "src", "test", "resources", "golden");
 
     static List<Path> goldenCases() throws Exception {
         try (Stream<Path> files = Files.list(GOLDEN)) {

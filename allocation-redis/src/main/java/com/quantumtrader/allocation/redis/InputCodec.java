@@ -1,6 +1,20 @@
-package com.quantumtrader.allocation.core;
+package com.quantumtrader.allocation.redis;
 
-import java.math.BigDecimal;
+import static com.quantumtrader.allocation.core.Scalars.isValidName;
+import static com.quantumtrader.allocation.core.Scalars.parseNumber;
+import static com.quantumtrader.allocation.core.Scalars.parseTimestamp;
+import static com.quantumtrader.allocation.core.Scalars.printable;
+
+import com.quantumtrader.allocation.core.ClusterStress;
+import com.quantumtrader.allocation.core.CycleInputs;
+import com.quantumtrader.allocation.core.DataSource;
+import com.quantumtrader.allocation.core.PerformanceAttribution;
+import com.quantumtrader.allocation.core.PortfolioState;
+import com.quantumtrader.allocation.core.Regime;
+import com.quantumtrader.allocation.core.RegimeState;
+import com.quantumtrader.allocation.core.RejectReason;
+import com.quantumtrader.allocation.core.Rejection;
+import com.quantumtrader.allocation.core.SymbolBudget;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,140 +25,36 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * The Redis wire format, both ways: decoding the strings of the input hashes into typed values,
- * and encoding numbers and timestamps the way the Python consumers parse them ({@code float()},
- * {@code int()}). The Redis adapter and the snapshot file reader both decode through here.
- *
- * <p>Numbers: optional ASCII whitespace around an optional sign, digits with an optional fraction,
- * an optional exponent ({@code 1e-05} is what Python writes for small floats). {@code nan},
- * {@code inf}, {@code Infinity}, hex, text, empty and whitespace-only are invalid, and so is a
- * value that overflows to infinity. Timestamps: such a number of epoch seconds, {@code >= 0};
- * above {@code 1e11} it is read as epoch milliseconds; a result at or above {@code 1e11} seconds
- * (microseconds, garbage) is invalid.
+ * The input half of the wire contract (DESIGN section 3): the field names of every input hash and
+ * their decoding into core's typed inputs. {@link InputReader} reads exactly these fields; the
+ * snapshot file and the golden cases decode through here too. Nothing here throws on bad data:
+ * every discarded value becomes a {@link Rejection}.
  */
-public final class WireFormat {
+public final class InputCodec {
 
-    /** Above this a timestamp is read as epoch milliseconds (1e11 s is the year 5138). */
-    public static final double MILLIS_THRESHOLD = 1e11;
-    private static final int MAX_NUMBER_LENGTH = 400; // the longest plain double (4.9e-324) is 327 characters
-    private static final int MAX_PRINTABLE = 64;
+    public static final String EQUITY_USD = "equity_usd";
+    public static final String DRAWDOWN = "drawdown";
+    public static final String TIMESTAMP = "timestamp";
+    public static final String TS_UTC = "ts_utc";
+    public static final String BUDGET_USD = "budget_usd";
+    public static final String CLUSTER_ID = "cluster_id";
+    public static final String STRESS = "stress";
+    public static final String ALPHA = "alpha";
+    public static final String REGIME = "regime";
+    public static final String CONFIDENCE = "confidence";
+    public static final String PERFORMANCE_FACTOR = "performance_factor";
 
-    private WireFormat() {
+    /** The fields read from {@code quantum:state:portfolio}. */
+    static final String[] PORTFOLIO_FIELDS = {EQUITY_USD, DRAWDOWN, TIMESTAMP, TS_UTC};
+    /** The fields read from {@code quantum:portfolio:budget:{symbol}}. */
+    static final String[] BUDGET_FIELDS = {BUDGET_USD, TIMESTAMP, CLUSTER_ID};
+    /** The fields read from {@code quantum:cluster:stress:{cluster}}. */
+    static final String[] STRESS_FIELDS = {STRESS, ALPHA, TIMESTAMP};
+    /** The fields read from {@code quantum:alpha:attribution:{symbol}}. */
+    static final String[] ATTRIBUTION_FIELDS = {PERFORMANCE_FACTOR, TS_UTC, TIMESTAMP};
+
+    private InputCodec() {
     }
-
-    // ---------------------------------------------------------------- scalars
-
-    /** A finite number, or empty for anything the contract calls invalid (see the class comment). */
-    public static OptionalDouble parseNumber(String text) {
-        if (text == null) {
-            return OptionalDouble.empty();
-        }
-        int start = 0;
-        int end = text.length();
-        while (start < end && isSpace(text.charAt(start))) {
-            start++;
-        }
-        while (end > start && isSpace(text.charAt(end - 1))) {
-            end--;
-        }
-        if (end - start == 0 || end - start > MAX_NUMBER_LENGTH || !isDecimal(text, start, end)) {
-            return OptionalDouble.empty();
-        }
-        double value = Double.parseDouble(text.substring(start, end));
-        return Double.isFinite(value) ? OptionalDouble.of(value) : OptionalDouble.empty();
-    }
-
-    /** An epoch timestamp in seconds or milliseconds (see the class comment), or empty. */
-    public static Optional<Instant> parseTimestamp(String text) {
-        if (text == null) {
-            return Optional.empty();
-        }
-        String s = text.strip();
-        if (!s.isEmpty() && s.length() <= 18 && s.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            long whole = Long.parseLong(s); // exact path for integers, the common case
-            if (whole > MILLIS_THRESHOLD) {
-                return whole / 1000 < MILLIS_THRESHOLD ? Optional.of(Instant.ofEpochMilli(whole)) : Optional.empty();
-            }
-            return Optional.of(Instant.ofEpochSecond(whole));
-        }
-        OptionalDouble parsed = parseNumber(text);
-        if (parsed.isEmpty() || parsed.getAsDouble() < 0) {
-            return Optional.empty();
-        }
-        double seconds = parsed.getAsDouble();
-        if (seconds > MILLIS_THRESHOLD) {
-            seconds /= 1000.0;
-        }
-        if (seconds >= MILLIS_THRESHOLD) {
-            return Optional.empty();
-        }
-        long whole = (long) Math.floor(seconds);
-        long nanos = Math.min(999_999_999L, Math.round((seconds - whole) * 1e9));
-        return Optional.of(Instant.ofEpochSecond(whole, nanos));
-    }
-
-    /** True for 1-64 characters of {@code [A-Za-z0-9._-]}: a symbol or cluster name safe in keys and labels. */
-    public static boolean isValidName(String name) {
-        if (name == null || name.isEmpty() || name.length() > 64) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '-';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * A value made safe to echo in a log line or message: non-printable and non-ASCII characters
-     * become {@code ?}, and it is cut at 64 characters with {@code ...}.
-     */
-    public static String printable(String value) {
-        if (value == null) {
-            return "null";
-        }
-        int len = Math.min(value.length(), MAX_PRINTABLE);
-        StringBuilder sb = new StringBuilder(len + 3);
-        for (int i = 0; i < len; i++) {
-            char c = value.charAt(i);
-            sb.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        if (value.length() > MAX_PRINTABLE) {
-            sb.append("...");
-        }
-        return sb.toString();
-    }
-
-    /**
-     * A finite number as a plain decimal that Python's {@code float()} reads back to the same double:
-     * {@code 12548.780117029388}, {@code 0.0000001}, {@code 20000.0}; never an exponent, NaN or Infinity.
-     *
-     * @throws IllegalArgumentException for a non-finite value
-     */
-    public static String formatDecimal(double value) {
-        if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException("value: must be finite, was " + value);
-        }
-        if (value == 0) {
-            return "0.0"; // also turns -0.0 into 0.0
-        }
-        String shortest = Double.toString(value);
-        if (shortest.indexOf('E') < 0) {
-            return shortest;
-        }
-        return new BigDecimal(shortest).toPlainString();
-    }
-
-    /** Integer epoch seconds, as the Governor's {@code int(timestamp)} needs. */
-    public static String formatEpochSeconds(Instant time) {
-        return Long.toString(time.getEpochSecond());
-    }
-
-    // ---------------------------------------------------------------- hashes
 
     /**
      * Decodes one cycle's raw hashes. Nothing here throws on bad data: every discarded value becomes
@@ -202,10 +112,10 @@ public final class WireFormat {
         if (hash.isEmpty()) {
             return Optional.empty();
         }
-        String subject = Allocator.PORTFOLIO_SUBJECT;
-        OptionalDouble equity = number(DataSource.PORTFOLIO, subject, hash, "equity_usd", rejections);
-        OptionalDouble drawdown = number(DataSource.PORTFOLIO, subject, hash, "drawdown", rejections);
-        Optional<Instant> ts = timestamp(DataSource.PORTFOLIO, subject, hash, "timestamp", "ts_utc", rejections);
+        String subject = DataSource.PORTFOLIO_SUBJECT;
+        OptionalDouble equity = number(DataSource.PORTFOLIO, subject, hash, EQUITY_USD, rejections);
+        OptionalDouble drawdown = number(DataSource.PORTFOLIO, subject, hash, DRAWDOWN, rejections);
+        Optional<Instant> ts = timestamp(DataSource.PORTFOLIO, subject, hash, TIMESTAMP, TS_UTC, rejections);
         if (equity.isEmpty() || drawdown.isEmpty() || ts.isEmpty()) {
             return Optional.empty();
         }
@@ -225,23 +135,23 @@ public final class WireFormat {
             rejections.add(new Rejection(DataSource.BUDGET, RejectReason.MISSING_FIELD, symbol, "budget hash vanished before it was read"));
             return Optional.empty();
         }
-        OptionalDouble budget = number(DataSource.BUDGET, symbol, hash, "budget_usd", rejections);
+        OptionalDouble budget = number(DataSource.BUDGET, symbol, hash, BUDGET_USD, rejections);
         if (budget.isPresent() && budget.getAsDouble() < 0) {
             rejections.add(new Rejection(DataSource.BUDGET, RejectReason.INVALID_VALUE, symbol,
-                    "budget_usd=" + printable(hash.get("budget_usd")) + " must be >= 0"));
+                    "budget_usd=" + printable(hash.get(BUDGET_USD)) + " must be >= 0"));
             budget = OptionalDouble.empty();
         }
-        Optional<Instant> ts = timestamp(DataSource.BUDGET, symbol, hash, "timestamp", null, rejections);
+        Optional<Instant> ts = timestamp(DataSource.BUDGET, symbol, hash, TIMESTAMP, null, rejections);
         if (budget.isEmpty() || ts.isEmpty()) {
             return Optional.empty();
         }
         Optional<String> clusterId = Optional.empty();
-        String rawCluster = hash.get("cluster_id");
+        String rawCluster = hash.get(CLUSTER_ID);
         if (rawCluster != null && !rawCluster.isBlank()) {
             if (isValidName(rawCluster.strip())) {
                 clusterId = Optional.of(rawCluster.strip());
             } else {
-                rejections.add(badName(DataSource.CLUSTER_MAP, symbol, "cluster_id", rawCluster));
+                rejections.add(badName(DataSource.CLUSTER_MAP, symbol, CLUSTER_ID, rawCluster));
             }
         }
         return Optional.of(new SymbolBudget(symbol, budget.getAsDouble() + 0.0, ts.get(), clusterId));
@@ -259,9 +169,9 @@ public final class WireFormat {
             rejections.add(badName(DataSource.CLUSTER, printable(clusterId), "cluster", clusterId));
             return Optional.empty();
         }
-        Optional<Instant> ts = timestamp(DataSource.CLUSTER, clusterId, hash, "timestamp", null, rejections);
-        OptionalDouble stress = number(DataSource.CLUSTER, clusterId, hash, "stress", rejections);
-        OptionalDouble alpha = number(DataSource.CLUSTER, clusterId, hash, "alpha", rejections);
+        Optional<Instant> ts = timestamp(DataSource.CLUSTER, clusterId, hash, TIMESTAMP, null, rejections);
+        OptionalDouble stress = number(DataSource.CLUSTER, clusterId, hash, STRESS, rejections);
+        OptionalDouble alpha = number(DataSource.CLUSTER, clusterId, hash, ALPHA, rejections);
         return ts.map(t -> new ClusterStress(clusterId, stress, alpha, t));
     }
 
@@ -274,17 +184,17 @@ public final class WireFormat {
         if (fields.isEmpty() && entryTime.isEmpty()) {
             return Optional.empty();
         }
-        String subject = Allocator.REGIME_SUBJECT;
+        String subject = DataSource.REGIME_SUBJECT;
         Optional<Instant> ts;
-        if (fields.containsKey("timestamp")) {
-            ts = timestamp(DataSource.REGIME, subject, fields, "timestamp", null, rejections);
+        if (fields.containsKey(TIMESTAMP)) {
+            ts = timestamp(DataSource.REGIME, subject, fields, TIMESTAMP, null, rejections);
         } else if (entryTime.isPresent()) {
             ts = entryTime;
         } else {
             rejections.add(new Rejection(DataSource.REGIME, RejectReason.MISSING_FIELD, subject, "timestamp is missing"));
             ts = Optional.empty();
         }
-        String name = fields.get("regime");
+        String name = fields.get(REGIME);
         Regime regime = Regime.fromName(name);
         if (regime == Regime.UNKNOWN) {
             rejections.add(new Rejection(DataSource.REGIME,
@@ -292,7 +202,7 @@ public final class WireFormat {
                     name == null ? "regime is missing" : "regime '" + printable(name) + "' is not TREND, MEAN_REVERSION or CHOP"));
         }
         double confidence = 1.0;
-        String rawConfidence = fields.get("confidence");
+        String rawConfidence = fields.get(CONFIDENCE);
         if (rawConfidence != null) {
             OptionalDouble parsed = parseNumber(rawConfidence);
             if (parsed.isPresent()) {
@@ -316,20 +226,18 @@ public final class WireFormat {
             rejections.add(badName(DataSource.ATTRIBUTION, printable(symbol), "symbol", symbol));
             return Optional.empty();
         }
-        OptionalDouble factor = number(DataSource.ATTRIBUTION, symbol, hash, "performance_factor", rejections);
+        OptionalDouble factor = number(DataSource.ATTRIBUTION, symbol, hash, PERFORMANCE_FACTOR, rejections);
         if (factor.isPresent() && factor.getAsDouble() < 0) {
             rejections.add(new Rejection(DataSource.ATTRIBUTION, RejectReason.INVALID_VALUE, symbol,
-                    "performance_factor=" + printable(hash.get("performance_factor")) + " must be >= 0"));
+                    "performance_factor=" + printable(hash.get(PERFORMANCE_FACTOR)) + " must be >= 0"));
             factor = OptionalDouble.empty();
         }
-        Optional<Instant> ts = timestamp(DataSource.ATTRIBUTION, symbol, hash, "ts_utc", "timestamp", rejections);
+        Optional<Instant> ts = timestamp(DataSource.ATTRIBUTION, symbol, hash, TS_UTC, TIMESTAMP, rejections);
         if (factor.isEmpty() || ts.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new PerformanceAttribution(symbol, factor.getAsDouble() + 0.0, ts.get()));
     }
-
-    // ---------------------------------------------------------------- helpers
 
     /** Keys in sorted order, so decisions and rejections never depend on the order Redis returned them in. */
     private static String[] sortedKeys(Map<String, ?> map) {
@@ -376,52 +284,5 @@ public final class WireFormat {
                     name + "='" + printable(raw) + "' is not an epoch timestamp in seconds or milliseconds"));
         }
         return value;
-    }
-
-    private static boolean isSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B;
-    }
-
-    /** {@code [+-]?(d+(.d*)?|.d+)([eE][+-]?d+)?} over text[start, end). */
-    private static boolean isDecimal(String s, int start, int end) {
-        int i = start;
-        if (s.charAt(i) == '+' || s.charAt(i) == '-') {
-            i++;
-        }
-        int intDigits = 0;
-        while (i < end && isDigit(s.charAt(i))) {
-            i++;
-            intDigits++;
-        }
-        int fracDigits = 0;
-        if (i < end && s.charAt(i) == '.') {
-            i++;
-            while (i < end && isDigit(s.charAt(i))) {
-                i++;
-                fracDigits++;
-            }
-        }
-        if (intDigits + fracDigits == 0) {
-            return false;
-        }
-        if (i < end && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < end && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                i++;
-            }
-            int expDigits = 0;
-            while (i < end && isDigit(s.charAt(i))) {
-                i++;
-                expDigits++;
-            }
-            if (expDigits == 0) {
-                return false;
-            }
-        }
-        return i == end;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
     }
 }

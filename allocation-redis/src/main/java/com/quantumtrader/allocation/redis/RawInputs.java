@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.core;
+package com.quantumtrader.allocation.redis;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * One cycle's inputs exactly as Redis holds them: hashes of strings. This is also the snapshot file
  * format (the golden cases). An empty hash means the key does not exist. Decode it with
- * {@link WireFormat#decode(RawInputs)}.
+ * {@link InputCodec#decode(RawInputs)}.
  *
  * @param portfolio       the {@code quantum:state:portfolio} hash
  * @param budgets         symbol -> the {@code quantum:portfolio:budget:{symbol}} hash

@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.core;
+package com.quantumtrader.allocation.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.Decision;
+import com.quantumtrader.allocation.core.Policy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -25,7 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every case of {@code ../shared/golden} (copied into test resources) reproduced field by field. */
+/**
+ * Every case of {@code ../shared/golden} (copied into test resources) reproduced field by field, from
+ * the Redis strings: decoded by {@link InputCodec}, allocated by core.
+ */
 class GoldenCasesTest {
 
     /** Relative tolerance of the golden numbers, with an absolute floor for expected zeros. */
@@ -55,7 +62,7 @@ class GoldenCasesTest {
         Policy policy = Policy.fromEnv(strings(root.path("policy")));
         Instant now = Instant.ofEpochSecond(root.get("now").asLong());
 
-        CycleResult result = Allocator.allocate(WireFormat.decode(rawInputs(root)), policy, now);
+        CycleResult result = Allocator.allocate(InputCodec.decode(rawInputs(root)), policy, now);
 
         JsonNode expected = root.get("expected");
         assertEquals(expected.get("outcome").asText(), result.outcome().name(), "outcome");

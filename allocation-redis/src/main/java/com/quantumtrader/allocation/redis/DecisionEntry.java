@@ -1,0 +1,93 @@
+package com.quantumtrader.allocation.redis;
+
+import com.quantumtrader.allocation.core.DataSource;
+import com.quantumtrader.allocation.core.Decision;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Scalars;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One entry of the decision stream {@code quantum:stream:allocation.decision} (DESIGN section 4),
+ * both ways: every target field plus {@code symbol}, {@code cycle_id} and {@code fallbacks} (the
+ * comma list of data sources that fell back, empty when none).
+ */
+public record DecisionEntry(String symbol, String cycleId, List<DataSource> fallbacks, TargetHash target) {
+
+    public static final String SYMBOL = "symbol";
+    public static final String CYCLE_ID = "cycle_id";
+    public static final String FALLBACKS = "fallbacks";
+
+    public DecisionEntry {
+        if (!Scalars.isValidName(symbol)) {
+            throw new IllegalArgumentException(SYMBOL + ": must be 1-64 characters of [A-Za-z0-9._-], was '" + Scalars.printable(symbol) + "'");
+        }
+        if (cycleId == null || cycleId.isEmpty()) {
+            throw new IllegalArgumentException(CYCLE_ID + ": must not be empty, was '" + Scalars.printable(cycleId) + "'");
+        }
+        fallbacks = List.copyOf(fallbacks);
+        Objects.requireNonNull(target, "target");
+    }
+
+    /** The entry of one decision of cycle {@code cycleId} at {@code now} in {@code mode}. */
+    public static DecisionEntry of(Decision d, Instant now, Mode mode, String cycleId) {
+        return new DecisionEntry(d.symbol(), cycleId, d.fallbacks(), TargetHash.of(d, now, mode));
+    }
+
+    /** The fields in the order they are written: the target hash's, then symbol, cycle id and fallbacks. */
+    public Map<String, String> encode() {
+        Map<String, String> f = new LinkedHashMap<>(32);
+        target.encodeInto(f);
+        f.put(SYMBOL, symbol);
+        f.put(CYCLE_ID, cycleId);
+        f.put(FALLBACKS, fallbacks(fallbacks));
+        return f;
+    }
+
+    /** Decodes a stream entry's fields; see {@link TargetHash#decode} for the target part. */
+    public static Decoded<DecisionEntry> decode(Map<String, String> fields) {
+        Decoded<TargetHash> target = TargetHash.decode(fields);
+        if (target instanceof Decoded.Invalid<TargetHash> invalid) {
+            return new Decoded.Invalid<>(invalid.reason());
+        }
+        String raw = fields.get(FALLBACKS);
+        if (raw == null) {
+            return new Decoded.Invalid<>(FALLBACKS + ": must be present (empty when none), was missing");
+        }
+        List<DataSource> sources = new ArrayList<>();
+        if (!raw.isEmpty()) {
+            for (String word : raw.split(",", -1)) {
+                DataSource source = null;
+                for (DataSource s : DataSource.values()) {
+                    if (s.wireName().equals(word)) {
+                        source = s;
+                    }
+                }
+                if (source == null) {
+                    return new Decoded.Invalid<>(FALLBACKS + ": must be a comma list of data sources, was '" + Scalars.printable(raw) + "'");
+                }
+                sources.add(source);
+            }
+        }
+        try {
+            return new Decoded.Valid<>(new DecisionEntry(fields.get(SYMBOL), fields.get(CYCLE_ID), sources, target.orElseThrow()));
+        } catch (IllegalArgumentException e) {
+            return new Decoded.Invalid<>(e.getMessage());
+        }
+    }
+
+    private static String fallbacks(List<DataSource> sources) {
+        StringBuilder sb = new StringBuilder();
+        for (DataSource s : sources) {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(s.wireName());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,33 @@
+package com.quantumtrader.allocation.redis;
+
+import java.util.Objects;
+
+/**
+ * What decoding one hash or stream entry of the output contract gave: the value, or why it is not one.
+ *
+ * @param <T> the decoded type
+ */
+public sealed interface Decoded<T> {
+
+    /** The hash decoded whole. */
+    record Valid<T>(T value) implements Decoded<T> {
+        public Valid {
+            Objects.requireNonNull(value, "value");
+        }
+    }
+
+    /** The hash is not a valid one; {@code reason} names the field, the rule and the value. */
+    record Invalid<T>(String reason) implements Decoded<T> {
+        public Invalid {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /** The value, or an {@link IllegalArgumentException} with the reason (for callers that only accept valid data). */
+    default T orElseThrow() {
+        if (this instanceof Valid<T> v) {
+            return v.value();
+        }
+        throw new IllegalArgumentException(((Invalid<T>) this).reason());
+    }
+}
