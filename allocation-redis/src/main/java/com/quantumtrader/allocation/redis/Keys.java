@@ -23,6 +23,12 @@ public final class Keys {
     public static final String TARGET_PREFIX = "quantum:allocation:target:";
     /** Decision stream (output, both modes). */
     public static final String DECISION_STREAM = "quantum:stream:allocation.decision";
+    /** The writer's lease (DESIGN section 10): the leader's instance id, with a PX expiry. */
+    public static final String LEADER = "quantum:allocation:leader";
+    /** The fencing epoch: INCR on every takeover, never deleted, never expiring. */
+    public static final String EPOCH = "quantum:allocation:epoch";
+    /** The carry-over's small part (zone, relax timer, control mode), written with the targets. */
+    public static final String STATE = "quantum:allocation:state";
 
     /** {@code quantum:portfolio:budget:{symbol}}. */
     public static String budget(String symbol) {

@@ -18,13 +18,13 @@ import java.util.Set;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Writes one cycle's outputs (DESIGN section 4) in one MULTI/EXEC, so no reader ever sees half a
- * cycle: in enforce mode every target hash (DEL, HSET of all fields, EXPIRE) and the decision
+ * Writes one cycle's outputs (DESIGN section 4) in one fenced write unit ({@link FencedWrite}: one
+ * script, atomic, conditional on the lease and the epoch), so no reader ever sees half a cycle and a
+ * runner that lost its lease lands nothing: in enforce mode every target hash (DEL, HSET of all fields, EXPIRE) and the decision
  * stream entries; in shadow mode the decision stream entries only, and no target key is touched.
  * A skipped cycle writes nothing. In enforce mode the target hash of a symbol that is no longer
  * allocated (its budget vanished or was rejected) is deleted in the same transaction. The
@@ -59,38 +59,42 @@ public final class OutputWriter {
 
     /**
      * Writes a computed cycle when nothing is known of earlier writes (a one-shot command): the
-     * service's target hashes are read from Redis first. See {@link #write(CycleResult, Mode, String, CarryOver)}.
+     * service's target hashes are read from Redis first. See {@link #write(CycleResult, Mode, String, CarryOver, Fence)}.
      */
-    public WriteResult write(CycleResult result, Mode mode, String cycleId) {
-        return write(result, mode, cycleId, CarryOver.START);
+    public WriteResult write(CycleResult result, Mode mode, String cycleId, Fence fence) {
+        return write(result, mode, cycleId, CarryOver.START, fence);
     }
 
     /**
-     * Writes a computed cycle; a skipped one writes nothing. In enforce mode the target of every
-     * symbol in {@code previous} that has no decision now is deleted in the same transaction, also
-     * when the cycle has no decision at all (every budget vanished or was rejected).
+     * Writes a computed cycle as one fenced write unit; a skipped one writes nothing. In enforce mode
+     * the target of every symbol in {@code next} that has no decision now is deleted in the same unit,
+     * also when the cycle has no decision at all (every budget vanished or was rejected). The unit
+     * also writes {@code quantum:allocation:state} from {@code next} (zone, relax timer, control mode).
      *
-     * @param cycleId  the {@code cycle_id} of every stream entry of this cycle
-     * @param previous the carry-over whose {@link CarryOver#written()} says which target hashes the service
-     *                 holds (the last write's {@link WriteResult#next()}); unknown written targets are read
-     *                 from Redis first (SCAN pages + one pipeline)
-     * @throws RedisFailure if Redis refused or failed the transaction; Redis may then have applied part
-     *                      or all of it (per-command errors inside EXEC, a reply that timed out), so the
-     *                      caller's carry-over becomes {@link CarryOver#withWrittenUnknown()}
+     * @param cycleId the {@code cycle_id} of every stream entry of this cycle
+     * @param next    the cycle's carry-over, whose {@link CarryOver#written()} says which target hashes the
+     *                service holds (the last write's {@link WriteResult#next()}); unknown written targets are
+     *                read from Redis first (SCAN pages + one pipeline)
+     * @param fence   the lease and epoch the unit is conditional on
+     * @throws RedisFailure of kind {@code fenced} when the fence no longer holds (nothing applied); of another
+     *                      kind when Redis refused or failed the unit; Redis may then have applied part or all
+     *                      of it (a command failing inside the unit, a reply that timed out), so the caller's
+     *                      carry-over becomes {@link CarryOver#withWrittenUnknown()}
      */
-    public WriteResult write(CycleResult result, Mode mode, String cycleId, CarryOver previous) {
+    public WriteResult write(CycleResult result, Mode mode, String cycleId, CarryOver next, Fence fence) {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(cycleId, "cycleId");
-        Objects.requireNonNull(previous, "previous");
+        Objects.requireNonNull(next, "next");
+        Objects.requireNonNull(fence, "fence");
         boolean enforce = mode == Mode.ENFORCE;
-        if (result.outcome() != Outcome.COMPUTED || (!enforce && result.decisions().isEmpty())) {
-            return WriteResult.nothing(previous);
+        if (result.outcome() != Outcome.COMPUTED) {
+            return WriteResult.nothing(next);
         }
         Set<String> written = new HashSet<>(result.decisions().size() * 2);
         return connection.call(RedisFailure.Operation.WRITE, jedis -> {
             long before = connection.roundTrips();
-            Map<String, CarryOver.WrittenTarget> held = enforce ? previous.written().orElseGet(() -> readWritten(jedis)) : Map.of();
+            Map<String, CarryOver.WrittenTarget> held = enforce ? next.written().orElseGet(() -> readWritten(jedis)) : Map.of();
             for (Decision d : result.decisions()) {
                 written.add(d.symbol());
             }
@@ -100,37 +104,34 @@ public final class OutputWriter {
                     gone.add(symbol);
                 }
             }
-            if (result.decisions().isEmpty() && gone.isEmpty()) {
-                return new WriteResult(0, 0, 0, connection.roundTrips() - before, previous.withWritten(Map.of()));
-            }
-            AtomicWrite tx = new AtomicWrite(jedis);
+            FencedWrite unit = new FencedWrite(fence);
             String maxLen = Long.toString(streamMaxLen);
             String ttl = Long.toString(targetTtlSeconds);
             for (Decision d : result.decisions()) {
                 DecisionEntry entry = DecisionEntry.of(d, result.now(), mode, cycleId);
                 if (enforce) {
                     String key = Keys.target(d.symbol());
-                    tx.add(Protocol.Command.DEL, key);
-                    tx.add(Protocol.Command.HSET, withKey(key, entry.target().encode()));
-                    tx.add(Protocol.Command.EXPIRE, key, ttl);
+                    unit.add("DEL", key);
+                    unit.add("HSET", key, entry.target().encode());
+                    unit.add("EXPIRE", key, ttl);
                 }
-                tx.add(Protocol.Command.XADD, withKey(Keys.DECISION_STREAM, entry.encode(), "MAXLEN", "~", maxLen, "*"));
+                unit.add("XADD", Keys.DECISION_STREAM, entry.encode(), "MAXLEN", "~", maxLen, "*");
             }
             for (String symbol : gone) {
-                tx.add(Protocol.Command.DEL, Keys.target(symbol)); // left the universe: its target goes in the same transaction
+                unit.add("DEL", Keys.target(symbol)); // left the universe: its target goes in the same unit
             }
-            List<Object> replies = tx.exec();
+            unit.add("HSET", Keys.STATE, StateHash.of(next, fence, result.now()).encode());
+            unit.run(jedis);
             connection.countRoundTrip();
-            failOnErrors(replies);
             int n = result.decisions().size();
             if (!enforce) {
-                return new WriteResult(0, 0, n, connection.roundTrips() - before, previous);
+                return new WriteResult(0, 0, n, connection.roundTrips() - before, next);
             }
             Map<String, CarryOver.WrittenTarget> now = new HashMap<>(n * 2);
             for (Decision d : result.decisions()) {
                 now.put(d.symbol(), new CarryOver.WrittenTarget(d.targetUsd(), result.now()));
             }
-            return new WriteResult(n, gone.size(), n, connection.roundTrips() - before, previous.withWritten(now));
+            return new WriteResult(n, gone.size(), n, connection.roundTrips() - before, next.withWritten(now));
         });
     }
 
@@ -212,40 +213,5 @@ public final class OutputWriter {
             cursor = page.getCursor();
         } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
         return keys;
-    }
-
-    /** {@code key, prefix..., field1, value1, ...}: the arguments of HSET or XADD. */
-    private static Object[] withKey(String key, Map<String, String> fields, String... prefix) {
-        Object[] args = new Object[1 + prefix.length + 2 * fields.size()];
-        int i = 0;
-        args[i++] = key;
-        for (String p : prefix) {
-            args[i++] = p;
-        }
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            args[i++] = e.getKey();
-            args[i++] = e.getValue();
-        }
-        return args;
-    }
-
-    private static void failOnErrors(List<Object> replies) {
-        if (replies == null) {
-            throw new RedisFailure(RedisFailure.Operation.WRITE, "transaction aborted", null);
-        }
-        int errors = 0;
-        Object first = null;
-        for (Object reply : replies) {
-            if (reply instanceof Exception) {
-                errors++;
-                if (first == null) {
-                    first = reply;
-                }
-            }
-        }
-        if (errors > 0) {
-            throw new RedisFailure(RedisFailure.Operation.WRITE, errors + " of " + replies.size()
-                    + " commands failed inside EXEC, first: " + ((Exception) first).getMessage(), (Exception) first);
-        }
     }
 }

@@ -16,7 +16,7 @@ public final class RedisFailure extends RuntimeException {
 
     /** What the cycle was doing when Redis failed. */
     public enum Operation {
-        READ, WRITE, RETRACT, GATE
+        READ, WRITE, RETRACT, GATE, LEASE
     }
 
     /** The cause, as an operator acts on it; {@link #wireName()} is its name in logs. */
@@ -35,6 +35,8 @@ public final class RedisFailure extends RuntimeException {
         CONNECTION_REFUSED("connection_refused"),
         /** The connection dropped mid-command (Redis restarted or killed, a proxy cut it). */
         CONNECTION_CLOSED("connection_closed"),
+        /** The write was refused whole because this instance no longer holds the lease or a newer epoch exists. */
+        FENCED("fenced"),
         /** Anything else (a wrong type inside EXEC, a protocol error, ...). */
         OTHER("other");
 
@@ -53,9 +55,18 @@ public final class RedisFailure extends RuntimeException {
     private final Kind kind;
 
     public RedisFailure(Operation operation, String message, Throwable cause) {
+        this(operation, message, cause, classify(message, cause));
+    }
+
+    private RedisFailure(Operation operation, String message, Throwable cause, Kind kind) {
         super(operation.name().toLowerCase(Locale.ROOT) + ": " + message, cause);
         this.operation = operation;
-        this.kind = classify(message, cause);
+        this.kind = kind;
+    }
+
+    /** A write refused by its fence: nothing of it was applied. */
+    static RedisFailure fenced(String message) {
+        return new RedisFailure(Operation.WRITE, message, null, Kind.FENCED);
     }
 
     /** The operation that failed. */
@@ -87,7 +98,8 @@ public final class RedisFailure extends RuntimeException {
         if (s.contains("NOAUTH") || s.contains("WRONGPASS")) {
             return Kind.AUTH;
         }
-        if (s.contains("NOPERM")) {
+        // Redis 6.2 reports an ACL denial inside a script without the NOPERM prefix.
+        if (s.contains("NOPERM") || s.contains("user executing the script can't run this command")) {
             return Kind.NOPERM;
         }
         if (s.contains("timed out")) {

@@ -79,7 +79,7 @@ class HostileInputIT {
         CycleResult viaRedis;
         try (RedisConnection connection = new RedisConnection(redis.endpoint())) {
             viaRedis = Allocator.allocate(new InputReader(connection, Map.of()).read().decode(), Policy.DEFAULTS, NOW);
-            new OutputWriter(connection, 300, 100_000).write(viaRedis, Mode.ENFORCE, "hostile");
+            new OutputWriter(connection, 300, 100_000).write(viaRedis, Mode.ENFORCE, "hostile", fence());
         }
 
         RawInputs alone = new RawInputs(portfolio, validBudgets, validMap, validStress, regime, Optional.empty(), Map.of());
@@ -137,5 +137,9 @@ class HostileInputIT {
                 j.hset(Keys.CLUSTER_MAP, "weird key " + i, g.isEmpty() ? "e" : g);
             }
         }
+    }
+
+    private Fence fence() {
+        return redis.lead();
     }
 }

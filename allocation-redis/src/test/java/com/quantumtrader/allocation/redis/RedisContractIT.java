@@ -191,7 +191,7 @@ class RedisContractIT {
         seedGoldenOne();
         CycleResult r = Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW);
 
-        WriteResult w = writer().write(r, Mode.ENFORCE, "c-1");
+        WriteResult w = writer().write(r, Mode.ENFORCE, "c-1", fence());
 
         // First enforce write of a writer: one SCAN page for earlier targets (none here), then the transaction.
         assertEquals(new WriteResult(2, 0, 2, 2, CarryOver.START.withWritten(Map.of(
@@ -243,7 +243,7 @@ class RedisContractIT {
         jedis.hset(Keys.target("BTCUSDT"), Map.of("target_usd", "1", "cap", "none", "base_budget_usd", "1"));
         CycleResult r = Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW);
 
-        WriteResult w = writer().write(r, Mode.SHADOW, "c-2");
+        WriteResult w = writer().write(r, Mode.SHADOW, "c-2", fence());
 
         assertEquals(new WriteResult(0, 0, 2, 1, CarryOver.START), w, "shadow leaves the carry-over as it was");
         assertEquals(Map.of("target_usd", "1", "cap", "none", "base_budget_usd", "1"), jedis.hgetAll(Keys.target("BTCUSDT")));
@@ -258,15 +258,15 @@ class RedisContractIT {
         CycleResult r = Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW);
         assertEquals(Outcome.SKIPPED, r.outcome());
         CarryOver held = CarryOver.START.withWritten(Map.of("BTCUSDT", new CarryOver.WrittenTarget(1, NOW)));
-        assertEquals(WriteResult.nothing(held), writer().write(r, Mode.ENFORCE, "c-3", held));
-        assertEquals(Set.of(Keys.budget("BTCUSDT")), jedis.keys("*"));
+        assertEquals(WriteResult.nothing(held), writer().write(r, Mode.ENFORCE, "c-3", held, fence()));
+        assertEquals(Set.of(Keys.budget("BTCUSDT"), Keys.LEADER, Keys.EPOCH), jedis.keys("*"), "only the test's own lease beside the input");
     }
 
     @Test
     void write_enforceCycleWithNoDecision_everyBudgetRejected_deletesEveryTargetItWrote() {
         seedGoldenOne();
         OutputWriter writer = writer();
-        WriteResult first = writer.write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.ENFORCE, "c-a");
+        WriteResult first = writer.write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.ENFORCE, "c-a", fence());
         assertTrue(jedis.exists(Keys.target("BTCUSDT")) && jedis.exists(Keys.target("ETHUSDT")));
         // The budget engine switches to microsecond timestamps: every budget is rejected, the cycle computes no decision.
         jedis.hset(Keys.budget("BTCUSDT"), "timestamp", "1767225600000000");
@@ -275,7 +275,7 @@ class RedisContractIT {
         assertEquals(Outcome.COMPUTED, r.outcome());
         assertEquals(List.of(), r.decisions());
 
-        WriteResult second = writer.write(r, Mode.ENFORCE, "c-b", first.next());
+        WriteResult second = writer.write(r, Mode.ENFORCE, "c-b", first.next(), fence());
 
         assertEquals(new WriteResult(0, 2, 0, 1, CarryOver.START.withWritten(Map.of())), second);
         assertFalse(jedis.exists(Keys.target("BTCUSDT")), "a symbol without a usable budget keeps no target");
@@ -288,7 +288,7 @@ class RedisContractIT {
         seedGoldenOne();
         jedis.set(Keys.target("BTCUSDT"), "garbage string");
         CycleResult r = Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW);
-        writer().write(r, Mode.ENFORCE, "c-4");
+        writer().write(r, Mode.ENFORCE, "c-4", fence());
         assertEquals(TARGET_FIELDS, jedis.hgetAll(Keys.target("BTCUSDT")).keySet());
     }
 
@@ -298,7 +298,7 @@ class RedisContractIT {
         CycleResult r = Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW);
         OutputWriter small = new OutputWriter(connection, TTL, 100);
         for (int i = 0; i < 500; i++) {
-            small.write(r, Mode.SHADOW, "c-" + i);
+            small.write(r, Mode.SHADOW, "c-" + i, fence());
         }
         long len = jedis.xlen(Keys.DECISION_STREAM);
         assertTrue(len >= 100 && len < 1000, "MAXLEN ~ 100 keeps at least 100 and trims whole nodes, was " + len + " of 1000");
@@ -313,7 +313,7 @@ class RedisContractIT {
         jedis.hset(Keys.CLUSTER_MAP, Map.of("TINY", "c", "HUGE", "c", "ZERO", "c"));
         Seed.stress(jedis, "c", "1e-5", "-700", NOW);
         CycleResult r = Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW);
-        writer().write(r, Mode.ENFORCE, "c-5");
+        writer().write(r, Mode.ENFORCE, "c-5", fence());
 
         for (String symbol : List.of("TINY", "HUGE", "ZERO")) {
             Map<String, String> hash = jedis.hgetAll(Keys.target(symbol));
@@ -332,7 +332,7 @@ class RedisContractIT {
     void retract_deletesOnlyThisServicesTargetHashes() {
         seedGoldenOne();
         CycleResult r = Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW);
-        writer().write(r, Mode.ENFORCE, "c-6");
+        writer().write(r, Mode.ENFORCE, "c-6", fence());
         jedis.hset(Keys.TARGET_PREFIX + "proposed:BTCUSDT", Map.of("target_usd", "5", "cap", "none", "base_budget_usd", "5"));
         jedis.hset(Keys.target("FOREIGN"), Map.of("target_usd", "5"));
         jedis.set(Keys.target("STRING"), "x");
@@ -378,7 +378,7 @@ class RedisContractIT {
             CycleResult r = Allocator.allocate(read.decode(), Policy.DEFAULTS, NOW);
             assertEquals(n, r.decisions().size());
             readTrips.put(n, read.roundTrips());
-            WriteResult w = writer.write(r, Mode.ENFORCE, "c", held);
+            WriteResult w = writer.write(r, Mode.ENFORCE, "c", held, fence());
             held = w.next();
             assertEquals(n == 10 ? 2 : 1, w.roundTrips(), "write round trips at " + n + " (the first, from UNKNOWN, also reads earlier targets)");
         }
@@ -390,12 +390,12 @@ class RedisContractIT {
     void write_enforce_symbolThatLeftTheUniverse_targetDeletedInTheSameCycle() {
         seedGoldenOne();
         OutputWriter writer = writer();
-        WriteResult first = writer.write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.ENFORCE, "c-7");
+        WriteResult first = writer.write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.ENFORCE, "c-7", fence());
         assertTrue(jedis.exists(Keys.target("ETHUSDT")));
         jedis.del(Keys.budget("ETHUSDT"));
 
         WriteResult second = writer.write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW.plusSeconds(5)),
-                Mode.ENFORCE, "c-8", first.next());
+                Mode.ENFORCE, "c-8", first.next(), fence());
         assertEquals(1, second.targetsDeleted());
         assertEquals(Set.of("BTCUSDT"), second.next().written().orElseThrow().keySet());
         assertEquals(NOW.plusSeconds(5), second.next().written().orElseThrow().get("BTCUSDT").at());
@@ -411,12 +411,16 @@ class RedisContractIT {
         jedis.hset(Keys.TARGET_PREFIX + "proposed:GONEUSDT", Map.of("target_usd", "5", "cap", "none", "base_budget_usd", "5"));
         jedis.hset(Keys.target("FOREIGN"), Map.of("target_usd", "5"));
 
-        WriteResult w = writer().write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.ENFORCE, "c-9");
+        WriteResult w = writer().write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.ENFORCE, "c-9", fence());
 
         assertFalse(jedis.exists(Keys.target("GONEUSDT")), "a previous run's target of a symbol no longer allocated");
         assertTrue(jedis.exists(Keys.TARGET_PREFIX + "proposed:GONEUSDT"));
         assertTrue(jedis.exists(Keys.target("FOREIGN")));
         assertEquals(3, w.roundTrips(), "first enforce write: one SCAN page, one signature pipeline, the transaction");
-        assertEquals(1, writer().write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.SHADOW, "c-10").roundTrips());
+        assertEquals(1, writer().write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.SHADOW, "c-10", fence()).roundTrips());
+    }
+
+    private Fence fence() {
+        return redis.lead();
     }
 }

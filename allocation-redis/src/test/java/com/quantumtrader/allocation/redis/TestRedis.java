@@ -100,6 +100,20 @@ public final class TestRedis {
         }
     }
 
+    /**
+     * The fence of instance {@code test-writer}, holding the writer's lease (no expiry) at the current
+     * epoch, taken the first time after a {@link #flush()}: what a test writes as the leader with.
+     */
+    public Fence lead() {
+        try (Jedis jedis = client()) {
+            if (!"test-writer".equals(jedis.get(Keys.LEADER))) {
+                jedis.set(Keys.LEADER, "test-writer");
+                jedis.incr(Keys.EPOCH);
+            }
+            return new Fence("test-writer", Long.parseLong(jedis.get(Keys.EPOCH)));
+        }
+    }
+
     private void stop() {
         if (server != null) {
             try {

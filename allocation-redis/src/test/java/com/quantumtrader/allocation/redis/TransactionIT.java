@@ -51,12 +51,12 @@ class TransactionIT {
         try (RedisConnection connection = new RedisConnection(redis.endpoint())) {
             CycleInputs inputs = new InputReader(connection, Map.of()).read().decode();
             OutputWriter writer = new OutputWriter(connection, 300, 100_000);
-            writer.write(Allocator.allocate(inputs, Policy.DEFAULTS, start), Mode.ENFORCE, "c0"); // all keys exist from here on
+            writer.write(Allocator.allocate(inputs, Policy.DEFAULTS, start), Mode.ENFORCE, "c0", fence()); // all keys exist from here on
 
             Future<int[]> reader = pool.submit(() -> poll(writing));
             for (int c = 1; c <= CYCLES; c++) {
                 CycleResult r = Allocator.allocate(inputs, Policy.DEFAULTS, start.plusSeconds(c));
-                writer.write(r, Mode.ENFORCE, "c" + c);
+                writer.write(r, Mode.ENFORCE, "c" + c, fence());
             }
             writing.set(false);
             int[] seen = reader.get(60, TimeUnit.SECONDS);
@@ -88,5 +88,9 @@ class TransactionIT {
             }
         }
         return new int[] {snapshots, mixed};
+    }
+
+    private Fence fence() {
+        return redis.lead();
     }
 }

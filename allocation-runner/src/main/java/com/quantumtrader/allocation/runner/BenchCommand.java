@@ -3,6 +3,7 @@ package com.quantumtrader.allocation.runner;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.Keys;
 import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.RedisConnection;
@@ -109,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
 
                 try (RedisConnection redis = new RedisConnection(endpoint)) {
                     Metrics metrics = new Metrics(new CollectorRegistry(true));
-                    CycleRunner runner = new CycleRunner(new InputReader(redis, Map.of()), new OutputWriter(redis, 300, Math.max(100_000, symbols)),
+                    CycleRunner runner = new CycleRunner(new Lease(redis, "bench", Duration.ofSeconds(60)), "bench", new InputReader(redis, Map.of()), new OutputWriter(redis, 300, Math.max(100_000, symbols)),
                             Policy.DEFAULTS, m, metrics,
                             new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime));
                     for (int i = 0; i < warmup; i++) {

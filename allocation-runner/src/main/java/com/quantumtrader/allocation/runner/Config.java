@@ -3,10 +3,13 @@ package com.quantumtrader.allocation.runner;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.Scalars;
+import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import com.quantumtrader.allocation.redis.RedisEndpoint;
 import com.quantumtrader.allocation.redis.TlsTrust;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +40,9 @@ import java.util.TreeSet;
  * @param logLevel             {@code LOG_LEVEL}: TRACE, DEBUG, INFO (default), WARN, ERROR
  * @param logFormat            {@code LOG_FORMAT}: text (default) or json
  * @param redisTlsCaFile       {@code REDIS_TLS_CA_FILE}: PEM CA certificates trusted for {@code rediss://} (default: the JVM's)
+ * @param leaseSec             {@code P29_LEASE_SEC}: life of the writer's lease, [2 x interval, 3600], and lease + interval
+ *                             below {@code TARGET_TTL_SEC} (a takeover lands before the targets expire); default 15
+ * @param instanceId           {@code P29_INSTANCE_ID}: this runner's name in the lease, the logs and the state; default host-pid
  */
 public record Config(
         Mode mode,
@@ -50,13 +56,17 @@ public record Config(
         long decisionStreamMaxLen,
         String logLevel,
         LogFormat logFormat,
-        Optional<Path> redisTlsCaFile) {
+        Optional<Path> redisTlsCaFile,
+        int leaseSec,
+        String instanceId) {
 
     /** {@code LOG_FORMAT}: one line of text per event, or one JSON object per line. */
     public enum LogFormat { TEXT, JSON }
 
     public static final String P29_MODE = "P29_MODE";
     public static final String P29_INTERVAL_SEC = "P29_INTERVAL_SEC";
+    public static final String P29_LEASE_SEC = "P29_LEASE_SEC";
+    public static final String P29_INSTANCE_ID = "P29_INSTANCE_ID";
     public static final String P29_METRICS_BIND = "P29_METRICS_BIND";
     public static final String P29_METRICS_PORT = "P29_METRICS_PORT";
     public static final String TARGET_TTL_SEC = "TARGET_TTL_SEC";
@@ -136,7 +146,23 @@ public record Config(
         if (caFile.isPresent() && !redis.tls()) {
             throw new ConfigException(REDIS_TLS_CA_FILE + ": only applies to a rediss:// " + REDIS_URL + ", was set for " + redis);
         }
-        return new Config(mode, interval, bind, port, policy, ttl, redis, mapFile, maxLen, level, format, caFile);
+        // default 15 s, shortened when a short TARGET_TTL_SEC needs it, never below 2 intervals
+        int lease = (int) integer(env, P29_LEASE_SEC, Math.max(2L * interval, Math.min(15, ttl - interval - 1)), 2, 3600);
+        if (lease < 2 * interval) {
+            throw new ConfigException(P29_LEASE_SEC + ": must be at least 2 x " + P29_INTERVAL_SEC + " (" + 2 * interval
+                    + ") so one slow cycle does not lose the lease, was " + lease);
+        }
+        if (lease + interval >= ttl) {
+            throw new ConfigException(P29_LEASE_SEC + ": must be below " + TARGET_TTL_SEC + " - " + P29_INTERVAL_SEC + " (" + (ttl - interval)
+                    + ") so a standby takes over before the targets expire, was " + lease);
+        }
+        String instance = env.containsKey(P29_INSTANCE_ID) ? env.get(P29_INSTANCE_ID).strip() : defaultInstanceId();
+        try {
+            Lease.checkInstanceId(instance);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        return new Config(mode, interval, bind, port, policy, ttl, redis, mapFile, maxLen, level, format, caFile, lease, instance);
     }
 
     /**
@@ -170,6 +196,8 @@ public record Config(
         out.put(LOG_LEVEL, logLevel);
         out.put(LOG_FORMAT, logFormat.name().toLowerCase(Locale.ROOT));
         out.put(REDIS_TLS_CA_FILE, redisTlsCaFile.map(Path::toString).orElse("(JVM trust store)"));
+        out.put(P29_LEASE_SEC, Integer.toString(leaseSec));
+        out.put(P29_INSTANCE_ID, instanceId);
         return out;
     }
 
@@ -190,6 +218,24 @@ public record Config(
     /** The writer of this configuration's targets and decisions. */
     public OutputWriter writer(RedisConnection connection) {
         return new OutputWriter(connection, targetTtlSec, decisionStreamMaxLen);
+    }
+
+    /** {@code host-pid}: the host name cut to the characters an instance id allows, and this process's pid. */
+    static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = System.getenv().getOrDefault("HOSTNAME", "host");
+        }
+        String clean = host.replaceAll("[^A-Za-z0-9._:-]", "_");
+        clean = clean.isEmpty() ? "host" : clean.substring(0, Math.min(clean.length(), 100));
+        return clean + "-" + ProcessHandle.current().pid();
+    }
+
+    /** The writer's lease of this configuration. */
+    public Lease lease(RedisConnection connection) {
+        return new Lease(connection, instanceId, Duration.ofSeconds(leaseSec));
     }
 
     /** The loop interval. */
@@ -252,7 +298,7 @@ public record Config(
         Set<String> names = new TreeSet<>(Policy.ENV_NAMES);
         names.addAll(List.of(P29_MODE, P29_INTERVAL_SEC, P29_METRICS_BIND, P29_METRICS_PORT, TARGET_TTL_SEC, REDIS_URL, REDIS_HOST,
                 REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_TIMEOUT_MS, P29_CLUSTER_MAP_FILE, P29_DECISION_STREAM_MAXLEN, LOG_LEVEL,
-                LOG_FORMAT, REDIS_TLS_CA_FILE));
+                LOG_FORMAT, REDIS_TLS_CA_FILE, P29_LEASE_SEC, P29_INSTANCE_ID));
         return Set.copyOf(names);
     }
 }

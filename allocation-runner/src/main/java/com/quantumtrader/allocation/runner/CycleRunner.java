@@ -10,9 +10,14 @@ import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.Rejection;
 import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.Decoded;
+import com.quantumtrader.allocation.redis.Fence;
+import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.ReadResult;
 import com.quantumtrader.allocation.redis.RedisFailure;
+import com.quantumtrader.allocation.redis.Role;
+import com.quantumtrader.allocation.redis.StateHash;
 import com.quantumtrader.allocation.redis.WriteResult;
 import java.time.Instant;
 import java.util.Locale;
@@ -21,8 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One cycle: read, allocate, write, then count and log. Never throws: a Redis failure or a bug
- * becomes a failed {@link Report}, counted, and the loop goes on.
+ * One cycle: hold the lease, read, allocate, write (when leading), then count and log. Never throws:
+ * a Redis failure or a bug becomes a failed {@link Report}, counted, and the loop goes on. The runner
+ * owns the state that lives across cycles: the carry-over and its {@link Role} (leader with a fence,
+ * or standby).
  */
 final class CycleRunner {
 
@@ -51,6 +58,8 @@ final class CycleRunner {
         static final Phases NONE = new Phases(0, 0, 0, 0, 0);
     }
 
+    private final Lease lease;
+    private final String instance;
     private final InputReader reader;
     private final OutputWriter writer;
     private final Policy policy;
@@ -62,8 +71,13 @@ final class CycleRunner {
      * next write re-reads them from Redis (Redis may have applied a write reported as failed).
      */
     private final CarryOverStore carryOver = new CarryOverStore();
+    /** The role of the last cycle; written by the loop thread only. */
+    private volatile Role role = Role.UNKNOWN;
 
-    CycleRunner(InputReader reader, OutputWriter writer, Policy policy, Mode mode, Metrics metrics, RateLimitedLog warnings) {
+    CycleRunner(Lease lease, String instance, InputReader reader, OutputWriter writer, Policy policy, Mode mode, Metrics metrics,
+                RateLimitedLog warnings) {
+        this.lease = lease;
+        this.instance = instance;
         this.reader = reader;
         this.writer = writer;
         this.policy = policy;
@@ -76,17 +90,20 @@ final class CycleRunner {
     Report run(Instant now) {
         long start = System.nanoTime();
         try {
+            holdLease();
             ReadResult read = reader.read();
             CycleInputs inputs = read.decode();
             long t1 = System.nanoTime();
             Allocator.Cycle cycle = Allocator.cycle(inputs, policy, now, carryOver.get());
             CycleResult result = cycle.result();
             long t2 = System.nanoTime();
-            WriteResult written = write(result, cycle.next(), now);
+            boolean leading = role.leading();
+            WriteResult written = leading ? write(result, cycle.next(), now) : standby(cycle.next());
+            leading = leading && role.leading(); // false when the write was fenced
             long t3 = System.nanoTime();
             double seconds = (t3 - start) / 1e9;
-            metrics.completed(result, mode, written.decisionsStreamed(), seconds);
-            log(result, seconds);
+            metrics.completed(result, mode, leading, written.decisionsStreamed(), seconds);
+            log(result, seconds, leading);
             Phases phases = new Phases(read.discoverNanos(), t1 - start - read.discoverNanos(), t2 - t1, t3 - t2,
                     read.roundTrips() + written.roundTrips());
             return new Report(now, Optional.of(result), Optional.of(written), seconds, Optional.empty(), phases);
@@ -99,7 +116,7 @@ final class CycleRunner {
                     .addKeyValue("outcome", "failed").addKeyValue("redis_cause", e.kind().wireName())
                     .addKeyValue("duration_s", round3(seconds)).addKeyValue("mode", mode.wireName()),
                     String.format(Locale.ROOT, "Allocation cycle failed after %.3fs: Redis %s (cause: %s)", seconds, e.getMessage(), e.kind().wireName()));
-            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage()), Phases.NONE);
+            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage() + " (cause: " + e.kind().wireName() + ")"), Phases.NONE);
         } catch (RuntimeException e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.failed(false, seconds);
@@ -108,23 +125,105 @@ final class CycleRunner {
         }
     }
 
-    /** The write, which completes the carry-over; after any failure the written targets are re-read from Redis next time. */
+    /**
+     * Renews or takes the lease and logs every change of role, naming both instances and the epoch.
+     * On taking it, the carry-over continues from the state the previous writer left in Redis (its
+     * zone, relax timer and control mode; the written targets are read back from their hashes).
+     */
+    private void holdLease() {
+        Role before = role;
+        Role now = lease.hold(before);
+        role = now;
+        if (now instanceof Role.Leader leader && leader.inherited().isPresent()) {
+            metrics.role(true, true);
+            CarryOver base = carryOver.get().withWrittenUnknown();
+            Decoded<StateHash> state = leader.inherited().get();
+            String previous;
+            if (state instanceof Decoded.Valid<StateHash> valid) {
+                StateHash s = valid.value();
+                carryOver.put(s.applyTo(base));
+                previous = "last writer " + s.instance() + " at epoch " + s.epoch() + ", zone " + s.zone().map(Enum::name).orElse("none")
+                        + ", control mode " + s.controlMode().map(Mode::wireName).orElse("none");
+            } else {
+                carryOver.put(base);
+                String reason = ((Decoded.Invalid<StateHash>) state).reason();
+                previous = "absent".equals(reason) ? "no state in Redis" : "state in Redis ignored: " + reason;
+            }
+            LOG.atInfo().addKeyValue("role", "leader").addKeyValue("instance", instance).addKeyValue("epoch", leader.fence().token())
+                    .log("Took the writer's lease: " + instance + " leads at epoch " + leader.fence().token() + " (" + previous + ")");
+        } else if (now instanceof Role.Standby standby && (before.leading() || before == Role.UNKNOWN
+                || !standby.holder().equals(((Role.Standby) before).holder()))) {
+            metrics.role(false, false);
+            String holder = standby.holder().orElse("nobody");
+            String was = before instanceof Role.Leader l ? instance + " lost the lease it held at epoch " + l.fence().token() + "; "
+                    : "";
+            (before.leading() ? LOG.atWarn() : LOG.atInfo()).addKeyValue("role", "standby").addKeyValue("instance", instance)
+                    .addKeyValue("holder", holder)
+                    .addKeyValue("epoch", standby.epoch())
+                    .log("Standby: " + was + instance + " computes and writes nothing; the lease is held by " + holder
+                            + " at epoch " + standby.epoch());
+        }
+    }
+
+    /** A standby's cycle: nothing is written; what the leader wrote is unknown to it. */
+    private WriteResult standby(CarryOver next) {
+        CarryOver unknown = next.withWrittenUnknown();
+        carryOver.put(unknown);
+        return WriteResult.nothing(unknown);
+    }
+
+    /**
+     * The write, which completes the carry-over; after any failure the written targets are re-read
+     * from Redis next time. A fenced write (the lease or the epoch moved on) lands nothing: counted,
+     * logged, and this runner becomes a standby.
+     */
     private WriteResult write(CycleResult result, CarryOver next, Instant now) {
+        Fence fence = ((Role.Leader) role).fence();
         try {
-            WriteResult w = writer.write(result, mode, Long.toString(now.toEpochMilli()), next);
+            WriteResult w = writer.write(result, mode, Long.toString(now.toEpochMilli()), next, fence);
             carryOver.put(w.next());
             return w;
+        } catch (RedisFailure e) {
+            carryOver.put(next.withWrittenUnknown());
+            if (e.kind() != RedisFailure.Kind.FENCED) {
+                throw e;
+            }
+            role = new Role.Standby(Optional.empty(), 0);
+            metrics.fenced();
+            metrics.role(false, false);
+            LOG.atWarn().addKeyValue("role", "standby").addKeyValue("instance", instance).addKeyValue("epoch", fence.token())
+                    .log("Write fenced, nothing landed; stepping down to standby: " + e.getMessage());
+            return WriteResult.nothing(next.withWrittenUnknown());
         } catch (RuntimeException e) {
             carryOver.put(next.withWrittenUnknown());
             throw e;
         }
     }
 
+    /** On shutdown: gives the lease up if this runner holds it, so a standby takes over at its next cycle. */
+    void release() {
+        if (role instanceof Role.Leader leader) {
+            try {
+                boolean released = lease.release(leader.fence());
+                LOG.info("Writer's lease {} by {} at epoch {}", released ? "released" : "already gone, not released",
+                        instance, leader.fence().token());
+            } catch (RedisFailure e) {
+                LOG.warn("Could not release the writer's lease ({}); it expires on its own", e.getMessage());
+            }
+            role = Role.UNKNOWN;
+        }
+    }
+
+    /** The role of the last cycle. */
+    Role role() {
+        return role;
+    }
+
     private static double round3(double seconds) {
         return Math.round(seconds * 1000.0) / 1000.0;
     }
 
-    private void log(CycleResult result, double seconds) {
+    private void log(CycleResult result, double seconds, boolean leading) {
         String skipReason = result instanceof CycleResult.Skipped s ? s.reason().wireName() : "";
         String skipped = skipReason.isEmpty() ? "" : " (skipped: " + skipReason + ")";
         // The figures also as key-value pairs: fields of their own under LOG_FORMAT=json.
@@ -133,11 +232,14 @@ final class CycleRunner {
                 .addKeyValue("targets", result.decisions().size())
                 .addKeyValue("duration_s", round3(seconds))
                 .addKeyValue("mode", mode.wireName())
+                .addKeyValue("instance", instance)
+                .addKeyValue("role", leading ? "leader" : "standby")
                 .addKeyValue("fallbacks", result.fallbacks().size())
                 .addKeyValue("rejected", result.rejections().size())
                 .addKeyValue("skip_reason", skipReason)
-                .log(String.format(Locale.ROOT, "Allocation cycle complete: %d targets in %.3fs%s [mode=%s fallbacks=%d rejected=%d]",
-                        result.decisions().size(), seconds, skipped, mode.wireName(), result.fallbacks().size(), result.rejections().size()));
+                .log(String.format(Locale.ROOT, "Allocation cycle complete: %d targets in %.3fs%s [mode=%s %s=%s fallbacks=%d rejected=%d]",
+                        result.decisions().size(), seconds, skipped, mode.wireName(), leading ? "leader" : "standby", instance,
+                        result.fallbacks().size(), result.rejections().size()));
         if (LOG.isDebugEnabled()) {
             for (Decision d : result.decisions()) {
                 LOG.debug(String.format(Locale.ROOT,

@@ -54,6 +54,11 @@ final class Metrics {
     final Counter skips;
     final Counter targetsWritten;
 
+    // DESIGN section 10: the writer's lease.
+    final Gauge leader;
+    final Counter leaderChanges;
+    final Counter fencedWrites;
+
     /** The per-symbol children, looked up once per symbol rather than by label each cycle. */
     private Map<String, SymbolSeries> symbolSeries = new HashMap<>();
     private Set<String> clusterLabels = new HashSet<>();
@@ -90,17 +95,40 @@ final class Metrics {
         overruns = Counter.build("p29_cycle_overruns_total", "Cycles that took longer than the interval.").register(registry);
         skips = Counter.build("p29_cycle_skips_total", "Skipped cycles, per reason.").labelNames("reason").register(registry);
         targetsWritten = Counter.build("p29_decisions_streamed_total", "Decision stream entries written.").register(registry);
+        leader = Gauge.build("p29_leader", "1 while this runner holds the writer's lease, 0 on a standby.").register(registry);
+        leaderChanges = Counter.build("p29_leader_changes_total", "Times this runner took the writer's lease (takeovers).").register(registry);
+        fencedWrites = Counter.build("p29_fenced_writes_total",
+                "Writes refused whole because this runner no longer held the lease or a newer epoch existed.").register(registry);
         for (String outcome : new String[] {"computed", "skipped", "failed"}) {
             cycles.labels(outcome);
         }
     }
 
-    /** A cycle that completed (computed or skipped). */
-    void completed(CycleResult result, Mode mode, int streamed, double seconds) {
-        exposition.update(() -> record(result, mode, streamed, seconds));
+    /**
+     * A cycle that completed (computed or skipped).
+     *
+     * @param leading whether this runner wrote the cycle (a standby computes and writes nothing)
+     */
+    void completed(CycleResult result, Mode mode, boolean leading, int streamed, double seconds) {
+        exposition.update(() -> record(result, mode, leading, streamed, seconds));
     }
 
-    private void record(CycleResult result, Mode mode, int streamed, double seconds) {
+    /** The role this runner has now; {@code tookOver} when it has just taken the lease. */
+    void role(boolean leading, boolean tookOver) {
+        exposition.update(() -> {
+            leader.set(leading ? 1 : 0);
+            if (tookOver) {
+                leaderChanges.inc();
+            }
+        });
+    }
+
+    /** A write refused by its fence. */
+    void fenced() {
+        exposition.update(fencedWrites::inc);
+    }
+
+    private void record(CycleResult result, Mode mode, boolean leading, int streamed, double seconds) {
         loopDuration.observe(seconds);
         // Counted per label first: a storm of 10,000 rejections is a handful of increments, not 10,000 lookups.
         Map<DataSource, Integer> fallbacks = new EnumMap<>(DataSource.class);
@@ -134,6 +162,7 @@ final class Metrics {
 
         Map<String, SymbolSeries> seriesNow = new HashMap<>(result.decisions().size() * 2);
         boolean enforce = mode == Mode.ENFORCE;
+        boolean overridden = enforce && leading;
         for (Decision d : result.decisions()) {
             String s = d.symbol();
             SymbolSeries series = symbolSeries.remove(s);
@@ -144,7 +173,7 @@ final class Metrics {
             series.computed.inc();
             series.confidence.set(d.confidence());
             series.target.set(d.targetUsd());
-            if (enforce) {
+            if (overridden) {
                 series.overrides().inc();
             }
         }

@@ -6,6 +6,8 @@ import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.redis.InputCodec;
 import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.Lease;
+import com.quantumtrader.allocation.redis.Role;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import com.quantumtrader.allocation.redis.WriteResult;
 import java.io.PrintWriter;
@@ -60,8 +62,21 @@ final class OnceCommand implements Callable<Integer> {
             try (RedisConnection redis = config.connect()) {
                 result = Allocator.allocate(new InputReader(redis, config.staticClusterMap()).read().decode(), config.policy(), Instant.now());
                 if (write && config.mode() == Mode.ENFORCE) {
-                    WriteResult w = config.writer(redis).write(result, config.mode(), Long.toString(result.now().toEpochMilli()));
-                    spec.commandLine().getErr().println("wrote " + w.targetsWritten() + " target hashes and " + w.decisionsStreamed() + " decisions");
+                    // A one-shot write is fenced like a runner's: it takes the lease or writes nothing.
+                    Lease lease = config.lease(redis);
+                    Role role = lease.hold(Role.UNKNOWN);
+                    if (!(role instanceof Role.Leader leader)) {
+                        spec.commandLine().getErr().println("nothing written: the writer's lease is held by "
+                                + ((Role.Standby) role).holder().orElse("?") + " (a runner is leading; stop it or use its output)");
+                        return 1;
+                    }
+                    try {
+                        WriteResult w = config.writer(redis).write(result, config.mode(), Long.toString(result.now().toEpochMilli()), leader.fence());
+                        spec.commandLine().getErr().println("wrote " + w.targetsWritten() + " target hashes and " + w.decisionsStreamed()
+                                + " decisions as " + leader.fence());
+                    } finally {
+                        lease.release(leader.fence());
+                    }
                 } else if (write) {
                     spec.commandLine().getErr().println("--write ignored: P29_MODE is shadow, nothing written");
                 }

@@ -22,6 +22,7 @@ final class Service implements AutoCloseable {
     private final Config config;
     private final RedisConnection redis;
     private final Metrics metrics;
+    private final CycleRunner runner;
     private final AllocationLoop loop;
     private final HttpEndpoints http;
 
@@ -32,7 +33,7 @@ final class Service implements AutoCloseable {
         DefaultExports.register(registry);
         this.metrics = new Metrics(registry);
         this.redis = config.connect();
-        CycleRunner runner = new CycleRunner(
+        this.runner = new CycleRunner(config.lease(redis), config.instanceId(),
                 new InputReader(redis, staticMap),
                 config.writer(redis),
                 config.policy(), config.mode(), metrics,
@@ -47,8 +48,9 @@ final class Service implements AutoCloseable {
     }
 
     void start() {
-        LOG.info("quantum-capital-allocation starting: mode={} interval={}s redis={} metrics=http://{}:{}/metrics",
-                config.mode().wireName(), config.intervalSec(), config.redis(), config.metricsBind(), http.port());
+        LOG.info("quantum-capital-allocation starting: instance={} mode={} interval={}s lease={}s redis={} metrics=http://{}:{}/metrics",
+                config.instanceId(), config.mode().wireName(), config.intervalSec(), config.leaseSec(), config.redis(),
+                config.metricsBind(), http.port());
         warnIfRedisEvicts();
         loop.start();
     }
@@ -86,7 +88,7 @@ final class Service implements AutoCloseable {
         return loop.ready();
     }
 
-    /** Stops the loop after the cycle in flight, then closes HTTP and the Redis pool. */
+    /** Stops the loop after the cycle in flight, gives up the writer's lease, then closes HTTP and the Redis pool. */
     @Override
     public void close() {
         try {
@@ -96,6 +98,7 @@ final class Service implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        runner.release();
         http.close();
         redis.close();
         LOG.info("quantum-capital-allocation stopped");

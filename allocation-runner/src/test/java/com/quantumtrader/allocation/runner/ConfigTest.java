@@ -78,6 +78,10 @@ class ConfigTest {
             "REDIS_TIMEOUT_MS           | 10       | REDIS_TIMEOUT_MS: must be in [50, 60000], was 10",
             "P29_DECISION_STREAM_MAXLEN | 0        | P29_DECISION_STREAM_MAXLEN: must be in [1, 1000000000], was 0",
             "LOG_LEVEL                  | verbose  | LOG_LEVEL: must be one of TRACE, DEBUG, INFO, WARN, ERROR, was 'verbose'",
+            "P29_LEASE_SEC              | 9        | P29_LEASE_SEC: must be at least 2 x P29_INTERVAL_SEC (10) so one slow cycle does not lose the lease, was 9",
+            "P29_LEASE_SEC              | 296      | P29_LEASE_SEC: must be below TARGET_TTL_SEC - P29_INTERVAL_SEC (295) so a standby takes over before the targets expire, was 296",
+            "P29_LEASE_SEC              | 1        | P29_LEASE_SEC: must be in [2, 3600], was 1",
+            "P29_INSTANCE_ID            | \"a b\"  | P29_INSTANCE_ID: must be 1-128 characters of [A-Za-z0-9._:-], was 'a b'",
             "REDIS_TLS_CA_FILE          | /ca.pem  | REDIS_TLS_CA_FILE: only applies to a rediss:// REDIS_URL, was set for redis://localhost:6379/0",
     })
     void fromEnv_badValue_oneLineNamingVariableRuleAndValue(String name, String value, String message) {
@@ -86,6 +90,16 @@ class ConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> Config.fromEnv(env));
         assertEquals(message, e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void fromEnv_leaseAndInstance_defaultsAndShortTtl() {
+        Config c = Config.fromEnv(Map.of());
+        assertEquals(15, c.leaseSec());
+        assertTrue(c.instanceId().matches("[A-Za-z0-9._:-]+-" + ProcessHandle.current().pid()), c.instanceId());
+        // a short TTL shortens the default lease so a takeover still lands before the targets expire
+        assertEquals(4, Config.fromEnv(Map.of("P29_INTERVAL_SEC", "1", "TARGET_TTL_SEC", "6")).leaseSec());
+        assertEquals("alloc-a", Config.fromEnv(Map.of("P29_INSTANCE_ID", "alloc-a")).instanceId());
     }
 
     @Test
@@ -115,7 +129,7 @@ class ConfigTest {
         Map<String, String> file = EnvFile.read(java.nio.file.Path.of("..", "deploy", "capital-allocation.env"));
         for (String name : Config.KNOWN) {
             boolean optional = name.equals("REDIS_URL") || name.equals("REDIS_PASSWORD") || name.equals("P29_CLUSTER_MAP_FILE")
-                    || name.equals("REDIS_TLS_CA_FILE");
+                    || name.equals("REDIS_TLS_CA_FILE") || name.equals("P29_INSTANCE_ID");
             assertTrue(optional || file.containsKey(name), "deploy/capital-allocation.env sets " + name);
         }
         assertEquals(Config.fromEnv(Map.of()), Config.fromEnv(file));

@@ -6,9 +6,11 @@ import ch.qos.logback.core.read.ListAppender;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import io.prometheus.client.CollectorRegistry;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,7 @@ final class Harness implements AutoCloseable {
         this.redis = redis;
         logs.start();
         logger.addAppender(logs);
-        runner = new CycleRunner(new InputReader(redis, Map.of()), new OutputWriter(redis, 300, 100_000), Policy.DEFAULTS, mode, metrics,
+        runner = new CycleRunner(new Lease(redis, "harness", Duration.ofSeconds(60)), "harness", new InputReader(redis, Map.of()), new OutputWriter(redis, 300, 100_000), Policy.DEFAULTS, mode, metrics,
                 new RateLimitedLog(logger, 60_000_000_000L, nanos::get));
     }
 

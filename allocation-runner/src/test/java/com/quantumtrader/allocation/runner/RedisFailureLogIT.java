@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import com.quantumtrader.allocation.redis.RedisEndpoint;
@@ -45,7 +46,7 @@ class RedisFailureLogIT {
     /** Two enforce cycles against {@code endpoint}; both must fail. */
     private void twoFailedCycles(RedisEndpoint endpoint) {
         try (RedisConnection redis = new RedisConnection(endpoint)) {
-            CycleRunner runner = new CycleRunner(new InputReader(redis, Map.of()), new OutputWriter(redis, 300, 1000), Policy.DEFAULTS,
+            CycleRunner runner = new CycleRunner(new Lease(redis, "failure-log", Duration.ofSeconds(60)), "failure-log", new InputReader(redis, Map.of()), new OutputWriter(redis, 300, 1000), Policy.DEFAULTS,
                     Mode.ENFORCE, metrics, warnings);
             for (int i = 0; i < 2; i++) {
                 CycleRunner.Report r = runner.run(Instant.now());
