@@ -1,0 +1,141 @@
+package com.quantumtrader.allocation.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.CarryOver;
+import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.DrawdownZone;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Policy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** The lease and the fence of DESIGN section 10 against a real Redis, two instances in one process. */
+class LeaseIT {
+
+    static final Instant NOW = Instant.ofEpochSecond(1_767_225_600L);
+    private final TestRedis redis = TestRedis.shared();
+    private RedisConnection connection;
+    private Jedis jedis;
+
+    @BeforeEach
+    void setUp() {
+        redis.flush();
+        connection = new RedisConnection(redis.endpoint());
+        jedis = redis.client();
+    }
+
+    @AfterEach
+    void tearDown() {
+        jedis.close();
+        connection.close();
+    }
+
+    private Lease lease(String instance, long ttlMillis) {
+        return new Lease(connection, instance, Duration.ofMillis(ttlMillis));
+    }
+
+    private CycleResult cycle() {
+        String ts = Long.toString(NOW.getEpochSecond());
+        jedis.hset(Keys.PORTFOLIO, Map.of("equity_usd", "100000", "drawdown", "0.07", "timestamp", ts));
+        jedis.hset(Keys.budget("BTCUSDT"), Map.of("budget_usd", "10000", "timestamp", ts));
+        return Allocator.allocate(new InputReader(connection, Map.of()).read().decode(), Policy.DEFAULTS, NOW);
+    }
+
+    @Test
+    void hold_twoInstances_oneLeadsOtherStandsByNamingIt_renewKeepsTheEpoch() {
+        Role a = lease("A", 10_000).hold(Role.UNKNOWN);
+        Role b = lease("B", 10_000).hold(Role.UNKNOWN);
+        Role.Leader leader = assertInstanceOf(Role.Leader.class, a);
+        assertEquals(new Fence("A", 1), leader.fence());
+        assertEquals(new Role.Standby(Optional.of("A"), 1), b);
+        assertEquals(Optional.of(new Decoded.Invalid<StateHash>("absent")), leader.inherited());
+
+        Role renewed = lease("A", 10_000).hold(a);
+        assertEquals(new Role.Leader(new Fence("A", 1), Optional.empty()), renewed);
+        assertEquals("1", jedis.get(Keys.EPOCH));
+        long pttl = jedis.pttl(Keys.LEADER);
+        assertTrue(pttl > 9_000 && pttl <= 10_000, "renewed to the full lease, was " + pttl);
+    }
+
+    @Test
+    void write_pausedLeaderAfterTakeover_refusedWholeNothingLands_newLeaderInheritsState() throws Exception {
+        CycleResult r = cycle();
+        OutputWriter writer = new OutputWriter(connection, 300, 1000);
+        Role.Leader a = (Role.Leader) lease("A", 200).hold(Role.UNKNOWN);
+        CarryOver next = new CarryOver(Optional.of(DrawdownZone.MID), Optional.of(NOW.minusSeconds(30)), Optional.of(Mode.SHADOW),
+                Optional.empty());
+        writer.write(r, Mode.ENFORCE, "a-1", next, a.fence());
+        assertEquals("1", jedis.xlen(Keys.DECISION_STREAM) + "");
+
+        Thread.sleep(300); // A "pauses" past its lease; B takes over
+        Role.Leader b = (Role.Leader) lease("B", 10_000).hold(Role.UNKNOWN);
+        assertEquals(new Fence("B", 2), b.fence());
+        StateHash inherited = b.inherited().orElseThrow().orElseThrow();
+        assertEquals(new StateHash(Optional.of(DrawdownZone.MID), Optional.of(NOW.minusSeconds(30)), Optional.of(Mode.SHADOW),
+                "A", 1, NOW), inherited, "B carries on with A's zone, relax timer and control mode");
+
+        jedis.del(Keys.target("BTCUSDT"));
+        RedisFailure e = assertThrows(RedisFailure.class, () -> writer.write(r, Mode.ENFORCE, "a-2", next, a.fence()));
+        assertEquals(RedisFailure.Kind.FENCED, e.kind());
+        assertEquals("write: fenced: this instance holds A@epoch 1, but the lease is held by 'B' and the epoch is '2'; nothing written",
+                e.getMessage());
+        assertFalse(jedis.exists(Keys.target("BTCUSDT")), "no target from the woken ex-leader");
+        assertEquals(1, jedis.xlen(Keys.DECISION_STREAM), "no stream entry from the woken ex-leader");
+        assertEquals("A", jedis.hget(Keys.STATE, StateHash.INSTANCE), "no state from the woken ex-leader either");
+
+        // The same instance name with a stale epoch (a restarted twin) is refused too.
+        jedis.set(Keys.LEADER, "A");
+        RedisFailure twin = assertThrows(RedisFailure.class, () -> writer.write(r, Mode.ENFORCE, "a-3", next, a.fence()));
+        assertEquals(RedisFailure.Kind.FENCED, twin.kind());
+
+        jedis.set(Keys.LEADER, "B");
+        writer.write(r, Mode.ENFORCE, "b-1", next, b.fence());
+        assertEquals("B", jedis.hget(Keys.STATE, StateHash.INSTANCE));
+        assertEquals(2, jedis.xlen(Keys.DECISION_STREAM));
+    }
+
+    @Test
+    void hold_leaseDeletedOrOverwrittenByHand_renewFails_retakesWithNewEpochOrStandsBy() {
+        Lease a = lease("A", 10_000);
+        Role first = a.hold(Role.UNKNOWN);
+        jedis.del(Keys.LEADER);
+        Role.Leader again = assertInstanceOf(Role.Leader.class, a.hold(first));
+        assertEquals(2, again.fence().token(), "a deleted lease is a new term: a new epoch");
+        jedis.set(Keys.LEADER, "someone-else");
+        assertEquals(new Role.Standby(Optional.of("someone-else"), 2), a.hold(again));
+    }
+
+    @Test
+    void release_onlyOwnLease() {
+        Role.Leader a = (Role.Leader) lease("A", 10_000).hold(Role.UNKNOWN);
+        jedis.set(Keys.LEADER, "B");
+        assertFalse(lease("A", 10_000).release(a.fence()));
+        assertEquals("B", jedis.get(Keys.LEADER));
+        jedis.set(Keys.LEADER, "A");
+        assertTrue(lease("A", 10_000).release(a.fence()));
+        assertFalse(jedis.exists(Keys.LEADER));
+        assertEquals("1", jedis.get(Keys.EPOCH), "the epoch is never deleted");
+    }
+
+    @Test
+    void retract_touchesNeitherLeaseEpochNorState() {
+        CycleResult r = cycle();
+        Role.Leader a = (Role.Leader) lease("A", 10_000).hold(Role.UNKNOWN);
+        OutputWriter writer = new OutputWriter(connection, 300, 1000);
+        writer.write(r, Mode.ENFORCE, "a-1", a.fence());
+        assertEquals(1, writer.retract());
+        assertTrue(jedis.exists(Keys.LEADER) && jedis.exists(Keys.EPOCH) && jedis.exists(Keys.STATE));
+    }
+}
