@@ -302,6 +302,68 @@ class HighAvailabilityIT {
         assertTrue(runs.stream().allMatch(w -> w.equals("A") || w.equals("B")), runs.toString());
     }
 
+    @Test
+    void randomKillStopContSchedule_threeRunners_everyChangeOfWriterIsATakeover() throws Exception {
+        long seed = Long.getLong("ha.seed", System.nanoTime());
+        LOG.info("random HA schedule, seed {} (-Dha.seed={} repeats it)", seed, seed);
+        java.util.Random rnd = new java.util.Random(seed);
+        List<String> names = List.of("A", "B", "C");
+        for (String n : names) {
+            start(n);
+        }
+        ServiceIT.await("a leader", Duration.ofSeconds(30), () -> targetWriter() != null);
+        Map<String, Boolean> stopped = new HashMap<>();
+        List<String> schedule = new ArrayList<>();
+        for (int step = 0; step < 14; step++) {
+            String holder;
+            try (Jedis j = client()) {
+                holder = j.get(Keys.LEADER);
+            }
+            // mostly the leader: that is where a fence matters
+            String n = holder != null && rnd.nextInt(5) < 3 ? holder : names.get(rnd.nextInt(names.size()));
+            Process p = running.get(n);
+            int action = rnd.nextInt(3);
+            if (!p.isAlive()) {
+                start(n);
+                schedule.add("start " + n);
+            } else if (action == 0) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                stopped.remove(n);
+                schedule.add("kill " + n);
+            } else if (action == 1 && !stopped.getOrDefault(n, false)) {
+                signal(p, "STOP");
+                stopped.put(n, true);
+                schedule.add("stop " + n);
+            } else {
+                cont(p);
+                stopped.remove(n);
+                schedule.add("cont " + n);
+            }
+            Thread.sleep(500 + rnd.nextInt(2500));
+        }
+        for (String n : names) {
+            if (!running.get(n).isAlive()) {
+                start(n);
+            }
+            cont(running.get(n));
+        }
+        ServiceIT.await("one leader after the schedule", Duration.ofSeconds(30), () -> names.stream()
+                .mapToDouble(n -> metric(n, "p29_leader")).sum() == 1.0);
+        Thread.sleep(3000);
+        int takeovers = count(log("A") + log("B") + log("C"), "Took the writer's lease");
+        List<String> runs = writerRuns();
+        LOG.info("schedule {} -> writer runs {}, takeovers {}", schedule, runs, takeovers);
+        assertTrue(runs.size() <= takeovers, "every change of writer in the stream is a takeover: schedule " + schedule
+                + ", runs " + runs + ", takeovers " + takeovers);
+        String holder;
+        try (Jedis j = client()) {
+            holder = j.get(Keys.LEADER);
+        }
+        assertEquals(holder, targetWriter(), "the target is the lease holder's");
+        assertEquals(holder, runs.get(runs.size() - 1));
+    }
+
     /** SIGSTOP as soon as the lease's PTTL shows a fresh renewal: the runner is then inside its cycle, before its write. */
     private void freezeRightAfterRenewal(Process p) throws Exception {
         try (Jedis j = client()) {
