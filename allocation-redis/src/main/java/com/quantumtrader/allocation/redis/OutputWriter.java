@@ -22,8 +22,8 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Writes one cycle's outputs (DESIGN section 4) in one fenced write unit ({@link FencedWrite}: one
- * script, atomic, conditional on the lease and the epoch), so no reader ever sees half a cycle and a
+ * Writes one cycle's outputs (DESIGN section 4) in one fenced write unit ({@link FencedWrite}: a
+ * transaction, conditional on the lease and the epoch through WATCH), so no reader ever sees half a cycle and a
  * runner that lost its lease lands nothing: in enforce mode every target hash (DEL, HSET of all fields, EXPIRE) and the decision
  * stream entries; in shadow mode the decision stream entries only, and no target key is touched.
  * A skipped cycle writes nothing. In enforce mode the target hash of a symbol that is no longer
@@ -122,7 +122,8 @@ public final class OutputWriter {
             }
             unit.add("HSET", Keys.STATE, StateHash.of(next, fence, result.now()).encode());
             unit.run(jedis);
-            connection.countRoundTrip();
+            connection.countRoundTrip(); // WATCH + check
+            connection.countRoundTrip(); // MULTI ... EXEC
             int n = result.decisions().size();
             if (!enforce) {
                 return new WriteResult(0, 0, n, connection.roundTrips() - before, next);

@@ -193,8 +193,8 @@ class RedisContractIT {
 
         WriteResult w = writer().write(r, Mode.ENFORCE, "c-1", fence());
 
-        // First enforce write of a writer: one SCAN page for earlier targets (none here), then the transaction.
-        assertEquals(new WriteResult(2, 0, 2, 2, CarryOver.START.withWritten(Map.of(
+        // First enforce write of a writer: one SCAN page for earlier targets (none here), WATCH + check, then the transaction.
+        assertEquals(new WriteResult(2, 0, 2, 3, CarryOver.START.withWritten(Map.of(
                 "BTCUSDT", new CarryOver.WrittenTarget(12548.780117029388, NOW),
                 "ETHUSDT", new CarryOver.WrittenTarget(Double.parseDouble(jedis.hget(Keys.target("ETHUSDT"), "target_usd")), NOW)))), w);
         Map<String, String> btc = jedis.hgetAll(Keys.target("BTCUSDT"));
@@ -245,7 +245,7 @@ class RedisContractIT {
 
         WriteResult w = writer().write(r, Mode.SHADOW, "c-2", fence());
 
-        assertEquals(new WriteResult(0, 0, 2, 1, CarryOver.START), w, "shadow leaves the carry-over as it was");
+        assertEquals(new WriteResult(0, 0, 2, 2, CarryOver.START), w, "shadow leaves the carry-over as it was");
         assertEquals(Map.of("target_usd", "1", "cap", "none", "base_budget_usd", "1"), jedis.hgetAll(Keys.target("BTCUSDT")));
         assertEquals(-1, jedis.ttl(Keys.target("BTCUSDT")));
         assertFalse(jedis.exists(Keys.target("ETHUSDT")));
@@ -277,7 +277,7 @@ class RedisContractIT {
 
         WriteResult second = writer.write(r, Mode.ENFORCE, "c-b", first.next(), fence());
 
-        assertEquals(new WriteResult(0, 2, 0, 1, CarryOver.START.withWritten(Map.of())), second);
+        assertEquals(new WriteResult(0, 2, 0, 2, CarryOver.START.withWritten(Map.of())), second);
         assertFalse(jedis.exists(Keys.target("BTCUSDT")), "a symbol without a usable budget keeps no target");
         assertFalse(jedis.exists(Keys.target("ETHUSDT")));
         assertEquals(2, jedis.xlen(Keys.DECISION_STREAM), "no decision, no stream entry");
@@ -380,7 +380,7 @@ class RedisContractIT {
             readTrips.put(n, read.roundTrips());
             WriteResult w = writer.write(r, Mode.ENFORCE, "c", held, fence());
             held = w.next();
-            assertEquals(n == 10 ? 2 : 1, w.roundTrips(), "write round trips at " + n + " (the first, from UNKNOWN, also reads earlier targets)");
+            assertEquals(n == 10 ? 3 : 2, w.roundTrips(), "write round trips at " + n + " (WATCH + check, the transaction; the first, from UNKNOWN, also reads earlier targets)");
         }
         // Fewer than 1000 keys: one SCAN page, one pipeline of inputs, one pipeline of stress hashes.
         assertEquals(Map.of(10, 3L, 100, 3L, 900, 3L), readTrips);
@@ -416,8 +416,8 @@ class RedisContractIT {
         assertFalse(jedis.exists(Keys.target("GONEUSDT")), "a previous run's target of a symbol no longer allocated");
         assertTrue(jedis.exists(Keys.TARGET_PREFIX + "proposed:GONEUSDT"));
         assertTrue(jedis.exists(Keys.target("FOREIGN")));
-        assertEquals(3, w.roundTrips(), "first enforce write: one SCAN page, one signature pipeline, the transaction");
-        assertEquals(1, writer().write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.SHADOW, "c-10", fence()).roundTrips());
+        assertEquals(4, w.roundTrips(), "first enforce write: one SCAN page, one signature pipeline, WATCH + check, the transaction");
+        assertEquals(2, writer().write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.SHADOW, "c-10", fence()).roundTrips());
     }
 
     private Fence fence() {
