@@ -42,9 +42,10 @@ final class CycleRunner {
      * @param written what was written, empty when the cycle failed
      * @param seconds wall time of the whole cycle
      * @param failure why it failed, empty when it completed
+     * @param leading whether this runner held the writer's lease and wrote the cycle
      */
     record Report(Instant now, Optional<CycleResult> result, Optional<WriteResult> written, double seconds, Optional<String> failure,
-                  Phases phases) {
+                  Phases phases, boolean leading) {
         boolean computed() {
             return result.isPresent() && result.get() instanceof CycleResult.Computed;
         }
@@ -106,7 +107,7 @@ final class CycleRunner {
             log(result, seconds, leading);
             Phases phases = new Phases(read.discoverNanos(), t1 - start - read.discoverNanos(), t2 - t1, t3 - t2,
                     read.roundTrips() + written.roundTrips());
-            return new Report(now, Optional.of(result), Optional.of(written), seconds, Optional.empty(), phases);
+            return new Report(now, Optional.of(result), Optional.of(written), seconds, Optional.empty(), phases, leading);
         } catch (RedisFailure e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.failed(true, seconds);
@@ -116,12 +117,12 @@ final class CycleRunner {
                     .addKeyValue("outcome", "failed").addKeyValue("redis_cause", e.kind().wireName())
                     .addKeyValue("duration_s", round3(seconds)).addKeyValue("mode", mode.wireName()),
                     String.format(Locale.ROOT, "Allocation cycle failed after %.3fs: Redis %s (cause: %s)", seconds, e.getMessage(), e.kind().wireName()));
-            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage() + " (cause: " + e.kind().wireName() + ")"), Phases.NONE);
+            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage() + " (cause: " + e.kind().wireName() + ")"), Phases.NONE, false);
         } catch (RuntimeException e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.failed(false, seconds);
             LOG.error("Allocation cycle failed after {}s: unexpected error", String.format(Locale.ROOT, "%.3f", seconds), e);
-            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()), Phases.NONE);
+            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()), Phases.NONE, false);
         }
     }
 

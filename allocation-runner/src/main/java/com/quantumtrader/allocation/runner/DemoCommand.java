@@ -5,7 +5,9 @@ import com.quantumtrader.allocation.redis.Keys;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -39,6 +41,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--redis-url", paramLabel = "URL", description = "Use this Redis instead of starting an embedded one (its quantum:* keys get overwritten).")
     String redisUrl;
 
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "1",
+            description = "Run N loops (1-3) against the same Redis, as N hosts would: one holds the writer's lease and writes, the others stand by (default: ${DEFAULT-VALUE}).")
+    int replicas;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -57,6 +63,9 @@ final class DemoCommand implements Callable<Integer> {
         if (intervalSec < 1 || intervalSec > 60) {
             throw new IllegalArgumentException("--interval-sec: must be in [1, 60], was " + intervalSec);
         }
+        if (replicas < 1 || replicas > 3) {
+            throw new IllegalArgumentException("--replicas: must be in [1, 3], was " + replicas);
+        }
         Logging.setRootLevel("WARN");
         Logging.setLevel(CycleRunner.class.getName(), "ERROR");
         PrintWriter out = spec.commandLine().getOut();
@@ -64,45 +73,68 @@ final class DemoCommand implements Callable<Integer> {
         EmbeddedRedis embedded = redisUrl == null ? EmbeddedRedis.start() : null;
         String url = redisUrl != null ? redisUrl : embedded.url();
         int port = portOrFree(metricsPort);
-        Map<String, String> env = new HashMap<>();
-        env.put(Config.P29_MODE, "enforce");
-        env.put(Config.P29_INTERVAL_SEC, Integer.toString(intervalSec));
-        env.put(Config.P29_METRICS_PORT, Integer.toString(port));
-        env.put(Config.P29_METRICS_BIND, "127.0.0.1");
-        env.put(Config.REDIS_URL, url);
-        Config config = Config.fromEnv(env);
+        List<Config> configs = new ArrayList<>();
+        for (int r = 1; r <= replicas; r++) {
+            Map<String, String> env = new HashMap<>();
+            env.put(Config.P29_MODE, "enforce");
+            env.put(Config.P29_INTERVAL_SEC, Integer.toString(intervalSec));
+            env.put(Config.P29_METRICS_PORT, Integer.toString(r == 1 ? port : EmbeddedRedis.freePort()));
+            env.put(Config.P29_METRICS_BIND, "127.0.0.1");
+            env.put(Config.REDIS_URL, url);
+            env.put(Config.P29_INSTANCE_ID, "demo-" + r);
+            configs.add(Config.fromEnv(env));
+        }
+        Config config = configs.get(0);
         Upstream upstream = new Upstream(config.redis().host(), config.redis().port());
         upstream.publish(0, Instant.now());
 
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger n = new AtomicInteger();
         DecisionTable table = new DecisionTable(color);
-        out.printf(Locale.ROOT, "Capital Allocation Brain demo: embedded Redis at %s, enforce mode, a cycle every %d s%n", url, intervalSec);
+        out.printf(Locale.ROOT, "Capital Allocation Brain demo: embedded Redis at %s, enforce mode, a cycle every %d s%s%n", url, intervalSec,
+                replicas > 1 ? ", " + replicas + " replicas (one writes, the others stand by)" : "");
         out.printf(Locale.ROOT, "metrics: http://127.0.0.1:%d/metrics   Ctrl-C to stop%s%n%n", port,
                 cycles != null ? ", or after " + cycles + " cycles" : "");
         out.flush();
         Signals.onTerminate(done::countDown);
-        try (Service service = new Service(config, Clock.systemUTC(), report -> {
-            int k = n.incrementAndGet();
-            String title = String.format(Locale.ROOT, "cycle %d  %.0f ms", k, report.seconds() * 1000);
-            if (report.result().isPresent()) {
-                CycleResult r = report.result().get();
-                out.print(table.render(r, title));
-                out.printf(Locale.ROOT, "wrote %d target hashes, %d decisions%n%n", report.written().get().targetsWritten(),
-                        report.written().get().decisionsStreamed());
-            } else {
-                out.printf(Locale.ROOT, "%s  FAILED: %s%n%n", title, report.failure().orElse("?"));
+        List<Service> services = new ArrayList<>();
+        try {
+            for (Config c : configs) {
+                String instance = c.instanceId();
+                services.add(new Service(c, Clock.systemUTC(), report -> {
+                    synchronized (out) {
+                        if (!report.leading() && report.result().isPresent()) {
+                            if (replicas > 1) {
+                                out.printf(Locale.ROOT, "%s standby: computed %d targets, wrote nothing%n", instance,
+                                        report.result().get().decisions().size());
+                                out.flush();
+                            }
+                            return;
+                        }
+                        int k = n.incrementAndGet();
+                        String title = String.format(Locale.ROOT, "cycle %d  %.0f ms%s", k, report.seconds() * 1000,
+                                replicas > 1 ? "  written by " + instance + " (leader)" : "");
+                        if (report.result().isPresent()) {
+                            CycleResult r = report.result().get();
+                            out.print(table.render(r, title));
+                            out.printf(Locale.ROOT, "wrote %d target hashes, %d decisions%n%n", report.written().get().targetsWritten(),
+                                    report.written().get().decisionsStreamed());
+                        } else {
+                            out.printf(Locale.ROOT, "%s  FAILED: %s%n%n", title, report.failure().orElse("?"));
+                        }
+                        out.flush();
+                        if (cycles != null && k >= cycles) {
+                            done.countDown();
+                        } else {
+                            upstream.publish(k, Instant.now());
+                        }
+                    }
+                }));
             }
-            out.flush();
-            if (cycles != null && k >= cycles) {
-                done.countDown();
-            } else {
-                upstream.publish(k, Instant.now());
-            }
-        })) {
-            service.start();
+            services.forEach(Service::start);
             done.await();
         } finally {
+            services.forEach(Service::close);
             upstream.close();
             if (embedded != null) {
                 embedded.close();

@@ -200,6 +200,25 @@ class EndToEndIT {
         }
     }
 
+    @Test
+    void demo_twoReplicas_oneWritesTheOtherStandsBy_tableNamesTheWriter() throws Exception {
+        Path log = dir.resolve("demo.log");
+        Process p = jar("demo", "--replicas", "2", "--cycles", "3", "--interval-sec", "1", "--metrics-port", "0")
+                .redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "demo ends after 3 cycles");
+        String out = read(log);
+        assertEquals(0, p.exitValue(), out);
+        java.util.regex.Matcher writer = java.util.regex.Pattern.compile("cycle \\d+ .* written by (demo-[12]) \\(leader\\)").matcher(out);
+        List<String> writers = new ArrayList<>();
+        while (writer.find()) {
+            writers.add(writer.group(1));
+        }
+        assertEquals(3, writers.size(), out);
+        assertEquals(1, new java.util.HashSet<>(writers).size(), "one writer throughout: " + writers);
+        String standby = writers.get(0).equals("demo-1") ? "demo-2" : "demo-1";
+        assertTrue(out.contains(standby + " standby: computed 12 targets, wrote nothing"), out);
+    }
+
     private static boolean onPath(String tool) {
         return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));

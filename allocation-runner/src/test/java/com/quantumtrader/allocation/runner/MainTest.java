@@ -70,6 +70,7 @@ class MainTest {
     @CsvSource(delimiter = '|', value = {
             "demo --cycles 0              | error: --cycles: must be >= 1 (leave it out to run until Ctrl-C), was 0",
             "demo --cycles -1             | error: --cycles: must be >= 1 (leave it out to run until Ctrl-C), was -1",
+            "demo --replicas 4            | error: --replicas: must be in [1, 3], was 4",
             "bench --mode foo             | error: --mode: must be shadow or enforce, was 'foo'",
             "bench --symbols 0            | error: --symbols: must be >= 1, was 0",
             "bench --cycles 0             | error: --cycles: must be >= 1, was 0",
