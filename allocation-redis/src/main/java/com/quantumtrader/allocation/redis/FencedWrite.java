@@ -116,7 +116,11 @@ final class FencedWrite {
             }
         } finally {
             if (watching) {
-                jedis.unwatch(); // never hand a pooled connection back with a watch set
+                try {
+                    jedis.unwatch(); // never hand a pooled connection back with a watch set
+                } catch (RuntimeException ignored) {
+                    // a broken connection: the pool discards it, and the first failure is the one reported
+                }
             }
         }
     }
