@@ -171,6 +171,14 @@ class HighAvailabilityIT {
                 && metric(name, "p29_leader") == 1.0);
     }
 
+    private int readyz(String name) {
+        try {
+            return HttpEndpointsTest.get(ports.get(name), "/readyz").statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     private static int count(String text, String needle) {
         int n = 0;
         for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
@@ -185,7 +193,7 @@ class HighAvailabilityIT {
         awaitLeader("A");
         start("B");
         ServiceIT.await("B is a ready standby", Duration.ofSeconds(30), () -> metric("B", "p29_leader") == 0.0
-                && MetricsScrape.cycles(MetricsScrape.scrape(ports.get("B"))) >= 2);
+                && MetricsScrape.cycles(MetricsScrape.scrape(ports.get("B"))) >= 2 && readyz("B") == 200);
         Thread.sleep(2000);
         assertEquals(List.of("A"), writerRuns(), "two runners, exactly one writes");
 
