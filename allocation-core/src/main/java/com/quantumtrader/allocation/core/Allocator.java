@@ -49,23 +49,19 @@ public final class Allocator {
 
     /**
      * Computes one cycle from the previous one's carry-over: still a pure function of its arguments.
-     * The carry-over passes through except the zone in force, which is this cycle's zone when it
-     * computed (the zone rules of section 2; a hysteresis would read {@code previous} here). The
-     * written targets are the writer's to update.
+     * The zone in force follows {@link Factors#zoneInForce} from the previous zone and relax timer; a
+     * skipped cycle hands the previous carry-over on unchanged. The written targets are the writer's
+     * to update.
      *
      * @param previous what the previous cycle handed on ({@link CarryOver#START} for the first)
      */
     public static Cycle cycle(CycleInputs inputs, Policy policy, Instant now, CarryOver previous) {
         Objects.requireNonNull(previous, "previous");
-        CycleResult result = allocate(inputs, policy, now);
-        CarryOver next = result instanceof CycleResult.Computed c
-                ? new CarryOver(Optional.of(c.context().drawdownZone()), Optional.empty(), previous.controlMode(), previous.written())
-                : previous;
-        return new Cycle(result, next);
+        return compute(inputs, policy, now, previous);
     }
 
     /**
-     * Computes one cycle.
+     * Computes one cycle with no previous one ({@link CarryOver#START}): the zone is the drawdown's own.
      *
      * @param inputs what the cycle read
      * @param policy the rules' settings
@@ -73,6 +69,10 @@ public final class Allocator {
      * @return the outcome, one decision per allocated symbol, the fallbacks taken and the inputs rejected
      */
     public static CycleResult allocate(CycleInputs inputs, Policy policy, Instant now) {
+        return compute(inputs, policy, now, CarryOver.START).result();
+    }
+
+    private static Cycle compute(CycleInputs inputs, Policy policy, Instant now, CarryOver previous) {
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(now, "now");
@@ -85,7 +85,8 @@ public final class Allocator {
         if (inputs.portfolio().isEmpty()) {
             boolean invalid = rejected.contains(key(DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT));
             fallbacks.add(new Fallback(DataSource.PORTFOLIO, invalid ? FallbackReason.INVALID : FallbackReason.MISSING, DataSource.PORTFOLIO_SUBJECT));
-            return new CycleResult.Skipped(now, invalid ? SkipReason.PORTFOLIO_INVALID : SkipReason.PORTFOLIO_MISSING, fallbacks, rejections);
+            return new Cycle(new CycleResult.Skipped(now, invalid ? SkipReason.PORTFOLIO_INVALID : SkipReason.PORTFOLIO_MISSING, fallbacks,
+                    rejections), previous);
         }
         PortfolioState portfolio = inputs.portfolio().get();
         if (!(portfolio.equityUsd() > 0)) {
@@ -93,16 +94,17 @@ public final class Allocator {
             List<Rejection> all = new ArrayList<>(rejections);
             all.add(new Rejection(DataSource.PORTFOLIO, RejectReason.INVALID_VALUE, DataSource.PORTFOLIO_SUBJECT,
                     "equity_usd=" + Scalars.formatDecimal(portfolio.equityUsd()) + " must be > 0"));
-            return new CycleResult.Skipped(now, SkipReason.EQUITY_NOT_POSITIVE, fallbacks, all);
+            return new Cycle(new CycleResult.Skipped(now, SkipReason.EQUITY_NOT_POSITIVE, fallbacks, all), previous);
         }
         if (fresh.stale(portfolio.timestamp())) {
             fallbacks.add(new Fallback(DataSource.PORTFOLIO, FallbackReason.STALE, DataSource.PORTFOLIO_SUBJECT));
-            return new CycleResult.Skipped(now, SkipReason.PORTFOLIO_STALE, fallbacks, rejections);
+            return new Cycle(new CycleResult.Skipped(now, SkipReason.PORTFOLIO_STALE, fallbacks, rejections), previous);
         }
         double equity = portfolio.equityUsd();
 
         // 2. Drawdown zone.
-        DrawdownZone zone = Factors.drawdownZone(portfolio.drawdown(), policy);
+        Factors.ZoneInForce inForce = Factors.zoneInForce(portfolio.drawdown(), previous.zone(), previous.relaxSince(), policy, now);
+        DrawdownZone zone = inForce.zone();
         double drawdownFactor = Factors.drawdownFactor(zone, policy);
 
         // 3. Regime.
@@ -237,7 +239,8 @@ public final class Allocator {
                     cap, confidence[i], FALLBACK_LISTS.get(fallbackBits[i])));
         }
         CycleContext context = new CycleContext(equity, portfolio.drawdown(), zone, drawdownFactor, regime, regimeFactor, clusterFactors);
-        return new CycleResult.Computed(now, context, decisions, fallbacks, rejections);
+        CycleResult result = new CycleResult.Computed(now, context, decisions, fallbacks, rejections);
+        return new Cycle(result, new CarryOver(Optional.of(zone), inForce.relaxSince(), previous.controlMode(), previous.written()));
     }
 
     /** The cluster-wide part of the rules, evaluated once per cluster per cycle. */

@@ -1,5 +1,9 @@
 package com.quantumtrader.allocation.core;
 
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
 /**
  * The factor rules as small pure functions. Each takes finite input and returns a finite result.
  */
@@ -42,6 +46,41 @@ public final class Factors {
             return DrawdownZone.HIGH;
         }
         return DrawdownZone.MID;
+    }
+
+    /**
+     * The zone in force and its relax timer (DESIGN section 13): a deeper zone applies at once; a
+     * lighter one only after the drawdown has stood below (the zone in force's lower boundary -
+     * {@code DD_HYSTERESIS}) for {@code DD_RELAX_SEC}, and then the zone of (drawdown + band) applies.
+     * With band and relax both 0 this is {@link #drawdownZone} exactly.
+     *
+     * @param inForce    the zone in force after the previous cycle; empty at the start (then the raw zone applies)
+     * @param relaxSince since when the drawdown has stood below the relax line, if it has
+     * @param now        this cycle's time
+     */
+    public static ZoneInForce zoneInForce(double drawdown, Optional<DrawdownZone> inForce, Optional<Instant> relaxSince,
+                                          Policy policy, Instant now) {
+        DrawdownZone raw = drawdownZone(drawdown, policy);
+        if (inForce.isEmpty() || raw.compareTo(inForce.get()) >= 0) {
+            return new ZoneInForce(raw, Optional.empty()); // deeper or the same: at once, no dwell
+        }
+        DrawdownZone lighter = drawdownZone(Math.abs(drawdown) + policy.ddHysteresis(), policy);
+        if (lighter.compareTo(inForce.get()) >= 0) {
+            return new ZoneInForce(inForce.get(), Optional.empty()); // inside the band: hold, dwell reset
+        }
+        Instant since = relaxSince.filter(t -> !t.isAfter(now)).orElse(now);
+        if (!now.isBefore(since.plus(policy.ddRelax()))) {
+            return new ZoneInForce(lighter, Optional.empty());
+        }
+        return new ZoneInForce(inForce.get(), Optional.of(since));
+    }
+
+    /** A zone in force and, while the drawdown stands below its relax line, since when. */
+    public record ZoneInForce(DrawdownZone zone, Optional<Instant> relaxSince) {
+        public ZoneInForce {
+            Objects.requireNonNull(zone, "zone");
+            Objects.requireNonNull(relaxSince, "relaxSince");
+        }
     }
 
     /** The configured factor of a zone. */

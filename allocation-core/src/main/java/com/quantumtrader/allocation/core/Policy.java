@@ -13,7 +13,9 @@ import java.util.OptionalDouble;
  *
  * <p>Ranges: percentages in (0, 1]; thresholds in [0, 1] with low below high; every multiplier in
  * [0, 5]; drawdown factors non-increasing LOW -> MID -> HIGH (so a deeper drawdown never raises a
- * target); {@code CLUSTER_STRESS_MIN <= CLUSTER_STRESS_MAX}; {@code STALE_DATA_SEC} in [1, 86400].
+ * target); {@code CLUSTER_STRESS_MIN <= CLUSTER_STRESS_MAX}; {@code STALE_DATA_SEC} in [1, 86400];
+ * the drawdown hysteresis band {@code DD_HYSTERESIS} in [0, DD_LOW_THRESHOLD] and its dwell
+ * {@code DD_RELAX_SEC} in [0, 86400] (both 0 by default: the exact thresholds).
  */
 public record Policy(
         double maxSymbolPct,
@@ -28,7 +30,9 @@ public record Policy(
         double ddFactorMid,
         double ddFactorHigh,
         double clusterStressMin,
-        double clusterStressMax) {
+        double clusterStressMax,
+        double ddHysteresis,
+        Duration ddRelax) {
 
     public static final String MAX_SYMBOL_PCT = "MAX_SYMBOL_PCT";
     public static final String MAX_CLUSTER_PCT = "MAX_CLUSTER_PCT";
@@ -43,25 +47,30 @@ public record Policy(
     public static final String DD_FACTOR_HIGH = "DD_FACTOR_HIGH";
     public static final String CLUSTER_STRESS_MIN = "CLUSTER_STRESS_MIN";
     public static final String CLUSTER_STRESS_MAX = "CLUSTER_STRESS_MAX";
+    public static final String DD_HYSTERESIS = "DD_HYSTERESIS";
+    public static final String DD_RELAX_SEC = "DD_RELAX_SEC";
 
     /** Every environment variable this record reads, in declaration order. */
     public static final List<String> ENV_NAMES = List.of(
             MAX_SYMBOL_PCT, MAX_CLUSTER_PCT, STALE_DATA_SEC,
             REGIME_FACTOR_TREND, REGIME_FACTOR_MR, REGIME_FACTOR_CHOP,
             DD_LOW_THRESHOLD, DD_HIGH_THRESHOLD, DD_FACTOR_LOW, DD_FACTOR_MID, DD_FACTOR_HIGH,
-            CLUSTER_STRESS_MIN, CLUSTER_STRESS_MAX);
+            CLUSTER_STRESS_MIN, CLUSTER_STRESS_MAX, DD_HYSTERESIS, DD_RELAX_SEC);
 
     /** Largest multiplier any factor setting may take. */
     public static final double MAX_MULTIPLIER = 5.0;
     /** Longest {@code STALE_DATA_SEC}: one day. */
     public static final long MAX_STALE_SEC = 86_400;
+    /** Longest {@code DD_RELAX_SEC}: one day. */
+    public static final long MAX_RELAX_SEC = 86_400;
 
     /** The service document's defaults. */
     public static final Policy DEFAULTS = new Policy(
             0.40, 0.60, Duration.ofSeconds(60),
             1.2, 1.0, 0.6,
             0.05, 0.15, 1.0, 0.7, 0.4,
-            0.3, 1.0);
+            0.3, 1.0,
+            0.0, Duration.ZERO);
 
     public Policy {
         Checks.inLeftOpen(maxSymbolPct, 0, 1, MAX_SYMBOL_PCT);
@@ -97,6 +106,14 @@ public record Policy(
             throw new IllegalArgumentException(CLUSTER_STRESS_MIN + ": must be <= " + CLUSTER_STRESS_MAX
                     + " (" + clusterStressMax + "), was " + clusterStressMin);
         }
+        if (!(ddHysteresis >= 0 && ddHysteresis <= ddLowThreshold)) {
+            throw new IllegalArgumentException(DD_HYSTERESIS + ": must be in [0, " + DD_LOW_THRESHOLD + "] ([0, " + ddLowThreshold
+                    + "]), was " + ddHysteresis);
+        }
+        Objects.requireNonNull(ddRelax, DD_RELAX_SEC);
+        if (ddRelax.isNegative() || ddRelax.compareTo(Duration.ofSeconds(MAX_RELAX_SEC)) > 0) {
+            throw new IllegalArgumentException(DD_RELAX_SEC + ": must be in [0, " + MAX_RELAX_SEC + "] seconds, was " + ddRelax.getSeconds());
+        }
     }
 
     /**
@@ -111,7 +128,7 @@ public record Policy(
         return new Policy(
                 number(env, MAX_SYMBOL_PCT, d.maxSymbolPct),
                 number(env, MAX_CLUSTER_PCT, d.maxClusterPct),
-                Duration.ofSeconds(wholeSeconds(env, STALE_DATA_SEC, d.staleData.getSeconds())),
+                Duration.ofSeconds(wholeSeconds(env, STALE_DATA_SEC, d.staleData.getSeconds(), 1, MAX_STALE_SEC)),
                 number(env, REGIME_FACTOR_TREND, d.regimeFactorTrend),
                 number(env, REGIME_FACTOR_MR, d.regimeFactorMeanReversion),
                 number(env, REGIME_FACTOR_CHOP, d.regimeFactorChop),
@@ -121,7 +138,9 @@ public record Policy(
                 number(env, DD_FACTOR_MID, d.ddFactorMid),
                 number(env, DD_FACTOR_HIGH, d.ddFactorHigh),
                 number(env, CLUSTER_STRESS_MIN, d.clusterStressMin),
-                number(env, CLUSTER_STRESS_MAX, d.clusterStressMax));
+                number(env, CLUSTER_STRESS_MAX, d.clusterStressMax),
+                number(env, DD_HYSTERESIS, d.ddHysteresis),
+                Duration.ofSeconds(wholeSeconds(env, DD_RELAX_SEC, d.ddRelax.getSeconds(), 0, MAX_RELAX_SEC)));
     }
 
     /** This policy as environment variables, the inverse of {@link #fromEnv(Map)}. */
@@ -139,7 +158,9 @@ public record Policy(
                 Map.entry(DD_FACTOR_MID, Scalars.formatDecimal(ddFactorMid)),
                 Map.entry(DD_FACTOR_HIGH, Scalars.formatDecimal(ddFactorHigh)),
                 Map.entry(CLUSTER_STRESS_MIN, Scalars.formatDecimal(clusterStressMin)),
-                Map.entry(CLUSTER_STRESS_MAX, Scalars.formatDecimal(clusterStressMax)));
+                Map.entry(CLUSTER_STRESS_MAX, Scalars.formatDecimal(clusterStressMax)),
+                Map.entry(DD_HYSTERESIS, Scalars.formatDecimal(ddHysteresis)),
+                Map.entry(DD_RELAX_SEC, Long.toString(ddRelax.getSeconds())));
     }
 
     private static double number(Map<String, String> env, String name, double defaultValue) {
@@ -154,14 +175,14 @@ public record Policy(
         return parsed.getAsDouble();
     }
 
-    private static long wholeSeconds(Map<String, String> env, String name, long defaultValue) {
+    private static long wholeSeconds(Map<String, String> env, String name, long defaultValue, long min, long max) {
         String raw = env.get(name);
         if (raw == null) {
             return defaultValue;
         }
         String s = raw.strip();
         if (s.isEmpty() || s.length() > 9 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException(name + ": must be a whole number of seconds in [1, " + MAX_STALE_SEC
+            throw new IllegalArgumentException(name + ": must be a whole number of seconds in [" + min + ", " + max
                     + "], was '" + Scalars.printable(raw) + "'");
         }
         return Long.parseLong(s);

@@ -203,6 +203,7 @@ class AllocatorProperties {
         return new Policy(0.001 + rnd.nextDouble() * 0.999, 0.001 + rnd.nextDouble() * 0.999,
                 Duration.ofSeconds(1 + rnd.nextInt(300)),
                 rnd.nextDouble() * 5, rnd.nextDouble() * 5, rnd.nextDouble() * 5,
-                lowT, highT, dd[2], dd[1], dd[0], Math.min(a, b), Math.max(a, b));
+                lowT, highT, dd[2], dd[1], dd[0], Math.min(a, b), Math.max(a, b),
+                rnd.nextBoolean() ? 0 : rnd.nextDouble() * lowT, Duration.ofSeconds(rnd.nextInt(600)));
     }
 }

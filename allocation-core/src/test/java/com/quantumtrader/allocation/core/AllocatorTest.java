@@ -189,7 +189,7 @@ class AllocatorTest {
 
     @Test
     void allocate_zeroFactorTimesOverflow_isZeroNotNaN() {
-        Policy zeroHigh = new Policy(0.4, 0.6, P.staleData(), 1.2, 1, 0.6, 0.05, 0.15, 1, 0.7, 0.0, 0.3, 1);
+        Policy zeroHigh = new Policy(0.4, 0.6, P.staleData(), 1.2, 1, 0.6, 0.05, 0.15, 1, 0.7, 0.0, 0.3, 1, 0, java.time.Duration.ZERO);
         CycleInputs in = new CycleInputs(Optional.of(portfolio(1000, 0.5)), List.of(new SymbolBudget("A", 1e308, ago(1))), Map.of(), Map.of(),
                 Optional.of(new RegimeState(Regime.TREND, 1, ago(1))),
                 Map.of("A", new PerformanceAttribution("A", 1e308, ago(1))), List.of());

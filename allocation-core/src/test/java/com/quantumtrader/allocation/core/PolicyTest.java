@@ -54,6 +54,10 @@ class PolicyTest {
             "MAX_SYMBOL_PCT     | nan   | MAX_SYMBOL_PCT: must be a finite decimal number, was 'nan'",
             "MAX_CLUSTER_PCT    | 2     | MAX_CLUSTER_PCT: must be in (0, 1], was 2.0",
             "STALE_DATA_SEC     | 0     | STALE_DATA_SEC: must be in [1, 86400] seconds, was 0",
+            "DD_HYSTERESIS      | 0.06  | DD_HYSTERESIS: must be in [0, DD_LOW_THRESHOLD] ([0, 0.05]), was 0.06",
+            "DD_HYSTERESIS      | -0.01 | DD_HYSTERESIS: must be in [0, DD_LOW_THRESHOLD] ([0, 0.05]), was -0.01",
+            "DD_RELAX_SEC       | 86401 | DD_RELAX_SEC: must be in [0, 86400] seconds, was 86401",
+            "DD_RELAX_SEC       | 2.5   | DD_RELAX_SEC: must be a whole number of seconds in [0, 86400], was '2.5'",
             "STALE_DATA_SEC     | 86401 | STALE_DATA_SEC: must be in [1, 86400] seconds, was 86401",
             "STALE_DATA_SEC     | 1.5   | STALE_DATA_SEC: must be a whole number of seconds in [1, 86400], was '1.5'",
             "STALE_DATA_SEC     | -5    | STALE_DATA_SEC: must be a whole number of seconds in [1, 86400], was '-5'",
@@ -81,7 +85,7 @@ class PolicyTest {
     @Test
     void constructor_staleDataBelowOneSecond_throws() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Policy(0.4, 0.6, Duration.ofMillis(500),
-                1.2, 1, 0.6, 0.05, 0.15, 1, 0.7, 0.4, 0.3, 1));
+                1.2, 1, 0.6, 0.05, 0.15, 1, 0.7, 0.4, 0.3, 1, 0, Duration.ZERO));
         assertEquals("STALE_DATA_SEC: must be in [1, 86400] seconds, was PT0.5S", e.getMessage());
     }
 }

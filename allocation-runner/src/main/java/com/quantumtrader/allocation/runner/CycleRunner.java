@@ -95,8 +95,13 @@ final class CycleRunner {
             ReadResult read = reader.read();
             CycleInputs inputs = read.decode();
             long t1 = System.nanoTime();
-            Allocator.Cycle cycle = Allocator.cycle(inputs, policy, now, carryOver.get());
+            CarryOver previous = carryOver.get();
+            Allocator.Cycle cycle = Allocator.cycle(inputs, policy, now, previous);
             CycleResult result = cycle.result();
+            if (previous.zone().isPresent() && !previous.zone().equals(cycle.next().zone())) {
+                metrics.zoneChanged();
+                LOG.info("Drawdown zone in force: {} -> {}", previous.zone().get(), cycle.next().zone().map(Enum::name).orElse("none"));
+            }
             long t2 = System.nanoTime();
             boolean leading = role.leading();
             WriteResult written = leading ? write(result, cycle.next(), now) : standby(cycle.next());

@@ -58,6 +58,8 @@ final class Metrics {
     final Gauge leader;
     final Counter leaderChanges;
     final Counter fencedWrites;
+    /** DESIGN section 13: changes of the drawdown zone in force. */
+    final Counter zoneChanges;
 
     /** The per-symbol children, looked up once per symbol rather than by label each cycle. */
     private Map<String, SymbolSeries> symbolSeries = new HashMap<>();
@@ -99,6 +101,8 @@ final class Metrics {
         leaderChanges = Counter.build("p29_leader_changes_total", "Times this runner took the writer's lease (takeovers).").register(registry);
         fencedWrites = Counter.build("p29_fenced_writes_total",
                 "Writes refused whole because this runner no longer held the lease or a newer epoch existed.").register(registry);
+        zoneChanges = Counter.build("p29_drawdown_zone_changes_total",
+                "Changes of the drawdown zone in force (with hysteresis: deeper at once, lighter after DD_RELAX_SEC).").register(registry);
         for (String outcome : new String[] {"computed", "skipped", "failed"}) {
             cycles.labels(outcome);
         }
@@ -121,6 +125,11 @@ final class Metrics {
                 leaderChanges.inc();
             }
         });
+    }
+
+    /** The zone in force changed this cycle. */
+    void zoneChanged() {
+        exposition.update(zoneChanges::inc);
     }
 
     /** A write refused by its fence. */

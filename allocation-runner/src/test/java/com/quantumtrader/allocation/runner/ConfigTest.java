@@ -132,7 +132,8 @@ class ConfigTest {
                     || name.equals("REDIS_TLS_CA_FILE") || name.equals("P29_INSTANCE_ID");
             assertTrue(optional || file.containsKey(name), "deploy/capital-allocation.env sets " + name);
         }
-        assertEquals(Config.fromEnv(Map.of()), Config.fromEnv(file));
+        // every value is the default, except the hysteresis the shipped file turns on (DESIGN section 13)
+        assertEquals(Config.fromEnv(Map.of("DD_HYSTERESIS", "0.005", "DD_RELAX_SEC", "300")), Config.fromEnv(file));
         assertEquals(List.of(), Config.unknownVariables(file));
     }
 
