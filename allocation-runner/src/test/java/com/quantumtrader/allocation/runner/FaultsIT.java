@@ -120,6 +120,43 @@ class FaultsIT {
     }
 
     @Test
+    void drawdownFlappingAround5Percent_everyOnePointFiveSecondsForAMinute_zoneChangesOnce_targetsHeld() {
+        Policy shipped = Policy.fromEnv(Map.of("DD_HYSTERESIS", "0.005", "DD_RELAX_SEC", "300", "STALE_DATA_SEC", "3600"));
+        Instant start = Instant.now();
+        try (Jedis j = redis.client(); Harness h = new Harness(new RedisConnection(redis.endpoint()), Mode.ENFORCE, shipped)) {
+            ServiceIT.seed(j, "BTCUSDT");
+            java.util.Set<String> targets = new java.util.HashSet<>();
+            for (int i = 0; i < 40; i++) {
+                Instant now = start.plusMillis(1500L * i);
+                j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "100000", "drawdown", i % 2 == 0 ? "0.051" : "0.049",
+                        "timestamp", Long.toString(now.getEpochSecond())));
+                assertTrue(h.runner.run(now).computed());
+                if (i > 0) {
+                    targets.add(j.hget(Keys.target("BTCUSDT"), "target_usd"));
+                    assertEquals("MID", j.hget(Keys.target("BTCUSDT"), "drawdown_zone"), "cycle " + i);
+                }
+            }
+            assertEquals(1, targets.size(), "the Governor saw one target, not one per crossing: " + targets);
+            assertEquals(0.0, h.metrics.registry.getSampleValue("p29_drawdown_zone_changes_total"), 0.0,
+                    "MID from the first cycle on: no change of the zone in force");
+            assertEquals("MID", j.hget(Keys.STATE, "drawdown_zone"), "the zone in force is in the state hash for a failover");
+        }
+        redis.flush();
+        try (Jedis j = redis.client(); Harness exact = new Harness(new RedisConnection(redis.endpoint()), Mode.ENFORCE,
+                Policy.fromEnv(Map.of("STALE_DATA_SEC", "3600")))) {
+            ServiceIT.seed(j, "BTCUSDT");
+            for (int i = 0; i < 40; i++) {
+                Instant now = start.plusMillis(1500L * i);
+                j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "100000", "drawdown", i % 2 == 0 ? "0.051" : "0.049",
+                        "timestamp", Long.toString(now.getEpochSecond())));
+                assertTrue(exact.runner.run(now).computed());
+            }
+            assertEquals(39.0, exact.metrics.registry.getSampleValue("p29_drawdown_zone_changes_total"), 0.0,
+                    "without hysteresis the zone follows every crossing");
+        }
+    }
+
+    @Test
     void staleUpstreams_tenSimulatedMinutes_fallbacksCountedWarningsBoundedTargetsPassThrough() {
         Instant start = Instant.ofEpochSecond(1_767_225_600L);
         String old = Long.toString(start.getEpochSecond() - 120);

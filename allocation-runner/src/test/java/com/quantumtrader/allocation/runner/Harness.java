@@ -25,11 +25,15 @@ final class Harness implements AutoCloseable {
     private final Logger logger = (Logger) LoggerFactory.getLogger(CycleRunner.class);
 
     Harness(RedisConnection redis, Mode mode) {
+        this(redis, mode, Policy.DEFAULTS);
+    }
+
+    Harness(RedisConnection redis, Mode mode, Policy policy) {
         this.redis = redis;
         logs.start();
         logger.addAppender(logs);
-        runner = new CycleRunner(new Lease(redis, "harness", Duration.ofSeconds(60)), "harness", new InputReader(redis, Map.of()), new OutputWriter(redis, 300, 100_000), Policy.DEFAULTS, mode, metrics,
-                new RateLimitedLog(logger, 60_000_000_000L, nanos::get));
+        runner = new CycleRunner(new Lease(redis, "harness", Duration.ofSeconds(60)), "harness", new InputReader(redis, Map.of()),
+                new OutputWriter(redis, 300, 100_000), policy, mode, metrics, new RateLimitedLog(logger, 60_000_000_000L, nanos::get));
     }
 
     long warnings() {
