@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One entry of the decision stream {@code quantum:stream:allocation.decision} (DESIGN section 4),
@@ -61,16 +62,11 @@ public record DecisionEntry(String symbol, String cycleId, List<DataSource> fall
         List<DataSource> sources = new ArrayList<>();
         if (!raw.isEmpty()) {
             for (String word : raw.split(",", -1)) {
-                DataSource source = null;
-                for (DataSource s : DataSource.values()) {
-                    if (s.wireName().equals(word)) {
-                        source = s;
-                    }
-                }
-                if (source == null) {
+                Optional<DataSource> source = TargetHash.byName(DataSource.values(), DataSource::wireName, word);
+                if (source.isEmpty()) {
                     return new Decoded.Invalid<>(FALLBACKS + ": must be a comma list of data sources, was '" + Scalars.printable(raw) + "'");
                 }
-                sources.add(source);
+                sources.add(source.get());
             }
         }
         try {

@@ -93,15 +93,6 @@ public final class Lease {
         });
     }
 
-    /** The state the last writer left, as stored (for {@code check-config} and the tests). */
-    public Decoded<StateHash> readState() {
-        return connection.call(RedisFailure.Operation.LEASE, jedis -> {
-            Map<String, String> hash = jedis.hgetAll(Keys.STATE);
-            connection.countRoundTrip();
-            return StateHash.decode(hash);
-        });
-    }
-
     /** An instance id: 1-128 characters of {@code [A-Za-z0-9._:-]} (a host name, a pid, a pod name). */
     public static String checkInstanceId(String id) {
         if (id == null || id.isEmpty() || id.length() > 128 || !id.chars().allMatch(c -> (c >= 'A' && c <= 'Z')

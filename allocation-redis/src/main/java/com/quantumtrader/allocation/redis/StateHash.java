@@ -71,16 +71,9 @@ public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSinc
             return new Decoded.Invalid<>("absent");
         }
         String rawZone = hash.getOrDefault(DRAWDOWN_ZONE, "");
-        Optional<DrawdownZone> zone = Optional.empty();
-        if (!rawZone.isEmpty()) {
-            for (DrawdownZone z : DrawdownZone.values()) {
-                if (z.name().equals(rawZone)) {
-                    zone = Optional.of(z);
-                }
-            }
-            if (zone.isEmpty()) {
-                return invalid(DRAWDOWN_ZONE, "LOW, MID, HIGH or empty", rawZone);
-            }
+        Optional<DrawdownZone> zone = TargetHash.byName(DrawdownZone.values(), Enum::name, rawZone);
+        if (!rawZone.isEmpty() && zone.isEmpty()) {
+            return invalid(DRAWDOWN_ZONE, "LOW, MID, HIGH or empty", rawZone);
         }
         String rawRelax = hash.getOrDefault(RELAX_SINCE, "");
         OptionalLong relax = TargetHash.epochSeconds(rawRelax);

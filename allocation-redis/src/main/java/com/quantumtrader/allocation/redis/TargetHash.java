@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -133,14 +134,9 @@ public record TargetHash(
             if (mode.isEmpty()) {
                 return invalid(MODE, "shadow or enforce", hash.get(MODE));
             }
-            Optional<Regime> regime = byName(Regime.values(), hash.get(REGIME));
-            Optional<DrawdownZone> zone = byName(DrawdownZone.values(), hash.get(DRAWDOWN_ZONE));
-            Optional<CapKind> cap = Optional.empty();
-            for (CapKind k : CapKind.values()) {
-                if (k.wireName().equals(hash.get(CAP))) {
-                    cap = Optional.of(k);
-                }
-            }
+            Optional<Regime> regime = byName(Regime.values(), Enum::name, hash.get(REGIME));
+            Optional<DrawdownZone> zone = byName(DrawdownZone.values(), Enum::name, hash.get(DRAWDOWN_ZONE));
+            Optional<CapKind> cap = byName(CapKind.values(), CapKind::wireName, hash.get(CAP));
             if (regime.isEmpty()) {
                 return invalid(REGIME, "TREND, MEAN_REVERSION, CHOP or UNKNOWN", hash.get(REGIME));
             }
@@ -167,12 +163,7 @@ public record TargetHash(
 
     /** {@code mode}: exactly {@code shadow} or {@code enforce}, or empty. */
     public static Optional<Mode> mode(String value) {
-        for (Mode m : Mode.values()) {
-            if (m.wireName().equals(value)) {
-                return Optional.of(m);
-            }
-        }
-        return Optional.empty();
+        return byName(Mode.values(), Mode::wireName, value);
     }
 
     /** {@code timestamp}/{@code ts}: integer epoch seconds (digits only, what {@code int()} reads), or empty. */
@@ -196,9 +187,10 @@ public record TargetHash(
         return v.getAsDouble();
     }
 
-    private static <E extends Enum<E>> Optional<E> byName(E[] values, String name) {
+    /** The constant whose name on the wire ({@code nameOf}) is exactly {@code name}, or empty. */
+    static <E extends Enum<E>> Optional<E> byName(E[] values, Function<E, String> nameOf, String name) {
         for (E e : values) {
-            if (e.name().equals(name)) {
+            if (nameOf.apply(e).equals(name)) {
                 return Optional.of(e);
             }
         }
