@@ -35,18 +35,21 @@ final class FencedWrite {
 
     private final Fence fence;
     private final List<CommandArguments> commands = new ArrayList<>();
+    /** The key of each command (its first argument), to route it in a Cluster. */
+    private final List<String> keys = new ArrayList<>();
 
     FencedWrite(Fence fence) {
         this.fence = Objects.requireNonNull(fence, "fence");
     }
 
     /** Adds one command: its name and arguments. */
-    void add(String name, String... args) {
-        CommandArguments c = new CommandArguments(command(name));
+    void add(String name, String key, String... args) {
+        CommandArguments c = new CommandArguments(command(name)).add(key);
         for (String a : args) {
             c.add(a);
         }
         commands.add(c);
+        keys.add(key);
     }
 
     /** Adds one command: its name, key and prefix arguments, then the fields and values of {@code fields}. */
@@ -57,6 +60,86 @@ final class FencedWrite {
         }
         fields.forEach((k, v) -> c.add(k).add(v));
         commands.add(c);
+        keys.add(key);
+    }
+
+    /**
+     * Runs the unit: on one server as one fenced transaction; in a Cluster, where one transaction
+     * cannot span slots, as {@link #runClustered(Nodes)}.
+     *
+     * @throws RedisFailure as {@link #run(Jedis)}
+     */
+    void run(Nodes nodes) {
+        if (nodes.clustered()) {
+            runClustered(nodes);
+        } else {
+            run(nodes.single());
+            nodes.countRoundTrip(); // WATCH + check
+            nodes.countRoundTrip(); // MULTI ... EXEC
+        }
+    }
+
+    /**
+     * The unit in a Redis Cluster (DESIGN section 11): the lease and the epoch are read (they live on
+     * their own slots, so they cannot be watched from the targets' nodes); unless they are this
+     * instance's, nothing is sent. Then each run of commands on one key (a target's DEL, HSET and
+     * EXPIRE; the cycle's stream entries; the state) is its own single-slot {@code MULTI ... EXEC},
+     * pipelined per node: one round trip per node. Then the fence is read again: if it changed while
+     * the unit was in flight, the failure is reported as fenced (what landed stays; the next leader
+     * rewrites every target in its first cycle). A reader can see some targets of this cycle beside
+     * others of the previous one, never half a target.
+     */
+    @SuppressWarnings("unchecked")
+    void runClustered(Nodes nodes) {
+        checkFence(nodes, "");
+        List<Response<Object>> execs = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        int i = 0;
+        while (i < commands.size()) {
+            String key = keys.get(i);
+            Pipeline p = nodes.pipeline(key);
+            append(p, Protocol.Command.MULTI, new CommandArguments(Protocol.Command.MULTI));
+            int n = 0;
+            for (; i < commands.size() && keys.get(i).equals(key); i++, n++) {
+                p.appendCommand(new CommandObject<>(commands.get(i), BuilderFactory.RAW_OBJECT));
+            }
+            execs.add(append(p, Protocol.Command.EXEC, new CommandArguments(Protocol.Command.EXEC)));
+            sizes.add(n);
+        }
+        nodes.sync();
+        int errors = 0;
+        Exception first = null;
+        for (Response<Object> exec : execs) {
+            Object replies;
+            try {
+                replies = exec.get();
+            } catch (JedisDataException e) { // EXECABORT: a command was refused when queued (READONLY, OOM, NOPERM, MOVED)
+                errors++;
+                first = first == null ? e : first;
+                continue;
+            }
+            for (Object reply : (List<Object>) replies) {
+                if (reply instanceof Exception e) {
+                    errors++;
+                    first = first == null ? e : first;
+                }
+            }
+        }
+        if (errors > 0) {
+            throw new RedisFailure(RedisFailure.Operation.WRITE, errors + " of " + execs.size()
+                    + " per-key transactions of the write unit failed, the others applied; first: " + first.getMessage(), first);
+        }
+        checkFence(nodes, " after writing (a takeover happened during the write; what landed stays until the new writer rewrites it)");
+    }
+
+    private void checkFence(Nodes nodes, String when) {
+        Response<String> holder = nodes.pipeline(Keys.LEADER).get(Keys.LEADER);
+        Response<String> epoch = nodes.pipeline(Keys.EPOCH).get(Keys.EPOCH);
+        nodes.sync();
+        if (!fence.instance().equals(holder.get()) || !Long.toString(fence.token()).equals(epoch.get())) {
+            throw RedisFailure.fenced("fenced: this instance holds " + fence + ", but the lease is held by '" + holder.get()
+                    + "' and the epoch is '" + epoch.get() + "'" + (when.isEmpty() ? "; nothing written" : when));
+        }
     }
 
     /**
@@ -67,7 +150,7 @@ final class FencedWrite {
      *                      (nothing applied) or failed inside it (the others applied)
      */
     @SuppressWarnings("unchecked")
-    void run(Jedis jedis) {
+    private void run(Jedis jedis) {
         boolean watching = false;
         try {
             Pipeline check = jedis.pipelined();

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 
 /**
@@ -75,12 +74,12 @@ public final class GovernorGate {
         if (!Scalars.isValidName(symbol)) {
             throw new IllegalArgumentException("symbol: must be 1-64 characters of [A-Za-z0-9._-], was '" + Scalars.printable(symbol) + "'");
         }
-        return connection.call(RedisFailure.Operation.GATE, jedis -> {
-            Pipeline p = jedis.pipelined();
-            Response<List<String>> target = p.hmget(Keys.target(symbol), TARGET_FIELDS);
-            Response<String> budget = p.hget(Keys.budget(symbol), InputCodec.BUDGET_USD);
-            p.sync();
-            connection.countRoundTrip();
+        return connection.call(RedisFailure.Operation.GATE, nodes -> {
+            String targetKey = Keys.target(symbol);
+            String budgetKey = Keys.budget(symbol);
+            Response<List<String>> target = nodes.pipeline(targetKey).hmget(targetKey, TARGET_FIELDS);
+            Response<String> budget = nodes.pipeline(budgetKey).hget(budgetKey, InputCodec.BUDGET_USD);
+            nodes.sync();
             List<String> values = InputReader.orNullIfWrongType(target);
             Map<String, String> t = values == null ? null : InputReader.fields(values, TARGET_FIELDS);
             String reason = targetProblem(t, now);

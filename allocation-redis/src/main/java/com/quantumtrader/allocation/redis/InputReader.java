@@ -16,7 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -56,26 +55,27 @@ public final class InputReader {
         return connection.call(RedisFailure.Operation.READ, this::read);
     }
 
-    private ReadResult read(Jedis jedis) {
+    private ReadResult read(Nodes nodes) {
         long before = connection.roundTrips();
         long start = System.nanoTime();
         List<Rejection> rejections = new ArrayList<>();
         Set<String> withAttribution = new HashSet<>();
-        List<String> symbols = discoverSymbols(jedis, rejections, withAttribution);
+        List<String> symbols = discoverSymbols(nodes, rejections, withAttribution);
         long discoverNanos = System.nanoTime() - start;
 
-        Pipeline p = jedis.pipelined();
-        Response<List<String>> portfolioResponse = p.hmget(Keys.PORTFOLIO, InputCodec.PORTFOLIO_FIELDS);
-        Response<Map<String, String>> clusterMapResponse = p.hgetAll(Keys.CLUSTER_MAP);
-        Response<List<StreamEntry>> regimeResponse = p.xrevrange(Keys.REGIME_STREAM, "+", "-", 1);
+        Response<List<String>> portfolioResponse = nodes.pipeline(Keys.PORTFOLIO).hmget(Keys.PORTFOLIO, InputCodec.PORTFOLIO_FIELDS);
+        Response<Map<String, String>> clusterMapResponse = nodes.pipeline(Keys.CLUSTER_MAP).hgetAll(Keys.CLUSTER_MAP);
+        Response<List<StreamEntry>> regimeResponse = nodes.pipeline(Keys.REGIME_STREAM).xrevrange(Keys.REGIME_STREAM, "+", "-", 1);
         List<Response<List<String>>> budgetResponses = new ArrayList<>(symbols.size());
         List<Response<List<String>>> attributionResponses = new ArrayList<>(symbols.size());
         for (String symbol : symbols) {
-            budgetResponses.add(p.hmget(Keys.budget(symbol), InputCodec.BUDGET_FIELDS));
-            attributionResponses.add(withAttribution.contains(symbol) ? p.hmget(Keys.attribution(symbol), InputCodec.ATTRIBUTION_FIELDS) : null);
+            String budgetKey = Keys.budget(symbol);
+            budgetResponses.add(nodes.pipeline(budgetKey).hmget(budgetKey, InputCodec.BUDGET_FIELDS));
+            String attributionKey = Keys.attribution(symbol);
+            attributionResponses.add(withAttribution.contains(symbol)
+                    ? nodes.pipeline(attributionKey).hmget(attributionKey, InputCodec.ATTRIBUTION_FIELDS) : null);
         }
-        p.sync();
-        connection.countRoundTrip();
+        nodes.sync();
 
         Map<String, String> portfolio = fields(get(portfolioResponse, DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT, rejections), InputCodec.PORTFOLIO_FIELDS);
 
@@ -121,47 +121,60 @@ public final class InputReader {
             regimeEntryTime = Optional.of(Instant.ofEpochMilli(last.getID().getTime()));
         }
 
-        Map<String, Map<String, String>> clusters = readStress(jedis, clustersInUse, rejections);
+        Map<String, Map<String, String>> clusters = readStress(nodes, clustersInUse, rejections);
         RawInputs raw = new RawInputs(portfolio, budgets, clusterMap, clusters, regime, regimeEntryTime, attributions);
         return new ReadResult(raw, rejections, connection.roundTrips() - before, discoverNanos);
     }
 
     /**
      * One SCAN pass (never KEYS) over {@link #DISCOVERY_PATTERN}, which covers both the budget keys and
-     * the attribution keys, so attributions are read only for symbols that have one.
+     * the attribution keys, so attributions are read only for symbols that have one. In a Cluster, the
+     * pass walks every primary.
      */
-    private List<String> discoverSymbols(Jedis jedis, List<Rejection> rejections, Set<String> withAttribution) {
+    private List<String> discoverSymbols(Nodes nodes, List<Rejection> rejections, Set<String> withAttribution) {
         Set<String> symbols = new HashSet<>(); // SCAN may repeat a key; the decoder sorts
-        ScanParams params = new ScanParams().match(DISCOVERY_PATTERN).count(SCAN_COUNT);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = jedis.scan(cursor, params);
-            connection.countRoundTrip();
-            for (String key : page.getResult()) {
-                if (key.startsWith(Keys.ATTRIBUTION_PREFIX)) {
-                    withAttribution.add(key.substring(Keys.ATTRIBUTION_PREFIX.length()));
-                    continue;
-                }
-                if (key.startsWith(Keys.CLUSTER_BUDGET_PREFIX) || !key.startsWith(Keys.BUDGET_PREFIX)) {
-                    continue;
-                }
-                String suffix = key.substring(Keys.BUDGET_PREFIX.length());
-                if (suffix.indexOf(':') >= 0) {
-                    continue; // another namespace under the prefix, not a symbol
-                }
-                if (Scalars.isValidName(suffix)) {
-                    symbols.add(suffix);
-                } else {
-                    rejections.add(new Rejection(DataSource.BUDGET, RejectReason.BAD_NAME, Scalars.printable(suffix),
-                            "key '" + Scalars.printable(key) + "' does not end in 1-64 characters of [A-Za-z0-9._-]"));
-                }
+        for (String key : scan(nodes, DISCOVERY_PATTERN)) {
+            if (key.startsWith(Keys.ATTRIBUTION_PREFIX)) {
+                withAttribution.add(key.substring(Keys.ATTRIBUTION_PREFIX.length()));
+                continue;
             }
-            cursor = page.getCursor();
-        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+            if (key.startsWith(Keys.CLUSTER_BUDGET_PREFIX) || !key.startsWith(Keys.BUDGET_PREFIX)) {
+                continue;
+            }
+            String suffix = key.substring(Keys.BUDGET_PREFIX.length());
+            if (suffix.indexOf(':') >= 0) {
+                continue; // another namespace under the prefix, not a symbol
+            }
+            if (Scalars.isValidName(suffix)) {
+                symbols.add(suffix);
+            } else {
+                rejections.add(new Rejection(DataSource.BUDGET, RejectReason.BAD_NAME, Scalars.printable(suffix),
+                        "key '" + Scalars.printable(key) + "' does not end in 1-64 characters of [A-Za-z0-9._-]"));
+            }
+        }
         return new ArrayList<>(symbols);
     }
 
-    private Map<String, Map<String, String>> readStress(Jedis jedis, Set<String> clusterIds, List<Rejection> rejections) {
+    /**
+     * Every key matching {@code pattern} (SCAN, never KEYS; a key may come twice) on every primary:
+     * one round trip per page per primary.
+     */
+    static List<String> scan(Nodes nodes, String pattern) {
+        List<String> keys = new ArrayList<>();
+        ScanParams params = new ScanParams().match(pattern).count(SCAN_COUNT);
+        for (Jedis jedis : nodes.primaries()) {
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = jedis.scan(cursor, params);
+                nodes.countRoundTrip();
+                keys.addAll(page.getResult());
+                cursor = page.getCursor();
+            } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        }
+        return keys;
+    }
+
+    private Map<String, Map<String, String>> readStress(Nodes nodes, Set<String> clusterIds, List<Rejection> rejections) {
         List<String> ids = new ArrayList<>();
         for (String id : clusterIds) {
             if (Scalars.isValidName(id) && !Allocator.UNKNOWN_CLUSTER.equals(id)) {
@@ -171,13 +184,12 @@ public final class InputReader {
         if (ids.isEmpty()) {
             return Map.of();
         }
-        Pipeline p = jedis.pipelined();
         List<Response<List<String>>> responses = new ArrayList<>(ids.size());
         for (String id : ids) {
-            responses.add(p.hmget(Keys.stress(id), InputCodec.STRESS_FIELDS));
+            String key = Keys.stress(id);
+            responses.add(nodes.pipeline(key).hmget(key, InputCodec.STRESS_FIELDS));
         }
-        p.sync();
-        connection.countRoundTrip();
+        nodes.sync();
         Map<String, Map<String, String>> clusters = new HashMap<>(ids.size() * 2);
         for (int i = 0; i < ids.size(); i++) {
             Map<String, String> hash = fields(get(responses.get(i), DataSource.CLUSTER, ids.get(i), rejections), InputCodec.STRESS_FIELDS);

@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;
 
@@ -51,33 +49,29 @@ public final class Lease {
      * @throws RedisFailure when Redis cannot be reached (the role is then unknown; a write stays fenced)
      */
     public Role hold(Role current) {
-        return connection.call(RedisFailure.Operation.LEASE, jedis -> {
+        return connection.call(RedisFailure.Operation.LEASE, nodes -> {
             if (current instanceof Role.Leader leader) {
-                Object renewed = jedis.eval(RENEW, List.of(Keys.LEADER), List.of(instance, ttlMillis));
+                Object renewed = nodes.node(Keys.LEADER).eval(RENEW, List.of(Keys.LEADER), List.of(instance, ttlMillis));
                 connection.countRoundTrip();
                 if (Long.valueOf(1).equals(renewed)) {
                     return new Role.Leader(leader.fence(), Optional.empty());
                 }
             }
-            return take(jedis);
+            return take(nodes);
         });
     }
 
-    private Role take(Jedis jedis) {
-        Pipeline p = jedis.pipelined();
-        Response<String> set = p.set(Keys.LEADER, instance, SetParams.setParams().nx().px(Long.parseLong(ttlMillis)));
-        Response<String> holder = p.get(Keys.LEADER);
-        Response<String> current = p.get(Keys.EPOCH);
-        p.sync();
-        connection.countRoundTrip();
+    private Role take(Nodes nodes) {
+        Response<String> set = nodes.pipeline(Keys.LEADER).set(Keys.LEADER, instance, SetParams.setParams().nx().px(Long.parseLong(ttlMillis)));
+        Response<String> holder = nodes.pipeline(Keys.LEADER).get(Keys.LEADER);
+        Response<String> current = nodes.pipeline(Keys.EPOCH).get(Keys.EPOCH);
+        nodes.sync();
         if (!"OK".equals(set.get())) {
             return new Role.Standby(Optional.ofNullable(holder.get()), TargetHash.epochSeconds(current.get()).orElse(0));
         }
-        Pipeline q = jedis.pipelined();
-        Response<Long> epoch = q.incr(Keys.EPOCH);
-        Response<Map<String, String>> state = q.hgetAll(Keys.STATE);
-        q.sync();
-        connection.countRoundTrip();
+        Response<Long> epoch = nodes.pipeline(Keys.EPOCH).incr(Keys.EPOCH);
+        Response<Map<String, String>> state = nodes.pipeline(Keys.STATE).hgetAll(Keys.STATE);
+        nodes.sync();
         Map<String, String> stateHash = InputReader.orNullIfWrongType(state);
         Decoded<StateHash> inherited = stateHash == null
                 ? new Decoded.Invalid<>(Keys.STATE + ": holds the wrong Redis type") : StateHash.decode(stateHash);
@@ -86,8 +80,8 @@ public final class Lease {
 
     /** Deletes the lease if {@code fence}'s instance still holds it (on SIGTERM), so a standby takes over at once. */
     public boolean release(Fence fence) {
-        return connection.call(RedisFailure.Operation.LEASE, jedis -> {
-            Object deleted = jedis.eval(RELEASE, List.of(Keys.LEADER), List.of(fence.instance()));
+        return connection.call(RedisFailure.Operation.LEASE, nodes -> {
+            Object deleted = nodes.node(Keys.LEADER).eval(RELEASE, List.of(Keys.LEADER), List.of(fence.instance()));
             connection.countRoundTrip();
             return Long.valueOf(1).equals(deleted);
         });

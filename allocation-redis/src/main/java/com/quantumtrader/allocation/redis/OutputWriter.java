@@ -15,11 +15,7 @@ import java.util.Objects;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Writes one cycle's outputs (DESIGN section 4) in one fenced write unit ({@link FencedWrite}: a
@@ -92,9 +88,9 @@ public final class OutputWriter {
             return WriteResult.nothing(next);
         }
         Set<String> written = new HashSet<>(result.decisions().size() * 2);
-        return connection.call(RedisFailure.Operation.WRITE, jedis -> {
+        return connection.call(RedisFailure.Operation.WRITE, nodes -> {
             long before = connection.roundTrips();
-            Map<String, CarryOver.WrittenTarget> held = enforce ? next.written().orElseGet(() -> readWritten(jedis)) : Map.of();
+            Map<String, CarryOver.WrittenTarget> held = enforce ? next.written().orElseGet(() -> readWritten(nodes)) : Map.of();
             for (Decision d : result.decisions()) {
                 written.add(d.symbol());
             }
@@ -121,9 +117,7 @@ public final class OutputWriter {
                 unit.add("DEL", Keys.target(symbol)); // left the universe: its target goes in the same unit
             }
             unit.add("HSET", Keys.STATE, StateHash.of(next, fence, result.now()).encode());
-            unit.run(jedis);
-            connection.countRoundTrip(); // WATCH + check
-            connection.countRoundTrip(); // MULTI ... EXEC
+            unit.run(nodes);
             int n = result.decisions().size();
             if (!enforce) {
                 return new WriteResult(0, 0, n, connection.roundTrips() - before, next);
@@ -140,9 +134,9 @@ public final class OutputWriter {
      * The service's target hashes in Redis, per symbol: {@code target_usd} and {@code timestamp}
      * (0 and the epoch where a value does not parse: such a hash is rewritten or deleted anyway).
      */
-    private Map<String, CarryOver.WrittenTarget> readWritten(Jedis jedis) {
+    private Map<String, CarryOver.WrittenTarget> readWritten(Nodes nodes) {
         Map<String, CarryOver.WrittenTarget> written = new HashMap<>();
-        ourTargets(jedis).forEach((key, values) -> {
+        ourTargets(nodes).forEach((key, values) -> {
             double usd = TargetHash.targetUsd(values.get(0)).orElse(0);
             Instant at = Instant.ofEpochSecond(TargetHash.epochSeconds(values.get(SIGNATURE.length)).orElse(0));
             written.put(key.substring(Keys.TARGET_PREFIX.length()), new CarryOver.WrittenTarget(usd, at));
@@ -156,16 +150,30 @@ public final class OutputWriter {
      * {@code quantum:allocation:target:proposed:{symbol}} never does) and it is a hash carrying
      * {@code target_usd}, {@code cap} and {@code base_budget_usd}. Nothing else is touched.
      *
+     * In a Cluster every primary is searched, and each key is deleted alone (one round trip per node).
+     *
      * @return the number of target hashes deleted
      */
     public int retract() {
-        return connection.call(RedisFailure.Operation.RETRACT, jedis -> {
-            Set<String> ours = ourTargets(jedis).keySet();
+        return connection.call(RedisFailure.Operation.RETRACT, nodes -> {
+            Set<String> ours = ourTargets(nodes).keySet();
             if (ours.isEmpty()) {
                 return 0;
             }
-            long deleted = jedis.del(ours.toArray(new String[0]));
-            connection.countRoundTrip();
+            if (!nodes.clustered()) {
+                long deleted = nodes.single().del(ours.toArray(new String[0]));
+                nodes.countRoundTrip();
+                return (int) deleted;
+            }
+            List<Response<Long>> replies = new ArrayList<>(ours.size());
+            for (String key : ours) {
+                replies.add(nodes.pipeline(key).del(key));
+            }
+            nodes.sync();
+            long deleted = 0;
+            for (Response<Long> r : replies) {
+                deleted += r.get();
+            }
             return (int) deleted;
         });
     }
@@ -173,20 +181,24 @@ public final class OutputWriter {
     /**
      * The target hashes this service wrote: a key whose suffix is a symbol name (so
      * {@code quantum:allocation:target:proposed:{symbol}} never is) holding a hash with
-     * {@code target_usd}, {@code cap} and {@code base_budget_usd}. SCAN pages plus one pipeline.
+     * {@code target_usd}, {@code cap} and {@code base_budget_usd}. SCAN pages plus one pipeline (per primary).
      */
-    private Map<String, List<String>> ourTargets(Jedis jedis) {
-        List<String> candidates = scanTargets(jedis);
+    private Map<String, List<String>> ourTargets(Nodes nodes) {
+        List<String> candidates = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String key : InputReader.scan(nodes, Keys.TARGET_PREFIX + "*")) {
+            if (Scalars.isValidName(key.substring(Keys.TARGET_PREFIX.length())) && seen.add(key)) {
+                candidates.add(key);
+            }
+        }
         if (candidates.isEmpty()) {
             return Map.of();
         }
-        Pipeline p = jedis.pipelined();
         List<Response<List<String>>> replies = new ArrayList<>(candidates.size());
         for (String key : candidates) {
-            replies.add(p.hmget(key, SIGNATURE_AND_TIMESTAMP));
+            replies.add(nodes.pipeline(key).hmget(key, SIGNATURE_AND_TIMESTAMP));
         }
-        p.sync();
-        connection.countRoundTrip();
+        nodes.sync();
         Map<String, List<String>> ours = new LinkedHashMap<>();
         for (int i = 0; i < candidates.size(); i++) {
             List<String> values = InputReader.orNullIfWrongType(replies.get(i));
@@ -195,24 +207,5 @@ public final class OutputWriter {
             }
         }
         return ours;
-    }
-
-    private List<String> scanTargets(Jedis jedis) {
-        List<String> keys = new ArrayList<>();
-        ScanParams params = new ScanParams().match(Keys.TARGET_PREFIX + "*").count(InputReader.SCAN_COUNT);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        Set<String> seen = new HashSet<>();
-        do {
-            ScanResult<String> page = jedis.scan(cursor, params);
-            connection.countRoundTrip();
-            for (String key : page.getResult()) {
-                String suffix = key.substring(Keys.TARGET_PREFIX.length());
-                if (Scalars.isValidName(suffix) && seen.add(key)) {
-                    keys.add(key);
-                }
-            }
-            cursor = page.getCursor();
-        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-        return keys;
     }
 }

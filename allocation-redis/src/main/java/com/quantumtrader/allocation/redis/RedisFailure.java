@@ -35,6 +35,8 @@ public final class RedisFailure extends RuntimeException {
         CONNECTION_REFUSED("connection_refused"),
         /** The connection dropped mid-command (Redis restarted or killed, a proxy cut it). */
         CONNECTION_CLOSED("connection_closed"),
+        /** {@code MOVED} / {@code ASK} / {@code CLUSTERDOWN}: a Cluster's slots moved or are not served (resharding, failover). */
+        CLUSTER_MOVED("cluster_moved"),
         /** The write was refused whole because this instance no longer holds the lease or a newer epoch exists. */
         FENCED("fenced"),
         /** Anything else (a wrong type inside EXEC, a protocol error, ...). */
@@ -91,6 +93,10 @@ public final class RedisFailure extends RuntimeException {
         String s = text.toString();
         if (s.contains("READONLY")) {
             return Kind.READONLY;
+        }
+        if (s.contains("MOVED ") || s.contains("ASK ") || s.contains("CLUSTERDOWN") || s.contains("TRYAGAIN")
+                || s.contains("not covering all slots")) {
+            return Kind.CLUSTER_MOVED;
         }
         if (s.contains("OOM ")) {
             return Kind.OOM;

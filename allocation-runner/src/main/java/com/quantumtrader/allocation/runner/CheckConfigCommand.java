@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.RedisConnection;
+import com.quantumtrader.allocation.redis.RedisFailure;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -7,10 +9,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "check-config", mixinStandardHelpOptions = true, description = "Validate the configuration and print the effective values (passwords masked).")
+@Command(name = "check-config", mixinStandardHelpOptions = true, description = {
+        "Validate the configuration and print the effective values (passwords masked) and the Redis deployment it will use.",
+        "Exit 0 valid (and, with --probe, reachable), 1 --probe could not reach a primary, 2 invalid."})
 final class CheckConfigCommand implements Callable<Integer> {
     @Mixin
     EnvOptions env;
+
+    @CommandLine.Option(names = "--probe", description = "Also connect: ask each primary (the Sentinel's current one, every Cluster primary) for its ROLE.")
+    boolean probe;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -20,11 +27,22 @@ final class CheckConfigCommand implements Callable<Integer> {
         Map<String, String> vars = env.variables();
         Config config = Config.fromEnv(vars);
         config.staticClusterMap(); // validates P29_CLUSTER_MAP_FILE
-        config.connect().close(); // validates REDIS_TLS_CA_FILE; opens no connection
         PrintWriter out = spec.commandLine().getOut();
-        config.describe().forEach((k, v) -> out.println(k + "=" + v));
-        Config.unknownVariables(vars).forEach(w -> out.println("warning: " + w));
-        out.println("configuration OK");
+        try (RedisConnection redis = config.connect()) { // validates REDIS_TLS_CA_FILE; opens no connection unless --probe
+            config.describe().forEach((k, v) -> out.println(k + "=" + v));
+            Config.unknownVariables(vars).forEach(w -> out.println("warning: " + w));
+            out.println("configuration OK; redis deployment: " + config.redis().kind() + " (" + config.redis() + ")");
+            if (probe) {
+                try {
+                    redis.probe().forEach(line -> out.println("probe: " + line));
+                } catch (RedisFailure e) {
+                    out.println("probe: FAILED (" + e.kind().wireName() + "): " + e.getMessage());
+                    out.flush();
+                    return 1;
+                }
+                out.println("probe: OK");
+            }
+        }
         out.flush();
         return 0;
     }

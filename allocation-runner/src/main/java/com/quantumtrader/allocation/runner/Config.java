@@ -6,6 +6,7 @@ import com.quantumtrader.allocation.core.Scalars;
 import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.RedisConnection;
+import com.quantumtrader.allocation.redis.RedisDeployment;
 import com.quantumtrader.allocation.redis.RedisEndpoint;
 import com.quantumtrader.allocation.redis.TlsTrust;
 import java.io.IOException;
@@ -34,7 +35,11 @@ import java.util.TreeSet;
  * @param metricsPort          {@code P29_METRICS_PORT}: [0, 65535] (0: any free port), default 8059
  * @param policy               the rule settings ({@code MAX_SYMBOL_PCT}, ... see {@link Policy})
  * @param targetTtlSec         {@code TARGET_TTL_SEC}: EXPIRE of target hashes, [2, 86400], above the interval; default 300
- * @param redis                {@code REDIS_URL}, else {@code REDIS_HOST}/{@code REDIS_PORT}/{@code REDIS_DB}/{@code REDIS_PASSWORD}
+ * @param redis                exactly one deployment (DESIGN section 11): standalone ({@code REDIS_URL}, else
+ *                             {@code REDIS_HOST}/{@code REDIS_PORT}/{@code REDIS_DB}), Sentinel ({@code REDIS_SENTINELS},
+ *                             {@code REDIS_SENTINEL_MASTER}, {@code REDIS_SENTINEL_PASSWORD}) or Cluster
+ *                             ({@code REDIS_CLUSTER_NODES}); data-node login from {@code REDIS_USERNAME}/{@code REDIS_PASSWORD},
+ *                             TLS from {@code rediss://} or {@code REDIS_TLS}
  * @param clusterMapFile       {@code P29_CLUSTER_MAP_FILE}: optional static symbol -> cluster JSON
  * @param decisionStreamMaxLen {@code P29_DECISION_STREAM_MAXLEN}: MAXLEN ~ of the decision stream, default 100000
  * @param logLevel             {@code LOG_LEVEL}: TRACE, DEBUG, INFO (default), WARN, ERROR
@@ -51,7 +56,7 @@ public record Config(
         int metricsPort,
         Policy policy,
         long targetTtlSec,
-        RedisEndpoint redis,
+        RedisDeployment redis,
         Optional<Path> clusterMapFile,
         long decisionStreamMaxLen,
         String logLevel,
@@ -81,6 +86,12 @@ public record Config(
     public static final String LOG_LEVEL = "LOG_LEVEL";
     public static final String LOG_FORMAT = "LOG_FORMAT";
     public static final String REDIS_TLS_CA_FILE = "REDIS_TLS_CA_FILE";
+    public static final String REDIS_USERNAME = "REDIS_USERNAME";
+    public static final String REDIS_TLS = "REDIS_TLS";
+    public static final String REDIS_SENTINELS = "REDIS_SENTINELS";
+    public static final String REDIS_SENTINEL_MASTER = "REDIS_SENTINEL_MASTER";
+    public static final String REDIS_SENTINEL_PASSWORD = "REDIS_SENTINEL_PASSWORD";
+    public static final String REDIS_CLUSTER_NODES = "REDIS_CLUSTER_NODES";
 
     /** Every variable this service reads. */
     public static final Set<String> KNOWN = known();
@@ -130,7 +141,7 @@ public record Config(
             throw new ConfigException(REDIS_TIMEOUT_MS + ": must be below " + P29_INTERVAL_SEC + " x 1000 (" + interval * 1000L
                     + ") so a stalled Redis fails the cycle before the next one is due, was " + timeoutMs);
         }
-        RedisEndpoint redis = redis(env, Duration.ofMillis(timeoutMs));
+        RedisDeployment redis = deployment(env, Duration.ofMillis(timeoutMs));
         Optional<Path> mapFile = Optional.ofNullable(env.get(P29_CLUSTER_MAP_FILE)).map(String::strip).map(Path::of);
         long maxLen = integer(env, P29_DECISION_STREAM_MAXLEN, 100_000, 1, 1_000_000_000);
         String level = env.getOrDefault(LOG_LEVEL, "INFO").strip().toUpperCase(Locale.ROOT);
@@ -143,8 +154,9 @@ public record Config(
             default -> throw new ConfigException(LOG_FORMAT + ": must be text or json, was '" + Scalars.printable(env.get(LOG_FORMAT)) + "'");
         };
         Optional<Path> caFile = Optional.ofNullable(env.get(REDIS_TLS_CA_FILE)).map(String::strip).map(Path::of);
-        if (caFile.isPresent() && !redis.tls()) {
-            throw new ConfigException(REDIS_TLS_CA_FILE + ": only applies to a rediss:// " + REDIS_URL + ", was set for " + redis);
+        if (caFile.isPresent() && !tls(redis)) {
+            throw new ConfigException(REDIS_TLS_CA_FILE + ": only applies with TLS (a rediss:// " + REDIS_URL + ", or " + REDIS_TLS
+                    + "=true with Sentinel or Cluster), was set for " + redis);
         }
         // default 15 s, shortened when a short TARGET_TTL_SEC needs it, never below 2 intervals
         int lease = (int) integer(env, P29_LEASE_SEC, Math.max(2L * interval, Math.min(15, ttl - interval - 1)), 2, 3600);
@@ -189,6 +201,7 @@ public record Config(
         out.put(P29_METRICS_PORT, Integer.toString(metricsPort));
         new java.util.TreeMap<>(policy.toEnv()).forEach(out::put);
         out.put(TARGET_TTL_SEC, Long.toString(targetTtlSec));
+        out.put("redis_deployment", redis.kind());
         out.put("redis", redis.toString());
         out.put(REDIS_TIMEOUT_MS, Long.toString(redis.socketTimeout().toMillis()));
         out.put(P29_CLUSTER_MAP_FILE, clusterMapFile.map(Path::toString).orElse("(none)"));
@@ -254,15 +267,87 @@ public record Config(
         };
     }
 
+    private static boolean tls(RedisDeployment d) {
+        if (d instanceof RedisDeployment.Standalone s) {
+            return s.endpoint().tls();
+        }
+        return d instanceof RedisDeployment.Sentinel s ? s.data().tls() : ((RedisDeployment.Cluster) d).data().tls();
+    }
+
+    /** Variables that name each deployment; a configuration may set those of one only. */
+    private static final Map<String, List<String>> DEPLOYMENT_VARIABLES = Map.of(
+            "standalone", List.of(REDIS_URL, REDIS_HOST, REDIS_PORT),
+            "sentinel", List.of(REDIS_SENTINELS, REDIS_SENTINEL_MASTER, REDIS_SENTINEL_PASSWORD),
+            "cluster", List.of(REDIS_CLUSTER_NODES));
+
+    /** Exactly one of standalone, Sentinel and Cluster (none set: standalone on localhost:6379). */
+    private static RedisDeployment deployment(Map<String, String> env, Duration timeout) {
+        List<String> named = new ArrayList<>();
+        List<String> set = new ArrayList<>();
+        for (String kind : List.of("standalone", "sentinel", "cluster")) {
+            List<String> present = DEPLOYMENT_VARIABLES.get(kind).stream().filter(env::containsKey).toList();
+            if (!present.isEmpty()) {
+                named.add(kind);
+                set.addAll(present);
+            }
+        }
+        if (named.size() > 1) {
+            throw new ConfigException(String.join(", ", set) + ": name exactly one Redis deployment (standalone: " + REDIS_URL + " or "
+                    + REDIS_HOST + "/" + REDIS_PORT + "; Sentinel: " + REDIS_SENTINELS + " and " + REDIS_SENTINEL_MASTER + "; Cluster: "
+                    + REDIS_CLUSTER_NODES + "), were set for " + String.join(" and ", named));
+        }
+        String kind = named.isEmpty() ? "standalone" : named.get(0);
+        if (kind.equals("standalone")) {
+            if (env.containsKey(REDIS_TLS)) {
+                throw new ConfigException(REDIS_TLS + ": applies to Sentinel and Cluster only; a standalone Redis takes TLS from a rediss:// "
+                        + REDIS_URL + ", was '" + Scalars.printable(env.get(REDIS_TLS)) + "'");
+            }
+            return new RedisDeployment.Standalone(redis(env, timeout));
+        }
+        String tlsRaw = env.getOrDefault(REDIS_TLS, "false").strip().toLowerCase(Locale.ROOT);
+        if (!tlsRaw.equals("true") && !tlsRaw.equals("false")) {
+            throw new ConfigException(REDIS_TLS + ": must be true or false, was '" + Scalars.printable(env.get(REDIS_TLS)) + "'");
+        }
+        if (kind.equals("cluster") && env.containsKey(REDIS_DB) && !env.get(REDIS_DB).strip().equals("0")) {
+            throw new ConfigException(REDIS_DB + ": a Redis Cluster has only database 0, was '" + Scalars.printable(env.get(REDIS_DB)) + "'");
+        }
+        int db = (int) integer(env, REDIS_DB, 0, 0, 15);
+        RedisDeployment.Access access = new RedisDeployment.Access(Optional.ofNullable(env.get(REDIS_USERNAME)).map(String::strip),
+                Optional.ofNullable(env.get(REDIS_PASSWORD)), db, tlsRaw.equals("true"), timeout, timeout);
+        if (kind.equals("cluster")) {
+            return new RedisDeployment.Cluster(nodes(env, REDIS_CLUSTER_NODES), access);
+        }
+        if (!env.containsKey(REDIS_SENTINELS) || !env.containsKey(REDIS_SENTINEL_MASTER)) {
+            String missing = env.containsKey(REDIS_SENTINELS) ? REDIS_SENTINEL_MASTER : REDIS_SENTINELS;
+            throw new ConfigException(missing + ": Sentinel needs both " + REDIS_SENTINELS + " (host:port,...) and " + REDIS_SENTINEL_MASTER
+                    + " (the monitored master's name), was not set");
+        }
+        String master = env.get(REDIS_SENTINEL_MASTER).strip();
+        if (!master.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ConfigException(REDIS_SENTINEL_MASTER + ": must be 1-64 characters of [A-Za-z0-9._-], was '" + Scalars.printable(master) + "'");
+        }
+        return new RedisDeployment.Sentinel(nodes(env, REDIS_SENTINELS), master, Optional.ofNullable(env.get(REDIS_SENTINEL_PASSWORD)), access);
+    }
+
+    private static List<RedisDeployment.Node> nodes(Map<String, String> env, String name) {
+        try {
+            return RedisDeployment.Node.parseList(env.get(name));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name + ": " + Scalars.printable(e.getMessage()));
+        }
+    }
+
     private static RedisEndpoint redis(Map<String, String> env, Duration timeout) {
         String url = env.get(REDIS_URL);
         if (url != null) {
             try {
                 RedisEndpoint fromUrl = RedisEndpoint.fromUrl(url, timeout, timeout);
                 String password = env.get(REDIS_PASSWORD);
-                if (fromUrl.password().isEmpty() && password != null) {
-                    return new RedisEndpoint(fromUrl.host(), fromUrl.port(), fromUrl.database(), fromUrl.user(), Optional.of(password),
-                            fromUrl.tls(), timeout, timeout);
+                String user = env.get(REDIS_USERNAME);
+                if ((fromUrl.password().isEmpty() && password != null) || (fromUrl.user().isEmpty() && user != null)) {
+                    return new RedisEndpoint(fromUrl.host(), fromUrl.port(), fromUrl.database(),
+                            fromUrl.user().or(() -> Optional.ofNullable(user).map(String::strip)),
+                            fromUrl.password().or(() -> Optional.ofNullable(password)), fromUrl.tls(), timeout, timeout);
                 }
                 return fromUrl;
             } catch (IllegalArgumentException e) {
@@ -275,7 +360,8 @@ public record Config(
         }
         int port = (int) integer(env, REDIS_PORT, 6379, 1, 65535);
         int db = (int) integer(env, REDIS_DB, 0, 0, 15);
-        return new RedisEndpoint(host, port, db, Optional.empty(), Optional.ofNullable(env.get(REDIS_PASSWORD)), false, timeout, timeout);
+        return new RedisEndpoint(host, port, db, Optional.ofNullable(env.get(REDIS_USERNAME)).map(String::strip),
+                Optional.ofNullable(env.get(REDIS_PASSWORD)), false, timeout, timeout);
     }
 
     private static long integer(Map<String, String> env, String name, long defaultValue, long min, long max) {
@@ -298,7 +384,8 @@ public record Config(
         Set<String> names = new TreeSet<>(Policy.ENV_NAMES);
         names.addAll(List.of(P29_MODE, P29_INTERVAL_SEC, P29_METRICS_BIND, P29_METRICS_PORT, TARGET_TTL_SEC, REDIS_URL, REDIS_HOST,
                 REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_TIMEOUT_MS, P29_CLUSTER_MAP_FILE, P29_DECISION_STREAM_MAXLEN, LOG_LEVEL,
-                LOG_FORMAT, REDIS_TLS_CA_FILE, P29_LEASE_SEC, P29_INSTANCE_ID));
+                LOG_FORMAT, REDIS_TLS_CA_FILE, P29_LEASE_SEC, P29_INSTANCE_ID, REDIS_USERNAME, REDIS_TLS, REDIS_SENTINELS,
+                REDIS_SENTINEL_MASTER, REDIS_SENTINEL_PASSWORD, REDIS_CLUSTER_NODES));
         return Set.copyOf(names);
     }
 }

@@ -1,5 +1,8 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.RedisDeployment;
+import com.quantumtrader.allocation.redis.RedisEndpoint;
+
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.redis.Keys;
 import java.io.PrintWriter;
@@ -85,7 +88,8 @@ final class DemoCommand implements Callable<Integer> {
             configs.add(Config.fromEnv(env));
         }
         Config config = configs.get(0);
-        Upstream upstream = new Upstream(config.redis().host(), config.redis().port());
+        RedisEndpoint endpoint = ((RedisDeployment.Standalone) config.redis()).endpoint();
+        Upstream upstream = new Upstream(endpoint.host(), endpoint.port());
         upstream.publish(0, Instant.now());
 
         CountDownLatch done = new CountDownLatch(1);

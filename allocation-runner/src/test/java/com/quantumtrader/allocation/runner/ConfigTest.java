@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.redis.RedisDeployment;
+import com.quantumtrader.allocation.redis.RedisEndpoint;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigTest {
+
+    private static RedisEndpoint standalone(Config c) {
+        return ((RedisDeployment.Standalone) c.redis()).endpoint();
+    }
 
     @Test
     void fromEnv_empty_isTheServiceDocumentsDefaults() {
@@ -29,9 +35,9 @@ class ConfigTest {
         assertEquals(300, c.targetTtlSec());
         assertEquals(Policy.DEFAULTS, c.policy());
         assertEquals(100_000, c.decisionStreamMaxLen());
-        assertEquals("localhost", c.redis().host());
-        assertEquals(6379, c.redis().port());
-        assertEquals(0, c.redis().database());
+        assertEquals("localhost", standalone(c).host());
+        assertEquals(6379, standalone(c).port());
+        assertEquals(0, standalone(c).database());
         assertEquals(Duration.ofMillis(2000), c.redis().socketTimeout());
         assertEquals(Optional.empty(), c.clusterMapFile());
         assertEquals("INFO", c.logLevel());
@@ -40,16 +46,16 @@ class ConfigTest {
     @Test
     void fromEnv_redisUrlWinsOverHostPort() {
         Config c = Config.fromEnv(Map.of("REDIS_URL", "rediss://u:pw@redis.internal:6380/2", "REDIS_HOST", "other", "REDIS_PORT", "1"));
-        assertEquals("redis.internal", c.redis().host());
-        assertEquals(6380, c.redis().port());
-        assertEquals(2, c.redis().database());
-        assertTrue(c.redis().tls());
+        assertEquals("redis.internal", standalone(c).host());
+        assertEquals(6380, standalone(c).port());
+        assertEquals(2, standalone(c).database());
+        assertTrue(standalone(c).tls());
     }
 
     @Test
     void fromEnv_redisPasswordAppliesToUrlWithoutOne() {
         Config c = Config.fromEnv(Map.of("REDIS_URL", "redis://h:1/0", "REDIS_PASSWORD", "s3cret"));
-        assertEquals(Optional.of("s3cret"), c.redis().password());
+        assertEquals(Optional.of("s3cret"), standalone(c).password());
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -82,7 +88,14 @@ class ConfigTest {
             "P29_LEASE_SEC              | 296      | P29_LEASE_SEC: must be below TARGET_TTL_SEC - P29_INTERVAL_SEC (295) so a standby takes over before the targets expire, was 296",
             "P29_LEASE_SEC              | 1        | P29_LEASE_SEC: must be in [2, 3600], was 1",
             "P29_INSTANCE_ID            | \"a b\"  | P29_INSTANCE_ID: must be 1-128 characters of [A-Za-z0-9._:-], was 'a b'",
-            "REDIS_TLS_CA_FILE          | /ca.pem  | REDIS_TLS_CA_FILE: only applies to a rediss:// REDIS_URL, was set for redis://localhost:6379/0",
+            "REDIS_TLS_CA_FILE          | /ca.pem  | REDIS_TLS_CA_FILE: only applies with TLS (a rediss:// REDIS_URL, or REDIS_TLS=true with Sentinel or Cluster), was set for redis://localhost:6379/0",
+            "REDIS_TLS                  | true     | REDIS_TLS: applies to Sentinel and Cluster only; a standalone Redis takes TLS from a rediss:// REDIS_URL, was 'true'",
+            "REDIS_CLUSTER_NODES        | h:0      | REDIS_CLUSTER_NODES: entry 'h:0': port must be in [1, 65535], was 0",
+            "REDIS_CLUSTER_NODES        | h1,h2:7  | REDIS_CLUSTER_NODES: must be host:port[,host:port...], entry 'h1' is not host:port",
+            "REDIS_CLUSTER_NODES        | h:7,h:7  | REDIS_CLUSTER_NODES: entry 'h:7' is listed twice",
+            "REDIS_SENTINELS            | h:26379  | REDIS_SENTINEL_MASTER: Sentinel needs both REDIS_SENTINELS (host:port,...) and REDIS_SENTINEL_MASTER (the monitored master's name), was not set",
+            "REDIS_SENTINEL_MASTER      | mymaster | REDIS_SENTINELS: Sentinel needs both REDIS_SENTINELS (host:port,...) and REDIS_SENTINEL_MASTER (the monitored master's name), was not set",
+            "REDIS_SENTINEL_PASSWORD    | pw       | REDIS_SENTINELS: Sentinel needs both REDIS_SENTINELS (host:port,...) and REDIS_SENTINEL_MASTER (the monitored master's name), was not set",
     })
     void fromEnv_badValue_oneLineNamingVariableRuleAndValue(String name, String value, String message) {
         Map<String, String> env = new HashMap<>();
@@ -90,6 +103,51 @@ class ConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> Config.fromEnv(env));
         assertEquals(message, e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "REDIS_URL=redis://h:6379/0 REDIS_SENTINELS=s:26379 REDIS_SENTINEL_MASTER=m | REDIS_URL, REDIS_SENTINELS, REDIS_SENTINEL_MASTER | standalone and sentinel",
+            "REDIS_HOST=h REDIS_CLUSTER_NODES=c:7000                                    | REDIS_HOST, REDIS_CLUSTER_NODES                   | standalone and cluster",
+            "REDIS_SENTINELS=s:26379 REDIS_SENTINEL_MASTER=m REDIS_CLUSTER_NODES=c:7000 | REDIS_SENTINELS, REDIS_SENTINEL_MASTER, REDIS_CLUSTER_NODES | sentinel and cluster",
+            "REDIS_PORT=6380 REDIS_SENTINEL_PASSWORD=x REDIS_CLUSTER_NODES=c:7000       | REDIS_PORT, REDIS_SENTINEL_PASSWORD, REDIS_CLUSTER_NODES | standalone and sentinel and cluster",
+    })
+    void checkConfig_twoDeployments_exitsTwoWithOneLineNamingThem(String vars, String named, String kinds) throws java.io.IOException {
+        java.nio.file.Path env = java.nio.file.Path.of("target", "two-deployments.env");
+        java.nio.file.Files.writeString(env, String.join("\n", vars.split(" ")) + "\n");
+        String[] r = OnceSnapshotTest.run("check-config", "--env-file", env.toString());
+        assertEquals("2", r[0], r[1] + r[2]);
+        List<String> lines = r[2].lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(List.of("configuration error: " + named + ": name exactly one Redis deployment (standalone: REDIS_URL or "
+                + "REDIS_HOST/REDIS_PORT; Sentinel: REDIS_SENTINELS and REDIS_SENTINEL_MASTER; Cluster: REDIS_CLUSTER_NODES), were set for "
+                + kinds), lines);
+    }
+
+    @Test
+    void fromEnv_sentinel_primaryFromTheSentinelsWithDataNodeLogin() {
+        Config c = Config.fromEnv(Map.of("REDIS_SENTINELS", "s1:26379, s2:26380", "REDIS_SENTINEL_MASTER", "mymaster",
+                "REDIS_SENTINEL_PASSWORD", "sp", "REDIS_USERNAME", "p29", "REDIS_PASSWORD", "dp", "REDIS_DB", "3", "REDIS_TLS", "true"));
+        RedisDeployment.Sentinel s = (RedisDeployment.Sentinel) c.redis();
+        assertEquals(List.of(new RedisDeployment.Node("s1", 26379), new RedisDeployment.Node("s2", 26380)), s.sentinels());
+        assertEquals("mymaster", s.master());
+        assertEquals(Optional.of("sp"), s.sentinelPassword());
+        assertEquals(new RedisDeployment.Access(Optional.of("p29"), Optional.of("dp"), 3, true, Duration.ofMillis(2000), Duration.ofMillis(2000)),
+                s.data());
+        assertEquals("sentinel", c.describe().get("redis_deployment"));
+        assertFalse(c.describe().toString().contains("dp") || c.describe().toString().contains("sp,"), c.describe().toString());
+    }
+
+    @Test
+    void fromEnv_cluster_seedsAndDatabaseZeroOnly() {
+        Config c = Config.fromEnv(Map.of("REDIS_CLUSTER_NODES", "10.0.0.1:7000,10.0.0.2:7000,[::1]:7001"));
+        RedisDeployment.Cluster cl = (RedisDeployment.Cluster) c.redis();
+        assertEquals(3, cl.seeds().size());
+        assertEquals("::1", cl.seeds().get(2).socketHost());
+        assertEquals("cluster", c.describe().get("redis_deployment"));
+        ConfigException e = assertThrows(ConfigException.class, () -> Config.fromEnv(Map.of("REDIS_CLUSTER_NODES", "h:7000", "REDIS_DB", "2")));
+        assertEquals("REDIS_DB: a Redis Cluster has only database 0, was '2'", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> Config.fromEnv(Map.of("REDIS_CLUSTER_NODES", "h:7000", "REDIS_TLS", "yes")));
+        assertEquals("REDIS_TLS: must be true or false, was 'yes'", e.getMessage());
     }
 
     @Test
@@ -129,7 +187,8 @@ class ConfigTest {
         Map<String, String> file = EnvFile.read(java.nio.file.Path.of("..", "deploy", "capital-allocation.env"));
         for (String name : Config.KNOWN) {
             boolean optional = name.equals("REDIS_URL") || name.equals("REDIS_PASSWORD") || name.equals("P29_CLUSTER_MAP_FILE")
-                    || name.equals("REDIS_TLS_CA_FILE") || name.equals("P29_INSTANCE_ID");
+                    || name.equals("REDIS_TLS_CA_FILE") || name.equals("P29_INSTANCE_ID") || name.equals("REDIS_USERNAME")
+                    || name.equals("REDIS_TLS") || name.startsWith("REDIS_SENTINEL") || name.equals("REDIS_CLUSTER_NODES");
             assertTrue(optional || file.containsKey(name), "deploy/capital-allocation.env sets " + name);
         }
         // every value is the default, except the hysteresis the shipped file turns on (DESIGN section 13)
