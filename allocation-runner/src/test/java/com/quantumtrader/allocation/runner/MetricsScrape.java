@@ -22,6 +22,13 @@ final class MetricsScrape {
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
+    /** The value of {@code name} with one label set to {@code value} (however the exposition writes the braces), NaN when absent. */
+    static double metric(String body, String name, String label, String value) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(name) + "\\{(?:[^}]*,)?" + Pattern.quote(label + "=\"" + value + "\"")
+                + ",?\\} ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(body);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
     /** Sum of p29_cycles_total over its outcomes. */
     static double cycles(String body) {
         Matcher m = Pattern.compile("^p29_cycles_total\\{[^}]*\\} ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(body);

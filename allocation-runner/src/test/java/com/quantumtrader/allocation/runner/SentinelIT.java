@@ -1,0 +1,196 @@
+package com.quantumtrader.allocation.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.redis.Keys;
+import com.quantumtrader.allocation.redis.TestRedis;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * DESIGN section 11, Sentinel, with real processes: a primary, a replica and three Sentinels
+ * (redis-server in those roles), and the runner jar in enforce mode found through the Sentinels.
+ * The primary is SIGKILLed; the runner must write fresh targets to the promoted replica with no
+ * restart, count the failed cycles, and never talk to the old primary when it comes back (as a
+ * replica). {@code -Dsentinel.trials=5} repeats the failover (back and forth) and prints each
+ * recovery time: primary death to the first decision entry on the new primary.
+ */
+class SentinelIT {
+
+    static final int TRIALS = Integer.getInteger("sentinel.trials", 1);
+    static final String MASTER = "mymaster";
+
+    @TempDir
+    Path dir;
+
+    private final List<RedisProcess> data = new ArrayList<>();
+    private final List<RedisProcess> sentinels = new ArrayList<>();
+    private Process runner;
+    private int metricsPort;
+
+    @BeforeEach
+    void start() throws Exception {
+        RedisProcess primary = RedisProcess.server(dir, "a", TestRedis.freePort());
+        data.add(primary);
+        data.add(RedisProcess.server(dir, "b", TestRedis.freePort(), "replicaof 127.0.0.1 " + primary.port()));
+        for (int i = 0; i < 3; i++) {
+            sentinels.add(RedisProcess.sentinel(dir, "sentinel" + i, TestRedis.freePort(),
+                    "sentinel monitor " + MASTER + " 127.0.0.1 " + primary.port() + " 2",
+                    "sentinel down-after-milliseconds " + MASTER + " 1000",
+                    "sentinel failover-timeout " + MASTER + " 4000"));
+        }
+        awaitTopology(primary, data.get(1));
+        try (Jedis j = primary.client()) {
+            ServiceIT.seed(j, "BTCUSDT", "ETHUSDT");
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (runner != null) {
+            runner.destroyForcibly();
+        }
+        sentinels.forEach(RedisProcess::kill);
+        data.forEach(RedisProcess::kill);
+    }
+
+    /** Waits until {@code primary} replicates to {@code replica} and every Sentinel knows both and the other Sentinels. */
+    private void awaitTopology(RedisProcess primary, RedisProcess replica) throws Exception {
+        ServiceIT.await("replica linked, Sentinels agree", Duration.ofSeconds(60), () -> {
+            try (Jedis r = replica.client()) {
+                if (!r.info("replication").contains("master_link_status:up")) {
+                    return false;
+                }
+            }
+            for (RedisProcess s : sentinels) {
+                try (Jedis j = s.client()) {
+                    List<String> addr = j.sentinelGetMasterAddrByName(MASTER);
+                    if (addr == null || !addr.get(1).equals(Integer.toString(primary.port()))
+                            || j.sentinelReplicas(MASTER).stream().noneMatch(m -> m.get("port").equals(Integer.toString(replica.port())))
+                            || j.sentinelSentinels(MASTER).size() < 2) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+    }
+
+    private String sentinelList() {
+        return String.join(",", sentinels.stream().map(s -> "127.0.0.1:" + s.port()).toList());
+    }
+
+    private void startRunner() throws Exception {
+        metricsPort = TestRedis.freePort();
+        ProcessBuilder pb = EndToEndIT.jar("run");
+        Map<String, String> env = pb.environment();
+        env.put("REDIS_SENTINELS", sentinelList());
+        env.put("REDIS_SENTINEL_MASTER", MASTER);
+        env.put("P29_MODE", "enforce");
+        env.put("P29_INTERVAL_SEC", "1");
+        env.put("P29_LEASE_SEC", "3");
+        env.put("P29_INSTANCE_ID", "sentinel-runner");
+        env.put("P29_METRICS_PORT", Integer.toString(metricsPort));
+        env.put("TARGET_TTL_SEC", "60");
+        env.put("STALE_DATA_SEC", "3600");
+        env.put("REDIS_TIMEOUT_MS", "500");
+        runner = pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("runner.log").toFile())).start();
+    }
+
+    private String runnerLog() throws Exception {
+        Path f = dir.resolve("runner.log");
+        return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
+    }
+
+    /** The id time (ms) of the newest decision entry on {@code node}, 0 when none or unreachable. */
+    private static long newestDecisionMillis(RedisProcess node) {
+        try (Jedis j = node.client()) {
+            List<StreamEntry> last = j.xrevrange(Keys.DECISION_STREAM, "+", "-", 1);
+            return last.isEmpty() ? 0 : last.get(0).getID().getTime();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static boolean isPrimary(RedisProcess node) {
+        try (Jedis j = node.client()) {
+            return j.info("replication").contains("role:master");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void sigkillPrimary_runnerWritesToThePromotedReplicaWithNoRestart_andNeverTouchesTheOldPrimaryAgain() throws Exception {
+        startRunner();
+        ServiceIT.await("targets on the first primary", Duration.ofSeconds(30), () -> newestDecisionMillis(data.get(0)) > 0
+                && MetricsScrape.metric(MetricsScrape.scrape(metricsPort), "p29_leader") == 1.0);
+        List<Double> recoveries = new ArrayList<>();
+        RedisProcess primary = data.get(0);
+        RedisProcess replica = data.get(1);
+        for (int trial = 0; trial < TRIALS; trial++) {
+            double failedBefore = MetricsScrape.metric(MetricsScrape.scrape(metricsPort), "p29_cycles_total", "outcome", "failed");
+            long killedAt = System.currentTimeMillis();
+            primary.kill();
+            RedisProcess promoted = replica;
+            ServiceIT.await("a decision entry on the promoted replica written after the kill", Duration.ofSeconds(30),
+                    () -> isPrimary(promoted) && newestDecisionMillis(promoted) > killedAt);
+            long recoveredAt = newestDecisionMillis(promoted);
+            recoveries.add((recoveredAt - killedAt) / 1000.0);
+            try (Jedis j = promoted.client()) {
+                Map<String, String> target = j.hgetAll(Keys.target("BTCUSDT"));
+                assertEquals("enforce", target.get("mode"));
+                assertTrue(Long.parseLong(target.get("timestamp")) >= killedAt / 1000, "a fresh target on the new primary: " + target);
+            }
+            assertTrue(runner.isAlive(), "no restart: the same process");
+            String scrape = MetricsScrape.scrape(metricsPort);
+            assertTrue(MetricsScrape.metric(scrape, "p29_cycles_total", "outcome", "failed") > failedBefore,
+                    "the cycles that met the dead primary are counted as failed");
+
+            // the old primary comes back (same config file: it starts believing it is a primary, with no data)
+            long restartedAt = System.currentTimeMillis();
+            primary.start();
+            RedisProcess old = primary;
+            ServiceIT.await("the old primary turned into a replica by the Sentinels", Duration.ofSeconds(30), () -> {
+                try (Jedis j = old.client()) {
+                    return j.info("replication").contains("role:slave") && j.info("replication").contains("master_link_status:up");
+                }
+            });
+            Thread.sleep(3000); // three more cycles
+            try (Jedis j = old.client()) {
+                String stats = j.info("commandstats");
+                // reads, WATCH and scripts are never replicated: any of them here came from a client
+                for (String command : List.of("watch", "scan", "hmget", "hgetall", "eval", "get")) {
+                    assertFalse(stats.contains("cmdstat_" + command + ":"), "the runner sent " + command.toUpperCase(Locale.ROOT)
+                            + " to the old primary restarted at " + restartedAt + ":\n" + stats);
+                }
+                assertFalse(j.clientList().contains("name=quantum-capital-allocation "), j.clientList());
+            }
+            assertTrue(newestDecisionMillis(promoted) > restartedAt, "still writing to the promoted one");
+            awaitTopology(promoted, old);
+            primary = promoted;
+            replica = old;
+        }
+        System.out.printf(Locale.ROOT, "[SentinelIT] recovery (primary SIGKILL -> first decision on the new primary), %d trials: %s s%n",
+                recoveries.size(), recoveries);
+        runner.destroy();
+        assertTrue(runner.waitFor(20, TimeUnit.SECONDS));
+        String log = runnerLog();
+        assertTrue(log.contains("sentinel"), log);
+    }
+}
