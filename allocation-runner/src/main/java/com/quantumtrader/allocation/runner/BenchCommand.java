@@ -26,8 +26,17 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import com.quantumtrader.allocation.redis.RedisDeployment;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import redis.clients.jedis.ClusterPipeline;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.ScanParams;
 
@@ -61,6 +70,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--redis-url", paramLabel = "URL", description = "Use this Redis instead of an embedded one. It must hold no quantum:* key unless --force.")
     String redisUrl;
 
+    @Option(names = "--redis-cluster", paramLabel = "HOST:PORT,...",
+            description = "Use this Redis Cluster (any of its nodes) instead; it must hold no quantum:* key unless --force.")
+    String redisCluster;
+
     @Option(names = "--force", description = "Seed even if the Redis already holds quantum:* keys (they are overwritten, not deleted).")
     boolean force;
 
@@ -91,24 +104,56 @@ final class BenchCommand implements Callable<Integer> {
         Logging.setRootLevel("WARN");
         Logging.setLevel(CycleRunner.class.getName(), "ERROR");
         PrintWriter out = spec.commandLine().getOut();
-        EmbeddedRedis embedded = redisUrl == null ? EmbeddedRedis.start() : null;
+        if (redisUrl != null && redisCluster != null) {
+            throw new IllegalArgumentException("--redis-url, --redis-cluster: give one Redis, not both");
+        }
+        EmbeddedRedis embedded = redisUrl == null && redisCluster == null ? EmbeddedRedis.start() : null;
+        List<Jedis> admin = new ArrayList<>(); // one plain connection per node: key check, INFO CPU
+        Set<HostAndPort> clusterNodes = new LinkedHashSet<>();
         try {
-            RedisEndpoint endpoint = RedisEndpoint.fromUrl(redisUrl != null ? redisUrl : embedded.url(), Duration.ofSeconds(2), Duration.ofSeconds(30));
-            Instant now = Instant.now();
-            try (Jedis jedis = new Jedis(endpoint.host(), endpoint.port(), 30_000)) {
+            RedisDeployment deployment;
+            if (redisCluster != null) {
+                List<RedisDeployment.Node> seeds = RedisDeployment.Node.parseList(redisCluster);
+                deployment = new RedisDeployment.Cluster(seeds, new RedisDeployment.Access(Optional.empty(), Optional.empty(), 0, false,
+                        Duration.ofSeconds(2), Duration.ofSeconds(30)));
+                try (JedisCluster cluster = new JedisCluster(new HostAndPort(seeds.get(0).socketHost(), seeds.get(0).port()), 30_000)) {
+                    for (String node : new java.util.TreeSet<>(cluster.getClusterNodes().keySet())) {
+                        clusterNodes.add(HostAndPort.from(node));
+                        admin.add(new Jedis(HostAndPort.from(node), DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build()));
+                    }
+                }
+            } else {
+                RedisEndpoint endpoint = RedisEndpoint.fromUrl(redisUrl != null ? redisUrl : embedded.url(), Duration.ofSeconds(2), Duration.ofSeconds(30));
+                deployment = new RedisDeployment.Standalone(endpoint);
+                Jedis jedis = new Jedis(endpoint.host(), endpoint.port(), 30_000);
+                admin.add(jedis);
                 endpoint.password().ifPresent(pw -> jedis.auth(endpoint.user().orElse("default"), pw));
                 jedis.select(endpoint.database());
-                if (!force && holdsQuantumKeys(jedis)) {
-                    throw new IllegalArgumentException("--redis-url: " + endpoint + " already holds quantum:* keys; refusing to seed (use --force)");
+            }
+            Instant now = Instant.now();
+            {
+                for (Jedis jedis : admin) {
+                    if (!force && holdsQuantumKeys(jedis)) {
+                        throw new IllegalArgumentException((redisCluster != null ? "--redis-cluster: " : "--redis-url: ") + deployment
+                                + " already holds quantum:* keys; refusing to seed (use --force)");
+                    }
                 }
                 long seedStart = System.nanoTime();
-                seed(jedis, symbols, k, attributionPct, now);
+                if (redisCluster != null) {
+                    try (ClusterPipeline p = new ClusterPipeline(clusterNodes, DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build())) {
+                        seed(p, symbols, k, attributionPct, now);
+                    }
+                } else {
+                    try (Pipeline p = admin.get(0).pipelined()) {
+                        seed(p, symbols, k, attributionPct, now);
+                    }
+                }
                 out.printf(Locale.ROOT, "seeded %,d symbols in %,d clusters (%d%% with attribution) into %s in %.1f s%n",
-                        symbols, k, attributionPct, embedded != null ? "embedded redis-server " + embedded.url() : endpoint,
+                        symbols, k, attributionPct, embedded != null ? "embedded redis-server " + embedded.url() : deployment,
                         (System.nanoTime() - seedStart) / 1e9);
                 out.flush();
 
-                try (RedisConnection redis = new RedisConnection(endpoint)) {
+                try (RedisConnection redis = new RedisConnection(deployment, null)) {
                     Metrics metrics = new Metrics(new CollectorRegistry(true));
                     CycleRunner runner = new CycleRunner(new Lease(redis, "bench", Duration.ofSeconds(60)), "bench", new InputReader(redis, Map.of()), new OutputWriter(redis, 300, Math.max(100_000, symbols)),
                             Policy.DEFAULTS, m, metrics,
@@ -116,16 +161,17 @@ final class BenchCommand implements Callable<Integer> {
                     for (int i = 0; i < warmup; i++) {
                         check(runner.run(now.plusMillis(i)));
                     }
-                    double cpuBefore = redisCpu(jedis);
+                    double cpuBefore = redisCpu(admin);
                     List<CycleRunner.Report> reports = new ArrayList<>();
                     for (int i = 0; i < cycles; i++) {
                         reports.add(check(runner.run(now.plusMillis(warmup + i))));
                     }
-                    double cpuPerCycle = (redisCpu(jedis) - cpuBefore) / cycles;
+                    double cpuPerCycle = (redisCpu(admin) - cpuBefore) / cycles;
                     print(out, reports, m, cpuPerCycle);
                 }
             }
         } finally {
+            admin.forEach(Jedis::close);
             if (embedded != null) {
                 embedded.close();
             }
@@ -188,21 +234,23 @@ final class BenchCommand implements Callable<Integer> {
         return false;
     }
 
-    private static double redisCpu(Jedis jedis) {
+    /** Seconds of CPU the servers have used (INFO CPU user + sys), summed over the nodes. */
+    private static double redisCpu(List<Jedis> nodes) {
         double total = 0;
-        for (String line : jedis.info("cpu").split("\r?\n")) {
-            if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
-                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+        for (Jedis jedis : nodes) {
+            for (String line : jedis.info("cpu").split("\r?\n")) {
+                if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                    total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                }
             }
         }
         return total;
     }
 
     /** Realistic inputs: budgets of 1k-500k USD, ~20 symbols per cluster, a tenth with attributions. */
-    static void seed(Jedis jedis, int n, int k, int attributionPct, Instant now) {
+    static void seed(PipelineBase p, int n, int k, int attributionPct, Instant now) {
         Random rnd = new Random(42);
         String ts = Long.toString(now.getEpochSecond());
-        Pipeline p = jedis.pipelined();
         p.hset(Keys.PORTFOLIO, Map.of("equity_usd", "250000000", "drawdown", "0.06", "timestamp", ts));
         p.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", "TREND", "confidence", "0.8", "timestamp", ts));
         for (int c = 0; c < k; c++) {

@@ -166,11 +166,15 @@ class SentinelIT {
             long restartedAt = System.currentTimeMillis();
             primary.start();
             RedisProcess old = primary;
-            ServiceIT.await("the old primary turned into a replica by the Sentinels", Duration.ofSeconds(30), () -> {
-                try (Jedis j = old.client()) {
-                    return j.info("replication").contains("role:slave") && j.info("replication").contains("master_link_status:up");
-                }
-            });
+            try {
+                ServiceIT.await("the old primary turned into a replica by the Sentinels (trial " + (trial + 1) + ")", Duration.ofSeconds(45), () -> {
+                    try (Jedis j = old.client()) {
+                        return j.info("replication").contains("role:slave") && j.info("replication").contains("master_link_status:up");
+                    }
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + old.name() + ".log:\n" + old.log() + "\nsentinel0.log:\n" + sentinels.get(0).log(), e);
+            }
             Thread.sleep(3000); // three more cycles
             try (Jedis j = old.client()) {
                 String stats = j.info("commandstats");
