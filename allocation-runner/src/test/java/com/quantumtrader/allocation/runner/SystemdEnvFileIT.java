@@ -132,7 +132,7 @@ class SystemdEnvFileIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("P29_MODE=shadow") && out.endsWith("configuration OK\n"), out);
+        assertTrue(out.contains("P29_MODE=shadow") && out.endsWith("configuration OK; redis deployment: standalone (redis://localhost:6379/0)\n"), out);
 
         // run: the same environment, with only where Redis and the port are changed to this test's.
         try (Jedis j = redis.client()) {
