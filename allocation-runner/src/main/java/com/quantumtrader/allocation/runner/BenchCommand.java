@@ -131,44 +131,42 @@ final class BenchCommand implements Callable<Integer> {
                 jedis.select(endpoint.database());
             }
             Instant now = Instant.now();
-            {
-                for (Jedis jedis : admin) {
-                    if (!force && holdsQuantumKeys(jedis)) {
-                        throw new IllegalArgumentException((redisCluster != null ? "--redis-cluster: " : "--redis-url: ") + deployment
-                                + " already holds quantum:* keys; refusing to seed (use --force)");
-                    }
+            for (Jedis jedis : admin) {
+                if (!force && holdsQuantumKeys(jedis)) {
+                    throw new IllegalArgumentException((redisCluster != null ? "--redis-cluster: " : "--redis-url: ") + deployment
+                            + " already holds quantum:* keys; refusing to seed (use --force)");
                 }
-                long seedStart = System.nanoTime();
-                if (redisCluster != null) {
-                    try (ClusterPipeline p = new ClusterPipeline(clusterNodes, DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build())) {
-                        seed(p, symbols, k, attributionPct, now);
-                    }
-                } else {
-                    try (Pipeline p = admin.get(0).pipelined()) {
-                        seed(p, symbols, k, attributionPct, now);
-                    }
+            }
+            long seedStart = System.nanoTime();
+            if (redisCluster != null) {
+                try (ClusterPipeline p = new ClusterPipeline(clusterNodes, DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build())) {
+                    seed(p, symbols, k, attributionPct, now);
                 }
-                out.printf(Locale.ROOT, "seeded %,d symbols in %,d clusters (%d%% with attribution) into %s in %.1f s%n",
-                        symbols, k, attributionPct, embedded != null ? "embedded redis-server " + embedded.url() : deployment,
-                        (System.nanoTime() - seedStart) / 1e9);
-                out.flush();
+            } else {
+                try (Pipeline p = admin.get(0).pipelined()) {
+                    seed(p, symbols, k, attributionPct, now);
+                }
+            }
+            out.printf(Locale.ROOT, "seeded %,d symbols in %,d clusters (%d%% with attribution) into %s in %.1f s%n",
+                    symbols, k, attributionPct, embedded != null ? "embedded redis-server " + embedded.url() : deployment,
+                    (System.nanoTime() - seedStart) / 1e9);
+            out.flush();
 
-                try (RedisConnection redis = new RedisConnection(deployment, null)) {
-                    Metrics metrics = new Metrics(new CollectorRegistry(true));
-                    CycleRunner runner = new CycleRunner(new Lease(redis, "bench", Duration.ofSeconds(60)), "bench", new InputReader(redis, Map.of()), new OutputWriter(redis, 300, Math.max(100_000, symbols)),
-                            Policy.DEFAULTS, m, metrics,
-                            new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime));
-                    for (int i = 0; i < warmup; i++) {
-                        check(runner.run(now.plusMillis(i)));
-                    }
-                    double cpuBefore = redisCpu(admin);
-                    List<CycleRunner.Report> reports = new ArrayList<>();
-                    for (int i = 0; i < cycles; i++) {
-                        reports.add(check(runner.run(now.plusMillis(warmup + i))));
-                    }
-                    double cpuPerCycle = (redisCpu(admin) - cpuBefore) / cycles;
-                    print(out, reports, m, cpuPerCycle);
+            try (RedisConnection redis = new RedisConnection(deployment, null)) {
+                Metrics metrics = new Metrics(new CollectorRegistry(true));
+                CycleRunner runner = new CycleRunner(new Lease(redis, "bench", Duration.ofSeconds(60)), "bench", new InputReader(redis, Map.of()), new OutputWriter(redis, 300, Math.max(100_000, symbols)),
+                        Policy.DEFAULTS, m, metrics,
+                        new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime));
+                for (int i = 0; i < warmup; i++) {
+                    check(runner.run(now.plusMillis(i)));
                 }
+                double cpuBefore = redisCpu(admin);
+                List<CycleRunner.Report> reports = new ArrayList<>();
+                for (int i = 0; i < cycles; i++) {
+                    reports.add(check(runner.run(now.plusMillis(warmup + i))));
+                }
+                double cpuPerCycle = (redisCpu(admin) - cpuBefore) / cycles;
+                print(out, reports, m, cpuPerCycle);
             }
         } finally {
             admin.forEach(Jedis::close);
