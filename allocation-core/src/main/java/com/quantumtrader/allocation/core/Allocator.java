@@ -240,7 +240,39 @@ public final class Allocator {
         }
         CycleContext context = new CycleContext(equity, portfolio.drawdown(), zone, drawdownFactor, regime, regimeFactor, clusterFactors);
         CycleResult result = new CycleResult.Computed(now, context, decisions, fallbacks, rejections);
-        return new Cycle(result, new CarryOver(Optional.of(zone), inForce.relaxSince(), previous.controlMode(), previous.written()));
+        return new Cycle(result, new CarryOver(Optional.of(zone), inForce.relaxSince(), previous.mode(), previous.written()));
+    }
+
+    /**
+     * Reduce mode (DESIGN section 13): a computed cycle as reduce writes it. A symbol's target is
+     * {@code min(computed, written)}, so no exposure rises above what the Governor already holds; a
+     * symbol with no written target gets 0, because a missing target lets the Governor fall back to
+     * the budget engine's (larger) budget. A target held or set to 0 this way has cap {@code reduce};
+     * one the rules put at or below the written value keeps its own cap. A skipped cycle is returned
+     * as it is (it writes nothing).
+     *
+     * @param written per symbol, the target the service holds in Redis (a carry-over's {@link CarryOver#written()})
+     */
+    public static CycleResult reduce(CycleResult result, Map<String, CarryOver.WrittenTarget> written) {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(written, "written");
+        if (!(result instanceof CycleResult.Computed computed)) {
+            return result;
+        }
+        double equity = computed.context().equityUsd();
+        List<Decision> reduced = new ArrayList<>(computed.decisions().size());
+        for (Decision d : computed.decisions()) {
+            CarryOver.WrittenTarget held = written.get(d.symbol());
+            double ceiling = held == null ? 0 : held.targetUsd();
+            if (d.targetUsd() <= ceiling) {
+                reduced.add(d);
+            } else {
+                reduced.add(new Decision(d.symbol(), d.clusterId(), d.baseBudgetUsd(), d.uncappedUsd(), ceiling, ceiling / equity,
+                        d.regime(), d.regimeFactor(), d.clusterFactor(), d.drawdownZone(), d.drawdownFactor(), d.performanceFactor(),
+                        CapKind.REDUCE, d.confidence(), d.fallbacks()));
+            }
+        }
+        return new CycleResult.Computed(computed.now(), computed.context(), reduced, computed.fallbacks(), computed.rejections());
     }
 
     /** The cluster-wide part of the rules, evaluated once per cluster per cycle. */

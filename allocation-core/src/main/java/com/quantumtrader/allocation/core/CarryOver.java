@@ -7,21 +7,23 @@ import java.util.Optional;
 
 /**
  * What one cycle hands the next (DESIGN section 9), as one value: the drawdown zone in force and
- * since when the drawdown has stood below its relax line, the control mode in force, and per symbol
+ * since when the drawdown has stood below its relax line, the mode in force at the last write, and per symbol
  * the target last written (what the Governor sees) with its write time. {@link Allocator#cycle}
  * takes the previous one and returns the next; the writer fills in {@link #written()}; the runner
  * holds it between cycles. Nothing here is read from a clock.
  *
  * @param zone          the drawdown zone in force, empty before the first computed cycle
  * @param relaxSince    since when the drawdown has stood below the relax line of the zone in force, if it has
- * @param controlMode   the mode an operator set at run time, empty when the configured mode applies
+ * @param mode          the mode in force at the last cycle the writer completed (from the control hash or
+ *                      {@code P29_MODE}), empty before the first: leaving enforce or reduce for shadow retracts
+ *                      the targets, and the retraction is retried until a write completes it
  * @param written       per symbol, the target hash the service holds in Redis; empty when unknown (at start,
  *                      after a failed write: then the writer reads them from Redis first)
  */
 public record CarryOver(
         Optional<DrawdownZone> zone,
         Optional<Instant> relaxSince,
-        Optional<Mode> controlMode,
+        Optional<Mode> mode,
         Optional<Map<String, WrittenTarget>> written) {
 
     /** A target hash as written: its {@code target_usd} and its {@code timestamp}. */
@@ -38,18 +40,23 @@ public record CarryOver(
     public CarryOver {
         Objects.requireNonNull(zone, "zone");
         Objects.requireNonNull(relaxSince, "relaxSince");
-        Objects.requireNonNull(controlMode, "controlMode");
+        Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(written, "written");
         written = written.map(Map::copyOf);
     }
 
     /** This carry-over with the written targets known to be exactly {@code targets}. */
     public CarryOver withWritten(Map<String, WrittenTarget> targets) {
-        return new CarryOver(zone, relaxSince, controlMode, Optional.of(targets));
+        return new CarryOver(zone, relaxSince, mode, Optional.of(targets));
+    }
+
+    /** This carry-over with {@code mode} as the mode in force (a write in that mode completed). */
+    public CarryOver withMode(Mode inForce) {
+        return new CarryOver(zone, relaxSince, Optional.of(inForce), written);
     }
 
     /** This carry-over with the written targets unknown (a write failed: Redis may have applied part of it). */
     public CarryOver withWrittenUnknown() {
-        return new CarryOver(zone, relaxSince, controlMode, Optional.empty());
+        return new CarryOver(zone, relaxSince, mode, Optional.empty());
     }
 }

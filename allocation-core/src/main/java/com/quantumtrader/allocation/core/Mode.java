@@ -2,15 +2,26 @@ package com.quantumtrader.allocation.core;
 
 import java.util.Locale;
 
-/** Shadow computes and streams decisions only; enforce also writes the target hashes the Governor reads. */
+/**
+ * What the service does with a computed cycle. Shadow computes and streams decisions only; enforce
+ * also writes the target hashes the Governor reads; reduce writes them as enforce does, except that
+ * no target rises above the one already written (DESIGN section 13, {@link Allocator#reduce}).
+ */
 public enum Mode {
     SHADOW,
-    ENFORCE;
+    ENFORCE,
+    /** Exposures may fall, never rise: the REDUCING state of trading risk engines, set at run time by an operator. */
+    REDUCE;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 
-    /** The value of the {@code mode} field and of {@code P29_MODE}: {@code shadow} or {@code enforce}. */
+    /** The value of {@code P29_MODE}, of the control hash's {@code mode} and of the cycle's mode in logs: {@code shadow}, {@code enforce}, {@code reduce}. */
     public String wireName() {
         return wireName;
+    }
+
+    /** Whether the mode writes target hashes (enforce and reduce). */
+    public boolean writesTargets() {
+        return this != SHADOW;
     }
 }

@@ -27,7 +27,7 @@ class CarryOverTest {
         CycleInputs in = inputs(Optional.of(portfolio(100_000, 0.07)));
         Allocator.Cycle c = Allocator.cycle(in, Policy.DEFAULTS, NOW, PREVIOUS);
         assertEquals(Allocator.allocate(in, Policy.DEFAULTS, NOW), c.result());
-        assertEquals(new CarryOver(Optional.of(DrawdownZone.MID), Optional.empty(), PREVIOUS.controlMode(), PREVIOUS.written()), c.next());
+        assertEquals(new CarryOver(Optional.of(DrawdownZone.MID), Optional.empty(), PREVIOUS.mode(), PREVIOUS.written()), c.next());
     }
 
     @Test

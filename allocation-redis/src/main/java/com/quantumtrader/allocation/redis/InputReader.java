@@ -25,7 +25,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /**
  * Reads one cycle's inputs (DESIGN section 3), the fields {@link InputCodec} names, in a constant number of round trips whatever the
  * number of symbols: the SCAN pages of discovery, one pipeline for the portfolio, cluster map,
- * regime, budgets and attributions, and one pipeline for the stress hashes of the clusters in use.
+ * regime, operator control hash, budgets and attributions, and one pipeline for the stress hashes of the clusters in use.
  *
  * <p>A key of the wrong type is a rejection of its source ({@code wrong_type}); a budget key
  * whose suffix is not a symbol name is a rejection ({@code bad_name}); per-cluster budget keys and
@@ -38,6 +38,9 @@ public final class InputReader {
     static final int SCAN_COUNT = 1000;
     /** Matches {@code quantum:portfolio:budget:*} and {@code quantum:alpha:attribution:*} in one pass, and not the service's own {@code quantum:allocation:*} keys, which Redis then need not send. */
     static final String DISCOVERY_PATTERN = "quantum:[pa][lo][pr]*";
+
+    /** The control hash's decoding when the key is not a hash. */
+    static final String CONTROL_WRONG_TYPE = Keys.CONTROL + " holds the wrong Redis type (must be a hash)";
 
     private final RedisConnection connection;
     private final Map<String, String> staticClusterMap;
@@ -66,6 +69,7 @@ public final class InputReader {
         Response<List<String>> portfolioResponse = nodes.pipeline(Keys.PORTFOLIO).hmget(Keys.PORTFOLIO, InputCodec.PORTFOLIO_FIELDS);
         Response<Map<String, String>> clusterMapResponse = nodes.pipeline(Keys.CLUSTER_MAP).hgetAll(Keys.CLUSTER_MAP);
         Response<List<StreamEntry>> regimeResponse = nodes.pipeline(Keys.REGIME_STREAM).xrevrange(Keys.REGIME_STREAM, "+", "-", 1);
+        Response<Map<String, String>> controlResponse = nodes.pipeline(Keys.CONTROL).hgetAll(Keys.CONTROL);
         List<Response<List<String>>> budgetResponses = new ArrayList<>(symbols.size());
         List<Response<List<String>>> attributionResponses = new ArrayList<>(symbols.size());
         for (String symbol : symbols) {
@@ -121,9 +125,12 @@ public final class InputReader {
             regimeEntryTime = Optional.of(Instant.ofEpochMilli(last.getID().getTime()));
         }
 
+        Map<String, String> controlHash = orNullIfWrongType(controlResponse);
+        Decoded<ControlHash> control = controlHash == null ? new Decoded.Invalid<>(CONTROL_WRONG_TYPE) : ControlHash.decode(controlHash);
+
         Map<String, Map<String, String>> clusters = readStress(nodes, clustersInUse, rejections);
         RawInputs raw = new RawInputs(portfolio, budgets, clusterMap, clusters, regime, regimeEntryTime, attributions);
-        return new ReadResult(raw, rejections, connection.roundTrips() - before, discoverNanos);
+        return new ReadResult(raw, rejections, control, connection.roundTrips() - before, discoverNanos);
     }
 
     /**

@@ -27,8 +27,13 @@ public final class Keys {
     public static final String LEADER = "quantum:allocation:leader";
     /** The fencing epoch: INCR on every takeover, never deleted, never expiring. */
     public static final String EPOCH = "quantum:allocation:epoch";
-    /** The carry-over's small part (zone, relax timer, control mode), written with the targets. */
+    /** The carry-over's small part (zone, relax timer, mode in force), written with the targets. */
     public static final String STATE = "quantum:allocation:state";
+
+    /** The operator's control hash (DESIGN section 13): {@code mode}, {@code reason}, {@code by}, {@code ts}; read every cycle. */
+    public static final String CONTROL = "quantum:control:allocation";
+    /** The audit stream of every {@code control set} and {@code control clear}. */
+    public static final String CONTROL_STREAM = "quantum:stream:allocation.control";
 
     /** {@code quantum:portfolio:budget:{symbol}}. */
     public static String budget(String symbol) {

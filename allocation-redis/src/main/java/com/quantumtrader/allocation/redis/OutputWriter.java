@@ -21,7 +21,9 @@ import redis.clients.jedis.Response;
  * Writes one cycle's outputs (DESIGN section 4) in one fenced write unit ({@link FencedWrite}: a
  * transaction, conditional on the lease and the epoch through WATCH), so no reader ever sees half a cycle and a
  * runner that lost its lease lands nothing: in enforce mode every target hash (DEL, HSET of all fields, EXPIRE) and the decision
- * stream entries; in shadow mode the decision stream entries only, and no target key is touched.
+ * stream entries (reduce writes as enforce, its hashes with {@code mode} enforce so the Governor uses them); in shadow
+ * mode the decision stream entries only, and no target key is touched, except in the first cycle after
+ * enforce or reduce, which deletes every target.
  * A skipped cycle writes nothing. In enforce mode the target hash of a symbol that is no longer
  * allocated (its budget vanished or was rejected) is deleted in the same transaction. The
  * writer is stateless: what the service holds in Redis comes in with the {@link CarryOver} and the
@@ -62,10 +64,13 @@ public final class OutputWriter {
     }
 
     /**
-     * Writes a computed cycle as one fenced write unit; a skipped one writes nothing. In enforce mode
-     * the target of every symbol in {@code next} that has no decision now is deleted in the same unit,
-     * also when the cycle has no decision at all (every budget vanished or was rejected). The unit
-     * also writes {@code quantum:allocation:state} from {@code next} (zone, relax timer, control mode).
+     * Writes a computed cycle as one fenced write unit; a skipped one writes nothing. In enforce and
+     * reduce mode the target of every symbol in {@code next} that has no decision now is deleted in the
+     * same unit, also when the cycle has no decision at all (every budget vanished or was rejected).
+     * In shadow mode after enforce or reduce ({@code next}'s mode), every target is deleted in the same
+     * unit, also in a skipped cycle. The unit also writes {@code quantum:allocation:state} from
+     * {@code next} (zone, relax timer, and {@code mode} as the mode in force). Reduce's rule is applied
+     * before ({@link com.quantumtrader.allocation.core.Allocator#reduce}); here reduce writes as enforce.
      *
      * @param cycleId the {@code cycle_id} of every stream entry of this cycle
      * @param next    the cycle's carry-over, whose {@link CarryOver#written()} says which target hashes the
@@ -83,16 +88,22 @@ public final class OutputWriter {
         Objects.requireNonNull(cycleId, "cycleId");
         Objects.requireNonNull(next, "next");
         Objects.requireNonNull(fence, "fence");
-        boolean enforce = mode == Mode.ENFORCE;
-        if (result.outcome() != Outcome.COMPUTED) {
-            return WriteResult.nothing(next);
+        boolean targets = mode.writesTargets();
+        // Leaving enforce or reduce for shadow: every target goes, in this cycle, computed or skipped.
+        boolean retract = mode == Mode.SHADOW && next.mode().isPresent() && next.mode().get() != Mode.SHADOW;
+        if (result.outcome() != Outcome.COMPUTED && !retract) {
+            return WriteResult.nothing(next.withMode(mode));
         }
+        // The Governor uses a target only when its mode is enforce: reduce writes enforce hashes (their cap says reduce).
+        Mode hashMode = targets ? Mode.ENFORCE : Mode.SHADOW;
         Set<String> written = new HashSet<>(result.decisions().size() * 2);
         return connection.call(RedisFailure.Operation.WRITE, nodes -> {
             long before = connection.roundTrips();
-            Map<String, CarryOver.WrittenTarget> held = enforce ? next.written().orElseGet(() -> readWritten(nodes)) : Map.of();
-            for (Decision d : result.decisions()) {
-                written.add(d.symbol());
+            Map<String, CarryOver.WrittenTarget> held = targets || retract ? next.written().orElseGet(() -> readWritten(nodes)) : Map.of();
+            if (targets) {
+                for (Decision d : result.decisions()) {
+                    written.add(d.symbol());
+                }
             }
             List<String> gone = new ArrayList<>();
             for (String symbol : held.keySet()) {
@@ -104,8 +115,8 @@ public final class OutputWriter {
             String maxLen = Long.toString(streamMaxLen);
             String ttl = Long.toString(targetTtlSeconds);
             for (Decision d : result.decisions()) {
-                DecisionEntry entry = DecisionEntry.of(d, result.now(), mode, cycleId);
-                if (enforce) {
+                DecisionEntry entry = DecisionEntry.of(d, result.now(), hashMode, cycleId);
+                if (targets) {
                     String key = Keys.target(d.symbol());
                     unit.add("DEL", key);
                     unit.add("HSET", key, entry.target().encode());
@@ -114,20 +125,33 @@ public final class OutputWriter {
                 unit.add("XADD", Keys.DECISION_STREAM, entry.encode(), "MAXLEN", "~", maxLen, "*");
             }
             for (String symbol : gone) {
-                unit.add("DEL", Keys.target(symbol)); // left the universe: its target goes in the same unit
+                unit.add("DEL", Keys.target(symbol)); // left the universe, or shadow now: its target goes in the same unit
             }
-            unit.add("HSET", Keys.STATE, StateHash.of(next, fence, result.now()).encode());
+            CarryOver after = next.withMode(mode);
+            unit.add("HSET", Keys.STATE, StateHash.of(after, fence, result.now()).encode());
             unit.run(nodes);
             int n = result.decisions().size();
-            if (!enforce) {
-                return new WriteResult(0, 0, n, connection.roundTrips() - before, next);
+            if (!targets) {
+                return new WriteResult(0, gone.size(), n, connection.roundTrips() - before, retract ? after.withWritten(Map.of()) : after);
             }
             Map<String, CarryOver.WrittenTarget> now = new HashMap<>(n * 2);
             for (Decision d : result.decisions()) {
                 now.put(d.symbol(), new CarryOver.WrittenTarget(d.targetUsd(), result.now()));
             }
-            return new WriteResult(n, gone.size(), n, connection.roundTrips() - before, next.withWritten(now));
+            return new WriteResult(n, gone.size(), n, connection.roundTrips() - before, after.withWritten(now));
         });
+    }
+
+    /**
+     * {@code next} with its written targets known: as they are, or read from Redis when unknown (a
+     * start, a failed write, a takeover). Reduce mode needs them before it computes.
+     */
+    public CarryOver withWrittenKnown(CarryOver next) {
+        Objects.requireNonNull(next, "next");
+        if (next.written().isPresent()) {
+            return next;
+        }
+        return next.withWritten(connection.call(RedisFailure.Operation.WRITE, this::readWritten));
     }
 
     /**

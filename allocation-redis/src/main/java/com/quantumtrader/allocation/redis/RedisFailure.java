@@ -16,7 +16,7 @@ public final class RedisFailure extends RuntimeException {
 
     /** What the cycle was doing when Redis failed. */
     public enum Operation {
-        READ, WRITE, RETRACT, GATE, LEASE
+        READ, WRITE, RETRACT, GATE, LEASE, CONTROL
     }
 
     /** The cause, as an operator acts on it; {@link #wireName()} is its name in logs. */

@@ -13,7 +13,7 @@ import java.util.OptionalLong;
 
 /**
  * The hash {@code quantum:allocation:state} (DESIGN sections 9 and 10), both ways: the small part of
- * the carry-over (the zone in force, the relax timer, the control mode) and who wrote it, written
+ * the carry-over (the zone in force, the relax timer, the mode in force) and who wrote it, written
  * in the same fenced write as the targets, so a new leader carries on where the old one stopped.
  * An absent optional is an empty field.
  *
@@ -21,12 +21,12 @@ import java.util.OptionalLong;
  * @param epoch     the writer's fencing token
  * @param timestamp when it was written, whole seconds
  */
-public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSince, Optional<Mode> controlMode,
+public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSince, Optional<Mode> mode,
                         String instance, long epoch, Instant timestamp) {
 
     public static final String DRAWDOWN_ZONE = "drawdown_zone";
     public static final String RELAX_SINCE = "relax_since";
-    public static final String CONTROL_MODE = "control_mode";
+    public static final String MODE = "mode";
     public static final String INSTANCE = "instance";
     public static final String EPOCH = "epoch";
     public static final String TIMESTAMP = "timestamp";
@@ -34,7 +34,7 @@ public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSinc
     public StateHash {
         Objects.requireNonNull(zone, DRAWDOWN_ZONE);
         Objects.requireNonNull(relaxSince, RELAX_SINCE);
-        Objects.requireNonNull(controlMode, CONTROL_MODE);
+        Objects.requireNonNull(mode, MODE);
         Lease.checkInstanceId(instance);
         if (epoch < 1) {
             throw new IllegalArgumentException(EPOCH + ": must be >= 1, was " + epoch);
@@ -46,19 +46,19 @@ public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSinc
 
     /** The state of carry-over {@code next} as written by {@code fence}'s holder at {@code now}. */
     public static StateHash of(CarryOver next, Fence fence, Instant now) {
-        return new StateHash(next.zone(), next.relaxSince(), next.controlMode(), fence.instance(), fence.token(), now);
+        return new StateHash(next.zone(), next.relaxSince(), next.mode(), fence.instance(), fence.token(), now);
     }
 
-    /** {@code carryOver} with this state's zone, relax timer and control mode (its written targets kept). */
+    /** {@code carryOver} with this state's zone, relax timer and mode in force (its written targets kept). */
     public CarryOver applyTo(CarryOver carryOver) {
-        return new CarryOver(zone, relaxSince, controlMode, carryOver.written());
+        return new CarryOver(zone, relaxSince, mode, carryOver.written());
     }
 
     public Map<String, String> encode() {
         Map<String, String> f = new LinkedHashMap<>(12);
         f.put(DRAWDOWN_ZONE, zone.map(Enum::name).orElse(""));
         f.put(RELAX_SINCE, relaxSince.map(Scalars::formatEpochSeconds).orElse(""));
-        f.put(CONTROL_MODE, controlMode.map(Mode::wireName).orElse(""));
+        f.put(MODE, mode.map(Mode::wireName).orElse(""));
         f.put(INSTANCE, instance);
         f.put(EPOCH, Long.toString(epoch));
         f.put(TIMESTAMP, Scalars.formatEpochSeconds(timestamp));
@@ -80,10 +80,10 @@ public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSinc
         if (!rawRelax.isEmpty() && relax.isEmpty()) {
             return invalid(RELAX_SINCE, "integer epoch seconds or empty", rawRelax);
         }
-        String rawMode = hash.getOrDefault(CONTROL_MODE, "");
+        String rawMode = hash.getOrDefault(MODE, "");
         Optional<Mode> mode = TargetHash.mode(rawMode);
         if (!rawMode.isEmpty() && mode.isEmpty()) {
-            return invalid(CONTROL_MODE, "shadow, enforce or empty", rawMode);
+            return invalid(MODE, "shadow, enforce, reduce or empty", rawMode);
         }
         OptionalLong epoch = TargetHash.epochSeconds(hash.get(EPOCH)); // the same digits-only rule
         if (epoch.isEmpty() || epoch.getAsLong() < 1) {

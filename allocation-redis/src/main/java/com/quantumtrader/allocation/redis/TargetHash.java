@@ -161,7 +161,7 @@ public record TargetHash(
         return usd.isPresent() && usd.getAsDouble() >= 0 ? usd : OptionalDouble.empty();
     }
 
-    /** {@code mode}: exactly {@code shadow} or {@code enforce}, or empty. */
+    /** {@code mode}: exactly {@code shadow}, {@code enforce} or {@code reduce}, or empty. */
     public static Optional<Mode> mode(String value) {
         return byName(Mode.values(), Mode::wireName, value);
     }

@@ -83,8 +83,8 @@ class LeaseIT {
         Role.Leader b = (Role.Leader) lease("B", 10_000).hold(Role.UNKNOWN);
         assertEquals(new Fence("B", 2), b.fence());
         StateHash inherited = b.inherited().orElseThrow().orElseThrow();
-        assertEquals(new StateHash(Optional.of(DrawdownZone.MID), Optional.of(NOW.minusSeconds(30)), Optional.of(Mode.SHADOW),
-                "A", 1, NOW), inherited, "B carries on with A's zone, relax timer and control mode");
+        assertEquals(new StateHash(Optional.of(DrawdownZone.MID), Optional.of(NOW.minusSeconds(30)), Optional.of(Mode.ENFORCE),
+                "A", 1, NOW), inherited, "B carries on with A's zone, relax timer and the mode A wrote in");
 
         jedis.del(Keys.target("BTCUSDT"));
         RedisFailure e = assertThrows(RedisFailure.class, () -> writer.write(r, Mode.ENFORCE, "a-2", next, a.fence()));

@@ -194,7 +194,7 @@ class RedisContractIT {
         WriteResult w = writer().write(r, Mode.ENFORCE, "c-1", fence());
 
         // First enforce write of a writer: one SCAN page for earlier targets (none here), WATCH + check, then the transaction.
-        assertEquals(new WriteResult(2, 0, 2, 3, CarryOver.START.withWritten(Map.of(
+        assertEquals(new WriteResult(2, 0, 2, 3, CarryOver.START.withMode(Mode.ENFORCE).withWritten(Map.of(
                 "BTCUSDT", new CarryOver.WrittenTarget(12548.780117029388, NOW),
                 "ETHUSDT", new CarryOver.WrittenTarget(Double.parseDouble(jedis.hget(Keys.target("ETHUSDT"), "target_usd")), NOW)))), w);
         Map<String, String> btc = jedis.hgetAll(Keys.target("BTCUSDT"));
@@ -245,7 +245,8 @@ class RedisContractIT {
 
         WriteResult w = writer().write(r, Mode.SHADOW, "c-2", fence());
 
-        assertEquals(new WriteResult(0, 0, 2, 2, CarryOver.START), w, "shadow leaves the carry-over as it was");
+        assertEquals(new WriteResult(0, 0, 2, 2, CarryOver.START.withMode(Mode.SHADOW)), w,
+                "shadow leaves the written targets as they were; the mode in force is shadow");
         assertEquals(Map.of("target_usd", "1", "cap", "none", "base_budget_usd", "1"), jedis.hgetAll(Keys.target("BTCUSDT")));
         assertEquals(-1, jedis.ttl(Keys.target("BTCUSDT")));
         assertFalse(jedis.exists(Keys.target("ETHUSDT")));
@@ -258,7 +259,7 @@ class RedisContractIT {
         CycleResult r = Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW);
         assertEquals(Outcome.SKIPPED, r.outcome());
         CarryOver held = CarryOver.START.withWritten(Map.of("BTCUSDT", new CarryOver.WrittenTarget(1, NOW)));
-        assertEquals(WriteResult.nothing(held), writer().write(r, Mode.ENFORCE, "c-3", held, fence()));
+        assertEquals(WriteResult.nothing(held.withMode(Mode.ENFORCE)), writer().write(r, Mode.ENFORCE, "c-3", held, fence()));
         assertEquals(Set.of(Keys.budget("BTCUSDT"), Keys.LEADER, Keys.EPOCH), jedis.keys("*"), "only the test's own lease beside the input");
     }
 
@@ -277,7 +278,7 @@ class RedisContractIT {
 
         WriteResult second = writer.write(r, Mode.ENFORCE, "c-b", first.next(), fence());
 
-        assertEquals(new WriteResult(0, 2, 0, 2, CarryOver.START.withWritten(Map.of())), second);
+        assertEquals(new WriteResult(0, 2, 0, 2, CarryOver.START.withMode(Mode.ENFORCE).withWritten(Map.of())), second);
         assertFalse(jedis.exists(Keys.target("BTCUSDT")), "a symbol without a usable budget keeps no target");
         assertFalse(jedis.exists(Keys.target("ETHUSDT")));
         assertEquals(2, jedis.xlen(Keys.DECISION_STREAM), "no decision, no stream entry");

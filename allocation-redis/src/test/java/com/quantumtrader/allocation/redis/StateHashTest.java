@@ -21,11 +21,11 @@ class StateHashTest {
 
     @Test
     void encode_fullAndEmpty_roundTrip() {
-        assertEquals(Map.of("drawdown_zone", "HIGH", "relax_since", "1767225510", "control_mode", "shadow", "instance", "alloc-a",
+        assertEquals(Map.of("drawdown_zone", "HIGH", "relax_since", "1767225510", "mode", "shadow", "instance", "alloc-a",
                 "epoch", "7", "timestamp", "1767225600"), FULL.encode());
         assertEquals(new Decoded.Valid<>(FULL), StateHash.decode(FULL.encode()));
         StateHash empty = StateHash.of(CarryOver.START, new Fence("b", 1), NOW.plusMillis(900));
-        assertEquals(Map.of("drawdown_zone", "", "relax_since", "", "control_mode", "", "instance", "b", "epoch", "1",
+        assertEquals(Map.of("drawdown_zone", "", "relax_since", "", "mode", "", "instance", "b", "epoch", "1",
                 "timestamp", "1767225600"), empty.encode());
         assertEquals(new Decoded.Valid<>(empty), StateHash.decode(empty.encode()));
     }
@@ -33,14 +33,14 @@ class StateHashTest {
     @Test
     void applyTo_keepsWrittenTargets_takesZoneRelaxAndMode() {
         CarryOver mine = CarryOver.START.withWritten(Map.of("BTC", new CarryOver.WrittenTarget(5, NOW)));
-        assertEquals(new CarryOver(FULL.zone(), FULL.relaxSince(), FULL.controlMode(), mine.written()), FULL.applyTo(mine));
+        assertEquals(new CarryOver(FULL.zone(), FULL.relaxSince(), FULL.mode(), mine.written()), FULL.applyTo(mine));
     }
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', nullValues = "NULL", value = {
             "drawdown_zone | mid   | drawdown_zone: must be LOW, MID, HIGH or empty, was 'mid'",
             "relax_since   | 1.5   | relax_since: must be integer epoch seconds or empty, was '1.5'",
-            "control_mode  | off   | control_mode: must be shadow, enforce or empty, was 'off'",
+            "mode          | off   | mode: must be shadow, enforce, reduce or empty, was 'off'",
             "epoch         | 0     | epoch: must be a whole number >= 1, was '0'",
             "epoch         | NULL  | epoch: must be a whole number >= 1, was 'null'",
             "timestamp     | x     | timestamp: must be integer epoch seconds, was 'x'",

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * Where the runner keeps the {@link CarryOver} between cycles: the one owner of the state that
  * lives across cycles. In process for now (it starts from {@link CarryOver#START} with every run);
- * under HA its small part (zone, relax timer, control mode) moves to Redis. Written by the loop
+ * under HA its small part (zone, relax timer, mode in force) moves to Redis. Written by the loop
  * thread only; readable from any thread.
  */
 final class CarryOverStore {

@@ -134,7 +134,7 @@ final class CycleRunner {
     /**
      * Renews or takes the lease and logs every change of role, naming both instances and the epoch.
      * On taking it, the carry-over continues from the state the previous writer left in Redis (its
-     * zone, relax timer and control mode; the written targets are read back from their hashes).
+     * zone, relax timer and mode in force; the written targets are read back from their hashes).
      */
     private void holdLease() {
         Role before = role;
@@ -149,7 +149,7 @@ final class CycleRunner {
                 StateHash s = valid.value();
                 carryOver.put(s.applyTo(base));
                 previous = "last writer " + s.instance() + " at epoch " + s.epoch() + ", zone " + s.zone().map(Enum::name).orElse("none")
-                        + ", control mode " + s.controlMode().map(Mode::wireName).orElse("none");
+                        + ", mode in force " + s.mode().map(Mode::wireName).orElse("none");
             } else {
                 carryOver.put(base);
                 String reason = ((Decoded.Invalid<StateHash>) state).reason();

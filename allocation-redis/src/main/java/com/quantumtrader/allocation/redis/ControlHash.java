@@ -1,0 +1,100 @@
+package com.quantumtrader.allocation.redis;
+
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Scalars;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The operator's control hash {@code quantum:control:allocation} (DESIGN section 13), both ways: the
+ * mode an operator set at run time, why, by whom and when. Only {@code mode} decides whether the hash
+ * applies: an operator may write it by hand in an incident ({@code HSET quantum:control:allocation
+ * mode reduce}), and a missing reason must not stop the throttle. The other fields are shown and
+ * logged as they are ({@code ""} or empty when absent or unreadable).
+ *
+ * @param mode      the mode in force while the hash exists
+ * @param reason    why, as the operator wrote it
+ * @param by        who
+ * @param timestamp when it was set, whole seconds
+ */
+public record ControlHash(Mode mode, String reason, String by, Optional<Instant> timestamp) {
+
+    public static final String MODE = "mode";
+    public static final String REASON = "reason";
+    public static final String BY = "by";
+    public static final String TS = "ts";
+    /** The reason of an audit entry, at most this many characters (it is logged on every change). */
+    public static final int MAX_TEXT = 500;
+
+    public ControlHash {
+        Objects.requireNonNull(mode, MODE);
+        Objects.requireNonNull(reason, REASON);
+        Objects.requireNonNull(by, BY);
+        Objects.requireNonNull(timestamp, TS);
+        timestamp = timestamp.map(t -> Instant.ofEpochSecond(t.getEpochSecond()));
+    }
+
+    /**
+     * A control an operator sets: the reason and the name must be non-blank text of at most
+     * {@link #MAX_TEXT} characters without control characters.
+     *
+     * @throws IllegalArgumentException naming the field, the rule and the value
+     */
+    public static ControlHash set(Mode mode, String reason, String by, Instant now) {
+        return new ControlHash(mode, text(REASON, reason), text(BY, by), Optional.of(now));
+    }
+
+    /** Checks an operator's text: {@code reason} or {@code by}. */
+    public static String text(String field, String value) {
+        if (value == null || value.isBlank() || value.length() > MAX_TEXT || !clean(value).equals(value)) {
+            throw new IllegalArgumentException(field + ": must be 1-" + MAX_TEXT + " characters, not blank, no control characters, was '"
+                    + Scalars.printable(value) + "'");
+        }
+        return value.strip();
+    }
+
+    /** Text read back from Redis made safe for one log line: control characters become {@code ?}, cut at {@link #MAX_TEXT}. */
+    static String clean(String value) {
+        StringBuilder sb = new StringBuilder(Math.min(value.length(), MAX_TEXT));
+        for (int i = 0; i < value.length() && i < MAX_TEXT; i++) {
+            char c = value.charAt(i);
+            sb.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return sb.toString();
+    }
+
+    public Map<String, String> encode() {
+        Map<String, String> f = new LinkedHashMap<>(8);
+        f.put(MODE, mode.wireName());
+        f.put(REASON, reason);
+        f.put(BY, by);
+        f.put(TS, timestamp.map(Scalars::formatEpochSeconds).orElse(""));
+        return f;
+    }
+
+    /**
+     * Decodes the hash: {@code absent} when there is none (empty), invalid when {@code mode} is not
+     * {@code enforce}, {@code reduce} or {@code shadow}.
+     */
+    public static Decoded<ControlHash> decode(Map<String, String> hash) {
+        if (hash.isEmpty()) {
+            return new Decoded.Invalid<>(ABSENT);
+        }
+        String raw = hash.get(MODE);
+        Optional<Mode> mode = TargetHash.mode(raw == null ? null : raw.strip());
+        if (mode.isEmpty()) {
+            return new Decoded.Invalid<>(MODE + ": must be enforce, reduce or shadow, was '" + Scalars.printable(raw) + "'");
+        }
+        OptionalLong ts = TargetHash.epochSeconds(hash.get(TS));
+        return new Decoded.Valid<>(new ControlHash(mode.get(), clean(hash.getOrDefault(REASON, "")),
+                clean(hash.getOrDefault(BY, "")),
+                ts.isPresent() ? Optional.of(Instant.ofEpochSecond(ts.getAsLong())) : Optional.empty()));
+    }
+
+    /** The reason of {@link #decode} for a control hash that does not exist. */
+    public static final String ABSENT = "absent";
+}
