@@ -9,8 +9,10 @@ import com.quantumtrader.allocation.core.Fallback;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.Rejection;
+import com.quantumtrader.allocation.redis.ControlHash;
 import com.quantumtrader.allocation.redis.InputReader;
 import com.quantumtrader.allocation.redis.Decoded;
+import com.quantumtrader.allocation.redis.Keys;
 import com.quantumtrader.allocation.redis.Fence;
 import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
@@ -43,9 +45,10 @@ final class CycleRunner {
      * @param seconds wall time of the whole cycle
      * @param failure why it failed, empty when it completed
      * @param leading whether this runner held the writer's lease and wrote the cycle
+     * @param mode    the mode in force this cycle (control hash or {@code P29_MODE}), empty when the cycle failed before reading it
      */
     record Report(Instant now, Optional<CycleResult> result, Optional<WriteResult> written, double seconds, Optional<String> failure,
-                  Phases phases, boolean leading) {
+                  Phases phases, boolean leading, Optional<Mode> mode) {
         boolean computed() {
             return result.isPresent() && result.get() instanceof CycleResult.Computed;
         }
@@ -64,7 +67,8 @@ final class CycleRunner {
     private final InputReader reader;
     private final OutputWriter writer;
     private final Policy policy;
-    private final Mode mode;
+    /** {@code P29_MODE}: the mode when no valid control hash says otherwise. */
+    private final Mode configured;
     private final Metrics metrics;
     private final RateLimitedLog warnings;
     /**
@@ -82,37 +86,50 @@ final class CycleRunner {
         this.reader = reader;
         this.writer = writer;
         this.policy = policy;
-        this.mode = mode;
+        this.configured = mode;
         this.metrics = metrics;
+        metrics.mode(mode);
         this.warnings = warnings;
     }
 
     /** Runs one cycle evaluated at {@code now}. */
     Report run(Instant now) {
         long start = System.nanoTime();
+        Mode mode = configured;
+        Optional<Mode> inForce = Optional.empty();
         try {
             holdLease();
             ReadResult read = reader.read();
             CycleInputs inputs = read.decode();
             long t1 = System.nanoTime();
+            mode = modeInForce(read.control());
+            inForce = Optional.of(mode);
             CarryOver previous = carryOver.get();
             Allocator.Cycle cycle = Allocator.cycle(inputs, policy, now, previous);
             CycleResult result = cycle.result();
-            if (previous.zone().isPresent() && !previous.zone().equals(cycle.next().zone())) {
+            CarryOver next = cycle.next();
+            if (previous.zone().isPresent() && !previous.zone().equals(next.zone())) {
                 metrics.zoneChanged();
-                LOG.info("Drawdown zone in force: {} -> {}", previous.zone().get(), cycle.next().zone().map(Enum::name).orElse("none"));
+                LOG.info("Drawdown zone in force: {} -> {}", previous.zone().get(), next.zone().map(Enum::name).orElse("none"));
+            }
+            if (!previous.mode().equals(inForce)) {
+                logModeChange(previous.mode(), mode, read.control());
+            }
+            boolean leading = role.leading();
+            if (leading && mode == Mode.REDUCE) {
+                next = writer.withWrittenKnown(next); // reduce holds each target at most at what is written
+                result = Allocator.reduce(result, next.written().orElseThrow());
             }
             long t2 = System.nanoTime();
-            boolean leading = role.leading();
-            WriteResult written = leading ? write(result, cycle.next(), now) : standby(cycle.next());
+            WriteResult written = leading ? write(result, mode, next, now) : standby(next, mode);
             leading = leading && role.leading(); // false when the write was fenced
             long t3 = System.nanoTime();
             double seconds = (t3 - start) / 1e9;
             metrics.completed(result, mode, leading, written.decisionsStreamed(), seconds);
-            log(result, seconds, leading);
+            log(result, mode, seconds, leading);
             Phases phases = new Phases(read.discoverNanos(), t1 - start - read.discoverNanos(), t2 - t1, t3 - t2,
                     read.roundTrips() + written.roundTrips());
-            return new Report(now, Optional.of(result), Optional.of(written), seconds, Optional.empty(), phases, leading);
+            return new Report(now, Optional.of(result), Optional.of(written), seconds, Optional.empty(), phases, leading, inForce);
         } catch (RedisFailure e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.failed(true, seconds);
@@ -122,13 +139,50 @@ final class CycleRunner {
                     .addKeyValue("outcome", "failed").addKeyValue("redis_cause", e.kind().wireName())
                     .addKeyValue("duration_s", round3(seconds)).addKeyValue("mode", mode.wireName()),
                     String.format(Locale.ROOT, "Allocation cycle failed after %.3fs: Redis %s (cause: %s)", seconds, e.getMessage(), e.kind().wireName()));
-            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage() + " (cause: " + e.kind().wireName() + ")"), Phases.NONE, false);
+            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage() + " (cause: " + e.kind().wireName() + ")"),
+                    Phases.NONE, false, inForce);
         } catch (RuntimeException e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.failed(false, seconds);
             LOG.error("Allocation cycle failed after {}s: unexpected error", String.format(Locale.ROOT, "%.3f", seconds), e);
-            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()), Phases.NONE, false);
+            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()), Phases.NONE, false, inForce);
         }
+    }
+
+    /**
+     * The mode of this cycle: a valid control hash's, else {@code P29_MODE}. A control hash that is
+     * there but not valid is ignored, counted and logged (rate-limited), and {@code P29_MODE} applies.
+     */
+    private Mode modeInForce(Decoded<ControlHash> control) {
+        if (control instanceof Decoded.Valid<ControlHash> valid) {
+            metrics.mode(valid.value().mode());
+            return valid.value().mode();
+        }
+        String reason = ((Decoded.Invalid<ControlHash>) control).reason();
+        if (!ControlHash.ABSENT.equals(reason)) {
+            metrics.controlInvalid();
+            warnings.warn("control-invalid", "Control hash " + Keys.CONTROL + " ignored (" + reason + "); P29_MODE="
+                    + configured.wireName() + " applies");
+        }
+        metrics.mode(configured);
+        return configured;
+    }
+
+    private void logModeChange(Optional<Mode> before, Mode now, Decoded<ControlHash> control) {
+        String source;
+        if (control instanceof Decoded.Valid<ControlHash> valid) {
+            ControlHash c = valid.value();
+            source = "control hash " + Keys.CONTROL + ", set by " + (c.by().isEmpty() ? "unknown" : c.by())
+                    + c.timestamp().map(t -> " at " + t).orElse("") + ": " + (c.reason().isEmpty() ? "no reason given" : c.reason());
+        } else {
+            source = "P29_MODE=" + configured.wireName() + (ControlHash.ABSENT.equals(((Decoded.Invalid<ControlHash>) control).reason())
+                    ? ", no control hash" : ", control hash ignored");
+        }
+        String from = before.map(Mode::wireName).orElse("none");
+        (before.isPresent() ? LOG.atWarn() : LOG.atInfo()).addKeyValue("mode", now.wireName()).addKeyValue("previous_mode", from)
+                .addKeyValue("instance", instance)
+                .log("Mode in force: " + from + " -> " + now.wireName() + " (" + source + ")"
+                        + (now == Mode.SHADOW && before.isPresent() && before.get().writesTargets() ? "; retracting every target this cycle" : ""));
     }
 
     /**
@@ -172,8 +226,8 @@ final class CycleRunner {
     }
 
     /** A standby's cycle: nothing is written; what the leader wrote is unknown to it. */
-    private WriteResult standby(CarryOver next) {
-        CarryOver unknown = next.withWrittenUnknown();
+    private WriteResult standby(CarryOver next, Mode mode) {
+        CarryOver unknown = next.withWrittenUnknown().withMode(mode);
         carryOver.put(unknown);
         return WriteResult.nothing(unknown);
     }
@@ -183,7 +237,7 @@ final class CycleRunner {
      * from Redis next time. A fenced write (the lease or the epoch moved on) lands nothing: counted,
      * logged, and this runner becomes a standby.
      */
-    private WriteResult write(CycleResult result, CarryOver next, Instant now) {
+    private WriteResult write(CycleResult result, Mode mode, CarryOver next, Instant now) {
         Fence fence = ((Role.Leader) role).fence();
         try {
             WriteResult w = writer.write(result, mode, Long.toString(now.toEpochMilli()), next, fence);
@@ -229,7 +283,7 @@ final class CycleRunner {
         return Math.round(seconds * 1000.0) / 1000.0;
     }
 
-    private void log(CycleResult result, double seconds, boolean leading) {
+    private void log(CycleResult result, Mode mode, double seconds, boolean leading) {
         String skipReason = result instanceof CycleResult.Skipped s ? s.reason().wireName() : "";
         String skipped = skipReason.isEmpty() ? "" : " (skipped: " + skipReason + ")";
         // The figures also as key-value pairs: fields of their own under LOG_FORMAT=json.

@@ -60,6 +60,10 @@ final class Metrics {
     final Counter fencedWrites;
     /** DESIGN section 13: changes of the drawdown zone in force. */
     final Counter zoneChanges;
+    /** DESIGN section 13: 1 for the mode in force, 0 for the others. */
+    final Gauge mode;
+    /** DESIGN section 13: cycles that found a control hash and ignored it (garbage mode, wrong type). */
+    final Counter controlInvalid;
 
     /** The per-symbol children, looked up once per symbol rather than by label each cycle. */
     private Map<String, SymbolSeries> symbolSeries = new HashMap<>();
@@ -103,6 +107,14 @@ final class Metrics {
                 "Writes refused whole because this runner no longer held the lease or a newer epoch existed.").register(registry);
         zoneChanges = Counter.build("p29_drawdown_zone_changes_total",
                 "Changes of the drawdown zone in force (with hysteresis: deeper at once, lighter after DD_RELAX_SEC).").register(registry);
+        mode = Gauge.build("p29_mode", "1 for the mode in force (control hash, else P29_MODE), 0 for the others.")
+                .labelNames("mode").register(registry);
+        controlInvalid = Counter.build("p29_control_invalid_total",
+                "Cycles that ignored the control hash quantum:control:allocation (garbage mode or wrong type); P29_MODE applied.")
+                .register(registry);
+        for (Mode m : Mode.values()) {
+            mode.labels(m.wireName());
+        }
         for (String outcome : new String[] {"computed", "skipped", "failed"}) {
             cycles.labels(outcome);
         }
@@ -130,6 +142,20 @@ final class Metrics {
     /** The zone in force changed this cycle. */
     void zoneChanged() {
         exposition.update(zoneChanges::inc);
+    }
+
+    /** The mode in force this cycle. */
+    void mode(Mode inForce) {
+        exposition.update(() -> {
+            for (Mode m : Mode.values()) {
+                mode.labels(m.wireName()).set(m == inForce ? 1 : 0);
+            }
+        });
+    }
+
+    /** A control hash was there and ignored. */
+    void controlInvalid() {
+        exposition.update(controlInvalid::inc);
     }
 
     /** A write refused by its fence. */
@@ -170,7 +196,7 @@ final class Metrics {
         clusterLabels = clustersNow;
 
         Map<String, SymbolSeries> seriesNow = new HashMap<>(result.decisions().size() * 2);
-        boolean enforce = mode == Mode.ENFORCE;
+        boolean enforce = mode.writesTargets();
         boolean overridden = enforce && leading;
         for (Decision d : result.decisions()) {
             String s = d.symbol();
