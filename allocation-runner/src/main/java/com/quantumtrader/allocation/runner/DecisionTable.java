@@ -5,6 +5,9 @@ import com.quantumtrader.allocation.core.CycleContext;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Decision;
+import com.quantumtrader.allocation.core.DrawdownZone;
+import com.quantumtrader.allocation.core.Factors;
+import com.quantumtrader.allocation.core.Policy;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -13,9 +16,16 @@ import java.util.stream.Collectors;
 final class DecisionTable {
 
     private final boolean color;
+    /** The rules' settings, to show when the zone in force is held against the drawdown's own zone; null: not shown. */
+    private final Policy policy;
 
     DecisionTable(boolean color) {
+        this(color, null);
+    }
+
+    DecisionTable(boolean color, Policy policy) {
         this.color = color;
+        this.policy = policy;
     }
 
     String render(CycleResult r, String title) {
@@ -25,8 +35,10 @@ final class DecisionTable {
             return sb.toString();
         }
         CycleContext c = ((CycleResult.Computed) r).context();
-        sb.append(bold(title)).append(String.format(Locale.ROOT, "  equity %,.0f  drawdown %.1f%% %s x%.2f  regime %s x%.2f%n",
-                c.equityUsd(), Math.abs(c.drawdown()) * 100, c.drawdownZone(), c.drawdownFactor(), c.regime(), c.regimeFactor()));
+        DrawdownZone own = policy == null ? c.drawdownZone() : Factors.drawdownZone(c.drawdown(), policy);
+        String held = own == c.drawdownZone() ? "" : " (held; " + own + " by the thresholds)";
+        sb.append(bold(title)).append(String.format(Locale.ROOT, "  equity %,.0f  drawdown %.1f%% %s x%.2f%s  regime %s x%.2f%n",
+                c.equityUsd(), Math.abs(c.drawdown()) * 100, c.drawdownZone(), c.drawdownFactor(), held, c.regime(), c.regimeFactor()));
         sb.append(dim(String.format(Locale.ROOT, "%-10s %-8s %12s %6s %6s %6s %6s %12s %-7s %5s  %s%n",
                 "symbol", "cluster", "base $", "regime", "clust", "dd", "perf", "target $", "cap", "conf", "fallbacks")));
         double total = 0;

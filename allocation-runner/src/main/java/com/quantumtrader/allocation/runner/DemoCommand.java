@@ -85,6 +85,9 @@ final class DemoCommand implements Callable<Integer> {
             env.put(Config.P29_METRICS_BIND, "127.0.0.1");
             env.put(Config.REDIS_URL, url);
             env.put(Config.P29_INSTANCE_ID, "demo-" + r);
+            // The shipped band; a relax dwell of 4 cycles instead of 300 s, so the demo shows the zone both held and relaxing.
+            env.put("DD_HYSTERESIS", "0.005");
+            env.put("DD_RELAX_SEC", Integer.toString(4 * intervalSec));
             configs.add(Config.fromEnv(env));
         }
         Config config = configs.get(0);
@@ -94,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
 
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger n = new AtomicInteger();
-        DecisionTable table = new DecisionTable(color);
+        DecisionTable table = new DecisionTable(color, config.policy());
         out.printf(Locale.ROOT, "Capital Allocation Brain demo: embedded Redis at %s, enforce mode, a cycle every %d s%s%n", url, intervalSec,
                 replicas > 1 ? ", " + replicas + " replicas (one writes, the others stand by)" : "");
         out.printf(Locale.ROOT, "metrics: http://127.0.0.1:%d/metrics   Ctrl-C to stop%s%n%n", port,
@@ -159,7 +162,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The simulated upstream: a drawdown path crossing the zones, stress and alpha that drift, a
+     * The simulated upstream: a drawdown path ({@link #DRAWDOWN}) that hovers around 5 % and crosses the
+     * zones, so the table shows the zone in force held by the hysteresis; stress and alpha that drift, a
      * regime that rotates every 8 cycles, the memes cluster's stress feed stuck for cycles 10-17,
      * and DOGE's budget stale for cycles 20-25.
      */
@@ -167,6 +171,16 @@ final class DemoCommand implements Callable<Integer> {
         private final Jedis jedis;
         private final Random random = new Random(7);
         private final Map<String, double[]> clusters = new HashMap<>(); // cluster -> {stress, alpha}
+        /**
+         * The drawdown per cycle: up to 5 %, then 4.9 % / 5.1 % alternating for 12 cycles (MID from the first
+         * crossing, held: 4.9 % is not below 5 % - 0.5 %), into HIGH and back out (HIGH held until 14.5 % has
+         * stood for the dwell), down to 4 % (MID held for the dwell, then LOW).
+         */
+        static final double[] DRAWDOWN = {
+                0.020, 0.030, 0.040, 0.046,
+                0.051, 0.049, 0.051, 0.049, 0.051, 0.049, 0.051, 0.049, 0.051, 0.049, 0.051, 0.049,
+                0.080, 0.120, 0.155, 0.170, 0.149, 0.130, 0.110, 0.090, 0.070, 0.060,
+                0.040, 0.040, 0.040, 0.040, 0.040, 0.040, 0.030, 0.020};
 
         Upstream(String host, int port) {
             this.jedis = new Jedis(host, port, 2000);
@@ -182,8 +196,7 @@ final class DemoCommand implements Callable<Integer> {
 
         void publish(int cycle, Instant now) {
             long ts = now.getEpochSecond();
-            double phase = (cycle % 36) / 36.0; // 0 -> 0.18 -> 0 over 36 cycles
-            double drawdown = 0.02 + 0.16 * (phase < 0.5 ? phase * 2 : (1 - phase) * 2);
+            double drawdown = DRAWDOWN[cycle % DRAWDOWN.length];
             jedis.hset(Keys.PORTFOLIO, Map.of("equity_usd", fmt(1_000_000 + 20_000 * Math.sin(cycle / 5.0)),
                     "drawdown", fmt(drawdown), "timestamp", Long.toString(ts)));
             for (String[] s : UNIVERSE) {

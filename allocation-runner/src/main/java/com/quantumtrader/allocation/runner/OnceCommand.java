@@ -1,12 +1,15 @@
 package com.quantumtrader.allocation.runner;
 
 import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.redis.InputCodec;
 import com.quantumtrader.allocation.redis.InputReader;
 import com.quantumtrader.allocation.redis.Lease;
+import com.quantumtrader.allocation.redis.OutputWriter;
+import com.quantumtrader.allocation.redis.ReadResult;
 import com.quantumtrader.allocation.redis.Role;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import com.quantumtrader.allocation.redis.WriteResult;
@@ -44,6 +47,8 @@ final class OnceCommand implements Callable<Integer> {
         Logging.setRootLevel("WARN");
         PrintWriter out = spec.commandLine().getOut();
         CycleResult result;
+        CarryOver next = null;
+        Policy policy = config.policy();
         if (snapshot != null) {
             if (write) {
                 throw new IllegalArgumentException("--write: cannot be used with --snapshot (a snapshot is not live data)");
@@ -51,17 +56,20 @@ final class OnceCommand implements Callable<Integer> {
             SnapshotFile.Snapshot s = SnapshotFile.read(snapshot);
             Map<String, String> policyEnv = new HashMap<>(config.policy().toEnv());
             policyEnv.putAll(s.policy());
-            Policy policy;
             try {
                 policy = Policy.fromEnv(policyEnv);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("snapshot policy: " + e.getMessage());
             }
-            result = Allocator.allocate(InputCodec.decode(s.raw()), policy, s.now());
+            Allocator.Cycle cycle = Allocator.cycle(InputCodec.decode(s.raw()), policy, s.now(), s.previous());
+            result = cycle.result();
+            next = cycle.next();
         } else {
             try (RedisConnection redis = config.connect()) {
-                result = Allocator.allocate(new InputReader(redis, config.staticClusterMap()).read().decode(), config.policy(), Instant.now());
-                if (write && config.mode() == Mode.ENFORCE) {
+                ReadResult read = new InputReader(redis, config.staticClusterMap()).read();
+                result = Allocator.allocate(read.decode(), config.policy(), Instant.now());
+                Mode mode = ControlCommand.inForce(read.control(), config.mode()); // the operator's control hash wins, as in run
+                if (write && mode.writesTargets()) {
                     // A one-shot write is fenced like a runner's: it takes the lease or writes nothing.
                     Lease lease = config.lease(redis);
                     Role role = lease.hold(Role.UNKNOWN);
@@ -71,21 +79,31 @@ final class OnceCommand implements Callable<Integer> {
                         return 1;
                     }
                     try {
-                        WriteResult w = config.writer(redis).write(result, config.mode(), Long.toString(result.now().toEpochMilli()), leader.fence());
+                        OutputWriter writer = config.writer(redis);
+                        CarryOver held = writer.withWrittenKnown(CarryOver.START);
+                        if (mode == Mode.REDUCE) {
+                            result = Allocator.reduce(result, held.written().orElseThrow());
+                        }
+                        WriteResult w = writer.write(result, mode, Long.toString(result.now().toEpochMilli()), held, leader.fence());
                         spec.commandLine().getErr().println("wrote " + w.targetsWritten() + " target hashes and " + w.decisionsStreamed()
-                                + " decisions as " + leader.fence());
+                                + " decisions in mode " + mode.wireName() + " as " + leader.fence());
                     } finally {
                         lease.release(leader.fence());
                     }
                 } else if (write) {
-                    spec.commandLine().getErr().println("--write ignored: P29_MODE is shadow, nothing written");
+                    spec.commandLine().getErr().println("--write ignored: the mode in force is shadow, nothing written");
                 }
             }
         }
         if (json) {
             out.println(SnapshotFile.toExpectedJson(result));
         } else {
-            out.print(new DecisionTable(false).render(result, "cycle at " + result.now()));
+            out.print(new DecisionTable(false, policy).render(result, "cycle at " + result.now()));
+            if (next != null && next.zone().isPresent()) {
+                CarryOver c = next;
+                out.println("carry-over for the next snapshot: \"state\": {\"drawdown_zone\": \"" + c.zone().get().name() + "\", \"relax_since\": \""
+                        + c.relaxSince().map(t -> Long.toString(t.getEpochSecond())).orElse("") + "\"}");
+            }
             result.rejections().forEach(r -> out.println("rejected " + r.source().wireName() + " " + r.subject() + ": " + r.detail()));
         }
         out.flush();

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.DrawdownZone;
+import com.quantumtrader.allocation.core.Scalars;
+import com.quantumtrader.allocation.redis.StateHash;
 import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.redis.RawInputs;
 import com.quantumtrader.allocation.redis.TargetHash;
@@ -14,6 +18,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The snapshot format of {@code docs/snapshot-format.md} (the golden cases' format): one cycle's
@@ -22,8 +27,13 @@ import java.util.Optional;
  */
 final class SnapshotFile {
 
-    /** A parsed snapshot. */
-    record Snapshot(Instant now, Map<String, String> policy, RawInputs raw) {
+    /**
+     * A parsed snapshot.
+     *
+     * @param previous the carry-over the cycle starts from: the zone in force and relax timer of the
+     *                 optional {@code state} object (the {@code quantum:allocation:state} hash), else {@link CarryOver#START}
+     */
+    record Snapshot(Instant now, Map<String, String> policy, RawInputs raw, CarryOver previous) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -50,7 +60,33 @@ final class SnapshotFile {
         RawInputs raw = new RawInputs(
                 strings(root.path("portfolio")), hashes(root.path("budgets")), strings(root.path("cluster_map")),
                 hashes(root.path("clusters")), strings(root.path("regime")), regimeEntryTime, hashes(root.path("attributions")));
-        return new Snapshot(Instant.ofEpochSecond(now.asLong()), strings(root.path("policy")), raw);
+        return new Snapshot(Instant.ofEpochSecond(now.asLong()), strings(root.path("policy")), raw, previous(file, strings(root.path("state"))));
+    }
+
+    /**
+     * The {@code state} object: the {@code quantum:allocation:state} hash as Redis holds it (so
+     * {@code redis-cli HGETALL} output can be pasted); only {@code drawdown_zone} and {@code relax_since}
+     * are used, with the state hash's rules. Absent or empty: a first cycle.
+     */
+    private static CarryOver previous(Path file, Map<String, String> state) {
+        String rawZone = state.getOrDefault(StateHash.DRAWDOWN_ZONE, "");
+        Optional<DrawdownZone> zone = java.util.Arrays.stream(DrawdownZone.values()).filter(z -> z.name().equals(rawZone)).findFirst();
+        if (!rawZone.isEmpty() && zone.isEmpty()) {
+            throw new IllegalArgumentException("--snapshot: " + file + ": state." + StateHash.DRAWDOWN_ZONE
+                    + ": must be LOW, MID, HIGH or empty, was '" + Scalars.printable(rawZone) + "'");
+        }
+        String rawRelax = state.getOrDefault(StateHash.RELAX_SINCE, "");
+        OptionalLong relax = TargetHash.epochSeconds(rawRelax);
+        if (!rawRelax.isEmpty() && relax.isEmpty()) {
+            throw new IllegalArgumentException("--snapshot: " + file + ": state." + StateHash.RELAX_SINCE
+                    + ": must be integer epoch seconds or empty, was '" + Scalars.printable(rawRelax) + "'");
+        }
+        if (zone.isEmpty() && relax.isPresent()) {
+            throw new IllegalArgumentException("--snapshot: " + file + ": state." + StateHash.RELAX_SINCE
+                    + ": needs state." + StateHash.DRAWDOWN_ZONE + " (a relax timer belongs to a zone in force)");
+        }
+        return new CarryOver(zone, relax.isPresent() ? Optional.of(Instant.ofEpochSecond(relax.getAsLong())) : Optional.empty(),
+                Optional.empty(), Optional.empty());
     }
 
     /** The result as the golden {@code expected} object: outcome and targets by symbol, named as in the target hash. */

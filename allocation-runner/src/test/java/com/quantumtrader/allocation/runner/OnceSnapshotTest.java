@@ -88,4 +88,57 @@ class OnceSnapshotTest {
         assertEquals("2", r[0]);
         assertEquals("error: --write: cannot be used with --snapshot (a snapshot is not live data)", r[2].strip());
     }
+
+    /**
+     * Drawdown 4.8 % (LOW by the thresholds, inside the 0.5 % band below 5 %) after MID: with a
+     * state the zone in force is carried. Band 0.005, relax 300 s; now = 1767225600.
+     */
+    @ParameterizedTest(name = "state {0} -> zone {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            // state object                                                  | zone | drawdown_factor
+            "''                                                              | LOW  | 1.0",  // no state: a first cycle, the raw zone
+            "'\"state\": {\"drawdown_zone\": \"MID\", \"relax_since\": \"\"},'              | MID  | 0.7",  // 4.8 % is not below 4.5 %: held
+            "'\"state\": {\"drawdown_zone\": \"MID\", \"relax_since\": \"1767225000\", \"instance\": \"a\"},' | MID  | 0.7",  // relax timer only runs below 4.5 %
+    })
+    void onceSnapshot_withState_zoneInForceCarried(String state, String zone, double factor, @org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("s.json");
+        Files.writeString(file, "{\"now\": 1767225600, " + state
+                + " \"policy\": {\"DD_HYSTERESIS\": \"0.005\", \"DD_RELAX_SEC\": \"300\"},"
+                + " \"portfolio\": {\"equity_usd\": \"100000\", \"drawdown\": \"0.048\", \"timestamp\": \"1767225600\"},"
+                + " \"budgets\": {\"BTCUSDT\": {\"budget_usd\": \"1000\", \"timestamp\": \"1767225600\"}}}");
+        String[] r = run("once", "--snapshot", file.toString(), "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode t = new ObjectMapper().readTree(r[1]).get("targets").get("BTCUSDT");
+        assertEquals(zone, t.get("drawdown_zone").asText());
+        assertEquals(factor, t.get("drawdown_factor").asDouble(), 0.0);
+    }
+
+    @Test
+    void onceSnapshot_stateBelowBandLongerThanRelax_lighterZone_tablePrintsTheCarryOver(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("s.json");
+        // 4.0 % is below 5 % - 0.5 %; it has stood there since 1767225000, 600 s >= 300 s: LOW.
+        Files.writeString(file, "{\"now\": 1767225600, \"state\": {\"drawdown_zone\": \"MID\", \"relax_since\": \"1767225000\"},"
+                + " \"policy\": {\"DD_HYSTERESIS\": \"0.005\", \"DD_RELAX_SEC\": \"300\"},"
+                + " \"portfolio\": {\"equity_usd\": \"100000\", \"drawdown\": \"0.040\", \"timestamp\": \"1767225600\"},"
+                + " \"budgets\": {\"BTCUSDT\": {\"budget_usd\": \"1000\", \"timestamp\": \"1767225600\"}}}");
+        String[] r = run("once", "--snapshot", file.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("carry-over for the next snapshot: \"state\": {\"drawdown_zone\": \"LOW\", \"relax_since\": \"\"}"), r[1]);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "{\"drawdown_zone\": \"mid\"}                          | state.drawdown_zone: must be LOW, MID, HIGH or empty, was 'mid'",
+            "{\"drawdown_zone\": \"MID\", \"relax_since\": \"1.5\"} | state.relax_since: must be integer epoch seconds or empty, was '1.5'",
+            "{\"relax_since\": \"1767225000\"}                     | state.relax_since: needs state.drawdown_zone (a relax timer belongs to a zone in force)",
+    })
+    void onceSnapshot_badState_exit2NamingTheField(String state, String message, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("s.json");
+        Files.writeString(file, "{\"now\": 1767225600, \"state\": " + state + "}");
+        String[] r = run("once", "--snapshot", file.toString());
+        assertEquals("2", r[0]);
+        assertEquals("error: --snapshot: " + file + ": " + message, r[2].strip());
+    }
 }

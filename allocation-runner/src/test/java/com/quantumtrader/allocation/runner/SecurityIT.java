@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.redis.Control;
+import com.quantumtrader.allocation.redis.ControlHash;
+import com.quantumtrader.allocation.redis.Decoded;
 import com.quantumtrader.allocation.redis.InputReader;
 import com.quantumtrader.allocation.redis.Keys;
 import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import com.quantumtrader.allocation.redis.RedisEndpoint;
 import com.quantumtrader.allocation.redis.RedisFailure;
+import com.quantumtrader.allocation.redis.StateHash;
 import com.quantumtrader.allocation.redis.TestRedis;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /** Least privilege (the ACL of docs/security.md), TLS, and passwords that never leak. */
 class SecurityIT {
@@ -97,6 +102,36 @@ class SecurityIT {
                 assertFalse(admin.exists(Keys.target("BTCUSDT")), "the read-only user wrote nothing");
             } finally {
                 admin.sendCommand(Protocol.Command.ACL, "DELUSER", "p29-test", "p29-readonly");
+            }
+        }
+    }
+
+    @Test
+    void acl_documentedOperator_setsShowsClearsControl_cannotTouchTargets() throws Exception {
+        try (Jedis admin = redis.client()) {
+            List<String> doc = Files.readAllLines(Path.of("..", "docs", "security.md"));
+            int at = doc.indexOf("<!-- acl:operator -->");
+            assertTrue(at >= 0, "docs/security.md has <!-- acl:operator -->");
+            acl(admin, doc.get(at + 2).replace("p29-operator", "p29-op-test").replace(">CHANGE-ME", ">" + PASSWORD));
+            try {
+                admin.hset(Keys.target("BTCUSDT"), Map.of("target_usd", "1", "cap", "none", "base_budget_usd", "1"));
+                try (RedisConnection op = new RedisConnection(as("p29-op-test", PASSWORD))) {
+                    Control control = new Control(op);
+                    control.set(ControlHash.set(Mode.REDUCE, "incident drill", "ops", Instant.now()));
+                    assertEquals(Mode.REDUCE, control.read().orElseThrow().mode());
+                    assertEquals("set", control.history(1).get(0).get("action"));
+                    assertTrue(control.lastWrite() instanceof Decoded.Invalid<StateHash>, "no writer yet: the state hash is absent");
+                    control.clear("drill over", "ops", Instant.now());
+                    assertEquals(new Decoded.Invalid<>(ControlHash.ABSENT), control.read());
+                }
+                try (Jedis op = new Jedis(redis.endpoint().host(), redis.endpoint().port())) {
+                    op.auth("p29-op-test", PASSWORD);
+                    JedisDataException e = assertThrows(JedisDataException.class, () -> op.del(Keys.target("BTCUSDT")));
+                    assertTrue(e.getMessage().startsWith("NOPERM"), e.getMessage());
+                }
+                assertTrue(admin.exists(Keys.target("BTCUSDT")));
+            } finally {
+                admin.sendCommand(Protocol.Command.ACL, "DELUSER", "p29-op-test");
             }
         }
     }
