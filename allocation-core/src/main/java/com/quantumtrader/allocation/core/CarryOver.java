@@ -17,8 +17,9 @@ import java.util.Optional;
  * @param mode          the mode in force at the last cycle the writer completed (from the control hash or
  *                      {@code P29_MODE}), empty before the first: leaving enforce or reduce for shadow retracts
  *                      the targets, and the retraction is retried until a write completes it
- * @param written       per symbol, the target hash the service holds in Redis; empty when unknown (at start,
- *                      after a failed write: then the writer reads them from Redis first)
+ * @param written       per symbol, the target as last written: what the service holds in Redis while the mode in
+ *                      force writes targets; in shadow, what enforce would have written (nothing is in Redis);
+ *                      empty when unknown (at start, after a failed write: then the writer reads them from Redis first)
  */
 public record CarryOver(
         Optional<DrawdownZone> zone,
@@ -26,11 +27,31 @@ public record CarryOver(
         Optional<Mode> mode,
         Optional<Map<String, WrittenTarget>> written) {
 
-    /** A target hash as written: its {@code target_usd} and its {@code timestamp}. */
-    public record WrittenTarget(double targetUsd, Instant at) {
+    /**
+     * A target as last written: its {@code target_usd}, its {@code timestamp} and its labels
+     * ({@link #labelsOf}: cluster, regime, zone, cap), which decide, with the value, whether it is
+     * rewritten ({@link WritePlan}). Empty labels: unknown, so the next write rewrites it.
+     */
+    public record WrittenTarget(double targetUsd, Instant at, String labels) {
         public WrittenTarget {
             Checks.finiteNonNegative(targetUsd, "targetUsd");
             Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(labels, "labels");
+        }
+
+        /** A target whose labels are unknown. */
+        public WrittenTarget(double targetUsd, Instant at) {
+            this(targetUsd, at, "");
+        }
+
+        /** The target of {@code d} written at {@code at}. */
+        public static WrittenTarget of(Decision d, Instant at) {
+            return new WrittenTarget(d.targetUsd(), at, labelsOf(d.clusterId(), d.regime().name(), d.drawdownZone().name(), d.cap().wireName()));
+        }
+
+        /** The label signature of a target: its {@code cluster_id}, {@code regime}, {@code drawdown_zone} and {@code cap}. */
+        public static String labelsOf(String clusterId, String regime, String zone, String cap) {
+            return clusterId + '|' + regime + '|' + zone + '|' + cap;
         }
     }
 

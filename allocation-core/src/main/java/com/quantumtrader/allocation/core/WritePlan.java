@@ -1,0 +1,151 @@
+package com.quantumtrader.allocation.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Change-aware writes (DESIGN section 12), as a pure function: given a computed cycle and the
+ * targets as last written, which targets to write and why. A target is rewritten only when it is
+ * new, when its {@code target_usd} moved by more than {@code minChangePct} of the written value
+ * ({@code 0}: any change), when a label changed (cluster, regime, zone, cap), when keeping it would
+ * break this cycle's symbol or cluster cap, or when it is at least {@code refresh} old; otherwise it
+ * is left as it is. So a written target is never more than {@code minChangePct} from the computed
+ * one, never past a cap, and never older than {@code refresh} plus one interval.
+ */
+public final class WritePlan {
+
+    /** Why a decision's target is written, or not. */
+    public enum Change {
+        /** No target was written for the symbol: written, streamed. */
+        NEW,
+        /** Its value moved past the threshold, a label changed, or keeping it would break a cap: written, streamed. */
+        CHANGED,
+        /** Unchanged but old: rewritten with a fresh timestamp, not streamed. */
+        REFRESH,
+        /** Left as written. */
+        UNCHANGED;
+
+        private final String wireName = name().toLowerCase(Locale.ROOT);
+
+        /** The {@code change} field of a decision stream entry: {@code new}, {@code changed} (and {@code removed}, see {@link Plan#removed()}). */
+        public String wireName() {
+            return wireName;
+        }
+
+        /** Whether the target hash is written. */
+        public boolean written() {
+            return this != UNCHANGED;
+        }
+
+        /** Whether a decision stream entry records it. */
+        public boolean streamed() {
+            return this == NEW || this == CHANGED;
+        }
+    }
+
+    /** The wire name of a removal in the decision stream's {@code change} field. */
+    public static final String REMOVED = "removed";
+    /** Relative slack for the caps, as in the rules' own tests: rounding of a sum is not a breach. */
+    private static final double CAP_SLACK = 1e-9;
+
+    /**
+     * The plan of one cycle's write.
+     *
+     * @param changes per decision of the cycle (same order), what happens to its target
+     * @param removed symbols with a written target and no decision now: their targets are deleted
+     * @param written the targets as they stand after the write: what the next cycle plans against
+     */
+    public record Plan(List<Change> changes, List<String> removed, Map<String, CarryOver.WrittenTarget> written) {
+        public Plan {
+            changes = List.copyOf(changes);
+            removed = List.copyOf(removed);
+            written = Map.copyOf(written);
+        }
+
+        /** How many decisions have this change. */
+        public int count(Change change) {
+            int n = 0;
+            for (Change c : changes) {
+                if (c == change) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    private WritePlan() {
+    }
+
+    /**
+     * Plans the write of {@code result} over {@code written}.
+     *
+     * @param minChangePct {@code P29_MIN_CHANGE_PCT}, in [0, 1]
+     * @param refresh      {@code P29_TARGET_REFRESH_SEC}, positive
+     */
+    public static Plan plan(CycleResult.Computed result, Map<String, CarryOver.WrittenTarget> written, Policy policy, double minChangePct,
+                            Duration refresh) {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(written, "written");
+        Objects.requireNonNull(policy, "policy");
+        Checks.inClosed(minChangePct, 0, 1, "minChangePct");
+        if (refresh.isNegative() || refresh.isZero()) {
+            throw new IllegalArgumentException("refresh: must be > 0, was " + refresh);
+        }
+        Instant now = result.now();
+        double equity = result.context().equityUsd();
+        double symbolCap = policy.maxSymbolPct() * equity * (1 + CAP_SLACK);
+        double clusterCap = policy.maxClusterPct() * equity * (1 + CAP_SLACK);
+        List<Decision> decisions = result.decisions();
+        Change[] changes = new Change[decisions.size()];
+        Map<String, Double> clusterTotals = new HashMap<>();
+        Set<String> current = new HashSet<>(decisions.size() * 2);
+        for (int i = 0; i < decisions.size(); i++) {
+            Decision d = decisions.get(i);
+            current.add(d.symbol());
+            CarryOver.WrittenTarget w = written.get(d.symbol());
+            Change c;
+            if (w == null) {
+                c = Change.NEW;
+            } else if (Math.abs(d.targetUsd() - w.targetUsd()) > minChangePct * w.targetUsd()
+                    || !w.labels().equals(CarryOver.WrittenTarget.of(d, now).labels())
+                    || w.targetUsd() > symbolCap) {
+                c = Change.CHANGED;
+            } else if (!w.at().plus(refresh).isAfter(now)) {
+                c = Change.REFRESH;
+            } else {
+                c = Change.UNCHANGED;
+            }
+            changes[i] = c;
+            double stands = c == Change.UNCHANGED ? w.targetUsd() : d.targetUsd();
+            clusterTotals.merge(d.clusterId(), stands, Double::sum);
+        }
+        // A cluster whose kept targets would sum past its cap is written whole, as computed (which is within it).
+        for (int i = 0; i < decisions.size(); i++) {
+            if (changes[i] == Change.UNCHANGED && clusterTotals.get(decisions.get(i).clusterId()) > clusterCap) {
+                changes[i] = Change.CHANGED;
+            }
+        }
+        Map<String, CarryOver.WrittenTarget> after = new HashMap<>(decisions.size() * 2);
+        for (int i = 0; i < decisions.size(); i++) {
+            Decision d = decisions.get(i);
+            after.put(d.symbol(), changes[i] == Change.UNCHANGED ? written.get(d.symbol()) : CarryOver.WrittenTarget.of(d, now));
+        }
+        List<String> removed = new ArrayList<>();
+        for (String symbol : written.keySet()) {
+            if (!current.contains(symbol)) {
+                removed.add(symbol);
+            }
+        }
+        removed.sort(null);
+        return new Plan(List.of(changes), removed, after);
+    }
+}

@@ -1,0 +1,147 @@
+package com.quantumtrader.allocation.core;
+
+import static com.quantumtrader.allocation.core.Fixtures.NOW;
+import static com.quantumtrader.allocation.core.Fixtures.ago;
+import static com.quantumtrader.allocation.core.Fixtures.budget;
+import static com.quantumtrader.allocation.core.Fixtures.portfolio;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@link WritePlan}: which targets a cycle rewrites (DESIGN section 12). */
+class WritePlanTest {
+
+    static final Duration REFRESH = Duration.ofSeconds(30);
+    static final double MIN_CHANGE = 0.001;
+
+    /** Equity 100,000, drawdown 0, no regime or cluster input: each target is its budget, cluster UNKNOWN, cap none. */
+    private static CycleResult.Computed computed(double... budgets) {
+        List<SymbolBudget> list = new ArrayList<>();
+        for (int i = 0; i < budgets.length; i++) {
+            list.add(budget("S" + i, budgets[i]));
+        }
+        CycleInputs in = new CycleInputs(Optional.of(portfolio(100_000, 0.0)), list, Map.of(), Map.of(), Optional.empty(), Map.of(), List.of());
+        return (CycleResult.Computed) Allocator.allocate(in, Policy.DEFAULTS, NOW);
+    }
+
+    private static CarryOver.WrittenTarget writtenAs(CycleResult.Computed r, int i, double usd, long ageSeconds) {
+        return new CarryOver.WrittenTarget(usd, ago(ageSeconds), CarryOver.WrittenTarget.of(r.decisions().get(i), NOW).labels());
+    }
+
+    @ParameterizedTest(name = "computed {0}, written {1} {2} s ago -> {3}")
+    @CsvSource(delimiter = '|', value = {
+            // computed | written | age s | change
+            "10000      | 10000   | 5     | UNCHANGED",
+            "10010      | 10000   | 5     | UNCHANGED",  // 0.1 % of 10,000 = 10: not more than it
+            "10010.01   | 10000   | 5     | CHANGED",    // more than 0.1 %
+            "9989.99    | 10000   | 5     | CHANGED",
+            "10000      | 10000   | 29    | UNCHANGED",
+            "10000      | 10000   | 30    | REFRESH",    // at the refresh age: rewritten, not streamed
+            "0          | 0       | 5     | UNCHANGED",
+            "1          | 0       | 5     | CHANGED",    // from 0 any rise is a change
+    })
+    void plan_oneSymbol_thresholdAndRefresh(double computed, double written, long age, WritePlan.Change change) {
+        CycleResult.Computed r = computed(computed);
+        WritePlan.Plan p = WritePlan.plan(r, Map.of("S0", writtenAs(r, 0, written, age)), Policy.DEFAULTS, MIN_CHANGE, REFRESH);
+        assertEquals(List.of(change), p.changes());
+        double stands = change == WritePlan.Change.UNCHANGED ? written : computed;
+        assertEquals(stands, p.written().get("S0").targetUsd(), 0.0);
+        assertEquals(change == WritePlan.Change.UNCHANGED ? ago(age) : NOW, p.written().get("S0").at());
+    }
+
+    @Test
+    void plan_noWrittenTarget_new_andVanishedSymbolRemoved() {
+        CycleResult.Computed r = computed(1000);
+        WritePlan.Plan p = WritePlan.plan(r, Map.of("GONE", new CarryOver.WrittenTarget(5, ago(1))), Policy.DEFAULTS, MIN_CHANGE, REFRESH);
+        assertEquals(List.of(WritePlan.Change.NEW), p.changes());
+        assertEquals(List.of("GONE"), p.removed());
+        assertEquals(Map.of("S0", CarryOver.WrittenTarget.of(r.decisions().get(0), NOW)), p.written());
+    }
+
+    @Test
+    void plan_labelChanged_orUnknown_rewrittenAsChanged() {
+        CycleResult.Computed r = computed(1000);
+        CarryOver.WrittenTarget otherZone = new CarryOver.WrittenTarget(1000, ago(1),
+                CarryOver.WrittenTarget.labelsOf("UNKNOWN", "UNKNOWN", "MID", "none"));
+        assertEquals(List.of(WritePlan.Change.CHANGED), WritePlan.plan(r, Map.of("S0", otherZone), Policy.DEFAULTS, MIN_CHANGE, REFRESH).changes());
+        assertEquals(List.of(WritePlan.Change.CHANGED),
+                WritePlan.plan(r, Map.of("S0", new CarryOver.WrittenTarget(1000, ago(1))), Policy.DEFAULTS, MIN_CHANGE, REFRESH).changes());
+    }
+
+    @Test
+    void plan_keptTargetsWouldBreakTheClusterCap_wholeClusterRewritten() {
+        // Two symbols in UNKNOWN, each computed 29,990; written 30,020 each (within 0.1 %), sum 60,040 > 60 % of 100,000.
+        CycleResult.Computed r = computed(29_990, 29_990);
+        Map<String, CarryOver.WrittenTarget> w = Map.of("S0", writtenAs(r, 0, 30_020, 5), "S1", writtenAs(r, 1, 30_020, 5));
+        WritePlan.Plan p = WritePlan.plan(r, w, Policy.DEFAULTS, MIN_CHANGE, REFRESH);
+        assertEquals(List.of(WritePlan.Change.CHANGED, WritePlan.Change.CHANGED), p.changes());
+    }
+
+    @Test
+    void plan_keptTargetOverTheSymbolCap_rewritten() {
+        // Computed 39,990 (under 40 % of 100,000); written 40,020 (within 0.1 %) is over the cap.
+        CycleResult.Computed r = computed(39_990);
+        WritePlan.Plan p = WritePlan.plan(r, Map.of("S0", writtenAs(r, 0, 40_020, 5)), Policy.DEFAULTS, MIN_CHANGE, REFRESH);
+        assertEquals(List.of(WritePlan.Change.CHANGED), p.changes());
+    }
+
+    @Test
+    void plan_badSettings_refusedWithTheRule() {
+        CycleResult.Computed r = computed(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WritePlan.plan(r, Map.of(), Policy.DEFAULTS, 1.5, REFRESH));
+        assertEquals("minChangePct: must be in [0, 1], was 1.5", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> WritePlan.plan(r, Map.of(), Policy.DEFAULTS, 0, Duration.ZERO));
+        assertEquals("refresh: must be > 0, was PT0S", e.getMessage());
+    }
+
+    /**
+     * Over any scenario and any written state: what stands after the write is within minChange of the
+     * computed target, within the symbol cap and (per cluster) the cluster cap, and never older than the refresh.
+     */
+    @Property(tries = 500)
+    void plan_anyInputsAnyWritten_standsWithinThresholdCapsAndAge(@ForAll("scenarios") AllocatorProperties.Scenario s,
+                                                                  @ForAll @DoubleRange(min = 0.98, max = 1.02) double drift,
+                                                                  @ForAll @IntRange(min = 0, max = 60) int age,
+                                                                  @ForAll @DoubleRange(min = 0, max = 0.01) double minChange) {
+        CycleResult result = Allocator.allocate(s.inputs(), s.policy(), NOW);
+        if (!(result instanceof CycleResult.Computed r)) {
+            return;
+        }
+        Map<String, CarryOver.WrittenTarget> written = new HashMap<>();
+        for (Decision d : r.decisions()) {
+            written.put(d.symbol(), new CarryOver.WrittenTarget(d.targetUsd() * drift, ago(age), CarryOver.WrittenTarget.of(d, NOW).labels()));
+        }
+        WritePlan.Plan p = WritePlan.plan(r, written, s.policy(), minChange, REFRESH);
+        double equity = r.context().equityUsd();
+        Map<String, Double> totals = new HashMap<>();
+        for (Decision d : r.decisions()) {
+            CarryOver.WrittenTarget stands = p.written().get(d.symbol());
+            assertTrue(Math.abs(stands.targetUsd() - d.targetUsd()) <= minChange * stands.targetUsd() * (1 + 1e-12),
+                    () -> d.symbol() + " stands at " + stands.targetUsd() + ", computed " + d.targetUsd());
+            assertTrue(stands.targetUsd() <= s.policy().maxSymbolPct() * equity * (1 + 1e-9));
+            assertTrue(!stands.at().plus(REFRESH).isBefore(NOW) && stands.at().isBefore(NOW.plus(REFRESH)), "younger than the refresh");
+            totals.merge(d.clusterId(), stands.targetUsd(), Double::sum);
+        }
+        totals.forEach((cluster, total) -> assertTrue(total <= s.policy().maxClusterPct() * equity * (1 + 1e-6),
+                () -> "cluster " + cluster + " stands at " + total));
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<AllocatorProperties.Scenario> scenarios() {
+        return new AllocatorProperties().scenarios();
+    }
+}
