@@ -4,6 +4,7 @@ import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Scalars;
+import com.quantumtrader.allocation.core.WritePlan;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,15 +14,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One entry of the decision stream {@code quantum:stream:allocation.decision} (DESIGN section 4),
- * both ways: every target field plus {@code symbol}, {@code cycle_id} and {@code fallbacks} (the
- * comma list of data sources that fell back, empty when none).
+ * One entry of the decision stream {@code quantum:stream:allocation.decision} (DESIGN sections 4 and
+ * 12), both ways: every target field plus {@code symbol}, {@code cycle_id}, {@code fallbacks} (the
+ * comma list of data sources that fell back, empty when none) and {@code change} ({@code new} or
+ * {@code changed}; a removal is a {@link RemovalEntry}). The stream is a history of changes: a target
+ * left as written, or only refreshed, has no entry.
  */
-public record DecisionEntry(String symbol, String cycleId, List<DataSource> fallbacks, TargetHash target) {
+public record DecisionEntry(String symbol, String cycleId, List<DataSource> fallbacks, WritePlan.Change change, TargetHash target) {
 
     public static final String SYMBOL = "symbol";
     public static final String CYCLE_ID = "cycle_id";
     public static final String FALLBACKS = "fallbacks";
+    public static final String CHANGE = "change";
 
     public DecisionEntry {
         if (!Scalars.isValidName(symbol)) {
@@ -31,12 +35,15 @@ public record DecisionEntry(String symbol, String cycleId, List<DataSource> fall
             throw new IllegalArgumentException(CYCLE_ID + ": must not be empty, was '" + Scalars.printable(cycleId) + "'");
         }
         fallbacks = List.copyOf(fallbacks);
+        if (change == null || !change.streamed()) {
+            throw new IllegalArgumentException(CHANGE + ": must be new or changed, was " + change);
+        }
         Objects.requireNonNull(target, "target");
     }
 
     /** The entry of one decision of cycle {@code cycleId} at {@code now} in {@code mode}. */
-    public static DecisionEntry of(Decision d, Instant now, Mode mode, String cycleId) {
-        return new DecisionEntry(d.symbol(), cycleId, d.fallbacks(), TargetHash.of(d, now, mode));
+    public static DecisionEntry of(Decision d, Instant now, Mode mode, String cycleId, WritePlan.Change change) {
+        return new DecisionEntry(d.symbol(), cycleId, d.fallbacks(), change, TargetHash.of(d, now, mode));
     }
 
     /** The fields in the order they are written: the target hash's, then symbol, cycle id and fallbacks. */
@@ -46,6 +53,7 @@ public record DecisionEntry(String symbol, String cycleId, List<DataSource> fall
         f.put(SYMBOL, symbol);
         f.put(CYCLE_ID, cycleId);
         f.put(FALLBACKS, fallbacks(fallbacks));
+        f.put(CHANGE, change.wireName());
         return f;
     }
 
@@ -69,8 +77,14 @@ public record DecisionEntry(String symbol, String cycleId, List<DataSource> fall
                 sources.add(source.get());
             }
         }
+        String rawChange = fields.get(CHANGE);
+        WritePlan.Change change = WritePlan.Change.NEW.wireName().equals(rawChange) ? WritePlan.Change.NEW
+                : WritePlan.Change.CHANGED.wireName().equals(rawChange) ? WritePlan.Change.CHANGED : null;
+        if (change == null) {
+            return new Decoded.Invalid<>(CHANGE + ": must be new or changed, was '" + Scalars.printable(rawChange) + "'");
+        }
         try {
-            return new Decoded.Valid<>(new DecisionEntry(fields.get(SYMBOL), fields.get(CYCLE_ID), sources, target.orElseThrow()));
+            return new Decoded.Valid<>(new DecisionEntry(fields.get(SYMBOL), fields.get(CYCLE_ID), sources, change, target.orElseThrow()));
         } catch (IllegalArgumentException e) {
             return new Decoded.Invalid<>(e.getMessage());
         }

@@ -15,31 +15,59 @@ import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * One write unit (DESIGN sections 4 and 10) as a fenced transaction, two round trips on one
- * connection: {@code WATCH} the lease and the epoch and read them; unless the lease names this
- * instance and the epoch is its token, nothing is sent; otherwise {@code MULTI}, the commands and
- * {@code EXEC} in one pipeline. The watch is set before the check, so if either key changes between
- * the check and EXEC (a standby took over), EXEC applies nothing. A runner that paused past its lease
- * and wakes up lands nothing. No reader ever sees half a unit.
+ * One cycle's write as a sequence of fenced write units (DESIGN sections 10 and 12), all pipelined
+ * in one round trip on one connection. Each unit is its own transaction:
+ * {@code WATCH leader epoch guard}, a one-line script that checks that the lease names this instance
+ * and the epoch is its token and, if not, touches the guard key (so this unit's EXEC applies nothing),
+ * then {@code MULTI}, the unit's commands, {@code EXEC}. The check runs inside Redis after the WATCH,
+ * so a change of the lease or epoch at any time before a unit's EXEC (a standby took over while this
+ * runner was frozen mid-send) makes that unit and every later one apply nothing. No reader ever sees
+ * half a unit; a unit holds Redis only for its own commands, so no single write stalls other clients
+ * for long (a unit is one allocation cluster, or a chunk of a large one, see {@link OutputWriter}).
  *
  * <p>Every queued reply is kept (Jedis's {@code Transaction} drops them), so a command refused before
  * EXEC (READONLY, OOM, NOPERM) is reported by its own error, not as EXECABORT. Like any EXEC, a
  * command failing inside it (a wrong type) does not undo the others: the failure is reported whole,
  * naming the first error, and the caller re-reads what it holds from Redis.
  *
- * <p>Why not one Lua script that checks and writes: measured at 10,000 symbols it doubled the write
- * (208 -> 531 ms median, Redis CPU 155 -> 233 ms per cycle): a script's arguments are all sent, then
- * copied into Lua, before anything runs, where a pipelined transaction overlaps sending and queuing.
+ * <p>Why not one Lua script per unit that checks and writes: measured at 10,000 symbols a script
+ * carrying the writes doubled the write (208 -> 531 ms median, Redis CPU 155 -> 233 ms per cycle): a
+ * script's arguments are all sent, then copied into Lua, before anything runs, where a pipelined
+ * transaction overlaps sending and queuing. The check script here carries no data.
  */
 final class FencedWrite {
+
+    /** Touches the guard (so the unit's watch fires) unless the lease is ARGV[1]'s and the epoch ARGV[2]. */
+    static final String CHECK = "if redis.call('GET', KEYS[1]) ~= ARGV[1] or redis.call('GET', KEYS[2]) ~= ARGV[2] then "
+            + "redis.call('INCR', KEYS[3]) return 0 end return 1";
 
     private final Fence fence;
     private final List<CommandArguments> commands = new ArrayList<>();
     /** The key of each command (its first argument), to route it in a Cluster. */
     private final List<String> keys = new ArrayList<>();
+    /** Where each unit starts in {@link #commands}. */
+    private final List<Integer> unitStarts = new ArrayList<>(List.of(0));
 
     FencedWrite(Fence fence) {
         this.fence = Objects.requireNonNull(fence, "fence");
+    }
+
+    /** Ends the current unit: the next command starts a new one (nothing happens when the current one is empty). */
+    void endUnit() {
+        if (unitStarts.get(unitStarts.size() - 1) != commands.size()) {
+            unitStarts.add(commands.size());
+        }
+    }
+
+    /** The number of units with at least one command. */
+    int units() {
+        int n = unitStarts.size();
+        return unitStarts.get(n - 1) == commands.size() ? n - 1 : n;
+    }
+
+    /** Whether there is nothing to write. */
+    boolean isEmpty() {
+        return commands.isEmpty();
     }
 
     /** Adds one command: its name and arguments. */
@@ -74,8 +102,7 @@ final class FencedWrite {
             runClustered(nodes);
         } else {
             run(nodes.single());
-            nodes.countRoundTrip(); // WATCH + check
-            nodes.countRoundTrip(); // MULTI ... EXEC
+            nodes.countRoundTrip(); // every unit's WATCH, check, MULTI ... EXEC in one pipeline
         }
     }
 
@@ -143,47 +170,62 @@ final class FencedWrite {
     }
 
     /**
-     * Runs the unit.
+     * Runs the units in one pipeline.
      *
      * @throws RedisFailure of kind {@code fenced} when the lease or the epoch is not, or stopped being, ours
-     *                      (nothing was applied); of another kind when a command was refused before EXEC
-     *                      (nothing applied) or failed inside it (the others applied)
+     *                      (that unit and every later one applied nothing; the message says how many landed
+     *                      before); of another kind when a command was refused before EXEC (its unit applied
+     *                      nothing) or failed inside it (the others applied)
      */
     @SuppressWarnings("unchecked")
     private void run(Jedis jedis) {
-        boolean watching = false;
-        try {
-            Pipeline check = jedis.pipelined();
-            Response<Object> watched = append(check, Protocol.Command.WATCH,
-                    new CommandArguments(Protocol.Command.WATCH).key(Keys.LEADER).key(Keys.EPOCH));
-            Response<String> holder = check.get(Keys.LEADER);
-            Response<String> epoch = check.get(Keys.EPOCH);
-            check.sync();
-            watched.get();
-            watching = true;
-            if (!fence.instance().equals(holder.get()) || !Long.toString(fence.token()).equals(epoch.get())) {
-                throw fenced(holder.get(), epoch.get());
+        int units = units();
+        if (units == 0) {
+            return;
+        }
+        Pipeline p = jedis.pipelined();
+        List<Response<Object>> checks = new ArrayList<>(units);
+        List<List<Response<Object>>> queued = new ArrayList<>(units);
+        List<Response<Object>> execs = new ArrayList<>(units);
+        List<Response<Object>> other = new ArrayList<>(units * 2);
+        String token = Long.toString(fence.token());
+        for (int u = 0; u < units; u++) {
+            int from = unitStarts.get(u);
+            int to = u + 1 < unitStarts.size() ? unitStarts.get(u + 1) : commands.size();
+            other.add(append(p, Protocol.Command.WATCH,
+                    new CommandArguments(Protocol.Command.WATCH).key(Keys.LEADER).key(Keys.EPOCH).key(Keys.FENCE_GUARD)));
+            checks.add(append(p, Protocol.Command.EVAL, new CommandArguments(Protocol.Command.EVAL).add(CHECK).add(3)
+                    .key(Keys.LEADER).key(Keys.EPOCH).key(Keys.FENCE_GUARD).add(fence.instance()).add(token)));
+            other.add(append(p, Protocol.Command.MULTI, new CommandArguments(Protocol.Command.MULTI)));
+            List<Response<Object>> q = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                q.add(p.appendCommand(new CommandObject<>(commands.get(i), BuilderFactory.RAW_OBJECT)));
             }
-            Pipeline p = jedis.pipelined();
-            Response<Object> multi = append(p, Protocol.Command.MULTI, new CommandArguments(Protocol.Command.MULTI));
-            List<Response<Object>> queued = new ArrayList<>(commands.size());
-            for (CommandArguments c : commands) {
-                queued.add(p.appendCommand(new CommandObject<>(c, BuilderFactory.RAW_OBJECT)));
-            }
-            Response<Object> exec = append(p, Protocol.Command.EXEC, new CommandArguments(Protocol.Command.EXEC));
-            p.sync();
-            watching = false; // EXEC ends the watch, whatever its outcome
-            multi.get();
-            for (Response<Object> r : queued) {
+            queued.add(q);
+            execs.add(append(p, Protocol.Command.EXEC, new CommandArguments(Protocol.Command.EXEC)));
+        }
+        p.sync(); // every unit ended with EXEC, which ends its watch whatever the outcome
+        for (Response<Object> r : other) {
+            r.get();
+        }
+        for (Response<Object> check : checks) {
+            check.get(); // a check that could not run (NOPERM on EVAL) is a failure, never a silent pass
+        }
+        int landed = 0;
+        for (int u = 0; u < units; u++) {
+            for (Response<Object> r : queued.get(u)) {
                 try {
                     r.get();
                 } catch (JedisDataException e) {
-                    throw new RedisFailure(RedisFailure.Operation.WRITE, "refused before EXEC, nothing applied: " + e.getMessage(), e);
+                    throw new RedisFailure(RedisFailure.Operation.WRITE, "refused before EXEC, unit " + (u + 1) + " of " + units
+                            + " applied nothing (" + landed + " landed before it): " + e.getMessage(), e);
                 }
             }
-            Object replies = exec.get();
-            if (replies == null) { // the watch fired: the lease or the epoch changed after the check
-                throw fenced("(changed during the write)", "(changed during the write)");
+            Object replies = execs.get(u).get();
+            if (replies == null) { // the check touched the guard, or the lease or epoch changed before EXEC
+                throw landed == 0 ? fenced(jedis.get(Keys.LEADER), jedis.get(Keys.EPOCH)) // one more round trip, only when fenced
+                        : RedisFailure.fenced("fenced during the write: this instance holds " + fence + ", but the lease or epoch moved on; "
+                        + landed + " of " + units + " units landed before (whole units; the new writer rewrites them), the rest applied nothing");
             }
             int errors = 0;
             Exception first = null;
@@ -194,17 +236,10 @@ final class FencedWrite {
                 }
             }
             if (errors > 0) {
-                throw new RedisFailure(RedisFailure.Operation.WRITE, errors + " of " + commands.size()
-                        + " commands failed inside the write unit, first: " + first.getMessage(), first);
+                throw new RedisFailure(RedisFailure.Operation.WRITE, errors + " commands failed inside unit " + (u + 1) + " of " + units
+                        + ", first: " + first.getMessage(), first);
             }
-        } finally {
-            if (watching) {
-                try {
-                    jedis.unwatch(); // never hand a pooled connection back with a watch set
-                } catch (RuntimeException ignored) {
-                    // a broken connection: the pool discards it, and the first failure is the one reported
-                }
-            }
+            landed++;
         }
     }
 

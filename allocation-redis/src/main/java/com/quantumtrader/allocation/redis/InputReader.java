@@ -70,6 +70,7 @@ public final class InputReader {
         Response<Map<String, String>> clusterMapResponse = nodes.pipeline(Keys.CLUSTER_MAP).hgetAll(Keys.CLUSTER_MAP);
         Response<List<StreamEntry>> regimeResponse = nodes.pipeline(Keys.REGIME_STREAM).xrevrange(Keys.REGIME_STREAM, "+", "-", 1);
         Response<Map<String, String>> controlResponse = nodes.pipeline(Keys.CONTROL).hgetAll(Keys.CONTROL);
+        Response<String> lastWriteResponse = nodes.pipeline(Keys.STATE).hget(Keys.STATE, StateHash.CYCLE_ID);
         List<Response<List<String>>> budgetResponses = new ArrayList<>(symbols.size());
         List<Response<List<String>>> attributionResponses = new ArrayList<>(symbols.size());
         for (String symbol : symbols) {
@@ -130,7 +131,8 @@ public final class InputReader {
 
         Map<String, Map<String, String>> clusters = readStress(nodes, clustersInUse, rejections);
         RawInputs raw = new RawInputs(portfolio, budgets, clusterMap, clusters, regime, regimeEntryTime, attributions);
-        return new ReadResult(raw, rejections, control, connection.roundTrips() - before, discoverNanos);
+        Optional<String> lastWrite = Optional.ofNullable(orNullIfWrongType(lastWriteResponse));
+        return new ReadResult(raw, rejections, control, lastWrite, connection.roundTrips() - before, discoverNanos);
     }
 
     /**

@@ -27,6 +27,13 @@ public final class Keys {
     public static final String LEADER = "quantum:allocation:leader";
     /** The fencing epoch: INCR on every takeover, never deleted, never expiring. */
     public static final String EPOCH = "quantum:allocation:epoch";
+    /** The cycle stream (DESIGN section 12): one entry per completed cycle of the leader. */
+    public static final String CYCLE_STREAM = "quantum:stream:allocation.cycle";
+    /**
+     * Touched only by a write unit whose fence no longer holds, inside its own WATCH, so that unit's EXEC
+     * applies nothing ({@link FencedWrite}). Never read; its value means nothing.
+     */
+    public static final String FENCE_GUARD = "quantum:allocation:fence-guard";
     /** The carry-over's small part (zone, relax timer, mode in force), written with the targets. */
     public static final String STATE = "quantum:allocation:state";
 

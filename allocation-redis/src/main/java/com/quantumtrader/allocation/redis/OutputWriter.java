@@ -4,8 +4,10 @@ import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Mode;
-import com.quantumtrader.allocation.core.Outcome;
+import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.Scalars;
+import com.quantumtrader.allocation.core.WritePlan;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +16,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import redis.clients.jedis.Response;
 
 /**
@@ -33,137 +38,255 @@ import redis.clients.jedis.Response;
 public final class OutputWriter {
 
     private static final String[] SIGNATURE = TargetHash.SIGNATURE_FIELDS;
-    /** What the first write of a process reads of each of the service's target hashes. */
-    private static final String[] SIGNATURE_AND_TIMESTAMP = {SIGNATURE[0], SIGNATURE[1], SIGNATURE[2], TargetHash.TIMESTAMP};
+    /** What the first write of a process reads of each of the service's target hashes: the signature, the timestamp, the labels. */
+    private static final String[] READ_BACK = {SIGNATURE[0], SIGNATURE[1], SIGNATURE[2], TargetHash.TIMESTAMP,
+            TargetHash.CLUSTER_ID, TargetHash.REGIME, TargetHash.DRAWDOWN_ZONE};
+    /** {@code P29_MIN_CHANGE_PCT} and {@code P29_TARGET_REFRESH_SEC} defaults. */
+    public static final double DEFAULT_MIN_CHANGE_PCT = 0.001;
+    public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(30);
+    public static final long DEFAULT_CYCLE_STREAM_MAXLEN = 50_000;
+
+    /**
+     * What the cycle stream entry needs beyond the cycle itself.
+     *
+     * @param instance        the writer's {@code P29_INSTANCE_ID}
+     * @param durationMs      read and compute, up to the write
+     * @param failedSinceLast cycles of this runner that failed since its previous entry
+     */
+    public record CycleStamp(String instance, long durationMs, long failedSinceLast) {
+        public CycleStamp {
+            Lease.checkInstanceId(instance);
+        }
+    }
 
     private final RedisConnection connection;
     private final long targetTtlSeconds;
     private final long streamMaxLen;
-    /**
-     * @param targetTtlSeconds EXPIRE of each target hash ({@code TARGET_TTL_SEC})
-     * @param streamMaxLen     {@code MAXLEN ~} of the decision stream ({@code P29_DECISION_STREAM_MAXLEN})
-     */
+    private final Policy policy;
+    private final double minChangePct;
+    private final Duration refresh;
+    private final long cycleStreamMaxLen;
+
+    /** A writer with the default change threshold, refresh and cycle stream length and the default caps. */
     public OutputWriter(RedisConnection connection, long targetTtlSeconds, long streamMaxLen) {
+        this(connection, targetTtlSeconds, streamMaxLen, Policy.DEFAULTS, DEFAULT_MIN_CHANGE_PCT, DEFAULT_REFRESH, DEFAULT_CYCLE_STREAM_MAXLEN);
+    }
+
+    /**
+     * @param targetTtlSeconds  EXPIRE of each target hash ({@code TARGET_TTL_SEC})
+     * @param streamMaxLen      {@code MAXLEN ~} of the decision stream ({@code P29_DECISION_STREAM_MAXLEN})
+     * @param policy            the rules' caps, which a target left as written must not break
+     * @param minChangePct      {@code P29_MIN_CHANGE_PCT}
+     * @param refresh           {@code P29_TARGET_REFRESH_SEC}
+     * @param cycleStreamMaxLen {@code P29_CYCLE_STREAM_MAXLEN}
+     */
+    public OutputWriter(RedisConnection connection, long targetTtlSeconds, long streamMaxLen, Policy policy, double minChangePct,
+                        Duration refresh, long cycleStreamMaxLen) {
         this.connection = Objects.requireNonNull(connection, "connection");
         if (targetTtlSeconds < 1) {
             throw new IllegalArgumentException("targetTtlSeconds: must be >= 1, was " + targetTtlSeconds);
         }
-        if (streamMaxLen < 1) {
-            throw new IllegalArgumentException("streamMaxLen: must be >= 1, was " + streamMaxLen);
+        if (streamMaxLen < 1 || cycleStreamMaxLen < 1) {
+            throw new IllegalArgumentException("streamMaxLen, cycleStreamMaxLen: must be >= 1, was " + streamMaxLen + ", " + cycleStreamMaxLen);
         }
         this.targetTtlSeconds = targetTtlSeconds;
         this.streamMaxLen = streamMaxLen;
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.minChangePct = minChangePct;
+        this.refresh = Objects.requireNonNull(refresh, "refresh");
+        this.cycleStreamMaxLen = cycleStreamMaxLen;
     }
 
     /**
      * Writes a computed cycle when nothing is known of earlier writes (a one-shot command): the
-     * service's target hashes are read from Redis first. See {@link #write(CycleResult, Mode, String, CarryOver, Fence)}.
+     * service's target hashes are read from Redis first. See {@link #write(CycleResult, Mode, String, CarryOver, Fence, Optional)}.
      */
     public WriteResult write(CycleResult result, Mode mode, String cycleId, Fence fence) {
-        return write(result, mode, cycleId, CarryOver.START, fence);
+        return write(result, mode, cycleId, CarryOver.START, fence, Optional.empty());
+    }
+
+    /** {@link #write(CycleResult, Mode, String, CarryOver, Fence, Optional)} without a cycle stream entry. */
+    public WriteResult write(CycleResult result, Mode mode, String cycleId, CarryOver next, Fence fence) {
+        return write(result, mode, cycleId, next, fence, Optional.empty());
     }
 
     /**
-     * Writes a computed cycle as one fenced write unit; a skipped one writes nothing. In enforce and
-     * reduce mode the target of every symbol in {@code next} that has no decision now is deleted in the
-     * same unit, also when the cycle has no decision at all (every budget vanished or was rejected).
-     * In shadow mode after enforce or reduce ({@code next}'s mode), every target is deleted in the same
-     * unit, also in a skipped cycle. The unit also writes {@code quantum:allocation:state} from
-     * {@code next} (zone, relax timer, and {@code mode} as the mode in force). Reduce's rule is applied
-     * before ({@link com.quantumtrader.allocation.core.Allocator#reduce}); here reduce writes as enforce.
+     * Writes a cycle as fenced write units pipelined in one round trip (DESIGN sections 4, 12, 13).
+     *
+     * <p>Which targets are written is {@link WritePlan}'s: new, changed (past {@code P29_MIN_CHANGE_PCT}, a
+     * label, a cap) and refreshed ones; a target left as written is not touched. In enforce and reduce mode
+     * the target of every symbol that has no decision now is deleted, also when the cycle has no decision at
+     * all. In shadow mode no target key is touched, except in the first cycle after enforce or reduce
+     * ({@code next}'s mode), which deletes every target, also in a skipped cycle. The decision stream gets
+     * one entry per new, changed or removed target (in shadow: what enforce would have written).
+     *
+     * <p>Units: the targets of one allocation cluster that are written this cycle, their deletions and their
+     * stream entries are one unit, so a reader never sees a cluster half scaled, and no unit holds more
+     * than one cluster (a unit is as large as its cluster's changes: the first write of a process, which
+     * writes every target, is the largest). The last unit writes {@code quantum:allocation:state} (zone, relax timer, the mode in force) and, with a
+     * {@code stamp}, the cycle stream entry. A skipped cycle writes only that last unit (with a stamp).
      *
      * @param cycleId the {@code cycle_id} of every stream entry of this cycle
-     * @param next    the cycle's carry-over, whose {@link CarryOver#written()} says which target hashes the
-     *                service holds (the last write's {@link WriteResult#next()}); unknown written targets are
-     *                read from Redis first (SCAN pages + one pipeline)
-     * @param fence   the lease and epoch the unit is conditional on
-     * @throws RedisFailure of kind {@code fenced} when the fence no longer holds (nothing applied); of another
-     *                      kind when Redis refused or failed the unit; Redis may then have applied part or all
-     *                      of it (a command failing inside the unit, a reply that timed out), so the caller's
+     * @param next    the cycle's carry-over; its written targets are what the service holds in Redis when its
+     *                mode wrote targets (read from Redis when unknown, or when the mode before did not write)
+     * @param fence   the lease and epoch every unit is conditional on
+     * @param stamp   present: also append the cycle stream entry
+     * @throws RedisFailure of kind {@code fenced} when the fence does not hold (no unit, or no later unit,
+     *                      applied); of another kind when Redis refused or failed a unit: the caller's
      *                      carry-over becomes {@link CarryOver#withWrittenUnknown()}
      */
-    public WriteResult write(CycleResult result, Mode mode, String cycleId, CarryOver next, Fence fence) {
+    public WriteResult write(CycleResult result, Mode mode, String cycleId, CarryOver next, Fence fence, Optional<CycleStamp> stamp) {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(cycleId, "cycleId");
         Objects.requireNonNull(next, "next");
         Objects.requireNonNull(fence, "fence");
+        Objects.requireNonNull(stamp, "stamp");
         boolean targets = mode.writesTargets();
+        boolean wroteBefore = next.mode().map(Mode::writesTargets).orElse(false);
         // Leaving enforce or reduce for shadow: every target goes, in this cycle, computed or skipped.
-        boolean retract = mode == Mode.SHADOW && next.mode().isPresent() && next.mode().get() != Mode.SHADOW;
-        if (result.outcome() != Outcome.COMPUTED && !retract) {
+        boolean retract = mode == Mode.SHADOW && wroteBefore;
+        CycleResult.Computed computed = result instanceof CycleResult.Computed c ? c : null;
+        if (computed == null && !retract && stamp.isEmpty()) {
             return WriteResult.nothing(next.withMode(mode));
         }
         // The Governor uses a target only when its mode is enforce: reduce writes enforce hashes (their cap says reduce).
         Mode hashMode = targets ? Mode.ENFORCE : Mode.SHADOW;
-        Set<String> written = new HashSet<>(result.decisions().size() * 2);
         return connection.call(RedisFailure.Operation.WRITE, nodes -> {
             long before = connection.roundTrips();
-            Map<String, CarryOver.WrittenTarget> held = targets || retract ? next.written().orElseGet(() -> readWritten(nodes)) : Map.of();
-            if (targets) {
-                for (Decision d : result.decisions()) {
-                    written.add(d.symbol());
+            // What the service holds in Redis, when targets are touched at all.
+            boolean needReal = (targets && computed != null) || retract;
+            Map<String, CarryOver.WrittenTarget> real = !needReal ? Map.of()
+                    : wroteBefore && next.written().isPresent() ? next.written().get() : readWritten(nodes);
+            // What the plan compares with: in shadow, what enforce would have written in the previous shadow cycle.
+            Map<String, CarryOver.WrittenTarget> base = targets ? real
+                    : next.mode().equals(Optional.of(Mode.SHADOW)) ? next.written().orElse(Map.of()) : Map.of();
+            WritePlan.Plan plan = computed == null ? null : WritePlan.plan(computed, base, policy, minChangePct, refresh);
+            Set<String> delete = new HashSet<>();
+            if (targets && plan != null) {
+                delete.addAll(plan.removed());
+            } else if (retract) {
+                delete.addAll(real.keySet());
+            }
+            Set<String> removedEntries = plan == null ? Set.of() : new HashSet<>(plan.removed());
+            Map<String, CarryOver.WrittenTarget> labelsFrom = targets || retract ? real : base;
+
+            // Items per allocation cluster: each decision to write or stream, each deletion or removal entry.
+            Map<String, List<Item>> byCluster = new TreeMap<>();
+            if (plan != null) {
+                List<Decision> decisions = computed.decisions();
+                for (int i = 0; i < decisions.size(); i++) {
+                    WritePlan.Change change = plan.changes().get(i);
+                    if (change.written()) {
+                        Decision d = decisions.get(i);
+                        byCluster.computeIfAbsent(d.clusterId(), k -> new ArrayList<>()).add(new Item(d, change, d.symbol()));
+                    }
                 }
             }
-            List<String> gone = new ArrayList<>();
-            for (String symbol : held.keySet()) {
-                if (!written.contains(symbol)) {
-                    gone.add(symbol);
-                }
+            Set<String> gone = new TreeSet<>(delete);
+            gone.addAll(removedEntries);
+            for (String symbol : gone) {
+                CarryOver.WrittenTarget was = labelsFrom.getOrDefault(symbol, base.get(symbol));
+                String cluster = was == null ? "" : clusterOf(was.labels());
+                byCluster.computeIfAbsent(cluster, k -> new ArrayList<>()).add(new Item(null, null, symbol));
             }
+
             FencedWrite unit = new FencedWrite(fence);
             String maxLen = Long.toString(streamMaxLen);
             String ttl = Long.toString(targetTtlSeconds);
-            for (Decision d : result.decisions()) {
-                DecisionEntry entry = DecisionEntry.of(d, result.now(), hashMode, cycleId);
-                if (targets) {
-                    String key = Keys.target(d.symbol());
-                    unit.add("DEL", key);
-                    unit.add("HSET", key, entry.target().encode());
-                    unit.add("EXPIRE", key, ttl);
+            int written = 0;
+            int deleted = 0;
+            int streamed = 0;
+            for (List<Item> items : byCluster.values()) {
+                for (Item item : items) {
+                    if (item.decision() != null) {
+                        DecisionEntry entry = DecisionEntry.of(item.decision(), result.now(), hashMode, cycleId,
+                                item.change().streamed() ? item.change() : WritePlan.Change.CHANGED);
+                        if (targets) {
+                            String key = Keys.target(item.symbol());
+                            unit.add("DEL", key);
+                            unit.add("HSET", key, entry.target().encode());
+                            unit.add("EXPIRE", key, ttl);
+                            written++;
+                        }
+                        if (item.change().streamed()) {
+                            unit.add("XADD", Keys.DECISION_STREAM, entry.encode(), "MAXLEN", "~", maxLen, "*");
+                            streamed++;
+                        }
+                    } else {
+                        if (delete.contains(item.symbol())) {
+                            unit.add("DEL", Keys.target(item.symbol())); // left the universe, or shadow now
+                            deleted++;
+                        }
+                        if (removedEntries.contains(item.symbol())) {
+                            unit.add("XADD", Keys.DECISION_STREAM, new RemovalEntry(item.symbol(), cycleId, result.now(), mode).encode(),
+                                    "MAXLEN", "~", maxLen, "*");
+                            streamed++;
+                        }
+                    }
                 }
-                unit.add("XADD", Keys.DECISION_STREAM, entry.encode(), "MAXLEN", "~", maxLen, "*");
-            }
-            for (String symbol : gone) {
-                unit.add("DEL", Keys.target(symbol)); // left the universe, or shadow now: its target goes in the same unit
+                unit.endUnit();
             }
             CarryOver after = next.withMode(mode);
-            unit.add("HSET", Keys.STATE, StateHash.of(after, fence, result.now()).encode());
+            Map<String, String> state = new LinkedHashMap<>(StateHash.of(after, fence, result.now()).encode());
+            state.put(StateHash.CYCLE_ID, cycleId);
+            unit.add("HSET", Keys.STATE, state);
+            int unchanged = plan == null ? 0 : plan.count(WritePlan.Change.UNCHANGED);
+            int planned = plan == null ? 0 : plan.changes().size() - unchanged;
+            if (stamp.isPresent()) {
+                CycleStamp st = stamp.get();
+                CycleEntry entry = CycleEntry.of(result, mode, cycleId, st.instance(), planned, unchanged,
+                        plan == null ? 0 : plan.removed().size(), st.durationMs(), st.failedSinceLast());
+                unit.add("XADD", Keys.CYCLE_STREAM, entry.encode(), "MAXLEN", "~", Long.toString(cycleStreamMaxLen), "*");
+            }
             unit.run(nodes);
-            int n = result.decisions().size();
-            if (!targets) {
-                return new WriteResult(0, gone.size(), n, connection.roundTrips() - before, retract ? after.withWritten(Map.of()) : after);
+            Map<String, CarryOver.WrittenTarget> now;
+            if (plan != null) {
+                now = plan.written(); // in shadow: what enforce would have written, for the next shadow cycle's plan
+            } else if (retract) {
+                now = Map.of();
+            } else {
+                now = next.written().orElse(null); // skipped: nothing changed
             }
-            Map<String, CarryOver.WrittenTarget> now = new HashMap<>(n * 2);
-            for (Decision d : result.decisions()) {
-                now.put(d.symbol(), new CarryOver.WrittenTarget(d.targetUsd(), result.now()));
-            }
-            return new WriteResult(n, gone.size(), n, connection.roundTrips() - before, after.withWritten(now));
+            CarryOver out = now == null ? after.withWrittenUnknown() : after.withWritten(now);
+            return new WriteResult(written, deleted, streamed, connection.roundTrips() - before, out);
         });
     }
 
+    /** One target to write or stream, or (no decision) one to delete or record as removed. */
+    private record Item(Decision decision, WritePlan.Change change, String symbol) {
+    }
+
+    private static String clusterOf(String labels) {
+        int bar = labels.indexOf('|');
+        return bar < 0 ? "" : labels.substring(0, bar);
+    }
+
     /**
-     * {@code next} with its written targets known: as they are, or read from Redis when unknown (a
-     * start, a failed write, a takeover). Reduce mode needs them before it computes.
+     * {@code next} with its written targets known: as they are when the mode before wrote targets, or
+     * read from Redis (a start, a failed write, a takeover, a change from shadow). Reduce mode needs them
+     * before it computes.
      */
     public CarryOver withWrittenKnown(CarryOver next) {
         Objects.requireNonNull(next, "next");
-        if (next.written().isPresent()) {
+        if (next.written().isPresent() && next.mode().map(Mode::writesTargets).orElse(false)) {
             return next;
         }
         return next.withWritten(connection.call(RedisFailure.Operation.WRITE, this::readWritten));
     }
 
     /**
-     * The service's target hashes in Redis, per symbol: {@code target_usd} and {@code timestamp}
-     * (0 and the epoch where a value does not parse: such a hash is rewritten or deleted anyway).
+     * The service's target hashes in Redis, per symbol: {@code target_usd}, {@code timestamp} and labels
+     * (0, the epoch and unknown labels where a value does not parse: such a hash is rewritten or deleted anyway).
      */
     private Map<String, CarryOver.WrittenTarget> readWritten(Nodes nodes) {
         Map<String, CarryOver.WrittenTarget> written = new HashMap<>();
         ourTargets(nodes).forEach((key, values) -> {
             double usd = TargetHash.targetUsd(values.get(0)).orElse(0);
-            Instant at = Instant.ofEpochSecond(TargetHash.epochSeconds(values.get(SIGNATURE.length)).orElse(0));
-            written.put(key.substring(Keys.TARGET_PREFIX.length()), new CarryOver.WrittenTarget(usd, at));
+            Instant at = Instant.ofEpochSecond(TargetHash.epochSeconds(values.get(3)).orElse(0));
+            String labels = values.get(4) == null || values.get(5) == null || values.get(6) == null ? ""
+                    : CarryOver.WrittenTarget.labelsOf(values.get(4), values.get(5), values.get(6), values.get(1));
+            written.put(key.substring(Keys.TARGET_PREFIX.length()), new CarryOver.WrittenTarget(usd, at, labels));
         });
         return written;
     }
@@ -220,7 +343,7 @@ public final class OutputWriter {
         }
         List<Response<List<String>>> replies = new ArrayList<>(candidates.size());
         for (String key : candidates) {
-            replies.add(nodes.pipeline(key).hmget(key, SIGNATURE_AND_TIMESTAMP));
+            replies.add(nodes.pipeline(key).hmget(key, READ_BACK));
         }
         nodes.sync();
         Map<String, List<String>> ours = new LinkedHashMap<>();

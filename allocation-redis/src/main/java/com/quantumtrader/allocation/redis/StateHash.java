@@ -30,6 +30,13 @@ public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSinc
     public static final String INSTANCE = "instance";
     public static final String EPOCH = "epoch";
     public static final String TIMESTAMP = "timestamp";
+    /**
+     * The {@code cycle_id} of the write that left the hash, written beside the decoded fields by
+     * {@link OutputWriter} and read back by {@link InputReader} every cycle: a writer whose last write is
+     * not what Redis shows (a node restarted empty, a failover to a replica that missed it, a restore)
+     * re-reads its targets instead of trusting what it remembers.
+     */
+    public static final String CYCLE_ID = "cycle_id";
 
     public StateHash {
         Objects.requireNonNull(zone, DRAWDOWN_ZONE);

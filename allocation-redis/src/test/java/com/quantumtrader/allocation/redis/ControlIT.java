@@ -185,8 +185,13 @@ class ControlIT {
         assertTrue(jedis.exists(Keys.target("proposed:BTCUSDT")), "not ours: kept");
         assertEquals(2, shadow.targetsDeleted());
         assertEquals(streamed + 2, jedis.xlen(Keys.DECISION_STREAM), "decisions still streamed");
-        assertEquals(Optional.of(Map.of()), shadow.next().written());
+        assertEquals(java.util.Set.of("BTCUSDT", "ETHUSDT"), shadow.next().written().orElseThrow().keySet(),
+                "in shadow the carry-over holds what enforce would have written");
         assertEquals(Optional.of(Mode.SHADOW), shadow.next().mode());
+        WriteResult again = writer.write(Allocator.allocate(read().decode(), Policy.DEFAULTS, NOW.plusSeconds(10)), Mode.SHADOW, "c-3",
+                shadow.next(), redis.lead());
+        assertEquals(0, again.targetsDeleted());
+        assertEquals(0, again.decisionsStreamed(), "nothing changed: no entry");
     }
 
     @Test

@@ -193,10 +193,11 @@ class RedisContractIT {
 
         WriteResult w = writer().write(r, Mode.ENFORCE, "c-1", fence());
 
-        // First enforce write of a writer: one SCAN page for earlier targets (none here), WATCH + check, then the transaction.
-        assertEquals(new WriteResult(2, 0, 2, 3, CarryOver.START.withMode(Mode.ENFORCE).withWritten(Map.of(
-                "BTCUSDT", new CarryOver.WrittenTarget(12548.780117029388, NOW),
-                "ETHUSDT", new CarryOver.WrittenTarget(Double.parseDouble(jedis.hget(Keys.target("ETHUSDT"), "target_usd")), NOW)))), w);
+        // First enforce write of a writer: one SCAN page for earlier targets (none here), then every unit in one pipeline.
+        assertEquals(new WriteResult(2, 0, 2, 2, CarryOver.START.withMode(Mode.ENFORCE).withWritten(Map.of(
+                "BTCUSDT", CarryOver.WrittenTarget.of(r.decisions().get(0), NOW),
+                "ETHUSDT", CarryOver.WrittenTarget.of(r.decisions().get(1), NOW)))), w);
+        assertEquals("BTCUSDT", r.decisions().get(0).symbol());
         Map<String, String> btc = jedis.hgetAll(Keys.target("BTCUSDT"));
         assertEquals(TARGET_FIELDS, btc.keySet());
         assertEquals("12548.780117029388", btc.get("target_usd"));
@@ -221,17 +222,18 @@ class RedisContractIT {
         assertEquals(2, entries.size());
         Map<String, String> entry = entries.get(0).getFields();
         Set<String> expected = new TreeSet<>(TARGET_FIELDS);
-        expected.addAll(Set.of("symbol", "cycle_id", "fallbacks"));
+        expected.addAll(Set.of("symbol", "cycle_id", "fallbacks", "change"));
         assertEquals(expected, new TreeSet<>(entry.keySet()));
         assertEquals("BTCUSDT", entry.get("symbol"));
         assertEquals("c-1", entry.get("cycle_id"));
+        assertEquals("new", entry.get("change"));
         assertEquals("", entry.get("fallbacks"));
         assertEquals(btc.get("target_usd"), entry.get("target_usd"));
 
         // What Redis holds decodes back, through the one codec, to exactly what was computed.
         for (int i = 0; i < r.decisions().size(); i++) {
             Decision d = r.decisions().get(i);
-            DecisionEntry want = DecisionEntry.of(d, NOW, Mode.ENFORCE, "c-1");
+            DecisionEntry want = DecisionEntry.of(d, NOW, Mode.ENFORCE, "c-1", com.quantumtrader.allocation.core.WritePlan.Change.NEW);
             assertEquals(new Decoded.Valid<>(want), DecisionEntry.decode(entries.get(i).getFields()), d.symbol());
             assertEquals(new Decoded.Valid<>(want.target()), TargetHash.decode(jedis.hgetAll(Keys.target(d.symbol()))), d.symbol());
         }
@@ -245,8 +247,9 @@ class RedisContractIT {
 
         WriteResult w = writer().write(r, Mode.SHADOW, "c-2", fence());
 
-        assertEquals(new WriteResult(0, 0, 2, 2, CarryOver.START.withMode(Mode.SHADOW)), w,
-                "shadow leaves the written targets as they were; the mode in force is shadow");
+        assertEquals(new WriteResult(0, 0, 2, 1, CarryOver.START.withMode(Mode.SHADOW).withWritten(Map.of(
+                "BTCUSDT", CarryOver.WrittenTarget.of(r.decisions().get(0), NOW), "ETHUSDT", CarryOver.WrittenTarget.of(r.decisions().get(1), NOW)))), w,
+                "shadow carries what enforce would have written, for the next shadow cycle's change history");
         assertEquals(Map.of("target_usd", "1", "cap", "none", "base_budget_usd", "1"), jedis.hgetAll(Keys.target("BTCUSDT")));
         assertEquals(-1, jedis.ttl(Keys.target("BTCUSDT")));
         assertFalse(jedis.exists(Keys.target("ETHUSDT")));
@@ -278,10 +281,10 @@ class RedisContractIT {
 
         WriteResult second = writer.write(r, Mode.ENFORCE, "c-b", first.next(), fence());
 
-        assertEquals(new WriteResult(0, 2, 0, 2, CarryOver.START.withMode(Mode.ENFORCE).withWritten(Map.of())), second);
+        assertEquals(new WriteResult(0, 2, 2, 1, CarryOver.START.withMode(Mode.ENFORCE).withWritten(Map.of())), second);
         assertFalse(jedis.exists(Keys.target("BTCUSDT")), "a symbol without a usable budget keeps no target");
         assertFalse(jedis.exists(Keys.target("ETHUSDT")));
-        assertEquals(2, jedis.xlen(Keys.DECISION_STREAM), "no decision, no stream entry");
+        assertEquals(4, jedis.xlen(Keys.DECISION_STREAM), "two new, then two removed");
     }
 
     @Test
@@ -381,7 +384,7 @@ class RedisContractIT {
             readTrips.put(n, read.roundTrips());
             WriteResult w = writer.write(r, Mode.ENFORCE, "c", held, fence());
             held = w.next();
-            assertEquals(n == 10 ? 3 : 2, w.roundTrips(), "write round trips at " + n + " (WATCH + check, the transaction; the first, from UNKNOWN, also reads earlier targets)");
+            assertEquals(n == 10 ? 2 : 1, w.roundTrips(), "write round trips at " + n + " (every unit in one pipeline; the first, from UNKNOWN, also reads earlier targets)");
         }
         // Fewer than 1000 keys: one SCAN page, one pipeline of inputs, one pipeline of stress hashes.
         assertEquals(Map.of(10, 3L, 100, 3L, 900, 3L), readTrips);
@@ -399,10 +402,12 @@ class RedisContractIT {
                 Mode.ENFORCE, "c-8", first.next(), fence());
         assertEquals(1, second.targetsDeleted());
         assertEquals(Set.of("BTCUSDT"), second.next().written().orElseThrow().keySet());
-        assertEquals(NOW.plusSeconds(5), second.next().written().orElseThrow().get("BTCUSDT").at());
+        assertEquals(NOW, second.next().written().orElseThrow().get("BTCUSDT").at(), "unchanged: left as written (DESIGN 12)");
 
         assertFalse(jedis.exists(Keys.target("ETHUSDT")));
-        assertEquals("1767225605", jedis.hget(Keys.target("BTCUSDT"), "ts"));
+        assertEquals("1767225600", jedis.hget(Keys.target("BTCUSDT"), "ts"));
+        StreamEntry last = jedis.xrevrange(Keys.DECISION_STREAM, "+", "-", 1).get(0);
+        assertEquals(new Decoded.Valid<>(new RemovalEntry("ETHUSDT", "c-8", NOW.plusSeconds(5), Mode.ENFORCE)), RemovalEntry.decode(last.getFields()));
     }
 
     @Test
@@ -417,8 +422,8 @@ class RedisContractIT {
         assertFalse(jedis.exists(Keys.target("GONEUSDT")), "a previous run's target of a symbol no longer allocated");
         assertTrue(jedis.exists(Keys.TARGET_PREFIX + "proposed:GONEUSDT"));
         assertTrue(jedis.exists(Keys.target("FOREIGN")));
-        assertEquals(4, w.roundTrips(), "first enforce write: one SCAN page, one signature pipeline, WATCH + check, the transaction");
-        assertEquals(2, writer().write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.SHADOW, "c-10", fence()).roundTrips());
+        assertEquals(3, w.roundTrips(), "first enforce write: one SCAN page, one signature pipeline, the units");
+        assertEquals(1, writer().write(Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW), Mode.SHADOW, "c-10", fence()).roundTrips());
     }
 
     private Fence fence() {

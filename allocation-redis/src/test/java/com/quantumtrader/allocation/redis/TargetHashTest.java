@@ -41,7 +41,7 @@ class TargetHashTest {
     void decode_encoded_roundTripsExactly() {
         TargetHash t = TargetHash.of(BTC, NOW, Mode.SHADOW);
         assertEquals(new Decoded.Valid<>(t), TargetHash.decode(t.encode()));
-        DecisionEntry e = DecisionEntry.of(BTC, NOW, Mode.SHADOW, "c-9");
+        DecisionEntry e = DecisionEntry.of(BTC, NOW, Mode.SHADOW, "c-9", com.quantumtrader.allocation.core.WritePlan.Change.CHANGED);
         assertEquals("regime,performance", e.encode().get("fallbacks"));
         assertEquals(new Decoded.Valid<>(e), DecisionEntry.decode(e.encode()));
     }
@@ -77,9 +77,11 @@ class TargetHashTest {
             "fallbacks | regime,       | fallbacks: must be a comma list of data sources, was 'regime,'",
             "symbol    | bad:name      | symbol: must be 1-64 characters of [A-Za-z0-9._-], was 'bad:name'",
             "cycle_id  | NULL          | cycle_id: must not be empty, was 'null'",
+            "change    | NULL          | change: must be new or changed, was 'null'",
+            "change    | refresh       | change: must be new or changed, was 'refresh'",
     })
     void decodeEntry_oneBadField_invalidNamingFieldRuleAndValue(String field, String value, String reason) {
-        Map<String, String> fields = new HashMap<>(DecisionEntry.of(BTC, NOW, Mode.ENFORCE, "c-1").encode());
+        Map<String, String> fields = new HashMap<>(DecisionEntry.of(BTC, NOW, Mode.ENFORCE, "c-1", com.quantumtrader.allocation.core.WritePlan.Change.NEW).encode());
         if (value == null) {
             fields.remove(field);
         } else {
@@ -99,5 +101,16 @@ class TargetHashTest {
     @CsvSource(delimiter = '|', nullValues = "NULL", value = {"NULL", "''", "-1", "1e9", "' 1'", "1234567890123"})
     void epochSeconds_notDigitsOnly_isEmpty(String text) {
         assertEquals(java.util.OptionalLong.empty(), TargetHash.epochSeconds(text));
+    }
+
+    @Test
+    void removalEntry_roundTrip_andWrongChangeInvalid() {
+        RemovalEntry e = new RemovalEntry("BTCUSDT", "c-3", NOW, Mode.REDUCE);
+        assertEquals(Map.of("symbol", "BTCUSDT", "cycle_id", "c-3", "change", "removed", "timestamp", Long.toString(NOW.getEpochSecond()),
+                "ts", Long.toString(NOW.getEpochSecond()), "mode", "reduce"), e.encode());
+        assertEquals(new Decoded.Valid<>(e), RemovalEntry.decode(e.encode()));
+        Map<String, String> f = new HashMap<>(e.encode());
+        f.put("change", "new");
+        assertEquals(new Decoded.Invalid<RemovalEntry>("change: must be removed, was 'new'"), RemovalEntry.decode(f));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleInputs;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.Mode;
@@ -24,11 +25,15 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
 
-/** A reader polling during 1,000-symbol enforce writes never sees two cycles at once. */
+/**
+ * A reader polling during 1,000-symbol enforce writes never sees two cycles at once within one
+ * allocation cluster (DESIGN section 12: one fenced unit per cluster, all units in one pipeline).
+ */
 class TransactionIT {
 
     static final int SYMBOLS = 1000;
     static final int CYCLES = 30;
+    static final int CLUSTERS = 10;
 
     private final TestRedis redis = TestRedis.shared();
 
@@ -44,6 +49,7 @@ class TransactionIT {
             Seed.portfolio(seed, "100000000", "0", start);
             for (int i = 0; i < SYMBOLS; i++) {
                 Seed.budget(seed, "S" + i, "1000", start);
+                seed.hset(Keys.CLUSTER_MAP, "S" + i, "k" + (i % CLUSTERS));
             }
         }
         ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "polling-reader"));
@@ -54,13 +60,21 @@ class TransactionIT {
             writer.write(Allocator.allocate(inputs, Policy.DEFAULTS, start), Mode.ENFORCE, "c0", fence()); // all keys exist from here on
 
             Future<int[]> reader = pool.submit(() -> poll(writing));
-            for (int c = 1; c <= CYCLES; c++) {
-                CycleResult r = Allocator.allocate(inputs, Policy.DEFAULTS, start.plusSeconds(c));
-                writer.write(r, Mode.ENFORCE, "c" + c, fence());
+            CarryOver held = CarryOver.START;
+            try (Jedis seed = redis.client()) {
+                for (int c = 1; c <= CYCLES; c++) {
+                    for (int i = 0; i < SYMBOLS; i++) { // every budget moves 1 %: every target changes, every cluster is a unit
+                        Seed.budget(seed, "S" + i, Integer.toString(1000 + 10 * c), start);
+                    }
+                    CycleResult r = Allocator.allocate(new InputReader(connection, Map.of()).read().decode(), Policy.DEFAULTS, start.plusSeconds(c));
+                    WriteResult w = writer.write(r, Mode.ENFORCE, "c" + c, held, fence());
+                    assertEquals(SYMBOLS, w.targetsWritten());
+                    held = w.next();
+                }
             }
             writing.set(false);
             int[] seen = reader.get(60, TimeUnit.SECONDS);
-            assertEquals(0, seen[1], "snapshots that mixed two cycles");
+            assertEquals(0, seen[1], "snapshots in which one cluster mixed two cycles");
             assertTrue(seen[0] > 0, "the reader took snapshots while the writer ran");
         } finally {
             pool.shutdownNow();
@@ -79,11 +93,16 @@ class TransactionIT {
                     ts.add(tx.hget(Keys.target("S" + i), "ts"));
                 }
                 tx.exec();
-                Set<String> distinct = new HashSet<>();
-                ts.forEach(r -> distinct.add(r.get()));
                 snapshots++;
-                if (distinct.size() != 1) {
-                    mixed++;
+                for (int k = 0; k < CLUSTERS; k++) {
+                    Set<String> distinct = new HashSet<>();
+                    for (int i = k; i < SYMBOLS; i += CLUSTERS) {
+                        distinct.add(ts.get(i).get());
+                    }
+                    if (distinct.size() != 1) {
+                        mixed++;
+                        break;
+                    }
                 }
             }
         }

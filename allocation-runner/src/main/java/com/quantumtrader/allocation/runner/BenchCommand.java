@@ -77,6 +77,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Seed even if the Redis already holds quantum:* keys (they are overwritten, not deleted).")
     boolean force;
 
+    @Option(names = "--churn", paramLabel = "FRACTION", defaultValue = "0.1",
+            description = "Share of budgets that move +-10 %% before each cycle, equity drifting too (default: ${DEFAULT-VALUE}).")
+    double churn;
+
+    @Option(names = "--interval-sec", paramLabel = "S", defaultValue = "5",
+            description = "Simulated time between cycles, for the target refresh (default: ${DEFAULT-VALUE}; cycles run back to back).")
+    int intervalSec;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -92,6 +100,10 @@ final class BenchCommand implements Callable<Integer> {
         atLeast("--cycles", cycles, 1);
         atLeast("--warmup", warmup, 0);
         atLeast("--clusters", clusters, 0);
+        atLeast("--interval-sec", intervalSec, 1);
+        if (!(churn >= 0 && churn <= 1)) {
+            throw new IllegalArgumentException("--churn: must be in [0, 1], was " + churn);
+        }
         if (attributionPct < 0 || attributionPct > 100) {
             throw new IllegalArgumentException("--attribution-pct: must be in [0, 100], was " + attributionPct);
         }
@@ -154,19 +166,44 @@ final class BenchCommand implements Callable<Integer> {
 
             try (RedisConnection redis = new RedisConnection(deployment, null)) {
                 Metrics metrics = new Metrics(new CollectorRegistry(true));
-                CycleRunner runner = new CycleRunner(new Lease(redis, "bench", Duration.ofSeconds(60)), "bench", new InputReader(redis, Map.of()), new OutputWriter(redis, 300, Math.max(100_000, symbols)),
-                        Policy.DEFAULTS, m, metrics,
+                // Inputs keep their seed timestamps while simulated time advances by the interval: nothing goes stale.
+                Policy policy = Policy.fromEnv(Map.of("STALE_DATA_SEC", "86400"));
+                OutputWriter writer = new OutputWriter(redis, 300, Math.max(100_000, symbols), policy, OutputWriter.DEFAULT_MIN_CHANGE_PCT,
+                        OutputWriter.DEFAULT_REFRESH, OutputWriter.DEFAULT_CYCLE_STREAM_MAXLEN);
+                CycleRunner runner = new CycleRunner(new Lease(redis, "bench", Duration.ofSeconds(3600)), "bench",
+                        new InputReader(redis, Map.of()), writer, policy, m, metrics,
                         new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime));
+                Churn moves = new Churn(symbols, churn, now);
                 for (int i = 0; i < warmup; i++) {
-                    check(runner.run(now.plusMillis(i)));
+                    moves.apply(this::pipeline, admin, clusterNodes);
+                    check(runner.run(now.plusSeconds((long) intervalSec * i)));
                 }
+                Cycles measured = new Cycles(cycles);
+                Probe probe = Probe.start(admin.isEmpty() ? null : probeEndpoint(deployment, clusterNodes));
+                java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                long processCpuBefore = processCpuNanos();
+                long[] gcBefore = gc();
                 double cpuBefore = redisCpu(admin);
-                List<CycleRunner.Report> reports = new ArrayList<>();
                 for (int i = 0; i < cycles; i++) {
-                    reports.add(check(runner.run(now.plusMillis(warmup + i))));
+                    moves.apply(this::pipeline, admin, clusterNodes);
+                    long cpu0 = threads.getCurrentThreadCpuTime();
+                    measured.add(check(runner.run(now.plusSeconds((long) intervalSec * (warmup + i)))), threads.getCurrentThreadCpuTime() - cpu0);
                 }
                 double cpuPerCycle = (redisCpu(admin) - cpuBefore) / cycles;
-                print(out, reports, m, cpuPerCycle);
+                long processCpu = processCpuNanos() - processCpuBefore;
+                long[] gcAfter = gc();
+                Probe.Result latency = probe.stop();
+                measured.print(out, m, symbols, churn, cpuPerCycle);
+                out.printf(Locale.ROOT, "process CPU per cycle: %.1f ms (all threads: the cycle's %.1f ms, plus the probe client's and GC)%n",
+                        processCpu / 1e6 / cycles, measured.cycleCpuMedianMillis());
+                out.printf(Locale.ROOT, "GC per cycle: %.2f ms; young collections %d, full collections %d over %d cycles (%s)%n",
+                        (gcAfter[0] - gcBefore[0]) / (double) cycles, gcAfter[1] - gcBefore[1], gcAfter[2] - gcBefore[2], cycles, gcNames());
+                out.printf(Locale.ROOT, "probe client (GET loop on its own connection, %,d calls): max %.2f ms, p99.9 %.2f ms, p99 %.2f ms%n",
+                        latency.calls(), latency.maxMillis(), latency.p999Millis(), latency.p99Millis());
+                Runtime rt = Runtime.getRuntime();
+                out.printf(Locale.ROOT, "process RSS: %s; heap used %.1f MB of max %.1f MB%n", rss(), (rt.totalMemory() - rt.freeMemory()) / 1e6,
+                        rt.maxMemory() / 1e6);
+                out.flush();
             }
         } finally {
             admin.forEach(Jedis::close);
@@ -185,21 +222,172 @@ final class BenchCommand implements Callable<Integer> {
         return r;
     }
 
-    private void print(PrintWriter out, List<CycleRunner.Report> reports, Mode m, double cpuPerCycle) {
-        out.printf(Locale.ROOT, "%d cycles, %s mode, %,d symbols; JVM %s, %d cores%n", reports.size(), m.wireName(), symbols,
-                System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors());
-        out.printf(Locale.ROOT, "%-9s %10s %10s%n", "phase", "median ms", "p99 ms");
-        row(out, "discover", reports.stream().mapToLong(r -> r.phases().discover()).toArray());
-        row(out, "read", reports.stream().mapToLong(r -> r.phases().read()).toArray());
-        row(out, "compute", reports.stream().mapToLong(r -> r.phases().compute()).toArray());
-        row(out, "write", reports.stream().mapToLong(r -> r.phases().write()).toArray());
-        row(out, "cycle", reports.stream().mapToLong(r -> (long) (r.seconds() * 1e9)).toArray());
-        long[] trips = reports.stream().mapToLong(r -> r.phases().roundTrips()).sorted().toArray();
-        out.printf(Locale.ROOT, "round trips per cycle: %d (min %d, max %d)%n", trips[trips.length / 2], trips[0], trips[trips.length - 1]);
-        out.printf(Locale.ROOT, "redis CPU per cycle: %.1f ms (INFO CPU used_cpu_user + used_cpu_sys)%n", cpuPerCycle * 1000);
-        Runtime rt = Runtime.getRuntime();
-        out.printf(Locale.ROOT, "process RSS: %s; heap used %.1f MB of max %.1f MB%n", rss(), (rt.totalMemory() - rt.freeMemory()) / 1e6, rt.maxMemory() / 1e6);
-        out.flush();
+    /** What the bench keeps of each measured cycle: numbers only, never the cycle's result (at 10,000 symbols a result is megabytes). */
+    static final class Cycles {
+        private final long[][] phases; // discover, read, compute, write, cycle, round trips, cycle-thread CPU
+        private int n;
+
+        Cycles(int capacity) {
+            phases = new long[7][capacity];
+        }
+
+        void add(CycleRunner.Report r, long cpuNanos) {
+            CycleRunner.Phases p = r.phases();
+            long[] v = {p.discover(), p.read(), p.compute(), p.write(), (long) (r.seconds() * 1e9), p.roundTrips(), cpuNanos};
+            for (int i = 0; i < v.length; i++) {
+                phases[i][n] = v[i];
+            }
+            n++;
+        }
+
+        double cycleCpuMedianMillis() {
+            long[] s = Arrays.copyOf(phases[6], n);
+            Arrays.sort(s);
+            return s[n / 2] / 1e6;
+        }
+
+        void print(PrintWriter out, Mode m, int symbols, double churn, double cpuPerCycle) {
+            out.printf(Locale.ROOT, "%d cycles, %s mode, %,d symbols, churn %.0f %%; JVM %s, %d cores%n", n, m.wireName(), symbols, churn * 100,
+                    System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "%-9s %10s %10s%n", "phase", "median ms", "p99 ms");
+            String[] names = {"discover", "read", "compute", "write", "cycle"};
+            for (int i = 0; i < names.length; i++) {
+                row(out, names[i], Arrays.copyOf(phases[i], n));
+            }
+            row(out, "cycle CPU", Arrays.copyOf(phases[6], n));
+            long[] trips = Arrays.copyOf(phases[5], n);
+            Arrays.sort(trips);
+            out.printf(Locale.ROOT, "round trips per cycle: %d (min %d, max %d)%n", trips[n / 2], trips[0], trips[n - 1]);
+            out.printf(Locale.ROOT, "redis CPU per cycle: %.1f ms (INFO CPU used_cpu_user + used_cpu_sys)%n", cpuPerCycle * 1000);
+        }
+    }
+
+    /** Budgets that move: before each cycle {@code fraction} of the symbols' budgets move +-10 % of their seed value, and equity drifts. */
+    static final class Churn {
+        private final Random rnd = new Random(7);
+        private final int symbols;
+        private final double fraction;
+        private final String ts;
+        private double equity = 250_000_000;
+
+        Churn(int symbols, double fraction, Instant now) {
+            this.symbols = symbols;
+            this.fraction = fraction;
+            this.ts = Long.toString(now.getEpochSecond());
+        }
+
+        void apply(java.util.function.BiFunction<List<Jedis>, Set<HostAndPort>, PipelineBase> pipelines, List<Jedis> admin, Set<HostAndPort> nodes) {
+            int moves = (int) Math.round(symbols * fraction);
+            if (moves == 0) {
+                return;
+            }
+            PipelineBase p = pipelines.apply(admin, nodes);
+            try {
+                equity *= 1 + (rnd.nextDouble() - 0.5) * 0.002;
+                p.hset(Keys.PORTFOLIO, Map.of("equity_usd", fmt(equity), "drawdown", "0.06", "timestamp", ts));
+                for (int i = 0; i < moves; i++) {
+                    int s = rnd.nextInt(symbols);
+                    double base = seedBudget(s);
+                    p.hset(Keys.budget("SYM" + s + "USDT"), Map.of("budget_usd", fmt(base * (0.9 + 0.2 * rnd.nextDouble())), "timestamp", ts));
+                }
+                p.sync();
+            } finally {
+                p.close();
+            }
+        }
+    }
+
+    private PipelineBase pipeline(List<Jedis> admin, Set<HostAndPort> nodes) {
+        return nodes.isEmpty() ? admin.get(0).pipelined()
+                : new ClusterPipeline(nodes, DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build());
+    }
+
+    private static HostAndPort probeEndpoint(RedisDeployment deployment, Set<HostAndPort> clusterNodes) {
+        if (deployment instanceof RedisDeployment.Standalone st) {
+            return new HostAndPort(st.endpoint().host(), st.endpoint().port());
+        }
+        return clusterNodes.iterator().next();
+    }
+
+    /**
+     * Another client of the same Redis, as the Governor is: a tight GET loop on its own connection and
+     * thread ({@code bench-probe}), whose latencies show how long the service's writes stall others.
+     */
+    static final class Probe {
+        record Result(long calls, double maxMillis, double p999Millis, double p99Millis) {
+        }
+
+        private final Thread thread;
+        private volatile boolean running = true;
+        private long[] samples = new long[1 << 20];
+        private int n;
+
+        private Probe(HostAndPort node) {
+            thread = new Thread(() -> {
+                try (Jedis jedis = new Jedis(node, DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build())) {
+                    while (running) {
+                        long t0 = System.nanoTime();
+                        jedis.get("quantum:bench:probe");
+                        long dt = System.nanoTime() - t0;
+                        if (n == samples.length && n < (1 << 26)) {
+                            samples = Arrays.copyOf(samples, n * 2);
+                        }
+                        if (n < samples.length) {
+                            samples[n++] = dt;
+                        }
+                    }
+                }
+            }, "bench-probe");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        static Probe start(HostAndPort node) {
+            return new Probe(node);
+        }
+
+        Result stop() throws InterruptedException {
+            running = false;
+            thread.join(10_000);
+            long[] s = Arrays.copyOf(samples, n);
+            Arrays.sort(s);
+            if (n == 0) {
+                return new Result(0, 0, 0, 0);
+            }
+            return new Result(n, s[n - 1] / 1e6, s[Math.min(n - 1, (int) Math.ceil(0.999 * n) - 1)] / 1e6,
+                    s[Math.min(n - 1, (int) Math.ceil(0.99 * n) - 1)] / 1e6);
+        }
+    }
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    }
+
+    /** {GC milliseconds, young collections, full collections} so far (full: a collector that is not the young one). */
+    private static long[] gc() {
+        long[] out = new long[3];
+        for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            out[0] += Math.max(0, b.getCollectionTime());
+            if (young(b.getName())) {
+                out[1] += Math.max(0, b.getCollectionCount());
+            } else {
+                out[2] += Math.max(0, b.getCollectionCount());
+            }
+        }
+        return out;
+    }
+
+    private static boolean young(String collector) {
+        return collector.equals("Copy") || collector.contains("Young") || collector.equals("PS Scavenge") || collector.equals("ParNew");
+    }
+
+    private static String gcNames() {
+        List<String> names = new ArrayList<>();
+        for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            names.add(b.getName() + (young(b.getName()) ? " young" : " full"));
+        }
+        return String.join(", ", names);
     }
 
     private static void row(PrintWriter out, String phase, long[] nanos) {
@@ -208,6 +396,11 @@ final class BenchCommand implements Callable<Integer> {
         double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
         long p99 = s[Math.min(s.length - 1, (int) Math.ceil(0.99 * s.length) - 1)];
         out.printf(Locale.ROOT, "%-9s %10.2f %10.2f%n", phase, median / 1e6, p99 / 1e6);
+    }
+
+    /** The seeded budget of symbol {@code s}: 1k-500k USD, the same for the seed and for the churn's +-10 %. */
+    static double seedBudget(int s) {
+        return 1000 + new Random(42L * 1_000_003 + s).nextDouble() * 499_000;
     }
 
     static String rss() {
@@ -256,7 +449,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (int i = 0; i < n; i++) {
             String symbol = "SYM" + i + "USDT";
-            p.hset(Keys.budget(symbol), Map.of("budget_usd", fmt(1000 + rnd.nextDouble() * 499_000), "timestamp", ts));
+            p.hset(Keys.budget(symbol), Map.of("budget_usd", fmt(seedBudget(i)), "timestamp", ts));
             p.hset(Keys.CLUSTER_MAP, symbol, "C" + (i % k));
             if (rnd.nextInt(100) < attributionPct) {
                 p.hset(Keys.attribution(symbol), Map.of("performance_factor", fmt(0.5 + rnd.nextDouble()), "ts_utc", ts));

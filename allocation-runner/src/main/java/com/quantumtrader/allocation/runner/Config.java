@@ -48,6 +48,11 @@ import java.util.TreeSet;
  * @param leaseSec             {@code P29_LEASE_SEC}: life of the writer's lease, [2 x interval, 3600], and lease + interval
  *                             below {@code TARGET_TTL_SEC} (a takeover lands before the targets expire); default 15
  * @param instanceId           {@code P29_INSTANCE_ID}: this runner's name in the lease, the logs and the state; default host-pid
+ * @param minChangePct         {@code P29_MIN_CHANGE_PCT}: a target is rewritten when it moved by more than this share of the
+ *                             written value, [0, 0.1]; default 0.001 (DESIGN section 12)
+ * @param targetRefreshSec     {@code P29_TARGET_REFRESH_SEC}: an unchanged target is rewritten when this old, [1, 299], below
+ *                             {@code TARGET_TTL_SEC} and at least the interval; default 30
+ * @param cycleStreamMaxLen    {@code P29_CYCLE_STREAM_MAXLEN}: MAXLEN ~ of the cycle stream, default 50000 (~69 h at 5 s)
  */
 public record Config(
         Mode mode,
@@ -63,7 +68,10 @@ public record Config(
         LogFormat logFormat,
         Optional<Path> redisTlsCaFile,
         int leaseSec,
-        String instanceId) {
+        String instanceId,
+        double minChangePct,
+        int targetRefreshSec,
+        long cycleStreamMaxLen) {
 
     /** {@code LOG_FORMAT}: one line of text per event, or one JSON object per line. */
     public enum LogFormat { TEXT, JSON }
@@ -72,6 +80,9 @@ public record Config(
     public static final String P29_INTERVAL_SEC = "P29_INTERVAL_SEC";
     public static final String P29_LEASE_SEC = "P29_LEASE_SEC";
     public static final String P29_INSTANCE_ID = "P29_INSTANCE_ID";
+    public static final String P29_MIN_CHANGE_PCT = "P29_MIN_CHANGE_PCT";
+    public static final String P29_TARGET_REFRESH_SEC = "P29_TARGET_REFRESH_SEC";
+    public static final String P29_CYCLE_STREAM_MAXLEN = "P29_CYCLE_STREAM_MAXLEN";
     public static final String P29_METRICS_BIND = "P29_METRICS_BIND";
     public static final String P29_METRICS_PORT = "P29_METRICS_PORT";
     public static final String TARGET_TTL_SEC = "TARGET_TTL_SEC";
@@ -174,7 +185,24 @@ public record Config(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
-        return new Config(mode, interval, bind, port, policy, ttl, redis, mapFile, maxLen, level, format, caFile, lease, instance);
+        double minChange = 0.001;
+        if (env.containsKey(P29_MIN_CHANGE_PCT)) {
+            java.util.OptionalDouble v = Scalars.parseNumber(env.get(P29_MIN_CHANGE_PCT).strip());
+            if (v.isEmpty() || v.getAsDouble() < 0 || v.getAsDouble() > 0.1) {
+                throw new ConfigException(P29_MIN_CHANGE_PCT + ": must be a number in [0, 0.1] (0.001 = 0.1 %), was '"
+                        + Scalars.printable(env.get(P29_MIN_CHANGE_PCT)) + "'");
+            }
+            minChange = v.getAsDouble();
+        }
+        int refresh = (int) integer(env, P29_TARGET_REFRESH_SEC, Math.max(interval, Math.min(30, ttl - interval - 1)), 1, 299);
+        if (refresh < interval || refresh + interval >= ttl) {
+            throw new ConfigException(P29_TARGET_REFRESH_SEC + ": must be at least " + P29_INTERVAL_SEC + " (" + interval + ") and below "
+                    + TARGET_TTL_SEC + " - " + P29_INTERVAL_SEC + " (" + (ttl - interval) + ") so an unchanged target is rewritten before it expires, was "
+                    + refresh);
+        }
+        long cycleMaxLen = integer(env, P29_CYCLE_STREAM_MAXLEN, 50_000, 1, 1_000_000_000);
+        return new Config(mode, interval, bind, port, policy, ttl, redis, mapFile, maxLen, level, format, caFile, lease, instance,
+                minChange, refresh, cycleMaxLen);
     }
 
     /**
@@ -211,6 +239,9 @@ public record Config(
         out.put(REDIS_TLS_CA_FILE, redisTlsCaFile.map(Path::toString).orElse("(JVM trust store)"));
         out.put(P29_LEASE_SEC, Integer.toString(leaseSec));
         out.put(P29_INSTANCE_ID, instanceId);
+        out.put(P29_MIN_CHANGE_PCT, Scalars.formatDecimal(minChangePct));
+        out.put(P29_TARGET_REFRESH_SEC, Integer.toString(targetRefreshSec));
+        out.put(P29_CYCLE_STREAM_MAXLEN, Long.toString(cycleStreamMaxLen));
         return out;
     }
 
@@ -230,7 +261,8 @@ public record Config(
 
     /** The writer of this configuration's targets and decisions. */
     public OutputWriter writer(RedisConnection connection) {
-        return new OutputWriter(connection, targetTtlSec, decisionStreamMaxLen);
+        return new OutputWriter(connection, targetTtlSec, decisionStreamMaxLen, policy, minChangePct, Duration.ofSeconds(targetRefreshSec),
+                cycleStreamMaxLen);
     }
 
     /** {@code host-pid}: the host name cut to the characters an instance id allows, and this process's pid. */
@@ -385,7 +417,8 @@ public record Config(
         names.addAll(List.of(P29_MODE, P29_INTERVAL_SEC, P29_METRICS_BIND, P29_METRICS_PORT, TARGET_TTL_SEC, REDIS_URL, REDIS_HOST,
                 REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_TIMEOUT_MS, P29_CLUSTER_MAP_FILE, P29_DECISION_STREAM_MAXLEN, LOG_LEVEL,
                 LOG_FORMAT, REDIS_TLS_CA_FILE, P29_LEASE_SEC, P29_INSTANCE_ID, REDIS_USERNAME, REDIS_TLS, REDIS_SENTINELS,
-                REDIS_SENTINEL_MASTER, REDIS_SENTINEL_PASSWORD, REDIS_CLUSTER_NODES));
+                REDIS_SENTINEL_MASTER, REDIS_SENTINEL_PASSWORD, REDIS_CLUSTER_NODES, P29_MIN_CHANGE_PCT, P29_TARGET_REFRESH_SEC,
+                P29_CYCLE_STREAM_MAXLEN));
         return Set.copyOf(names);
     }
 }

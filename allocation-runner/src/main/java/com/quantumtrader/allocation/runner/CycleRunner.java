@@ -78,6 +78,8 @@ final class CycleRunner {
     private final CarryOverStore carryOver = new CarryOverStore();
     /** The role of the last cycle; written by the loop thread only. */
     private volatile Role role = Role.UNKNOWN;
+    /** Cycles that failed since this runner's last cycle stream entry (its {@code failed_since_last}); loop thread only. */
+    private long failedSinceEntry;
 
     CycleRunner(Lease lease, String instance, InputReader reader, OutputWriter writer, Policy policy, Mode mode, Metrics metrics,
                 RateLimitedLog warnings) {
@@ -104,6 +106,11 @@ final class CycleRunner {
             long t1 = System.nanoTime();
             mode = modeInForce(read.control());
             inForce = Optional.of(mode);
+            if (carryOver.get().written().isPresent() && carryOver.lastWrite().isPresent() && !carryOver.lastWrite().equals(read.lastWrite())) {
+                LOG.warn("Redis does not hold this runner's last write (state hash cycle_id {}, expected {}): a node restarted, a failover"
+                        + " lost it, or a restore; re-reading the targets", read.lastWrite().orElse("none"), carryOver.lastWrite().get());
+                carryOver.forgetWrites();
+            }
             CarryOver previous = carryOver.get();
             Allocator.Cycle cycle = Allocator.cycle(inputs, policy, now, previous);
             CycleResult result = cycle.result();
@@ -121,7 +128,7 @@ final class CycleRunner {
                 result = Allocator.reduce(result, next.written().orElseThrow());
             }
             long t2 = System.nanoTime();
-            WriteResult written = leading ? write(result, mode, next, now) : standby(next, mode);
+            WriteResult written = leading ? write(result, mode, next, now, (t2 - start) / 1_000_000) : standby(next, mode);
             leading = leading && role.leading(); // false when the write was fenced
             long t3 = System.nanoTime();
             double seconds = (t3 - start) / 1e9;
@@ -132,6 +139,8 @@ final class CycleRunner {
             return new Report(now, Optional.of(result), Optional.of(written), seconds, Optional.empty(), phases, leading, inForce);
         } catch (RedisFailure e) {
             double seconds = (System.nanoTime() - start) / 1e9;
+            failedSinceEntry++;
+            carryOver.forgetWrites(); // Redis may have restarted, failed over or applied part of a write: re-read next time
             metrics.failed(true, seconds);
             // One rate-limit key per cause: a READONLY or OOM is logged when it first appears even
             // while a burst of timeouts is being suppressed.
@@ -143,6 +152,8 @@ final class CycleRunner {
                     Phases.NONE, false, inForce);
         } catch (RuntimeException e) {
             double seconds = (System.nanoTime() - start) / 1e9;
+            failedSinceEntry++;
+            carryOver.forgetWrites();
             metrics.failed(false, seconds);
             LOG.error("Allocation cycle failed after {}s: unexpected error", String.format(Locale.ROOT, "%.3f", seconds), e);
             return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()), Phases.NONE, false, inForce);
@@ -237,11 +248,14 @@ final class CycleRunner {
      * from Redis next time. A fenced write (the lease or the epoch moved on) lands nothing: counted,
      * logged, and this runner becomes a standby.
      */
-    private WriteResult write(CycleResult result, Mode mode, CarryOver next, Instant now) {
+    private WriteResult write(CycleResult result, Mode mode, CarryOver next, Instant now, long durationMs) {
         Fence fence = ((Role.Leader) role).fence();
         try {
-            WriteResult w = writer.write(result, mode, Long.toString(now.toEpochMilli()), next, fence);
-            carryOver.put(w.next());
+            String cycleId = Long.toString(now.toEpochMilli());
+            WriteResult w = writer.write(result, mode, cycleId, next, fence,
+                    Optional.of(new OutputWriter.CycleStamp(instance, durationMs, failedSinceEntry)));
+            carryOver.written(w.next(), cycleId);
+            failedSinceEntry = 0;
             return w;
         } catch (RedisFailure e) {
             carryOver.put(next.withWrittenUnknown());

@@ -76,7 +76,7 @@ final class Metrics {
                 .labelNames("symbol").register(registry);
         shadowPass = Counter.build("p29_shadow_pass_total", "Targets computed in shadow mode and not written (no override).")
                 .register(registry);
-        enforceOverrides = Counter.build("p29_enforce_overrides_total", "Target hashes written in enforce mode, per symbol.")
+        enforceOverrides = Counter.build("p29_enforce_overrides_total", "Cycles whose target for the symbol is in force in Redis (enforce or reduce; written this cycle or left as written), per symbol.")
                 .labelNames("symbol").register(registry);
         staleFallback = Counter.build("p29_stale_fallback_total", "Inputs replaced by a neutral value (missing, stale or invalid), per source.")
                 .labelNames("data_source").register(registry);

@@ -107,7 +107,7 @@ class FaultsIT {
             j.del(Keys.budget("BBB"));
             ServiceIT.seed(j, "AAA", "CCC");
             CycleRunner.Report failed = h.runner.run(now.plusSeconds(1));
-            assertTrue(failed.failure().isPresent() && failed.failure().get().contains("inside the write unit"), failed.toString());
+            assertTrue(failed.failure().isPresent() && failed.failure().get().contains("failed inside unit"), failed.toString());
             assertEquals(Set.of(Keys.target("AAA"), Keys.target("CCC")), j.keys(Keys.TARGET_PREFIX + "*"),
                     "Redis applied the targets of the failed cycle");
 

@@ -29,11 +29,17 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(RedisConnection redis, Mode mode, Policy policy) {
+        this(redis, mode, policy, Duration.ofSeconds(30));
+    }
+
+    /** @param refresh {@code P29_TARGET_REFRESH_SEC} of the writer ({@code P29_MIN_CHANGE_PCT} 0.001) */
+    Harness(RedisConnection redis, Mode mode, Policy policy, Duration refresh) {
         this.redis = redis;
         logs.start();
         logger.addAppender(logs);
         runner = new CycleRunner(new Lease(redis, "harness", Duration.ofSeconds(60)), "harness", new InputReader(redis, Map.of()),
-                new OutputWriter(redis, 300, 100_000), policy, mode, metrics, new RateLimitedLog(logger, 60_000_000_000L, nanos::get));
+                new OutputWriter(redis, 300, 100_000, policy, 0.001, refresh, 50_000), policy, mode, metrics,
+                new RateLimitedLog(logger, 60_000_000_000L, nanos::get));
     }
 
     long warnings() {

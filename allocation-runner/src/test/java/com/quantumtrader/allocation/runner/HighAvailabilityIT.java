@@ -138,14 +138,15 @@ class HighAvailabilityIT {
         }
     }
 
-    /** The writer of every BTCUSDT decision entry, in stream order, with its entry id. */
+    /**
+     * The writer of every cycle stream entry, in stream order, with its entry id: the entry's {@code instance},
+     * written in the same fenced write as the targets (the decision stream only records changes, DESIGN section 12).
+     */
     private List<Map.Entry<String, String>> streamWriters() {
         List<Map.Entry<String, String>> out = new ArrayList<>();
         try (Jedis j = client()) {
-            for (StreamEntry e : j.xrange(Keys.DECISION_STREAM, "-", "+")) {
-                if ("BTCUSDT".equals(e.getFields().get("symbol"))) {
-                    out.add(Map.entry(e.getID().toString(), writerOfTarget.getOrDefault(e.getFields().get("target_usd"), "?")));
-                }
+            for (StreamEntry e : j.xrange(Keys.CYCLE_STREAM, "-", "+")) {
+                out.add(Map.entry(e.getID().toString(), e.getFields().get("instance")));
             }
         }
         return out;
@@ -245,6 +246,11 @@ class HighAvailabilityIT {
             ServiceIT.await(standby + " takes over", Duration.ofSeconds(LEASE_SEC + INTERVAL_SEC + 10),
                     () -> standby.equals(targetWriter()));
             takeovers.add((System.nanoTime() - stopped) / 1e9);
+            // The cycle entry is the last unit of a write, so it can land a moment after the targets: wait for it.
+            ServiceIT.await(standby + "'s first cycle entry", Duration.ofSeconds(10), () -> {
+                List<Map.Entry<String, String>> w = streamWriters();
+                return !w.isEmpty() && standby.equals(w.get(w.size() - 1).getValue());
+            });
             List<Map.Entry<String, String>> atTakeover = streamWriters();
             StreamEntryID takeoverId = new StreamEntryID(atTakeover.get(atTakeover.size() - 1).getKey());
             Thread.sleep(1000);

@@ -1,0 +1,149 @@
+package com.quantumtrader.allocation.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.core.DataSource;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Outcome;
+import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.redis.CycleEntry;
+import com.quantumtrader.allocation.redis.Decoded;
+import com.quantumtrader.allocation.redis.Keys;
+import com.quantumtrader.allocation.redis.RedisConnection;
+import com.quantumtrader.allocation.redis.TestRedis;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.resps.StreamEntry;
+
+/** DESIGN section 12 through the runner on a real Redis: change-aware writes, refresh, the two streams, a lost write. */
+class ChangeAwareWriteIT {
+
+    static final double TOLERANCE = 1e-6;
+    static final Policy POLICY = Policy.fromEnv(Map.of("STALE_DATA_SEC", "3600"));
+    static final Instant T0 = Instant.ofEpochSecond(1_767_225_600L);
+
+    private final TestRedis redis = TestRedis.shared();
+
+    @BeforeEach
+    void setUp() {
+        redis.flush();
+    }
+
+    /** Equity 100,000, drawdown 0, no regime or cluster input: each target is its budget (cluster UNKNOWN). */
+    private static void seed(Jedis j, double a, double b) {
+        String ts = Long.toString(T0.getEpochSecond());
+        j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "100000", "drawdown", "0", "timestamp", ts));
+        j.hset(Keys.budget("AAA"), Map.of("budget_usd", Double.toString(a), "timestamp", ts));
+        j.hset(Keys.budget("BBB"), Map.of("budget_usd", Double.toString(b), "timestamp", ts));
+    }
+
+    private static List<Map<String, String>> stream(Jedis j, String key) {
+        List<Map<String, String>> out = new ArrayList<>();
+        for (StreamEntry e : j.xrange(key, "-", "+")) {
+            out.add(e.getFields());
+        }
+        return out;
+    }
+
+    private static double target(Jedis j, String symbol) {
+        return Double.parseDouble(j.hget(Keys.target(symbol), "target_usd"));
+    }
+
+    @Test
+    void cycles_smallMovesLeftLargeMovesWritten_refreshKeepsTimestampsYoung_streamsRecordChangesOnly() {
+        Duration refresh = Duration.ofSeconds(3);
+        try (Jedis j = redis.client(); Harness h = new Harness(new RedisConnection(redis.endpoint()), Mode.ENFORCE, POLICY, refresh)) {
+            seed(j, 10_000, 20_000);
+            List<Integer> writtenPerCycle = new ArrayList<>();
+            for (int i = 0; i <= 9; i++) {
+                if (i == 4) {
+                    seed(j, 10_005, 20_000); // +0.05 %: within P29_MIN_CHANGE_PCT 0.1 %, left as written
+                }
+                if (i == 6) {
+                    seed(j, 10_200, 20_000); // +2 %: written, streamed as changed
+                }
+                Instant now = T0.plusSeconds(i);
+                CycleRunner.Report r = h.runner.run(now);
+                assertTrue(r.computed(), r.failure().orElse("?"));
+                writtenPerCycle.add(r.written().orElseThrow().targetsWritten());
+                for (String s : List.of("AAA", "BBB")) {
+                    long ts = Long.parseLong(j.hget(Keys.target(s), "timestamp"));
+                    assertTrue(now.getEpochSecond() - ts < refresh.toSeconds() + 1, s + " timestamp " + ts + " at " + now);
+                }
+                if (i == 4 || i == 5) {
+                    assertEquals(10_000, target(j, "AAA"), TOLERANCE, "a 0.05 % move is not written");
+                }
+            }
+            assertEquals(10_200, target(j, "AAA"), TOLERANCE);
+            // cycle: 0 new; 1, 2 unchanged; 3 refresh (3 s old); 4, 5 unchanged; 6 AAA changed, BBB refresh; 7, 8 unchanged; 9 refresh
+            assertEquals(List.of(2, 0, 0, 2, 0, 0, 2, 0, 0, 2), writtenPerCycle);
+            List<String> changes = new ArrayList<>();
+            for (Map<String, String> e : stream(j, Keys.DECISION_STREAM)) {
+                changes.add(e.get("symbol") + " " + e.get("change"));
+            }
+            assertEquals(List.of("AAA new", "BBB new", "AAA changed"), changes, "refreshes and unchanged targets are not streamed");
+
+            List<Map<String, String>> cycles = stream(j, Keys.CYCLE_STREAM);
+            assertEquals(10, cycles.size(), "one cycle entry per cycle");
+            CycleEntry first = ((Decoded.Valid<CycleEntry>) CycleEntry.decode(cycles.get(0))).value();
+            assertEquals(Outcome.COMPUTED, first.outcome());
+            assertEquals(Mode.ENFORCE, first.mode());
+            assertEquals("harness", first.instance());
+            assertEquals(List.of(2, 2, 0, 0), List.of(first.symbols(), first.written(), first.unchanged(), first.removed()));
+            assertEquals(30_000, first.totalTargetUsd(), TOLERANCE);
+            assertEquals(30_000, first.totalBaseUsd(), TOLERANCE);
+            assertEquals(100_000, first.equityUsd(), TOLERANCE);
+            assertEquals("LOW", first.zone());
+            assertEquals("UNKNOWN", first.regime());
+            // no regime: one regime fallback; no cluster map: UNKNOWN's stress and both symbols' performance fall back
+            assertEquals(Map.of(DataSource.REGIME, 1, DataSource.CLUSTER, 1, DataSource.PERFORMANCE, 2),
+                    Map.of(DataSource.REGIME, first.fallbacks().get(DataSource.REGIME), DataSource.CLUSTER, first.fallbacks().get(DataSource.CLUSTER),
+                            DataSource.PERFORMANCE, first.fallbacks().get(DataSource.PERFORMANCE)));
+            assertEquals(0.25, first.confidenceMean(), TOLERANCE, "(1 + 0 + 0 + 0) / 4: only the budget is of quality");
+            CycleEntry second = ((Decoded.Valid<CycleEntry>) CycleEntry.decode(cycles.get(1))).value();
+            assertEquals(List.of(0, 2, 0), List.of(second.written(), second.unchanged(), second.removed()));
+        }
+    }
+
+    @Test
+    void cycle_redisLostTheTargets_nextCycleSeesTheStateHashDoesNotShowItsWrite_rewritesThem() {
+        try (Jedis j = redis.client(); Harness h = new Harness(new RedisConnection(redis.endpoint()), Mode.ENFORCE, POLICY)) {
+            seed(j, 10_000, 20_000);
+            assertTrue(h.runner.run(T0).computed());
+            assertTrue(h.runner.run(T0.plusSeconds(1)).computed());
+            // A primary restarted without persistence (or a failover to a replica that missed the write): targets and state gone.
+            for (String key : j.keys("quantum:allocation:*")) {
+                if (!key.equals(Keys.LEADER) && !key.equals(Keys.EPOCH)) {
+                    j.del(key);
+                }
+            }
+            CycleRunner.Report r = h.runner.run(T0.plusSeconds(2));
+            assertTrue(r.computed());
+            assertEquals(2, r.written().orElseThrow().targetsWritten(), "both targets written again at once, not after the refresh");
+            assertEquals(10_000, target(j, "AAA"), TOLERANCE);
+            assertTrue(h.logs.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("Redis does not hold this runner's last write")));
+        }
+    }
+
+    @Test
+    void cycle_afterAFailedCycle_entryCountsIt() {
+        try (Jedis j = redis.client(); Harness h = new Harness(new RedisConnection(redis.endpoint()), Mode.ENFORCE, POLICY)) {
+            seed(j, 10_000, 20_000);
+            assertTrue(h.runner.run(T0).computed());
+            j.set(Keys.CYCLE_STREAM, "not a stream"); // the write of the next cycle fails inside its last unit
+            assertTrue(h.runner.run(T0.plusSeconds(1)).failure().isPresent());
+            j.del(Keys.CYCLE_STREAM);
+            assertTrue(h.runner.run(T0.plusSeconds(2)).computed());
+            List<Map<String, String>> cycles = stream(j, Keys.CYCLE_STREAM);
+            assertEquals(1, cycles.size());
+            assertEquals("1", cycles.get(0).get("failed_since_last"));
+        }
+    }
+}
