@@ -18,7 +18,8 @@ import java.util.Set;
  * ({@code 0}: any change), when a label changed (cluster, regime, zone, cap), when keeping it would
  * break this cycle's symbol or cluster cap, or when it is at least {@code refresh} old; otherwise it
  * is left as it is. So a written target is never more than {@code minChangePct} from the computed
- * one, never past a cap, and never older than {@code refresh} plus one interval.
+ * one, never past a cap, and never older than {@code refresh} plus one interval. The refresh age is
+ * spread per symbol over the last fifth of {@code refresh} ({@link #refreshAge}).
  */
 public final class WritePlan {
 
@@ -86,6 +87,22 @@ public final class WritePlan {
     }
 
     /**
+     * The age at which an unchanged target of {@code symbol} is refreshed: between 80 % and 100 % of
+     * {@code refresh}, fixed per symbol ({@link String#hashCode} is the same in every JVM). Targets
+     * first written in one cycle would otherwise all be refreshed in one later cycle, every time.
+     */
+    public static Duration refreshAge(String symbol, Duration refresh) {
+        int h = symbol.hashCode(); // then murmur3's finaliser: similar names (S1, S2, ...) spread evenly
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        long spread = (h & 0x7fffffff) % 1000; // 0..999
+        return Duration.ofMillis(refresh.toMillis() - refresh.toMillis() * spread / 5000);
+    }
+
+    /**
      * Plans the write of {@code result} over {@code written}.
      *
      * @param minChangePct {@code P29_MIN_CHANGE_PCT}, in [0, 1]
@@ -119,7 +136,7 @@ public final class WritePlan {
                     || !w.labels().equals(CarryOver.WrittenTarget.of(d, now).labels())
                     || w.targetUsd() > symbolCap) {
                 c = Change.CHANGED;
-            } else if (!w.at().plus(refresh).isAfter(now)) {
+            } else if (!w.at().plus(refreshAge(d.symbol(), refresh)).isAfter(now)) {
                 c = Change.REFRESH;
             } else {
                 c = Change.UNCHANGED;

@@ -49,7 +49,7 @@ class WritePlanTest {
             "10010      | 10000   | 5     | UNCHANGED",  // 0.1 % of 10,000 = 10: not more than it
             "10010.01   | 10000   | 5     | CHANGED",    // more than 0.1 %
             "9989.99    | 10000   | 5     | CHANGED",
-            "10000      | 10000   | 29    | UNCHANGED",
+            "10000      | 10000   | 23    | UNCHANGED",  // below 80 % of the refresh: never refreshed
             "10000      | 10000   | 30    | REFRESH",    // at the refresh age: rewritten, not streamed
             "0          | 0       | 5     | UNCHANGED",
             "1          | 0       | 5     | CHANGED",    // from 0 any rise is a change
@@ -61,6 +61,28 @@ class WritePlanTest {
         double stands = change == WritePlan.Change.UNCHANGED ? written : computed;
         assertEquals(stands, p.written().get("S0").targetUsd(), 0.0);
         assertEquals(change == WritePlan.Change.UNCHANGED ? ago(age) : NOW, p.written().get("S0").at());
+    }
+
+    @Test
+    void plan_thousandTargetsWrittenTogether_refreshesSpreadOverTheLastFifthOfTheRefresh() {
+        double[] budgets = new double[1000];
+        java.util.Arrays.fill(budgets, 50);
+        CycleResult.Computed r = computed(budgets);
+        List<Integer> refreshedAtAge = new ArrayList<>();
+        for (long age = 23; age <= 30; age++) {
+            Map<String, CarryOver.WrittenTarget> w = new HashMap<>();
+            for (int i = 0; i < budgets.length; i++) {
+                w.put("S" + i, writtenAs(r, i, 50, age));
+            }
+            refreshedAtAge.add(WritePlan.plan(r, w, Policy.DEFAULTS, MIN_CHANGE, REFRESH).count(WritePlan.Change.REFRESH));
+        }
+        assertEquals(0, refreshedAtAge.get(0), "23 s: none");
+        assertEquals(1000, refreshedAtAge.get(7), "30 s: all");
+        for (int k = 2; k < 7; k++) {
+            assertTrue(refreshedAtAge.get(k) > refreshedAtAge.get(k - 1) && refreshedAtAge.get(k) < 1000,
+                    "25-29 s: more and more, never all at once: " + refreshedAtAge);
+        }
+        assertTrue(refreshedAtAge.get(2) < 300, "about a fifth per second of the last fifth: " + refreshedAtAge);
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import com.quantumtrader.allocation.redis.RedisEndpoint;
 import io.prometheus.client.CollectorRegistry;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -194,11 +195,11 @@ final class BenchCommand implements Callable<Integer> {
                 long[] gcAfter = gc();
                 Probe.Result latency = probe.stop();
                 measured.print(out, m, symbols, churn, cpuPerCycle);
-                out.printf(Locale.ROOT, "process CPU per cycle: %.1f ms (all threads: the cycle's %.1f ms, plus the probe client's and GC)%n",
+                out.printf(Locale.ROOT, "process CPU per cycle: %.1f ms (all threads: the cycle thread %.1f ms, plus GC, JIT and the bench churn)%n",
                         processCpu / 1e6 / cycles, measured.cycleCpuMedianMillis());
                 out.printf(Locale.ROOT, "GC per cycle: %.2f ms; young collections %d, full collections %d over %d cycles (%s)%n",
                         (gcAfter[0] - gcBefore[0]) / (double) cycles, gcAfter[1] - gcBefore[1], gcAfter[2] - gcBefore[2], cycles, gcNames());
-                out.printf(Locale.ROOT, "probe client (GET loop on its own connection, %,d calls): max %.2f ms, p99.9 %.2f ms, p99 %.2f ms%n",
+                out.printf(Locale.ROOT, "probe client (GET loop on its own connection in its own JVM, %,d calls): max %.2f ms, p99.9 %.2f ms, p99 %.2f ms%n",
                         latency.calls(), latency.maxMillis(), latency.p999Millis(), latency.p99Millis());
                 Runtime rt = Runtime.getRuntime();
                 out.printf(Locale.ROOT, "process RSS: %s; heap used %.1f MB of max %.1f MB%n", rss(), (rt.totalMemory() - rt.freeMemory()) / 1e6,
@@ -310,52 +311,43 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Another client of the same Redis, as the Governor is: a tight GET loop on its own connection and
-     * thread ({@code bench-probe}), whose latencies show how long the service's writes stall others.
+     * Another client of the same Redis, as the Governor is: a tight GET loop on its own connection, in a
+     * JVM process of its own ({@link BenchProbe}, {@code -Xmx32m}), so its latencies show how long the
+     * service's commands stall others, not the bench's own GC pauses.
      */
     static final class Probe {
         record Result(long calls, double maxMillis, double p999Millis, double p99Millis) {
         }
 
-        private final Thread thread;
-        private volatile boolean running = true;
-        private long[] samples = new long[1 << 20];
-        private int n;
+        private final Process process;
+        private final BufferedReader out;
 
-        private Probe(HostAndPort node) {
-            thread = new Thread(() -> {
-                try (Jedis jedis = new Jedis(node, DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build())) {
-                    while (running) {
-                        long t0 = System.nanoTime();
-                        jedis.get("quantum:bench:probe");
-                        long dt = System.nanoTime() - t0;
-                        if (n == samples.length && n < (1 << 26)) {
-                            samples = Arrays.copyOf(samples, n * 2);
-                        }
-                        if (n < samples.length) {
-                            samples[n++] = dt;
-                        }
-                    }
-                }
-            }, "bench-probe");
-            thread.setDaemon(true);
-            thread.start();
+        private Probe(HostAndPort node) throws IOException {
+            process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m", "-XX:+UseSerialGC",
+                    "-cp", System.getProperty("java.class.path"), BenchProbe.class.getName(), node.getHost(), Integer.toString(node.getPort()))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            out = new BufferedReader(new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+            String ready = out.readLine();
+            if (!"ready".equals(ready)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("bench probe process did not start: " + ready);
+            }
         }
 
-        static Probe start(HostAndPort node) {
+        static Probe start(HostAndPort node) throws IOException {
             return new Probe(node);
         }
 
-        Result stop() throws InterruptedException {
-            running = false;
-            thread.join(10_000);
-            long[] s = Arrays.copyOf(samples, n);
-            Arrays.sort(s);
-            if (n == 0) {
-                return new Result(0, 0, 0, 0);
+        Result stop() throws IOException, InterruptedException {
+            process.getOutputStream().write('\n');
+            process.getOutputStream().flush();
+            String line = out.readLine();
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            if (line == null) {
+                throw new IllegalStateException("bench probe process ended without a result");
             }
-            return new Result(n, s[n - 1] / 1e6, s[Math.min(n - 1, (int) Math.ceil(0.999 * n) - 1)] / 1e6,
-                    s[Math.min(n - 1, (int) Math.ceil(0.99 * n) - 1)] / 1e6);
+            String[] f = line.trim().split(" ");
+            return new Result(Long.parseLong(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]));
         }
     }
 

@@ -20,10 +20,10 @@ class BenchCommandIT {
         assertEquals("0", r[0], r[2]);
         for (String line : new String[] {"seeded 300 symbols in 15 clusters", "discover", "read", "compute", "write", "cycle",
                 "round trips per cycle: ", "redis CPU per cycle: ", "process RSS: ", "3 cycles, enforce mode, 300 symbols, churn 10 %",
-                "cycle CPU", "process CPU per cycle: ", "GC per cycle: ", "probe client (GET loop on its own connection, "}) {
+                "cycle CPU", "process CPU per cycle: ", "GC per cycle: ", "probe client (GET loop on its own connection in its own JVM, "}) {
             assertTrue(r[1].contains(line), line + " in\n" + r[1]);
         }
-        java.util.regex.Matcher calls = java.util.regex.Pattern.compile("probe client \\(GET loop on its own connection, ([0-9,]+) calls\\)").matcher(r[1]);
+        java.util.regex.Matcher calls = java.util.regex.Pattern.compile("probe client \\(GET loop on its own connection in its own JVM, ([0-9,]+) calls\\)").matcher(r[1]);
         assertTrue(calls.find(), r[1]);
         assertTrue(Long.parseLong(calls.group(1).replace(",", "")) > 0, "the probe ran during the measured cycles");
     }
