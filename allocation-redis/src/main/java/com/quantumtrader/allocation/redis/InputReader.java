@@ -53,17 +53,39 @@ public final class InputReader {
         this.staticClusterMap = Map.copyOf(staticClusterMap);
     }
 
-    /** Reads every input of one cycle. */
+    /** Reads every input of one cycle, walking the keyspace (SCAN) to discover the symbols. */
     public ReadResult read() {
-        return connection.call(RedisFailure.Operation.READ, this::read);
+        return read(Optional.empty(), Instant.EPOCH);
     }
 
-    private ReadResult read(Nodes nodes) {
+    /**
+     * Reads every input of one cycle at {@code now}. The symbols come from {@code previous} while it is
+     * {@link Discovery#fresh}: no SCAN, and a budget key that no longer exists drops its symbol in this
+     * cycle (no rejection: it vanished). Otherwise the keyspace is walked again. The discovery used is in
+     * the result, for the next read.
+     */
+    public ReadResult read(Optional<Discovery> previous, Instant now) {
+        Objects.requireNonNull(previous, "previous");
+        Objects.requireNonNull(now, "now");
+        return connection.call(RedisFailure.Operation.READ, nodes -> read(nodes, previous.filter(d -> d.fresh(now)), now));
+    }
+
+    private ReadResult read(Nodes nodes, Optional<Discovery> cached, Instant now) {
         long before = connection.roundTrips();
         long start = System.nanoTime();
         List<Rejection> rejections = new ArrayList<>();
-        Set<String> withAttribution = new HashSet<>();
-        List<String> symbols = discoverSymbols(nodes, rejections, withAttribution);
+        Discovery discovery;
+        if (cached.isPresent()) {
+            discovery = cached.get();
+        } else {
+            List<Rejection> badNames = new ArrayList<>();
+            Set<String> attributed = new HashSet<>();
+            List<String> found = discoverSymbols(nodes, badNames, attributed);
+            discovery = new Discovery(found, attributed, badNames, now);
+        }
+        rejections.addAll(discovery.badNames());
+        Set<String> withAttribution = discovery.withAttribution();
+        List<String> symbols = discovery.symbols();
         long discoverNanos = System.nanoTime() - start;
 
         Response<List<String>> portfolioResponse = nodes.pipeline(Keys.PORTFOLIO).hmget(Keys.PORTFOLIO, InputCodec.PORTFOLIO_FIELDS);
@@ -100,6 +122,9 @@ public final class InputReader {
                 clustersInUse.add(mapped.strip());
             }
             List<String> budget = get(budgetResponses.get(i), DataSource.BUDGET, symbol, rejections);
+            if (budget != null && cached.isPresent() && allNull(budget)) {
+                continue; // the budget key vanished since the SCAN: the symbol left the universe, in this cycle
+            }
             if (budget != null) { // null: wrong type, already rejected
                 Map<String, String> hash = fields(budget, InputCodec.BUDGET_FIELDS);
                 budgets.put(symbol, hash);
@@ -132,7 +157,7 @@ public final class InputReader {
         Map<String, Map<String, String>> clusters = readStress(nodes, clustersInUse, rejections);
         RawInputs raw = new RawInputs(portfolio, budgets, clusterMap, clusters, regime, regimeEntryTime, attributions);
         Optional<String> lastWrite = Optional.ofNullable(orNullIfWrongType(lastWriteResponse));
-        return new ReadResult(raw, rejections, control, lastWrite, connection.roundTrips() - before, discoverNanos);
+        return new ReadResult(raw, rejections, control, lastWrite, discovery, connection.roundTrips() - before, discoverNanos);
     }
 
     /**
@@ -207,6 +232,15 @@ public final class InputReader {
             }
         }
         return clusters;
+    }
+
+    private static boolean allNull(List<String> values) {
+        for (String v : values) {
+            if (v != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A reply, or null after rejecting a WRONGTYPE reply. Any other error is Redis failing: rethrown. */

@@ -12,15 +12,17 @@ import java.util.Objects;
  * @param rejections what reading itself rejected: keys of the wrong type, bad symbol names
  * @param control    the operator's control hash ({@code absent} when there is none), read in the same pipeline
  * @param lastWrite  the {@code cycle_id} of the last write as Redis holds it ({@link StateHash#CYCLE_ID}), empty when none
+ * @param discovery  the symbols read and when they were discovered: the next read's {@code previous}
  * @param roundTrips     network round trips the read took
  * @param discoverNanos time spent discovering keys (the SCAN pages), part of the read
  */
-public record ReadResult(RawInputs raw, List<Rejection> rejections, Decoded<ControlHash> control, java.util.Optional<String> lastWrite, long roundTrips, long discoverNanos) {
+public record ReadResult(RawInputs raw, List<Rejection> rejections, Decoded<ControlHash> control, java.util.Optional<String> lastWrite, Discovery discovery, long roundTrips, long discoverNanos) {
     public ReadResult {
         Objects.requireNonNull(raw, "raw");
         rejections = List.copyOf(rejections);
         Objects.requireNonNull(control, "control");
         Objects.requireNonNull(lastWrite, "lastWrite");
+        Objects.requireNonNull(discovery, "discovery");
     }
 
     /** The typed inputs: {@link InputCodec#decode(RawInputs, List)} with this read's rejections first. */

@@ -82,6 +82,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Share of budgets that move +-10 %% before each cycle, equity drifting too (default: ${DEFAULT-VALUE}).")
     double churn;
 
+    @Option(names = "--no-probe", description = "Run no probe client (its GETs count in Redis CPU; leave it out to measure stalls).")
+    boolean noProbe;
+
     @Option(names = "--interval-sec", paramLabel = "S", defaultValue = "5",
             description = "Simulated time between cycles, for the target refresh (default: ${DEFAULT-VALUE}; cycles run back to back).")
     int intervalSec;
@@ -180,7 +183,7 @@ final class BenchCommand implements Callable<Integer> {
                     check(runner.run(now.plusSeconds((long) intervalSec * i)));
                 }
                 Cycles measured = new Cycles(cycles);
-                Probe probe = Probe.start(admin.isEmpty() ? null : probeEndpoint(deployment, clusterNodes));
+                Probe probe = noProbe ? null : Probe.start(probeEndpoint(deployment, clusterNodes));
                 java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
                 long processCpuBefore = processCpuNanos();
                 long[] gcBefore = gc();
@@ -193,14 +196,17 @@ final class BenchCommand implements Callable<Integer> {
                 double cpuPerCycle = (redisCpu(admin) - cpuBefore) / cycles;
                 long processCpu = processCpuNanos() - processCpuBefore;
                 long[] gcAfter = gc();
-                Probe.Result latency = probe.stop();
+                Probe.Result latency = probe == null ? null : probe.stop();
                 measured.print(out, m, symbols, churn, cpuPerCycle);
                 out.printf(Locale.ROOT, "process CPU per cycle: %.1f ms (all threads: the cycle thread %.1f ms, plus GC, JIT and the bench churn)%n",
                         processCpu / 1e6 / cycles, measured.cycleCpuMedianMillis());
                 out.printf(Locale.ROOT, "GC per cycle: %.2f ms; young collections %d, full collections %d over %d cycles (%s)%n",
                         (gcAfter[0] - gcBefore[0]) / (double) cycles, gcAfter[1] - gcBefore[1], gcAfter[2] - gcBefore[2], cycles, gcNames());
-                out.printf(Locale.ROOT, "probe client (GET loop on its own connection in its own JVM, %,d calls): max %.2f ms, p99.9 %.2f ms, p99 %.2f ms%n",
-                        latency.calls(), latency.maxMillis(), latency.p999Millis(), latency.p99Millis());
+                if (latency != null) {
+                    out.printf(Locale.ROOT, "probe client (GET loop on its own connection in its own JVM, %,d calls): max %.2f ms, p99.9 %.2f ms,"
+                            + " p99 %.2f ms (its GETs are in the Redis CPU above)%n", latency.calls(), latency.maxMillis(), latency.p999Millis(),
+                            latency.p99Millis());
+                }
                 Runtime rt = Runtime.getRuntime();
                 out.printf(Locale.ROOT, "process RSS: %s; heap used %.1f MB of max %.1f MB%n", rss(), (rt.totalMemory() - rt.freeMemory()) / 1e6,
                         rt.maxMemory() / 1e6);

@@ -101,7 +101,8 @@ final class CycleRunner {
         Optional<Mode> inForce = Optional.empty();
         try {
             holdLease();
-            ReadResult read = reader.read();
+            ReadResult read = reader.read(carryOver.discovery(), now);
+            carryOver.discovered(read.discovery());
             CycleInputs inputs = read.decode();
             long t1 = System.nanoTime();
             mode = modeInForce(read.control());
@@ -140,7 +141,7 @@ final class CycleRunner {
         } catch (RedisFailure e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             failedSinceEntry++;
-            carryOver.forgetWrites(); // Redis may have restarted, failed over or applied part of a write: re-read next time
+            carryOver.forgetAfterFailure(); // Redis may have restarted, failed over or applied part of a write: re-read next time
             metrics.failed(true, seconds);
             // One rate-limit key per cause: a READONLY or OOM is logged when it first appears even
             // while a burst of timeouts is being suppressed.
@@ -153,7 +154,7 @@ final class CycleRunner {
         } catch (RuntimeException e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             failedSinceEntry++;
-            carryOver.forgetWrites();
+            carryOver.forgetAfterFailure();
             metrics.failed(false, seconds);
             LOG.error("Allocation cycle failed after {}s: unexpected error", String.format(Locale.ROOT, "%.3f", seconds), e);
             return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()), Phases.NONE, false, inForce);

@@ -12,6 +12,7 @@ import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.redis.RawInputs;
 import com.quantumtrader.allocation.core.Rejection;
 import com.quantumtrader.allocation.redis.InputCodec;
+import com.quantumtrader.allocation.redis.Discovery;
 import com.quantumtrader.allocation.redis.Keys;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import com.quantumtrader.allocation.redis.TestRedis;
@@ -106,14 +107,14 @@ class FaultsIT {
             j.set(Keys.DECISION_STREAM, "not a stream");
             j.del(Keys.budget("BBB"));
             ServiceIT.seed(j, "AAA", "CCC");
-            CycleRunner.Report failed = h.runner.run(now.plusSeconds(1));
+            CycleRunner.Report failed = h.runner.run(now.plus(Discovery.RESCAN)); // CCC is discovered at the next SCAN
             assertTrue(failed.failure().isPresent() && failed.failure().get().contains("failed inside unit"), failed.toString());
             assertEquals(Set.of(Keys.target("AAA"), Keys.target("CCC")), j.keys(Keys.TARGET_PREFIX + "*"),
                     "Redis applied the targets of the failed cycle");
 
             j.del(Keys.DECISION_STREAM);
             j.del(Keys.budget("CCC"));
-            assertTrue(h.runner.run(now.plusSeconds(2)).computed());
+            assertTrue(h.runner.run(now.plus(Discovery.RESCAN).plusSeconds(1)).computed());
             assertEquals(Set.of(Keys.target("AAA")), j.keys(Keys.TARGET_PREFIX + "*"),
                     "CCC came and went while a write failed: its target goes at the next cycle, not after its TTL");
         }
@@ -237,13 +238,19 @@ class FaultsIT {
                 CycleRunner.Report r = h.runner.run(now);
                 assertTrue(r.computed(), r.failure().orElse("skipped"));
                 int clusters = ((CycleResult.Computed) r.result().get()).context().clusterFactors().size();
-                assertEquals(live.size(), count(h, "p29_target_usd"), "target series == live symbols at cycle " + k);
-                assertEquals(live.size(), count(h, "p29_targets_computed_total"));
+                List<String> allocated = r.result().get().decisions().stream().map(d -> d.symbol()).toList();
+                assertTrue(live.containsAll(allocated), "a vanished symbol is out in the same cycle, cycle " + k);
+                if (k % 5 == 0) { // the discovery is rescanned every 25 s (5 cycles here): then every live symbol is in
+                    assertEquals(live.size(), allocated.size(), "every live symbol allocated at a rescan, cycle " + k);
+                }
+                assertEquals(allocated.size(), count(h, "p29_target_usd"), "target series == allocated symbols at cycle " + k);
+                assertEquals(allocated.size(), count(h, "p29_targets_computed_total"));
                 assertEquals(clusters, count(h, "p29_cluster_factor"), "cluster series == live clusters");
                 if (k == 100) {
                     heapAt100 = usedHeapAfterGc();
                 }
             }
+            assertTrue(h.runner.run(start.plusSeconds(5L * SOAK_CYCLES).plus(Discovery.RESCAN)).computed()); // a rescan: every live symbol
             assertEquals(live.size(), j.keys(Keys.TARGET_PREFIX + "*").size(), "no target left behind for a vanished symbol");
             long heapAtEnd = usedHeapAfterGc();
             assertTrue(heapAtEnd < heapAt100 + 32_000_000, "heap after GC grew from " + heapAt100 + " to " + heapAtEnd);

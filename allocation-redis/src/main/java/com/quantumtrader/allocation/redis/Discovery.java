@@ -1,0 +1,41 @@
+package com.quantumtrader.allocation.redis;
+
+import com.quantumtrader.allocation.core.Rejection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What one SCAN of the keyspace found (DESIGN section 12): the symbols with a budget key, those with
+ * an attribution key, the budget keys whose names were rejected, and when. {@link InputReader} reuses
+ * it instead of walking the keyspace every cycle until it is {@link #RESCAN} old; a budget that
+ * vanished meanwhile reads back empty and drops out in that very cycle, and a new budget is found by
+ * the next SCAN. The runner holds it between cycles and drops it after a failed cycle.
+ *
+ * @param symbols         symbols with a budget key, in no particular order
+ * @param withAttribution symbols with an attribution key
+ * @param badNames        the rejections of budget keys whose suffix is not a symbol name, repeated each cycle
+ * @param scannedAt       the cycle time of the SCAN
+ */
+public record Discovery(List<String> symbols, Set<String> withAttribution, List<Rejection> badNames, Instant scannedAt) {
+
+    /**
+     * How old a discovery may be before the next read walks the keyspace again: with the 5 s interval
+     * a new budget is allocated within 30 s of being written.
+     */
+    public static final Duration RESCAN = Duration.ofSeconds(25);
+
+    public Discovery {
+        symbols = List.copyOf(symbols);
+        withAttribution = Set.copyOf(withAttribution);
+        badNames = List.copyOf(badNames);
+        Objects.requireNonNull(scannedAt, "scannedAt");
+    }
+
+    /** Whether a read at {@code now} may reuse it: younger than {@link #RESCAN}, and not from the future (a clock step back). */
+    public boolean fresh(Instant now) {
+        return !now.isBefore(scannedAt) && now.isBefore(scannedAt.plus(RESCAN));
+    }
+}
