@@ -34,6 +34,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 public final class InputReader {
 
+    /** Fields per HMGET of the cluster map. */
+    static final int CLUSTER_MAP_CHUNK = 1000;
     /** SCAN page size: large pages keep discovery to few round trips without blocking Redis long. */
     static final int SCAN_COUNT = 1000;
     /** Matches {@code quantum:portfolio:budget:*} and {@code quantum:alpha:attribution:*} in one pass, and not the service's own {@code quantum:allocation:*} keys, which Redis then need not send. */
@@ -89,7 +91,13 @@ public final class InputReader {
         long discoverNanos = System.nanoTime() - start;
 
         Response<List<String>> portfolioResponse = nodes.pipeline(Keys.PORTFOLIO).hmget(Keys.PORTFOLIO, InputCodec.PORTFOLIO_FIELDS);
-        Response<Map<String, String>> clusterMapResponse = nodes.pipeline(Keys.CLUSTER_MAP).hgetAll(Keys.CLUSTER_MAP);
+        // The cluster map's entries of this universe only, in HMGETs of CLUSTER_MAP_CHUNK fields: an HGETALL of a
+        // 100,000-entry hash holds Redis for tens of ms, and entries of symbols without a budget are not needed.
+        List<Response<List<String>>> clusterMapResponses = new ArrayList<>(symbols.size() / CLUSTER_MAP_CHUNK + 1);
+        for (int from = 0; from < symbols.size(); from += CLUSTER_MAP_CHUNK) {
+            String[] chunk = symbols.subList(from, Math.min(symbols.size(), from + CLUSTER_MAP_CHUNK)).toArray(new String[0]);
+            clusterMapResponses.add(nodes.pipeline(Keys.CLUSTER_MAP).hmget(Keys.CLUSTER_MAP, chunk));
+        }
         Response<List<StreamEntry>> regimeResponse = nodes.pipeline(Keys.REGIME_STREAM).xrevrange(Keys.REGIME_STREAM, "+", "-", 1);
         Response<Map<String, String>> controlResponse = nodes.pipeline(Keys.CONTROL).hgetAll(Keys.CONTROL);
         Response<String> lastWriteResponse = nodes.pipeline(Keys.STATE).hget(Keys.STATE, StateHash.CYCLE_ID);
@@ -106,7 +114,19 @@ public final class InputReader {
 
         Map<String, String> portfolio = fields(get(portfolioResponse, DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT, rejections), InputCodec.PORTFOLIO_FIELDS);
 
-        Map<String, String> redisClusterMap = get(clusterMapResponse, DataSource.CLUSTER_MAP, Keys.CLUSTER_MAP, rejections);
+        Map<String, String> redisClusterMap = new HashMap<>(symbols.size() * 2);
+        for (int c = 0; c < clusterMapResponses.size(); c++) {
+            List<String> values = get(clusterMapResponses.get(c), DataSource.CLUSTER_MAP, Keys.CLUSTER_MAP, rejections);
+            if (values == null) {
+                redisClusterMap = null; // the wrong type: rejected once, the file's map and the budgets' own clusters apply
+                break;
+            }
+            for (int k = 0; k < values.size(); k++) {
+                if (values.get(k) != null) {
+                    redisClusterMap.put(symbols.get(c * CLUSTER_MAP_CHUNK + k), values.get(k));
+                }
+            }
+        }
         Map<String, String> clusterMap = new HashMap<>();
         Map<String, Map<String, String>> budgets = new HashMap<>(symbols.size() * 2);
         Map<String, Map<String, String>> attributions = new HashMap<>();

@@ -3,7 +3,6 @@ package com.quantumtrader.allocation.runner;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Locale;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -19,10 +18,15 @@ public final class BenchProbe {
     private BenchProbe() {
     }
 
+    /** Latencies are counted in buckets of 10 us up to 2 s (a histogram: memory does not grow with the run). */
+    static final int BUCKET_NANOS = 10_000;
+    static final int BUCKETS = 200_000;
+
     public static void main(String[] args) throws Exception {
         HostAndPort node = new HostAndPort(args[0], Integer.parseInt(args[1]));
-        long[] samples = new long[1 << 20];
-        int n = 0;
+        long[] counts = new long[BUCKETS + 1];
+        long n = 0;
+        long max = 0;
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         try (Jedis jedis = new Jedis(node, DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build())) {
             System.out.println("ready");
@@ -31,18 +35,25 @@ public final class BenchProbe {
                 long t0 = System.nanoTime();
                 jedis.get("quantum:bench:probe");
                 long dt = System.nanoTime() - t0;
-                if (n == samples.length && n < (1 << 26)) {
-                    samples = Arrays.copyOf(samples, n * 2);
-                }
-                if (n < samples.length) {
-                    samples[n++] = dt;
-                }
+                counts[(int) Math.min(BUCKETS, dt / BUCKET_NANOS)]++;
+                max = Math.max(max, dt);
+                n++;
             }
         }
-        long[] s = Arrays.copyOf(samples, n);
-        Arrays.sort(s);
-        System.out.printf(Locale.ROOT, "%d %.3f %.3f %.3f%n", n, n == 0 ? 0 : s[n - 1] / 1e6,
-                n == 0 ? 0 : s[Math.min(n - 1, (int) Math.ceil(0.999 * n) - 1)] / 1e6, n == 0 ? 0 : s[Math.min(n - 1, (int) Math.ceil(0.99 * n) - 1)] / 1e6);
+        System.out.printf(Locale.ROOT, "%d %.3f %.3f %.3f%n", n, max / 1e6, quantile(counts, n, 0.999), quantile(counts, n, 0.99));
         System.out.flush();
+    }
+
+    /** The upper edge of the bucket holding the {@code q} quantile, in ms (10 us resolution). */
+    static double quantile(long[] counts, long n, double q) {
+        long rank = (long) Math.ceil(q * n);
+        long seen = 0;
+        for (int i = 0; i < counts.length; i++) {
+            seen += counts[i];
+            if (seen >= rank && rank > 0) {
+                return (i + 1) * (double) BUCKET_NANOS / 1e6;
+            }
+        }
+        return 0;
     }
 }
