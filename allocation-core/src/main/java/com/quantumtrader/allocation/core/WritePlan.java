@@ -125,15 +125,17 @@ public final class WritePlan {
         Change[] changes = new Change[decisions.size()];
         Map<String, Double> clusterTotals = new HashMap<>();
         Set<String> current = new HashSet<>(decisions.size() * 2);
+        String[] labels = new String[decisions.size()];
         for (int i = 0; i < decisions.size(); i++) {
             Decision d = decisions.get(i);
             current.add(d.symbol());
             CarryOver.WrittenTarget w = written.get(d.symbol());
+            labels[i] = CarryOver.WrittenTarget.labelsOf(d.clusterId(), d.regime().name(), d.drawdownZone().name(), d.cap().wireName());
             Change c;
             if (w == null) {
                 c = Change.NEW;
             } else if (Math.abs(d.targetUsd() - w.targetUsd()) > minChangePct * w.targetUsd()
-                    || !w.labels().equals(CarryOver.WrittenTarget.of(d, now).labels())
+                    || !w.labels().equals(labels[i])
                     || w.targetUsd() > symbolCap) {
                 c = Change.CHANGED;
             } else if (!w.at().plus(refreshAge(d.symbol(), refresh)).isAfter(now)) {
@@ -154,7 +156,7 @@ public final class WritePlan {
         Map<String, CarryOver.WrittenTarget> after = new HashMap<>(decisions.size() * 2);
         for (int i = 0; i < decisions.size(); i++) {
             Decision d = decisions.get(i);
-            after.put(d.symbol(), changes[i] == Change.UNCHANGED ? written.get(d.symbol()) : CarryOver.WrittenTarget.of(d, now));
+            after.put(d.symbol(), changes[i] == Change.UNCHANGED ? written.get(d.symbol()) : new CarryOver.WrittenTarget(d.targetUsd(), now, labels[i]));
         }
         List<String> removed = new ArrayList<>();
         for (String symbol : written.keySet()) {

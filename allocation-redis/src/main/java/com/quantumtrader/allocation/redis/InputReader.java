@@ -292,17 +292,28 @@ public final class InputReader {
         return e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE");
     }
 
-    /** HMGET values back to a hash of the fields present. */
+    /**
+     * HMGET values back to a hash of the fields present, built immutable at once, so {@link RawInputs}
+     * keeps it as it is instead of copying it ({@code Map.copyOf} of an immutable map is that map).
+     */
+    @SuppressWarnings("unchecked")
     static Map<String, String> fields(List<String> values, String[] names) {
         if (values == null) {
             return Map.of();
         }
-        Map<String, String> hash = new HashMap<>(names.length * 2);
+        int present = 0;
         for (int i = 0; i < names.length && i < values.size(); i++) {
             if (values.get(i) != null) {
-                hash.put(names[i], values.get(i));
+                present++;
             }
         }
-        return hash;
+        Map.Entry<String, String>[] entries = new Map.Entry[present];
+        int k = 0;
+        for (int i = 0; i < names.length && i < values.size(); i++) {
+            if (values.get(i) != null) {
+                entries[k++] = Map.entry(names[i], values.get(i));
+            }
+        }
+        return Map.ofEntries(entries);
     }
 }
