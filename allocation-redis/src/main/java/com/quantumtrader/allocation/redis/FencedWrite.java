@@ -1,6 +1,8 @@
 package com.quantumtrader.allocation.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +13,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.args.Rawable;
 import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -72,9 +75,9 @@ final class FencedWrite {
 
     /** Adds one command: its name and arguments. */
     void add(String name, String key, String... args) {
-        CommandArguments c = new CommandArguments(command(name)).add(key);
+        CommandArguments c = new CommandArguments(command(name)).add(arg(key));
         for (String a : args) {
-            c.add(a);
+            c.add(arg(a));
         }
         commands.add(c);
         keys.add(key);
@@ -82,13 +85,46 @@ final class FencedWrite {
 
     /** Adds one command: its name, key and prefix arguments, then the fields and values of {@code fields}. */
     void add(String name, String key, Map<String, String> fields, String... prefix) {
-        CommandArguments c = new CommandArguments(command(name)).add(key);
+        CommandArguments c = new CommandArguments(command(name)).add(arg(key));
         for (String p : prefix) {
-            c.add(p);
+            c.add(arg(p));
         }
-        fields.forEach((k, v) -> c.add(k).add(v));
+        fields.forEach((k, v) -> c.add(arg(k)).add(arg(v)));
         commands.add(c);
         keys.add(key);
+    }
+
+    /**
+     * One argument as bytes: a field name or a constant argument from {@link #CONSTANTS}, encoded once for
+     * the process, else the string's UTF-8 bytes wrapped without the copy Jedis's own wrapper makes (a
+     * 10,000-symbol cycle sends some 100,000 arguments; the write path allocated twice their size).
+     */
+    static Rawable arg(String s) {
+        Rawable constant = CONSTANTS.get(s);
+        return constant != null ? constant : new Arg(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Bytes handed to Jedis as they are; never changed after construction. */
+    private record Arg(byte[] raw) implements Rawable {
+        @Override
+        public byte[] getRaw() {
+            return raw;
+        }
+    }
+
+    /** Field names of the output contract and the constant arguments of the writes, encoded once. */
+    private static final Map<String, Rawable> CONSTANTS = constants();
+
+    private static Map<String, Rawable> constants() {
+        Map<String, Rawable> m = new HashMap<>();
+        for (String s : List.of(TargetHash.TARGET_USD, TargetHash.WEIGHT, TargetHash.CLUSTER_ID, TargetHash.REGIME, TargetHash.DRAWDOWN_ZONE,
+                TargetHash.CONFIDENCE, TargetHash.TIMESTAMP, TargetHash.TS, TargetHash.MODE, TargetHash.BASE_BUDGET_USD, TargetHash.REGIME_FACTOR,
+                TargetHash.CLUSTER_FACTOR, TargetHash.DRAWDOWN_FACTOR, TargetHash.PERFORMANCE_FACTOR, TargetHash.CAP, DecisionEntry.SYMBOL,
+                DecisionEntry.CYCLE_ID, DecisionEntry.FALLBACKS, DecisionEntry.CHANGE, "MAXLEN", "~", "*", "", "enforce", "shadow", "none",
+                "new", "changed", "removed", "LOW", "MID", "HIGH", "TREND", "MEAN_REVERSION", "CHOP", "UNKNOWN", "1.0", "0.0", "1", "0")) {
+            m.put(s, new Arg(s.getBytes(StandardCharsets.UTF_8)));
+        }
+        return Map.copyOf(m);
     }
 
     /**
