@@ -5,9 +5,10 @@
 #                                  [--redis-port P] [--redis-db N] [--redis-password PW] [--wait SECONDS]
 #
 # Checks: Redis reachable; metrics present; passes incrementing (shadow: p29_shadow_pass_total,
-# enforce: p29_enforce_overrides_total); the decision stream carries target_usd and regime_factor;
-# inputs fresh (younger than STALE_DATA_SEC); every confidence in [0, 1]; in enforce mode a target
-# hash TTL in (0, TARGET_TTL_SEC].
+# enforce and reduce: p29_enforce_overrides_total; the mode is the last cycle entry's); the decision
+# stream carries target_usd and regime_factor; the portfolio and the last cycle entry fresh (younger
+# than STALE_DATA_SEC); every confidence in [0, 1]; in enforce or reduce mode a target hash TTL in
+# (0, TARGET_TTL_SEC].
 # STALE_DATA_SEC, TARGET_TTL_SEC, REDIS_HOST/PORT/DB/PASSWORD and P29_METRICS_PORT come from
 # --env-file (the service's, e.g. /etc/quantum/capital-allocation.env), else from the environment,
 # else the service's defaults (60, 300, localhost, 6379, 0, 8059); the options win over both.
@@ -96,15 +97,15 @@ for name in p29_targets_computed_total p29_shadow_pass_total p29_enforce_overrid
   if printf '%s\n' "$M1" | grep -q "^# TYPE $name "; then pass "metric $name present"; else fail "metric $name present"; fi
 done
 
-# Mode and interval from the last decision (the stream is written in both modes).
-LAST=$(rcli XREVRANGE quantum:stream:allocation.decision + - COUNT 1)
-field() { printf '%s\n' "$LAST" | awk -v k="$1" 'prev == k { print; exit } { prev = $0 }'; }
-MODE=$(field mode)
+# Mode from the last cycle entry (one per cycle, both modes; the decision stream records only changes).
+CYCLE=$(rcli XREVRANGE quantum:stream:allocation.cycle + - COUNT 1)
+cfield() { printf '%s\n' "$CYCLE" | awk -v k="$1" 'prev == k { print; exit } { prev = $0 }'; }
+MODE=$(cfield mode)
 [ -n "$MODE" ] || MODE=shadow
 INTERVAL="${WAIT:-6}"
 
-# 2. Passes incrementing.
-if [ "$MODE" = "enforce" ]; then COUNTER=p29_enforce_overrides_total; else COUNTER=p29_shadow_pass_total; fi
+# 2. Passes incrementing (reduce writes targets as enforce does).
+if [ "$MODE" = "enforce" ] || [ "$MODE" = "reduce" ]; then COUNTER=p29_enforce_overrides_total; else COUNTER=p29_shadow_pass_total; fi
 A=$(printf '%s\n' "$M1" | metric_sum "$COUNTER")
 sleep "$INTERVAL"
 M2=$(curl -fsS --max-time 5 "$URL/metrics")
@@ -115,22 +116,24 @@ else
   fail "$MODE passes incrementing ($COUNTER $A -> $B in ${INTERVAL}s)"
 fi
 
-# 3. Decision stream carries target_usd and regime_factor.
-LAST=$(rcli XREVRANGE quantum:stream:allocation.decision + - COUNT 1)
+# 3. Decision stream carries target_usd and regime_factor (the newest of the last 20 entries that has them:
+#    an entry for a removed target has neither).
+LAST=$(rcli XREVRANGE quantum:stream:allocation.decision + - COUNT 20)
+field() { printf '%s\n' "$LAST" | awk -v k="$1" 'prev == k { print; exit } { prev = $0 }'; }
 if [ -n "$(field target_usd)" ] && [ -n "$(field regime_factor)" ]; then
   pass "decision stream carries target_usd=$(field target_usd) regime_factor=$(field regime_factor)"
 else
   fail "decision stream carries target_usd and regime_factor"
 fi
 
-# 4. Fresh inputs: the portfolio state and the last decision are younger than STALE_DATA_SEC.
+# 4. Fresh inputs: the portfolio state and the last cycle entry are younger than STALE_DATA_SEC.
 NOW=$(date +%s)
 PTS=$(rcli HGET quantum:state:portfolio timestamp); [ -n "$PTS" ] || PTS=$(rcli HGET quantum:state:portfolio ts_utc)
 PAGE=$(awk -v n="$NOW" -v t="${PTS:-0}" 'BEGIN { if (t > 1e11) t /= 1000; printf "%d", n - t }')
 if [ -n "$PTS" ] && [ "$PAGE" -le "$STALE" ]; then pass "portfolio state fresh (${PAGE}s old, limit ${STALE}s)"; else fail "portfolio state fresh (timestamp '${PTS}', ${PAGE}s old, limit ${STALE}s)"; fi
-DTS=$(field timestamp)
+DTS=$(cfield ts)
 case "$DTS" in ''|*[!0-9]*) DAGE=-1 ;; *) DAGE=$((NOW - DTS)) ;; esac
-if [ "$DAGE" -ge 0 ] && [ "$DAGE" -le "$STALE" ]; then pass "last decision fresh (${DAGE}s old)"; else fail "last decision fresh (timestamp '$DTS', limit ${STALE}s)"; fi
+if [ "$DAGE" -ge 0 ] && [ "$DAGE" -le "$STALE" ]; then pass "last cycle entry fresh (${DAGE}s old)"; else fail "last cycle entry fresh (ts '$DTS', limit ${STALE}s)"; fi
 LS=$(printf '%s\n' "$M2" | metric_sum p29_last_success_timestamp_seconds)
 if [ "$LS" != absent ] && awk -v n="$NOW" -v t="$LS" -v s="$STALE" 'BEGIN { exit !(n - t <= s) }'; then pass "last computed cycle fresh"; else fail "last computed cycle fresh (p29_last_success_timestamp_seconds=$LS)"; fi
 
@@ -139,9 +142,9 @@ BAD=$(printf '%s\n' "$M2" | awk '$1 ~ /^p29_allocation_confidence\{/ && ($NF < 0
 COUNT=$(printf '%s\n' "$M2" | grep -c '^p29_allocation_confidence{')
 if [ "$COUNT" -gt 0 ] && [ -z "$BAD" ]; then pass "confidence in [0, 1] for $COUNT symbols"; else fail "confidence in [0, 1] ($COUNT symbols; out of range: $BAD)"; fi
 
-# 6. Enforce: a target hash with TTL in (0, TARGET_TTL_SEC].
-if [ "$MODE" = "enforce" ]; then
-  SYM=$(field symbol)
+# 6. Enforce or reduce: a target hash of this service with TTL in (0, TARGET_TTL_SEC].
+if [ "$MODE" = "enforce" ] || [ "$MODE" = "reduce" ]; then
+  SYM=$(rcli --scan --pattern 'quantum:allocation:target:*' | grep -v ':proposed:' | head -1 | sed 's/^quantum:allocation:target://')
   TTL=$(rcli TTL "quantum:allocation:target:$SYM")
   if [ -n "$TTL" ] && [ "$TTL" -gt 0 ] && [ "$TTL" -le "$TTL_MAX" ]; then pass "target TTL of $SYM in (0, $TTL_MAX]: $TTL"; else fail "target TTL of $SYM in (0, $TTL_MAX]: '$TTL'"; fi
 else

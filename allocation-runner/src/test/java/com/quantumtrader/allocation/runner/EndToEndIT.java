@@ -264,12 +264,22 @@ class EndToEndIT {
             Process service = start(env, log);
             try {
                 ServiceIT.await("a computed cycle", Duration.ofSeconds(30), () -> MetricsScrape.metric(MetricsScrape.scrape(port), "p29_symbols") == 2);
+                // ETHUSDT leaves the universe: the newest decision entry is then a removal, with no target_usd (DESIGN 12)
+                try (Jedis j = redis.client()) {
+                    j.del(Keys.budget("ETHUSDT"));
+                }
+                ServiceIT.await("ETHUSDT removed", Duration.ofSeconds(30), () -> {
+                    try (Jedis j = redis.client()) {
+                        List<StreamEntry> last = j.xrevrange(Keys.DECISION_STREAM, "+", "-", 1);
+                        return !last.isEmpty() && "removed".equals(last.get(0).getFields().get("change"));
+                    }
+                });
                 String out = proof(port, redisPort, "--env-file", env.toString());
                 assertTrue(out.startsWith("0\n") && out.contains("SUMMARY: PASS"), out);
                 assertTrue(out.contains("PASS  " + mode + " passes incrementing"), out);
                 assertTrue(out.contains(", limit 45s)"), "STALE_DATA_SEC read from the env file: " + out);
                 if (mode.equals("enforce")) {
-                    assertTrue(out.contains("PASS  target TTL of ") && out.contains(" in (0, 60]: "), "TARGET_TTL_SEC read from the env file: " + out);
+                    assertTrue(out.contains("PASS  target TTL of BTCUSDT in (0, 60]: "), "TARGET_TTL_SEC read from the env file: " + out);
                 }
             } finally {
                 stop(service, log);
