@@ -46,7 +46,9 @@ public record CycleInputs(
         }
         clusterMap.forEach((symbol, cluster) -> {
             Checks.name(symbol, "clusterMap key");
-            Checks.name(cluster, "clusterMap[" + symbol + "]");
+            if (!Scalars.isValidName(cluster)) { // the field name is built only for the message: 10,000 entries a cycle
+                Checks.name(cluster, "clusterMap[" + symbol + "]");
+            }
         });
         clusters.forEach((id, stress) -> {
             if (!id.equals(stress.clusterId())) {

@@ -54,7 +54,7 @@ public final class Scalars {
             return Optional.empty();
         }
         String s = text.strip();
-        if (!s.isEmpty() && s.length() <= 18 && s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (!s.isEmpty() && s.length() <= 18 && allDigits(s)) {
             long whole = Long.parseLong(s); // exact path for integers, the common case
             if (whole > MILLIS_THRESHOLD) {
                 return whole / 1000 < MILLIS_THRESHOLD ? Optional.of(Instant.ofEpochMilli(whole)) : Optional.empty();
@@ -75,6 +75,16 @@ public final class Scalars {
         long whole = (long) Math.floor(seconds);
         long nanos = Math.min(999_999_999L, Math.round((seconds - whole) * 1e9));
         return Optional.of(Instant.ofEpochSecond(whole, nanos));
+    }
+
+    private static boolean allDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True for 1-64 characters of {@code [A-Za-z0-9._-]}: a symbol or cluster name safe in keys and labels. */

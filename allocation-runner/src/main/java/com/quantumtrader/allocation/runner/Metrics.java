@@ -66,7 +66,9 @@ final class Metrics {
     final Counter controlInvalid;
 
     /** The per-symbol children, looked up once per symbol rather than by label each cycle. */
-    private Map<String, SymbolSeries> symbolSeries = new HashMap<>();
+    private final Map<String, SymbolSeries> symbolSeries = new HashMap<>();
+    /** The number of computed cycles recorded: the stamp of the series a cycle touched. */
+    private long generation;
     private Set<String> clusterLabels = new HashSet<>();
 
     Metrics(CollectorRegistry registry) {
@@ -195,16 +197,19 @@ final class Metrics {
         }
         clusterLabels = clustersNow;
 
-        Map<String, SymbolSeries> seriesNow = new HashMap<>(result.decisions().size() * 2);
+        // One map for the life of the process: a symbol's series is looked up, stamped with this cycle, and
+        // removed only when its symbol left (no per-cycle map of 10,000 entries).
+        long cycle = ++generation;
         boolean enforce = mode.writesTargets();
         boolean overridden = enforce && leading;
         for (Decision d : result.decisions()) {
             String s = d.symbol();
-            SymbolSeries series = symbolSeries.remove(s);
+            SymbolSeries series = symbolSeries.get(s);
             if (series == null) {
                 series = new SymbolSeries(s);
+                symbolSeries.put(s, series);
             }
-            seriesNow.put(s, series);
+            series.seen = cycle;
             series.computed.inc();
             series.confidence.set(d.confidence());
             series.target.set(d.targetUsd());
@@ -215,13 +220,18 @@ final class Metrics {
         if (!enforce) {
             shadowPass.inc(result.decisions().size());
         }
-        for (String gone : symbolSeries.keySet()) { // what is left: symbols that left the universe
-            targetsComputed.remove(gone);
-            confidence.remove(gone);
-            targetUsd.remove(gone);
-            enforceOverrides.remove(gone);
+        if (symbolSeries.size() != result.decisions().size()) {
+            for (java.util.Iterator<SymbolSeries> it = symbolSeries.values().iterator(); it.hasNext(); ) {
+                SymbolSeries series = it.next();
+                if (series.seen != cycle) { // its symbol left the universe
+                    targetsComputed.remove(series.symbol);
+                    confidence.remove(series.symbol);
+                    targetUsd.remove(series.symbol);
+                    enforceOverrides.remove(series.symbol);
+                    it.remove();
+                }
+            }
         }
-        symbolSeries = seriesNow;
         symbols.set(result.decisions().size());
         lastSuccess.set(result.now().toEpochMilli() / 1000.0);
         if (!result.decisions().isEmpty()) {
@@ -235,6 +245,8 @@ final class Metrics {
         final Counter.Child computed;
         final Gauge.Child confidence;
         final Gauge.Child target;
+        /** The last cycle that allocated the symbol. */
+        long seen;
         private Counter.Child overrides;
 
         SymbolSeries(String symbol) {
