@@ -15,7 +15,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import redis.clients.jedis.BuilderFactory;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.args.Rawable;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -105,10 +111,10 @@ public final class InputReader {
         List<Response<List<String>>> attributionResponses = new ArrayList<>(symbols.size());
         for (String symbol : symbols) {
             String budgetKey = Keys.budget(symbol);
-            budgetResponses.add(nodes.pipeline(budgetKey).hmget(budgetKey, InputCodec.BUDGET_FIELDS));
+            budgetResponses.add(hmget(nodes.pipeline(budgetKey), budgetKey, BUDGET_FIELDS));
             String attributionKey = Keys.attribution(symbol);
             attributionResponses.add(withAttribution.contains(symbol)
-                    ? nodes.pipeline(attributionKey).hmget(attributionKey, InputCodec.ATTRIBUTION_FIELDS) : null);
+                    ? hmget(nodes.pipeline(attributionKey), attributionKey, ATTRIBUTION_FIELDS) : null);
         }
         nodes.sync();
 
@@ -241,7 +247,7 @@ public final class InputReader {
         List<Response<List<String>>> responses = new ArrayList<>(ids.size());
         for (String id : ids) {
             String key = Keys.stress(id);
-            responses.add(nodes.pipeline(key).hmget(key, InputCodec.STRESS_FIELDS));
+            responses.add(hmget(nodes.pipeline(key), key, STRESS_FIELDS));
         }
         nodes.sync();
         Map<String, Map<String, String>> clusters = new HashMap<>(ids.size() * 2);
@@ -252,6 +258,32 @@ public final class InputReader {
             }
         }
         return clusters;
+    }
+
+    /** The field names of the per-symbol and per-cluster HMGETs, encoded once for the process. */
+    private static final Rawable[] BUDGET_FIELDS = raw(InputCodec.BUDGET_FIELDS);
+    private static final Rawable[] ATTRIBUTION_FIELDS = raw(InputCodec.ATTRIBUTION_FIELDS);
+    private static final Rawable[] STRESS_FIELDS = raw(InputCodec.STRESS_FIELDS);
+
+    private static Rawable[] raw(String[] names) {
+        Rawable[] out = new Rawable[names.length];
+        for (int i = 0; i < names.length; i++) {
+            out[i] = FencedWrite.arg(names[i]);
+        }
+        return out;
+    }
+
+    /**
+     * {@code HMGET key fields...} on a pipeline, with the key's bytes and the pre-encoded field names handed
+     * to Jedis as they are (its own {@code hmget(String, String...)} encodes every name and copies every
+     * argument again: 10,000 symbols a cycle).
+     */
+    private static Response<List<String>> hmget(Pipeline p, String key, Rawable[] fields) {
+        CommandArguments args = new CommandArguments(Protocol.Command.HMGET).add(FencedWrite.arg(key));
+        for (Rawable f : fields) {
+            args.add(f);
+        }
+        return p.appendCommand(new CommandObject<>(args, BuilderFactory.STRING_LIST));
     }
 
     private static boolean allNull(List<String> values) {
