@@ -31,13 +31,10 @@ final class Metrics {
     /** The /metrics body of this registry; every update goes through it. */
     final Exposition exposition;
 
-    // The service document's metrics.
-    final Counter targetsComputed;
+    // The service document's metrics; its four per-symbol series are one collector.
+    final SymbolSeries perSymbol = new SymbolSeries();
     final Counter shadowPass;
-    final Counter enforceOverrides;
     final Counter staleFallback;
-    final Gauge confidence;
-    final Gauge targetUsd;
     final Gauge regimeFactor;
     final Gauge clusterFactor;
     final Gauge drawdownFactor;
@@ -65,26 +62,16 @@ final class Metrics {
     /** DESIGN section 13: cycles that found a control hash and ignored it (garbage mode, wrong type). */
     final Counter controlInvalid;
 
-    /** The per-symbol children, looked up once per symbol rather than by label each cycle. */
-    private final Map<String, SymbolSeries> symbolSeries = new HashMap<>();
-    /** The number of computed cycles recorded: the stamp of the series a cycle touched. */
-    private long generation;
     private Set<String> clusterLabels = new HashSet<>();
 
     Metrics(CollectorRegistry registry) {
         this.registry = registry;
         this.exposition = new Exposition(registry, System::nanoTime);
-        targetsComputed = Counter.build("p29_targets_computed_total", "Targets computed, per symbol.")
-                .labelNames("symbol").register(registry);
+        perSymbol.register(registry);
         shadowPass = Counter.build("p29_shadow_pass_total", "Targets computed in shadow mode and not written (no override).")
                 .register(registry);
-        enforceOverrides = Counter.build("p29_enforce_overrides_total", "Cycles whose target for the symbol is in force in Redis (enforce or reduce; written this cycle or left as written), per symbol.")
-                .labelNames("symbol").register(registry);
         staleFallback = Counter.build("p29_stale_fallback_total", "Inputs replaced by a neutral value (missing, stale or invalid), per source.")
                 .labelNames("data_source").register(registry);
-        confidence = Gauge.build("p29_allocation_confidence", "Allocation confidence in [0, 1], per symbol.")
-                .labelNames("symbol").register(registry);
-        targetUsd = Gauge.build("p29_target_usd", "Computed target in USD, per symbol.").labelNames("symbol").register(registry);
         regimeFactor = Gauge.build("p29_regime_factor", "Current regime multiplier.").register(registry);
         clusterFactor = Gauge.build("p29_cluster_factor", "Current cluster multiplier, per cluster.").labelNames("cluster").register(registry);
         drawdownFactor = Gauge.build("p29_drawdown_factor", "Current drawdown multiplier.").register(registry);
@@ -197,70 +184,20 @@ final class Metrics {
         }
         clusterLabels = clustersNow;
 
-        // One map for the life of the process: a symbol's series is looked up, stamped with this cycle, and
-        // removed only when its symbol left (no per-cycle map of 10,000 entries).
-        long cycle = ++generation;
         boolean enforce = mode.writesTargets();
         boolean overridden = enforce && leading;
+        perSymbol.beginCycle();
         for (Decision d : result.decisions()) {
-            String s = d.symbol();
-            SymbolSeries series = symbolSeries.get(s);
-            if (series == null) {
-                series = new SymbolSeries(s);
-                symbolSeries.put(s, series);
-            }
-            series.seen = cycle;
-            series.computed.inc();
-            series.confidence.set(d.confidence());
-            series.target.set(d.targetUsd());
-            if (overridden) {
-                series.overrides().inc();
-            }
+            perSymbol.record(d.symbol(), d.confidence(), d.targetUsd(), overridden);
         }
+        perSymbol.endCycle(result.decisions().size());
         if (!enforce) {
             shadowPass.inc(result.decisions().size());
-        }
-        if (symbolSeries.size() != result.decisions().size()) {
-            for (java.util.Iterator<SymbolSeries> it = symbolSeries.values().iterator(); it.hasNext(); ) {
-                SymbolSeries series = it.next();
-                if (series.seen != cycle) { // its symbol left the universe
-                    targetsComputed.remove(series.symbol);
-                    confidence.remove(series.symbol);
-                    targetUsd.remove(series.symbol);
-                    enforceOverrides.remove(series.symbol);
-                    it.remove();
-                }
-            }
         }
         symbols.set(result.decisions().size());
         lastSuccess.set(result.now().toEpochMilli() / 1000.0);
         if (!result.decisions().isEmpty()) {
             lastTarget.set(result.now().toEpochMilli() / 1000.0);
-        }
-    }
-
-    /** The children of one symbol's series. */
-    private final class SymbolSeries {
-        final String symbol;
-        final Counter.Child computed;
-        final Gauge.Child confidence;
-        final Gauge.Child target;
-        /** The last cycle that allocated the symbol. */
-        long seen;
-        private Counter.Child overrides;
-
-        SymbolSeries(String symbol) {
-            this.symbol = symbol;
-            this.computed = targetsComputed.labels(symbol);
-            this.confidence = Metrics.this.confidence.labels(symbol);
-            this.target = targetUsd.labels(symbol);
-        }
-
-        Counter.Child overrides() {
-            if (overrides == null) {
-                overrides = enforceOverrides.labels(symbol);
-            }
-            return overrides;
         }
     }
 
