@@ -87,6 +87,23 @@ public final class WritePlan {
     }
 
     /**
+     * Whether {@code labels} ({@link CarryOver.WrittenTarget#labelsOf}) are {@code d}'s, compared in place:
+     * most targets are unchanged, and building their label string only to compare it was most of a plan's cost.
+     */
+    static boolean sameLabels(String labels, Decision d) {
+        int at = part(labels, 0, d.clusterId());
+        at = at < 0 ? -1 : part(labels, at, d.regime().name());
+        at = at < 0 ? -1 : part(labels, at, d.drawdownZone().name());
+        return at >= 0 && labels.length() == at + d.cap().wireName().length() && labels.startsWith(d.cap().wireName(), at);
+    }
+
+    /** The index after {@code value} and its {@code |} at {@code from}, or -1. */
+    private static int part(String labels, int from, String value) {
+        int end = from + value.length();
+        return labels.startsWith(value, from) && end < labels.length() && labels.charAt(end) == '|' ? end + 1 : -1;
+    }
+
+    /**
      * The age at which an unchanged target of {@code symbol} is refreshed: between 80 % and 100 % of
      * {@code refresh}, fixed per symbol ({@link String#hashCode} is the same in every JVM). Targets
      * first written in one cycle would otherwise all be refreshed in one later cycle, every time.
@@ -125,17 +142,15 @@ public final class WritePlan {
         Change[] changes = new Change[decisions.size()];
         Map<String, Double> clusterTotals = new HashMap<>();
         Set<String> current = new HashSet<>(decisions.size() * 2);
-        String[] labels = new String[decisions.size()];
         for (int i = 0; i < decisions.size(); i++) {
             Decision d = decisions.get(i);
             current.add(d.symbol());
             CarryOver.WrittenTarget w = written.get(d.symbol());
-            labels[i] = CarryOver.WrittenTarget.labelsOf(d.clusterId(), d.regime().name(), d.drawdownZone().name(), d.cap().wireName());
             Change c;
             if (w == null) {
                 c = Change.NEW;
             } else if (Math.abs(d.targetUsd() - w.targetUsd()) > minChangePct * w.targetUsd()
-                    || !w.labels().equals(labels[i])
+                    || !sameLabels(w.labels(), d)
                     || w.targetUsd() > symbolCap) {
                 c = Change.CHANGED;
             } else if (!w.at().plus(refreshAge(d.symbol(), refresh)).isAfter(now)) {
@@ -156,7 +171,7 @@ public final class WritePlan {
         Map<String, CarryOver.WrittenTarget> after = new HashMap<>(decisions.size() * 2);
         for (int i = 0; i < decisions.size(); i++) {
             Decision d = decisions.get(i);
-            after.put(d.symbol(), changes[i] == Change.UNCHANGED ? written.get(d.symbol()) : new CarryOver.WrittenTarget(d.targetUsd(), now, labels[i]));
+            after.put(d.symbol(), changes[i] == Change.UNCHANGED ? written.get(d.symbol()) : CarryOver.WrittenTarget.of(d, now));
         }
         List<String> removed = new ArrayList<>();
         for (String symbol : written.keySet()) {

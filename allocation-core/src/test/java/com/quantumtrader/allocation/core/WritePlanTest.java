@@ -121,6 +121,24 @@ class WritePlanTest {
         assertEquals(List.of(WritePlan.Change.CHANGED), p.changes());
     }
 
+    @ParameterizedTest(name = "labels ''{0}'' -> {1}")
+    @CsvSource(delimiter = ';', value = {
+            "UNKNOWN|UNKNOWN|LOW|none   ; true",
+            "UNKNOWN|UNKNOWN|LOW|nonee  ; false",
+            "UNKNOWN|UNKNOWN|LOW|non    ; false",
+            "UNKNOWN|UNKNOWN|MID|none   ; false",
+            "UNKNOWN|TREND|LOW|none     ; false",
+            "UNKNOW|UNKNOWN|LOW|none    ; false",
+            "UNKNOWNX|UNKNOWN|LOW|none  ; false",
+            "UNKNOWN|UNKNOWN|LOW        ; false",
+            "''                         ; false",
+    })
+    void sameLabels_comparedInPlace_equalsTheBuiltSignature(String labels, boolean same) {
+        Decision d = computed(1000).decisions().get(0);
+        assertEquals("UNKNOWN|UNKNOWN|LOW|none", CarryOver.WrittenTarget.of(d, NOW).labels());
+        assertEquals(same, WritePlan.sameLabels(labels, d));
+    }
+
     @Test
     void plan_badSettings_refusedWithTheRule() {
         CycleResult.Computed r = computed(1);
