@@ -93,7 +93,7 @@ public final class Control {
                     out.add(e.getFields());
                 }
             } catch (JedisDataException e) {
-                if (e.getMessage() == null || !e.getMessage().startsWith("WRONGTYPE")) {
+                if (!InputReader.isWrongType(e)) {
                     throw e;
                 }
             }
@@ -107,7 +107,7 @@ public final class Control {
             try {
                 return StateHash.decode(nodes.node(Keys.STATE).hgetAll(Keys.STATE));
             } catch (JedisDataException e) {
-                if (e.getMessage() == null || !e.getMessage().startsWith("WRONGTYPE")) {
+                if (!InputReader.isWrongType(e)) {
                     throw e;
                 }
                 return new Decoded.Invalid<>(Keys.STATE + " holds the wrong Redis type");
@@ -119,7 +119,7 @@ public final class Control {
         try {
             return ControlHash.decode(nodes.node(Keys.CONTROL).hgetAll(Keys.CONTROL));
         } catch (JedisDataException e) {
-            if (e.getMessage() == null || !e.getMessage().startsWith("WRONGTYPE")) {
+            if (!InputReader.isWrongType(e)) {
                 throw e;
             }
             return new Decoded.Invalid<>(InputReader.CONTROL_WRONG_TYPE);

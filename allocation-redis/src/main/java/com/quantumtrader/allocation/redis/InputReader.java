@@ -320,7 +320,8 @@ public final class InputReader {
         }
     }
 
-    private static boolean isWrongType(JedisDataException e) {
+    /** Whether Redis answered WRONGTYPE: the key holds another type (an input, not Redis, is at fault). */
+    static boolean isWrongType(JedisDataException e) {
         return e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE");
     }
 
