@@ -204,7 +204,9 @@ public final class OutputWriter {
                                 item.change().streamed() ? item.change() : WritePlan.Change.CHANGED);
                         if (targets) {
                             String key = Keys.target(item.symbol());
-                            unit.add("DEL", key);
+                            if (item.change() == WritePlan.Change.NEW) {
+                                unit.add("DEL", key); // whatever the key held (a foreign value, another type) goes; ours is overwritten whole by HSET
+                            }
                             unit.add("HSET", key, entry.target().encode());
                             unit.add("EXPIRE", key, ttl);
                             written++;
