@@ -26,6 +26,7 @@ import java.util.OptionalLong;
  * @param unchanged       targets left as written
  * @param removed         targets deleted because their symbol left the universe
  * @param fallbacks       per data source, the neutral values used (one per subject)
+ * @param fallbackSymbols decisions that used at least one neutral value (the go-live report's fallback share)
  * @param confidenceMean  over the cycle's decisions; 0 when there is none
  * @param equityUsd       0 when skipped
  * @param zone            the zone in force, empty when skipped
@@ -34,7 +35,7 @@ import java.util.OptionalLong;
  * @param failedSinceLast cycles that failed (Redis, a bug) since the previous entry of this instance
  */
 public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode, Outcome outcome, String skipReason,
-                         int symbols, int written, int unchanged, int removed, Map<DataSource, Integer> fallbacks, int rejected,
+                         int symbols, int written, int unchanged, int removed, Map<DataSource, Integer> fallbacks, int fallbackSymbols, int rejected,
                          double confidenceMean, double confidenceMin, double confidenceP10,
                          double totalTargetUsd, double totalBaseUsd, double equityUsd, String zone, String regime,
                          long durationMs, long failedSinceLast) {
@@ -50,6 +51,7 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
     public static final String UNCHANGED = "unchanged";
     public static final String REMOVED = "removed";
     public static final String FALLBACKS_PREFIX = "fallbacks_";
+    public static final String FALLBACK_SYMBOLS = "fallback_symbols";
     public static final String REJECTED = "rejected";
     public static final String CONFIDENCE_MEAN = "confidence_mean";
     public static final String CONFIDENCE_MIN = "confidence_min";
@@ -76,6 +78,10 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
         nonNegative(UNCHANGED, unchanged);
         nonNegative(REMOVED, removed);
         nonNegative(REJECTED, rejected);
+        nonNegative(FALLBACK_SYMBOLS, fallbackSymbols);
+        if (fallbackSymbols > symbols) {
+            throw new IllegalArgumentException(FALLBACK_SYMBOLS + ": must be at most " + SYMBOLS + " (" + symbols + "), was " + fallbackSymbols);
+        }
         EnumMap<DataSource, Integer> all = new EnumMap<>(DataSource.class);
         for (DataSource source : DataSource.values()) {
             int n = fallbacks.getOrDefault(source, 0);
@@ -114,8 +120,12 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
         double target = 0;
         double base = 0;
         double sum = 0;
+        int fellBack = 0;
         for (int i = 0; i < n; i++) {
             Decision d = result.decisions().get(i);
+            if (!d.fallbacks().isEmpty()) {
+                fellBack++;
+            }
             confidence[i] = d.confidence();
             sum += d.confidence();
             target += d.targetUsd();
@@ -126,12 +136,12 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
         double p10 = n == 0 ? 0 : confidence[(int) Math.floor(0.1 * (n - 1))]; // nearest rank, rounding down: never above the true 10th percentile
         if (result instanceof CycleResult.Computed c) {
             return new CycleEntry(cycleId, result.now(), instance, mode, Outcome.COMPUTED, "", n, written, unchanged, removed, fallbacks,
-                    result.rejections().size(), n == 0 ? 0 : sum / n, min, p10, saturate(target), saturate(base), c.context().equityUsd(),
+                    fellBack, result.rejections().size(), n == 0 ? 0 : sum / n, min, p10, saturate(target), saturate(base), c.context().equityUsd(),
                     c.context().drawdownZone().name(), c.context().regime().name(), durationMs, failedSinceLast);
         }
         CycleResult.Skipped s = (CycleResult.Skipped) result;
         return new CycleEntry(cycleId, result.now(), instance, mode, Outcome.SKIPPED, s.reason().wireName(), 0, written, unchanged, removed,
-                fallbacks, result.rejections().size(), 0, 0, 0, 0, 0, 0, "", "", durationMs, failedSinceLast);
+                fallbacks, 0, result.rejections().size(), 0, 0, 0, 0, 0, 0, "", "", durationMs, failedSinceLast);
     }
 
     public Map<String, String> encode() {
@@ -149,6 +159,7 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
         for (DataSource source : DataSource.values()) {
             f.put(FALLBACKS_PREFIX + source.wireName(), Integer.toString(fallbacks.get(source)));
         }
+        f.put(FALLBACK_SYMBOLS, Integer.toString(fallbackSymbols));
         f.put(REJECTED, Integer.toString(rejected));
         f.put(CONFIDENCE_MEAN, Scalars.formatDecimal(confidenceMean));
         f.put(CONFIDENCE_MIN, Scalars.formatDecimal(confidenceMin));
@@ -179,7 +190,7 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
             }
             return new Decoded.Valid<>(new CycleEntry(f.get(CYCLE_ID), Instant.ofEpochSecond(count(f, TS)), f.get(INSTANCE), mode, outcome,
                     f.getOrDefault(SKIP_REASON, ""), (int) count(f, SYMBOLS), (int) count(f, WRITTEN), (int) count(f, UNCHANGED),
-                    (int) count(f, REMOVED), fallbacks, (int) count(f, REJECTED), number(f, CONFIDENCE_MEAN), number(f, CONFIDENCE_MIN),
+                    (int) count(f, REMOVED), fallbacks, (int) count(f, FALLBACK_SYMBOLS), (int) count(f, REJECTED), number(f, CONFIDENCE_MEAN), number(f, CONFIDENCE_MIN),
                     number(f, CONFIDENCE_P10), number(f, TOTAL_TARGET_USD), number(f, TOTAL_BASE_USD), number(f, EQUITY_USD),
                     f.getOrDefault(DRAWDOWN_ZONE, ""), f.getOrDefault(REGIME, ""), count(f, DURATION_MS), count(f, FAILED_SINCE_LAST)));
         } catch (IllegalArgumentException | NullPointerException e) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** The {@code allocation-runner} command line. Exit codes: 0 done, 1 runtime failure, 2 bad configuration or usage. */
 @Command(name = "allocation-runner", mixinStandardHelpOptions = true, version = "allocation-runner 1.0.0",
         description = "Capital Allocation Brain: per-symbol exposure targets from budgets, regime, cluster stress, drawdown and performance.",
-        subcommands = {RunCommand.class, OnceCommand.class, CheckConfigCommand.class, ControlCommand.class, RetractCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, OnceCommand.class, CheckConfigCommand.class, ControlCommand.class, ReportCommand.class, RetractCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     static final int EXIT_CONFIG = 2;

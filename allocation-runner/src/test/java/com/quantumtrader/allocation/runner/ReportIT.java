@@ -1,0 +1,107 @@
+package com.quantumtrader.allocation.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.redis.Keys;
+import com.quantumtrader.allocation.redis.TestRedis;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/** {@code report} (DESIGN section 14) as a process over what a real runner process wrote in shadow. */
+class ReportIT {
+
+    private final TestRedis redis = TestRedis.shared();
+
+    @TempDir
+    Path dir;
+    private Path env;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        redis.flush();
+        env = dir.resolve("report.env");
+        Files.writeString(env, String.join("\n", "P29_MODE=shadow", "P29_INTERVAL_SEC=1", "P29_METRICS_BIND=127.0.0.1",
+                "P29_METRICS_PORT=" + TestRedis.freePort(), "TARGET_TTL_SEC=60", "STALE_DATA_SEC=45", "REDIS_TIMEOUT_MS=500",
+                "REDIS_URL=" + redis.url(), ""));
+    }
+
+    /** Runs the service in shadow until it wrote {@code cycles} cycle entries, then stops it. */
+    private void runShadow(int cycles) throws Exception {
+        Path log = dir.resolve("run.log");
+        Process p = EndToEndIT.jar("run", "--env-file", env.toString()).redirectOutput(log.toFile()).start();
+        try {
+            ServiceIT.await(cycles + " cycle entries", Duration.ofSeconds(40), () -> {
+                try (Jedis j = redis.client()) {
+                    return j.exists(Keys.CYCLE_STREAM) && j.xlen(Keys.CYCLE_STREAM) >= cycles;
+                }
+            });
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        }
+    }
+
+    private String[] report(String... args) throws Exception {
+        String[] all = new String[args.length + 3];
+        all[0] = "report";
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--env-file";
+        all[args.length + 2] = env.toString();
+        Process p = EndToEndIT.jar(all).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return new String[] {Integer.toString(p.exitValue()), out};
+    }
+
+    @Test
+    void report_shadowRunWithFreshInputs_exit0_everyCriterionPasses() throws Exception {
+        try (Jedis j = redis.client()) {
+            ServiceIT.seed(j, "BTCUSDT", "ETHUSDT");
+        }
+        runShadow(6);
+        String[] r = report("--since", "10m", "--min-span", "4s");
+        assertEquals("0", r[0], r[1]);
+        assertTrue(r[1].contains("PASS  fallbacks: 0.00 % of symbol-cycles (0 of "), r[1]);
+        assertTrue(r[1].contains("PASS  mean allocation confidence: 0.950"), r[1]);
+        assertTrue(r[1].contains("PASS  failed cycles: 0"), r[1]);
+        assertTrue(r[1].contains("PASS  targets computed in every cycle: "), r[1]);
+        assertTrue(r[1].contains("VERDICT: PASS"), r[1]);
+
+        String[] day = report("--since", "10m");
+        assertEquals("1", day[0], "a few seconds of shadow never pass for the default 24 h: " + day[1]);
+        assertTrue(day[1].contains("FAIL  coverage: the data spans ") && day[1].contains("(rule: at least 24h)"), day[1]);
+    }
+
+    @Test
+    void report_oneClusterStressStale_exit1_fallbackCriterionFailsWithItsFigure() throws Exception {
+        try (Jedis j = redis.client()) {
+            ServiceIT.seed(j, "BTCUSDT", "ETHUSDT");
+            j.hset(Keys.stress("c-ETHUSDT"), "timestamp", Long.toString(Instant.now().getEpochSecond() - 3600)); // stale
+        }
+        runShadow(6);
+        String[] r = report("--since", "10m", "--min-span", "4s");
+        assertEquals("1", r[0], r[1]);
+        assertTrue(r[1].contains("FAIL  fallbacks: 50.00 % of symbol-cycles ("), "ETHUSDT falls back every cycle, BTCUSDT never: " + r[1]);
+        assertTrue(r[1].contains("(rule: below 1 %)"), r[1]);
+        assertTrue(r[1].contains("VERDICT: FAIL (1 of 5 criteria)"), r[1]);
+    }
+
+    @Test
+    void report_noDataOrBadOptions_exit2() throws Exception {
+        String[] empty = report("--since", "10m");
+        assertEquals("2", empty[0], empty[1]);
+        assertTrue(empty[1].contains("error: no cycle entries in the window: is the service running, and writing to this Redis?"), empty[1]);
+        String[] bad = report("--since", "2d");
+        assertEquals("2", bad[0]);
+        assertTrue(bad[1].contains("error: --since: must be a whole number followed by h, m or s (48h, 90m, 600s), was '2d'"), bad[1]);
+    }
+}
