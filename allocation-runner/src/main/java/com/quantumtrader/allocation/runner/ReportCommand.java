@@ -37,6 +37,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--until", paramLabel = "TIME", description = "The window's end: ISO-8601 (2026-11-24T12:00:00Z) or epoch seconds (default: now).")
     String until;
 
+    @Option(names = "--out", paramLabel = "FILE.html", description = "Also write the report as one self-contained HTML page with charts.")
+    java.nio.file.Path outFile;
+
     @Option(names = "--min-span", paramLabel = "DURATION", defaultValue = "24h",
             description = "Coverage: the data must span at least this (default: ${DEFAULT-VALUE}).")
     String minSpan;
@@ -51,12 +54,14 @@ final class ReportCommand implements Callable<Integer> {
         Logging.setRootLevel("WARN");
         PrintWriter out = spec.commandLine().getOut();
         GoLiveReport report = new GoLiveReport();
+        ReportPage page = new ReportPage(start, end);
         long[] unreadable = {0};
         String[] firstReason = {null};
         try (RedisConnection redis = config.connect()) {
             new CycleStream(redis).read(start, end, decoded -> {
                 if (decoded instanceof Decoded.Valid<CycleEntry> v) {
                     report.add(v.value());
+                    page.add(v.value());
                 } else {
                     unreadable[0]++;
                     if (firstReason[0] == null) {
@@ -81,6 +86,15 @@ final class ReportCommand implements Callable<Integer> {
             }
         }
         out.println(failed == 0 ? "VERDICT: PASS (every criterion)" : "VERDICT: FAIL (" + failed + " of " + verdicts.get().size() + " criteria)");
+        if (outFile != null) {
+            try {
+                java.nio.file.Files.writeString(outFile, page.render(verdicts.get(), "Capital allocation go-live report, " + GoLiveReport.human(window)
+                        + " to " + end), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("--out: cannot write " + outFile + ": " + e.getMessage(), e);
+            }
+            out.println("wrote " + outFile);
+        }
         out.flush();
         return failed == 0 ? 0 : 1;
     }

@@ -1,6 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quantumtrader.allocation.redis.Keys;
@@ -68,8 +69,14 @@ class ReportIT {
             ServiceIT.seed(j, "BTCUSDT", "ETHUSDT");
         }
         runShadow(6);
-        String[] r = report("--since", "10m", "--min-span", "4s");
+        Path html = dir.resolve("report.html");
+        String[] r = report("--since", "10m", "--min-span", "4s", "--out", html.toString());
         assertEquals("0", r[0], r[1]);
+        assertTrue(r[1].contains("wrote " + html), r[1]);
+        String page = Files.readString(html);
+        assertTrue(page.startsWith("<!DOCTYPE html>") && page.contains("<table id=\"verdicts\">") && page.contains("<polyline"), page);
+        assertFalse(page.contains("<script") || page.contains("http:") || page.contains("https:"), "self-contained");
+        browser(html);
         assertTrue(r[1].contains("PASS  fallbacks: 0.00 % of symbol-cycles (0 of "), r[1]);
         assertTrue(r[1].contains("PASS  mean allocation confidence: 0.950"), r[1]);
         assertTrue(r[1].contains("PASS  failed cycles: 0"), r[1]);
@@ -79,6 +86,30 @@ class ReportIT {
         String[] day = report("--since", "10m");
         assertEquals("1", day[0], "a few seconds of shadow never pass for the default 24 h: " + day[1]);
         assertTrue(day[1].contains("FAIL  coverage: the data spans ") && day[1].contains("(rule: at least 24h)"), day[1]);
+    }
+
+    /**
+     * A real browser: headless Chromium renders the page; its DOM has the verdict table and drawn chart
+     * elements, and it logs no console error. Skipped with a message where Chromium is absent
+     * ({@code .ci/run} installs Debian's {@code chromium} when it can).
+     */
+    private void browser(Path html) throws Exception {
+        Path chromium = java.util.stream.Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+                .map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
+        if (chromium == null) {
+            System.out.println("[ReportIT] no Chromium on this machine: the browser check of the report page is skipped");
+            return;
+        }
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+                "--user-data-dir=" + dir.resolve("chromium-profile"), "--dump-dom", html.toUri().toString()).redirectError(dir.resolve("chromium.err").toFile()).start();
+        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium ends");
+        String err = Files.readString(dir.resolve("chromium.err"));
+        assertTrue(dom.contains("id=\"verdicts\"") && dom.contains("PASS"), "the rendered DOM has the verdict table:\n" + dom);
+        assertTrue(dom.split("<polyline", -1).length - 1 >= 4, "the charts have drawn lines:\n" + dom);
+        assertTrue(dom.contains("<rect"), "the timeline has drawn rectangles");
+        assertFalse(err.contains("CONSOLE") || err.contains("Uncaught"), "no console message: " + err);
+        System.out.println("[ReportIT] Chromium rendered the report page: " + (dom.split("<polyline", -1).length - 1) + " polylines");
     }
 
     @Test

@@ -1,0 +1,96 @@
+package com.quantumtrader.allocation.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.core.DataSource;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Outcome;
+import com.quantumtrader.allocation.redis.CycleEntry;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/** {@link ReportPage}: one self-contained page, well-formed, with the charts drawn and nothing from outside. */
+class ReportPageTest {
+
+    static final Instant T0 = Instant.ofEpochSecond(1_767_225_600L);
+
+    private static CycleEntry entry(long s, String zone, String regime) {
+        return new CycleEntry("c" + s, T0.plusSeconds(s), "a", Mode.SHADOW, Outcome.COMPUTED, "", 100, 10, 90, 0,
+                Map.of(DataSource.REGIME, s % 600 == 0 ? 1 : 0), 0, 0, 0.9, 0.7, 0.8, 1000 + s, 2000, 100_000, zone, regime, 40, 0);
+    }
+
+    private static Document render(ReportPage page, GoLiveReport report, Instant until) throws Exception {
+        String html = page.render(report.judge(until, Duration.ofMinutes(30)).orElseThrow(), "Go-live <report> & \"test\"");
+        assertFalse(html.contains("<script"), "no script");
+        assertFalse(html.contains("http:") || html.contains("https:") || html.contains("url("), "nothing fetched from outside");
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", false);
+        return f.newDocumentBuilder().parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Element byId(Document d, String tag, String id) {
+        NodeList all = d.getElementsByTagName(tag);
+        for (int i = 0; i < all.getLength(); i++) {
+            Element e = (Element) all.item(i);
+            if (id.equals(e.getAttribute("id"))) {
+                return e;
+            }
+        }
+        throw new AssertionError("no <" + tag + " id=" + id + ">");
+    }
+
+    @Test
+    void render_anHourOfCycles_wellFormed_verdictTableAndEveryChartDrawn() throws Exception {
+        ReportPage page = new ReportPage(T0, T0.plusSeconds(3600));
+        GoLiveReport report = new GoLiveReport();
+        for (long s = 0; s <= 3600; s += 5) {
+            CycleEntry e = entry(s, s < 1800 ? "LOW" : "MID", s < 2400 ? "TREND" : "CHOP");
+            page.add(e);
+            report.add(e);
+        }
+        Document d = render(page, report, T0.plusSeconds(3600));
+        assertEquals("Go-live <report> & \"test\"", d.getElementsByTagName("title").item(0).getTextContent(), "escaped, then read back");
+        assertEquals(6, byId(d, "table", "verdicts").getElementsByTagName("tr").getLength(), "a header and the five criteria");
+        assertEquals(2, byId(d, "svg", "total-target").getElementsByTagName("polyline").getLength(), "total target and total budget");
+        assertEquals(2, byId(d, "svg", "confidence").getElementsByTagName("polyline").getLength(), "mean and p10");
+        assertEquals(DataSource.values().length, byId(d, "svg", "fallbacks").getElementsByTagName("polyline").getLength(), "one per source");
+        NodeList rects = byId(d, "svg", "timeline").getElementsByTagName("rect");
+        assertEquals(2 * ReportPage.BUCKETS, rects.getLength(), "a zone and a regime rectangle per bucket");
+        assertEquals("LOW", ((Element) rects.item(0)).getElementsByTagName("title").item(0).getTextContent());
+        String points = ((Element) byId(d, "svg", "total-target").getElementsByTagName("polyline").item(0)).getAttribute("points");
+        assertEquals(ReportPage.BUCKETS, points.split(" ").length, "one point per bucket of the window");
+    }
+
+    @Test
+    void render_hostileRegimeName_escaped_noMarkupInjected() throws Exception {
+        ReportPage page = new ReportPage(T0, T0.plusSeconds(60));
+        GoLiveReport report = new GoLiveReport();
+        CycleEntry e = entry(0, "LOW", "<script>alert(1)</script>");
+        page.add(e);
+        report.add(e);
+        Document d = render(page, report, T0.plusSeconds(60));
+        assertTrue(d.getElementsByTagName("script").getLength() == 0);
+    }
+
+    @Test
+    void render_gapWithoutCycles_breaksTheLine() throws Exception {
+        ReportPage page = new ReportPage(T0, T0.plusSeconds(4800));
+        GoLiveReport report = new GoLiveReport();
+        for (long s : new long[] {0, 5, 10, 4790, 4795}) { // nothing computed in between: two separate pieces of line
+            page.add(entry(s, "LOW", "TREND"));
+            report.add(entry(s, "LOW", "TREND"));
+        }
+        Document d = render(page, report, T0.plusSeconds(4800));
+        assertEquals(4, byId(d, "svg", "total-target").getElementsByTagName("polyline").getLength(), "two pieces for each of two lines");
+    }
+}
