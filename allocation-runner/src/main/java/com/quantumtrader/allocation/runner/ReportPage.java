@@ -24,6 +24,8 @@ final class ReportPage {
     private static final int W = 900;
     private static final int H = 220;
     private static final int PAD = 40;
+    /** Series of at most this many points get a marker on each point. */
+    private static final int MARKED = 72;
 
     private final Instant start;
     private final Instant end;
@@ -161,9 +163,12 @@ final class ReportPage {
                 double x = PAD + (n == 1 ? 0 : (double) i * (W - 10 - PAD) / (n - 1));
                 double y = (H - PAD) - v / top * (H - PAD - 10);
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+                if (n <= MARKED) { // few points (an hourly series of a short window): each one marked, a single one visible
+                    sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>", x, y, l.color()));
+                }
             }
             flush(sb, points, l.color());
-            sb.append("<text x=\"").append(PAD + 10 + legend * 150).append("\" y=\"").append(H - 12).append("\" font-size=\"12\" fill=\"")
+            sb.append("<text x=\"").append(PAD + 10 + legend * 120).append("\" y=\"").append(H - 12).append("\" font-size=\"12\" fill=\"")
                     .append(l.color()).append("\">").append(esc(l.name())).append("</text>");
             legend++;
         }
