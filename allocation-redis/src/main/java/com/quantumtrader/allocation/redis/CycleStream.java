@@ -1,21 +1,35 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.core.WritePlan;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
- * Reads the cycle stream {@code quantum:stream:allocation.cycle} over a time window, by entry id
- * time, in pages: the go-live report's input. Memory does not grow with the window: each entry is
- * decoded and handed on, then dropped.
+ * Reads the cycle stream {@code quantum:stream:allocation.cycle} and the decision stream over a time
+ * window, by entry id time, in pages: the go-live report's input. Memory does not grow with the
+ * window: each entry is decoded and handed on, then dropped.
  */
 public final class CycleStream {
 
     /** Entries per {@code XRANGE} page. */
     static final int PAGE = 1000;
+
+    /** One decision stream entry of the window, in stream order: a target written (new or changed), or one removed. */
+    public sealed interface Change permits Written, Removed {
+    }
+
+    /** A {@code new} or {@code changed} entry. */
+    public record Written(DecisionEntry entry) implements Change {
+    }
+
+    /** A {@code removed} entry. */
+    public record Removed(RemovalEntry entry) implements Change {
+    }
 
     private final RedisConnection connection;
 
@@ -24,26 +38,57 @@ public final class CycleStream {
     }
 
     /**
-     * Hands every entry whose id time is in [{@code from}, {@code to}] to {@code sink}, in stream order,
+     * Hands every cycle entry whose id time is in [{@code from}, {@code to}] to {@code sink}, in stream order,
      * decoded ({@link CycleEntry#decode}: an entry that does not decode comes as invalid, with its reason).
      *
      * @return the number of entries read
      */
     public long read(Instant from, Instant to, Consumer<Decoded<CycleEntry>> sink) {
         Objects.requireNonNull(sink, "sink");
+        long[] n = {0};
+        page(Keys.CYCLE_STREAM, from, to, fields -> {
+            sink.accept(CycleEntry.decode(fields));
+            n[0]++;
+        });
+        return n[0];
+    }
+
+    /**
+     * Hands every decision stream entry whose id time is in [{@code from}, {@code to}] to {@code sink}, in
+     * stream order; an entry that decodes as neither kind is counted and skipped.
+     *
+     * @return {entries read, entries that did not decode}
+     */
+    public long[] readDecisions(Instant from, Instant to, Consumer<Change> sink) {
+        Objects.requireNonNull(sink, "sink");
+        long[] counts = new long[2];
+        page(Keys.DECISION_STREAM, from, to, fields -> {
+            counts[0]++;
+            if (WritePlan.REMOVED.equals(fields.get(DecisionEntry.CHANGE))) {
+                if (RemovalEntry.decode(fields) instanceof Decoded.Valid<RemovalEntry> v) {
+                    sink.accept(new Removed(v.value()));
+                    return;
+                }
+            } else if (DecisionEntry.decode(fields) instanceof Decoded.Valid<DecisionEntry> v) {
+                sink.accept(new Written(v.value()));
+                return;
+            }
+            counts[1]++;
+        });
+        return counts;
+    }
+
+    private void page(String key, Instant from, Instant to, Consumer<Map<String, String>> sink) {
         StreamEntryID end = new StreamEntryID(to.toEpochMilli(), Long.MAX_VALUE);
         StreamEntryID start = new StreamEntryID(Math.max(0, from.toEpochMilli()), 0);
-        long n = 0;
         while (true) {
             StreamEntryID page = start;
-            List<StreamEntry> entries = connection.call(RedisFailure.Operation.READ,
-                    nodes -> nodes.node(Keys.CYCLE_STREAM).xrange(Keys.CYCLE_STREAM, page, end, PAGE));
+            List<StreamEntry> entries = connection.call(RedisFailure.Operation.READ, nodes -> nodes.node(key).xrange(key, page, end, PAGE));
             for (StreamEntry e : entries) {
-                sink.accept(CycleEntry.decode(e.getFields()));
-                n++;
+                sink.accept(e.getFields());
             }
             if (entries.size() < PAGE) {
-                return n;
+                return;
             }
             StreamEntryID lastId = entries.get(entries.size() - 1).getID();
             start = new StreamEntryID(lastId.getTime(), lastId.getSequence() + 1);

@@ -69,6 +69,12 @@ final class ReportCommand implements Callable<Integer> {
                     }
                 }
             });
+            if (outFile != null) {
+                long[] decisions = new CycleStream(redis).readDecisions(start, end, page::change);
+                if (decisions[1] > 0) {
+                    out.printf("decision stream: %d entries in the window, %d unreadable (skipped)%n", decisions[0], decisions[1]);
+                }
+            }
         }
         out.printf("go-live report: %s from %s to %s (%s): %d cycles%s%n", Keys.CYCLE_STREAM, start, end, GoLiveReport.human(window),
                 report.cycles(), unreadable[0] == 0 ? "" : ", " + unreadable[0] + " entries unreadable (first: " + firstReason[0] + ")");

@@ -3,6 +3,7 @@ package com.quantumtrader.allocation.runner;
 import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Outcome;
 import com.quantumtrader.allocation.redis.CycleEntry;
+import com.quantumtrader.allocation.redis.CycleStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +40,10 @@ final class ReportPage {
     private final String[] regime;
     private final Map<DataSource, long[]> fallbacksPerHour = new EnumMap<>(DataSource.class);
     private final int hours;
+    /** Per symbol, its last target and budget in the window (from the decision stream): {target, budget}. */
+    private final Map<String, double[]> lastTargets = new java.util.HashMap<>();
+    /** Symbols in the table of the largest differences. */
+    static final int TOP = 20;
 
     ReportPage(Instant start, Instant end) {
         this.start = start;
@@ -80,6 +85,15 @@ final class ReportPage {
         regime[b] = e.regime();
     }
 
+    /** The next decision stream entry of the window: a symbol's target as last written, or its removal. */
+    void change(CycleStream.Change c) {
+        if (c instanceof CycleStream.Written w) {
+            lastTargets.put(w.entry().symbol(), new double[] {w.entry().target().targetUsd(), w.entry().target().baseBudgetUsd()});
+        } else {
+            lastTargets.remove(((CycleStream.Removed) c).entry().symbol());
+        }
+    }
+
     /** The page: the verdicts, then the charts. */
     String render(List<GoLiveReport.Verdict> verdicts, String title) {
         StringBuilder sb = new StringBuilder(64 * 1024);
@@ -117,11 +131,35 @@ final class ReportPage {
         sb.append(lines("fallbacks", sources));
         sb.append("<h2>Drawdown zone and regime</h2>\n");
         sb.append(timeline());
+        sb.append("<h2>What enforce would change: the ").append(TOP).append(" symbols whose target differs most from the budget</h2>\n");
+        sb.append(differences());
         sb.append("</body></html>\n");
         return sb.toString();
     }
 
     private record Line(String name, String color, double[] values) {
+    }
+
+    /** The symbols' last targets against their budgets, the largest absolute differences first. */
+    private String differences() {
+        List<Map.Entry<String, double[]>> rows = new ArrayList<>(lastTargets.entrySet());
+        rows.sort((a, b) -> {
+            int byGap = Double.compare(Math.abs(b.getValue()[0] - b.getValue()[1]), Math.abs(a.getValue()[0] - a.getValue()[1]));
+            return byGap != 0 ? byGap : a.getKey().compareTo(b.getKey());
+        });
+        StringBuilder sb = new StringBuilder();
+        sb.append("<table id=\"differences\"><tr><th>symbol</th><th>budget engine USD</th><th>target USD</th><th>change USD</th><th>change %</th></tr>\n");
+        for (int i = 0; i < Math.min(TOP, rows.size()); i++) {
+            double target = rows.get(i).getValue()[0];
+            double budget = rows.get(i).getValue()[1];
+            sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%,.0f</td><td>%,.0f</td><td>%+,.0f</td><td>%s</td></tr>%n", esc(rows.get(i).getKey()),
+                    budget, target, target - budget, budget == 0 ? "n/a" : String.format(Locale.ROOT, "%+.1f %%", 100 * (target - budget) / budget)));
+        }
+        if (rows.isEmpty()) {
+            sb.append("<tr><td colspan=\"5\">no decision entry in the window</td></tr>\n");
+        }
+        sb.append("</table>\n");
+        return sb.toString();
     }
 
     private double[] mean(double[] sums) {

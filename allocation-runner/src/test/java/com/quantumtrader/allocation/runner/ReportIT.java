@@ -76,6 +76,8 @@ class ReportIT {
         String page = Files.readString(html);
         assertTrue(page.startsWith("<!DOCTYPE html>") && page.contains("<table id=\"verdicts\">") && page.contains("<polyline"), page);
         assertFalse(page.contains("<script") || page.contains("http:") || page.contains("https:"), "self-contained");
+        assertTrue(page.contains("<table id=\"differences\">") && page.contains("<td>BTCUSDT</td>") && page.contains("<td>ETHUSDT</td>"),
+                "the symbols' targets against their budgets, from the decision stream: " + page);
         browser(html);
         assertTrue(r[1].contains("PASS  fallbacks: 0.00 % of symbol-cycles (0 of "), r[1]);
         assertTrue(r[1].contains("PASS  mean allocation confidence: 0.950"), r[1]);

@@ -4,7 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.quantumtrader.allocation.core.CapKind;
 import com.quantumtrader.allocation.core.DataSource;
+import com.quantumtrader.allocation.core.Decision;
+import com.quantumtrader.allocation.core.DrawdownZone;
+import com.quantumtrader.allocation.core.Regime;
+import com.quantumtrader.allocation.core.WritePlan;
+import com.quantumtrader.allocation.redis.CycleStream;
+import com.quantumtrader.allocation.redis.DecisionEntry;
+import com.quantumtrader.allocation.redis.RemovalEntry;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Outcome;
 import com.quantumtrader.allocation.redis.CycleEntry;
@@ -12,6 +20,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
@@ -92,5 +101,32 @@ class ReportPageTest {
         }
         Document d = render(page, report, T0.plusSeconds(4800));
         assertEquals(4, byId(d, "svg", "total-target").getElementsByTagName("polyline").getLength(), "two pieces for each of two lines");
+    }
+
+    private static CycleStream.Change written(String symbol, double budget, double target) {
+        Decision d = new Decision(symbol, "c1", budget, target, target, target / 100_000, Regime.TREND, 1, 1, DrawdownZone.LOW, 1, 1,
+                CapKind.NONE, 1, List.of());
+        return new CycleStream.Written(DecisionEntry.of(d, T0, Mode.SHADOW, "c0", WritePlan.Change.NEW));
+    }
+
+    @Test
+    void render_differences_lastTargetPerSymbol_largestFirst_removedSymbolsOut() throws Exception {
+        ReportPage page = new ReportPage(T0, T0.plusSeconds(60));
+        GoLiveReport report = new GoLiveReport();
+        page.add(entry(0, "LOW", "TREND"));
+        report.add(entry(0, "LOW", "TREND"));
+        page.change(written("AAA", 10_000, 9_000));
+        page.change(written("BBB", 10_000, 4_000));
+        page.change(written("AAA", 10_000, 2_500)); // AAA's last target wins
+        page.change(written("CCC", 0, 100));
+        page.change(written("DDD", 50_000, 1_000));
+        page.change(new CycleStream.Removed(new RemovalEntry("DDD", "c1", T0, Mode.SHADOW))); // DDD left the universe
+        Document d = render(page, report, T0.plusSeconds(60));
+        NodeList rows = byId(d, "table", "differences").getElementsByTagName("tr");
+        List<String> got = new java.util.ArrayList<>();
+        for (int i = 1; i < rows.getLength(); i++) {
+            got.add(rows.item(i).getTextContent());
+        }
+        assertEquals(List.of("AAA10,0002,500-7,500-75.0 %", "BBB10,0004,000-6,000-60.0 %", "CCC0100+100n/a"), got);
     }
 }
