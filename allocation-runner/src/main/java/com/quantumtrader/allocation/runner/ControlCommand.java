@@ -7,6 +7,7 @@ import com.quantumtrader.allocation.redis.Decoded;
 import com.quantumtrader.allocation.redis.Keys;
 import com.quantumtrader.allocation.redis.RedisConnection;
 import com.quantumtrader.allocation.redis.StateHash;
+import com.quantumtrader.allocation.redis.TargetHash;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Map;
@@ -41,12 +42,7 @@ final class ControlCommand implements Runnable {
     }
 
     static Mode parseMode(String value) {
-        for (Mode m : Mode.values()) {
-            if (m.wireName().equals(value)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("MODE: must be enforce, reduce or shadow, was '" + value + "'");
+        return TargetHash.mode(value).orElseThrow(() -> new IllegalArgumentException("MODE: must be enforce, reduce or shadow, was '" + value + "'"));
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
