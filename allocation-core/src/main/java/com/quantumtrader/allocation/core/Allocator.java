@@ -142,11 +142,18 @@ public final class Allocator {
         int[] fallbackBits = new int[n];
         boolean[] symbolCapped = new boolean[n];
         Map<String, ClusterEval> clusters = new HashMap<>();
+        DiscoveredMap discovered = inputs.discovered().isEmpty() ? null : DiscoveredMap.of(inputs.discovered(), fresh);
+        if (discovered != null) {
+            rejections = new ArrayList<>(rejections); // conflicts are added per symbol that consults the map
+        }
 
         for (int i = 0; i < n; i++) {
             SymbolBudget budget = budgets.get(i);
             String symbol = budget.symbol();
             String clusterId = inputs.clusterMap().get(symbol);
+            if (clusterId == null && discovered != null) {
+                clusterId = discovered.clusterOf(symbol, rejections);
+            }
             if (clusterId == null) {
                 clusterId = budget.clusterId().orElse(UNKNOWN_CLUSTER);
             }
@@ -275,6 +282,55 @@ public final class Allocator {
         return new CycleResult.Computed(computed.now(), computed.context(), reduced, computed.fallbacks(), computed.rejections());
     }
 
+    /**
+     * The discovered clusters' map of one cycle (DESIGN section 15): only clusters whose state is fresh; a symbol
+     * in two of them goes to {@link DiscoveredCluster#winsOver the winner}, and each losing claim becomes a
+     * {@code cluster_map} {@code conflict} rejection when, and only when, the symbol is allocated and no operator
+     * map names it (a claim nobody consults harms nothing).
+     */
+    private record DiscoveredMap(Map<String, DiscoveredCluster> owner, Map<String, List<DiscoveredCluster>> losers) {
+        static DiscoveredMap of(List<DiscoveredCluster> clusters, Freshness fresh) {
+            Map<String, DiscoveredCluster> owner = new HashMap<>();
+            Map<String, List<DiscoveredCluster>> losers = new HashMap<>();
+            for (DiscoveredCluster c : clusters) {
+                if (c.updated().isEmpty() || fresh.stale(c.updated().get())) {
+                    continue;
+                }
+                for (String member : c.members()) {
+                    DiscoveredCluster held = owner.get(member);
+                    DiscoveredCluster loser = c;
+                    if (held == null) {
+                        owner.put(member, c);
+                        continue;
+                    } else if (c.winsOver(held)) {
+                        owner.put(member, c);
+                        loser = held;
+                    }
+                    losers.computeIfAbsent(member, m -> new ArrayList<>(2)).add(loser);
+                }
+            }
+            return new DiscoveredMap(owner, losers);
+        }
+
+        /** The symbol's discovered cluster, or null; adds a rejection per losing claim on it. */
+        String clusterOf(String symbol, List<Rejection> rejections) {
+            DiscoveredCluster winner = owner.get(symbol);
+            if (winner == null) {
+                return null;
+            }
+            List<DiscoveredCluster> lost = losers.get(symbol);
+            if (lost != null) {
+                for (DiscoveredCluster l : lost) {
+                    rejections.add(new Rejection(DataSource.CLUSTER_MAP, RejectReason.CONFLICT, symbol,
+                            "listed in discovered clusters " + winner.id() + " (updated_ts " + winner.updated().get().getEpochSecond()
+                                    + ") and " + l.id() + " (updated_ts " + l.updated().get().getEpochSecond() + "): "
+                                    + winner.id() + " is used, " + l.id() + " is ignored for it"));
+                }
+            }
+            return winner.id();
+        }
+    }
+
     /** The cluster-wide part of the rules, evaluated once per cluster per cycle. */
     private static final class ClusterEval {
         final String id;
@@ -307,7 +363,9 @@ public final class Allocator {
             double factor = hash.stress().isPresent() ? Factors.clusterFactor(hash.stress().getAsDouble(), policy) : 1.0;
             FallbackReason stressFallback = hash.stress().isPresent() ? null : FallbackReason.INVALID;
             double sigmoid = hash.alpha().isPresent() ? Factors.sigmoid(hash.alpha().getAsDouble()) : 1.0;
-            FallbackReason alphaFallback = hash.alpha().isPresent() ? null : FallbackReason.INVALID;
+            // No alpha and nothing rejected: a stress taken from a discovered cluster's state, which has no alpha field.
+            FallbackReason alphaFallback = hash.alpha().isPresent() ? null
+                    : rejected.contains(key(DataSource.CLUSTER, id)) ? FallbackReason.INVALID : FallbackReason.MISSING;
             return new ClusterEval(id, factor, stressFallback, sigmoid, alphaFallback);
         }
     }

@@ -13,8 +13,10 @@ import java.util.Set;
  *
  * @param portfolio    the portfolio state, or empty when missing or rejected
  * @param budgets      one budget per symbol (no duplicates); decisions come out in this order
- * @param clusterMap   symbol -> cluster, the effective map (Redis hash over the static file)
- * @param clusters     cluster -> stress hash
+ * @param clusterMap   symbol -> cluster, the operator's map (Redis hash over the static file)
+ * @param discovered   the clusters the live stack discovered (DESIGN section 15), at most one per id; the map for
+ *                     symbols {@code clusterMap} does not name, while their state is fresh
+ * @param clusters     cluster -> stress: the stress hash, else a discovered cluster's state (alpha then absent)
  * @param regime       the last regime entry, or empty when missing or rejected
  * @param attributions symbol -> performance attribution
  * @param rejections   what decoding discarded; passed through to the result, and it tells
@@ -24,6 +26,7 @@ public record CycleInputs(
         Optional<PortfolioState> portfolio,
         List<SymbolBudget> budgets,
         Map<String, String> clusterMap,
+        List<DiscoveredCluster> discovered,
         Map<String, ClusterStress> clusters,
         Optional<RegimeState> regime,
         Map<String, PerformanceAttribution> attributions,
@@ -33,6 +36,7 @@ public record CycleInputs(
         Objects.requireNonNull(portfolio, "portfolio");
         budgets = List.copyOf(budgets);
         clusterMap = Map.copyOf(clusterMap);
+        discovered = List.copyOf(discovered);
         clusters = Map.copyOf(clusters);
         Objects.requireNonNull(regime, "regime");
         attributions = Map.copyOf(attributions);
@@ -50,6 +54,12 @@ public record CycleInputs(
                 Checks.name(cluster, "clusterMap[" + symbol + "]");
             }
         });
+        Set<String> discoveredIds = new HashSet<>();
+        for (DiscoveredCluster d : discovered) {
+            if (!discoveredIds.add(d.id())) {
+                throw new IllegalArgumentException("discovered: must hold one cluster per id, was a second " + d.id());
+            }
+        }
         clusters.forEach((id, stress) -> {
             if (!id.equals(stress.clusterId())) {
                 throw new IllegalArgumentException("clusters: key must equal clusterId, was " + id + " -> " + stress.clusterId());
@@ -60,5 +70,12 @@ public record CycleInputs(
                 throw new IllegalArgumentException("attributions: key must equal symbol, was " + symbol + " -> " + a.symbol());
             }
         });
+    }
+
+    /** Inputs without discovered clusters (an operator's map, the budgets' own {@code cluster_id}, or none). */
+    public CycleInputs(Optional<PortfolioState> portfolio, List<SymbolBudget> budgets, Map<String, String> clusterMap,
+                       Map<String, ClusterStress> clusters, Optional<RegimeState> regime,
+                       Map<String, PerformanceAttribution> attributions, List<Rejection> rejections) {
+        this(portfolio, budgets, clusterMap, List.of(), clusters, regime, attributions, rejections);
     }
 }

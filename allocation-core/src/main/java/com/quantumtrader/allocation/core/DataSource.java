@@ -21,7 +21,10 @@ public enum DataSource {
     PERFORMANCE,
     /** {@code quantum:alpha:attribution:{symbol}}: optional per-symbol performance factor. */
     ATTRIBUTION,
-    /** {@code quantum:config:symbol.cluster} and the static cluster map file. */
+    /**
+     * The cluster map's sources: {@code quantum:config:symbol.cluster}, the static cluster map file, the discovered
+     * {@code quantum:portfolio:clusters} with its {@code cluster_state} timestamps, and the budget's {@code cluster_id}.
+     */
     CLUSTER_MAP;
 
     /** The subject of a portfolio fallback or rejection (there is one portfolio). */

@@ -11,7 +11,12 @@ public enum RejectReason {
     /** The Redis key holds another type than the contract says (WRONGTYPE). */
     WRONG_TYPE,
     /** A symbol or cluster name outside {@code [A-Za-z0-9._-]{1,64}}. */
-    BAD_NAME;
+    BAD_NAME,
+    /**
+     * A symbol listed in two fresh discovered clusters: the one with the later {@code updated_ts} (then the
+     * smaller id) takes it, and the other's claim is rejected.
+     */
+    CONFLICT;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 

@@ -5,9 +5,15 @@ import static com.quantumtrader.allocation.core.Scalars.parseNumber;
 import static com.quantumtrader.allocation.core.Scalars.parseTimestamp;
 import static com.quantumtrader.allocation.core.Scalars.printable;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.quantumtrader.allocation.core.Allocator;
 import com.quantumtrader.allocation.core.ClusterStress;
 import com.quantumtrader.allocation.core.CycleInputs;
 import com.quantumtrader.allocation.core.DataSource;
+import com.quantumtrader.allocation.core.DiscoveredCluster;
 import com.quantumtrader.allocation.core.PerformanceAttribution;
 import com.quantumtrader.allocation.core.PortfolioState;
 import com.quantumtrader.allocation.core.Regime;
@@ -43,6 +49,7 @@ public final class InputCodec {
     public static final String REGIME = "regime";
     public static final String CONFIDENCE = "confidence";
     public static final String PERFORMANCE_FACTOR = "performance_factor";
+    public static final String UPDATED_TS = "updated_ts";
 
     /** The fields read from {@code quantum:state:portfolio}. */
     static final String[] PORTFOLIO_FIELDS = {EQUITY_USD, DRAWDOWN, TIMESTAMP, TS_UTC};
@@ -50,6 +57,8 @@ public final class InputCodec {
     static final String[] BUDGET_FIELDS = {BUDGET_USD, TIMESTAMP, CLUSTER_ID};
     /** The fields read from {@code quantum:cluster:stress:{cluster}}. */
     static final String[] STRESS_FIELDS = {STRESS, ALPHA, TIMESTAMP};
+    /** The fields read from {@code quantum:portfolio:cluster_state:{cluster}}. */
+    static final String[] CLUSTER_STATE_FIELDS = {STRESS, UPDATED_TS};
     /** The fields read from {@code quantum:alpha:attribution:{symbol}}. */
     static final String[] ATTRIBUTION_FIELDS = {PERFORMANCE_FACTOR, TS_UTC, TIMESTAMP};
 
@@ -97,6 +106,16 @@ public final class InputCodec {
             decodeCluster(id, raw.clusters().get(id), rejections).ifPresent(c -> clusters.put(id, c));
         }
 
+        List<DiscoveredCluster> discovered = new ArrayList<>(raw.discovered().size());
+        for (String id : sortedKeys(raw.discovered())) {
+            Map<String, String> state = raw.clusterStates().getOrDefault(id, Map.of());
+            Optional<DiscoveredCluster> cluster = decodeDiscovered(id, raw.discovered().get(id), state, rejections);
+            cluster.ifPresent(discovered::add);
+            if (cluster.isPresent() && !raw.clusters().containsKey(id) && !state.isEmpty()) {
+                decodeClusterState(id, state, cluster.get().updated(), rejections).ifPresent(c -> clusters.put(id, c));
+            }
+        }
+
         Optional<RegimeState> regime = decodeRegime(raw.regime(), raw.regimeEntryTime(), rejections);
 
         Map<String, PerformanceAttribution> attributions = new HashMap<>(raw.attributions().size() * 2);
@@ -104,7 +123,7 @@ public final class InputCodec {
             decodeAttribution(symbol, raw.attributions().get(symbol), rejections).ifPresent(a -> attributions.put(symbol, a));
         }
 
-        return new CycleInputs(portfolio, budgets, clusterMap, clusters, regime, attributions, rejections);
+        return new CycleInputs(portfolio, budgets, clusterMap, discovered, clusters, regime, attributions, rejections);
     }
 
     /** The portfolio hash: {@code equity_usd}, {@code drawdown}, {@code timestamp} (else {@code ts_utc}). Empty hash: missing. */
@@ -173,6 +192,80 @@ public final class InputCodec {
         OptionalDouble stress = number(DataSource.CLUSTER, clusterId, hash, STRESS, rejections);
         OptionalDouble alpha = number(DataSource.CLUSTER, clusterId, hash, ALPHA, rejections);
         return ts.map(t -> new ClusterStress(clusterId, stress, alpha, t));
+    }
+
+    /**
+     * One field of {@code quantum:portfolio:clusters} with its {@code cluster_state} hash (DESIGN section 15).
+     * The value must be a JSON array of strings; a member that is not a symbol name is rejected alone
+     * ({@code bad_name}), anything else makes the whole field a rejection ({@code invalid_value}), all under
+     * {@code data_source="cluster_map"} with the cluster id as subject. A missing state hash is no rejection
+     * (the service leaves fields of clusters that no longer exist behind): the cluster is kept with no
+     * {@code updated}, which core never uses for the map. A state hash without a usable {@code updated_ts} is rejected.
+     */
+    public static Optional<DiscoveredCluster> decodeDiscovered(String id, String json, Map<String, String> state, List<Rejection> rejections) {
+        if (!isValidName(id)) {
+            rejections.add(badName(DataSource.CLUSTER_MAP, printable(id), "discovered cluster", id));
+            return Optional.empty();
+        }
+        if (Allocator.UNKNOWN_CLUSTER.equals(id)) {
+            rejections.add(new Rejection(DataSource.CLUSTER_MAP, RejectReason.INVALID_VALUE, id,
+                    "discovered cluster id " + id + " is reserved for symbols no map assigns"));
+            return Optional.empty();
+        }
+        List<String> members = new ArrayList<>();
+        if (!symbolArray(json, id, members, rejections)) {
+            rejections.add(new Rejection(DataSource.CLUSTER_MAP, RejectReason.INVALID_VALUE, id,
+                    "value '" + printable(json) + "' is not a JSON array of symbol names"));
+            return Optional.empty();
+        }
+        Optional<Instant> updated = Optional.empty();
+        if (!state.isEmpty()) {
+            updated = timestamp(DataSource.CLUSTER_MAP, id, state, UPDATED_TS, null, rejections);
+        }
+        return Optional.of(new DiscoveredCluster(id, members, updated));
+    }
+
+    /**
+     * A discovered cluster's stress, for a cluster with no {@code quantum:cluster:stress} hash: {@code stress}
+     * with {@code updated_ts} as its timestamp and no alpha (that hash has none). A bad or missing {@code stress}
+     * is a {@code data_source="cluster"} rejection, as it would be in a stress hash.
+     */
+    static Optional<ClusterStress> decodeClusterState(String id, Map<String, String> state, Optional<Instant> updated,
+                                                      List<Rejection> rejections) {
+        if (updated.isEmpty()) {
+            return Optional.empty(); // updated_ts missing or unusable: already rejected under cluster_map
+        }
+        OptionalDouble stress = number(DataSource.CLUSTER, id, state, STRESS, rejections);
+        return Optional.of(new ClusterStress(id, stress, OptionalDouble.empty(), updated.get()));
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Adds the array's valid names to {@code members}; false when {@code json} is not a JSON array of strings. */
+    private static boolean symbolArray(String json, String id, List<String> members, List<Rejection> rejections) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+        if (node == null || !node.isArray()) {
+            return false;
+        }
+        for (JsonNode element : node) {
+            if (!element.isTextual()) {
+                return false;
+            }
+        }
+        for (JsonNode element : node) {
+            String symbol = element.textValue();
+            if (isValidName(symbol)) {
+                members.add(symbol);
+            } else {
+                rejections.add(badName(DataSource.CLUSTER_MAP, id, "member", symbol));
+            }
+        }
+        return true;
     }
 
     /**

@@ -30,8 +30,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Reads one cycle's inputs (DESIGN section 3), the fields {@link InputCodec} names, in a constant number of round trips whatever the
- * number of symbols: the SCAN pages of discovery, one pipeline for the portfolio, cluster map,
- * regime, operator control hash, budgets and attributions, and one pipeline for the stress hashes of the clusters in use.
+ * number of symbols: the SCAN pages of discovery, one pipeline for the portfolio, cluster map, the live stack's
+ * discovered clusters ({@code quantum:portfolio:clusters}), regime, operator control hash, budgets and attributions,
+ * and one pipeline for the stress hashes of the clusters in use and the discovered clusters' state hashes.
  *
  * <p>A key of the wrong type is a rejection of its source ({@code wrong_type}); a budget key
  * whose suffix is not a symbol name is a rejection ({@code bad_name}); per-cluster budget keys and
@@ -105,6 +106,7 @@ public final class InputReader {
             clusterMapResponses.add(nodes.pipeline(Keys.CLUSTER_MAP).hmget(Keys.CLUSTER_MAP, chunk));
         }
         Response<List<StreamEntry>> regimeResponse = nodes.pipeline(Keys.REGIME_STREAM).xrevrange(Keys.REGIME_STREAM, "+", "-", 1);
+        Response<Map<String, String>> discoveredResponse = nodes.pipeline(Keys.DISCOVERED_CLUSTERS).hgetAll(Keys.DISCOVERED_CLUSTERS);
         Response<Map<String, String>> controlResponse = nodes.pipeline(Keys.CONTROL).hgetAll(Keys.CONTROL);
         Response<String> lastWriteResponse = nodes.pipeline(Keys.STATE).hget(Keys.STATE, StateHash.CYCLE_ID);
         List<Response<List<String>>> budgetResponses = new ArrayList<>(symbols.size());
@@ -180,8 +182,20 @@ public final class InputReader {
         Map<String, String> controlHash = orNullIfWrongType(controlResponse);
         Decoded<ControlHash> control = controlHash == null ? new Decoded.Invalid<>(CONTROL_WRONG_TYPE) : ControlHash.decode(controlHash);
 
-        Map<String, Map<String, String>> clusters = readStress(nodes, clustersInUse, rejections);
-        RawInputs raw = new RawInputs(portfolio, budgets, clusterMap, clusters, regime, regimeEntryTime, attributions);
+        Map<String, String> discovered = get(discoveredResponse, DataSource.CLUSTER_MAP, Keys.DISCOVERED_CLUSTERS, rejections);
+        if (discovered == null) {
+            discovered = Map.of(); // the wrong type: rejected once, the other sources apply
+        }
+        Set<String> discoveredIds = new LinkedHashSet<>();
+        for (String id : discovered.keySet()) {
+            if (Scalars.isValidName(id) && !Allocator.UNKNOWN_CLUSTER.equals(id)) {
+                discoveredIds.add(id); // which of them the map uses depends on their state, read with the stress hashes
+                clustersInUse.add(id);
+            }
+        }
+        Map<String, Map<String, String>> clusterStates = new HashMap<>(discoveredIds.size() * 2);
+        Map<String, Map<String, String>> clusters = readStress(nodes, clustersInUse, discoveredIds, clusterStates, rejections);
+        RawInputs raw = new RawInputs(portfolio, budgets, clusterMap, discovered, clusterStates, clusters, regime, regimeEntryTime, attributions);
         Optional<String> lastWrite = Optional.ofNullable(orNullIfWrongType(lastWriteResponse));
         return new ReadResult(raw, rejections, control, lastWrite, discovery, connection.roundTrips() - before, discoverNanos);
     }
@@ -234,7 +248,12 @@ public final class InputReader {
         return keys;
     }
 
-    private Map<String, Map<String, String>> readStress(Nodes nodes, Set<String> clusterIds, List<Rejection> rejections) {
+    /**
+     * The stress hashes of the clusters in use and the state hashes of the discovered clusters, in one pipeline;
+     * the states go into {@code clusterStates}.
+     */
+    private Map<String, Map<String, String>> readStress(Nodes nodes, Set<String> clusterIds, Set<String> discoveredIds,
+                                                        Map<String, Map<String, String>> clusterStates, List<Rejection> rejections) {
         List<String> ids = new ArrayList<>();
         for (String id : clusterIds) {
             if (Scalars.isValidName(id) && !Allocator.UNKNOWN_CLUSTER.equals(id)) {
@@ -249,7 +268,20 @@ public final class InputReader {
             String key = Keys.stress(id);
             responses.add(hmget(nodes.pipeline(key), key, STRESS_FIELDS));
         }
+        List<String> stateIds = new ArrayList<>(discoveredIds);
+        List<Response<List<String>>> stateResponses = new ArrayList<>(stateIds.size());
+        for (String id : stateIds) {
+            String key = Keys.clusterState(id);
+            stateResponses.add(hmget(nodes.pipeline(key), key, CLUSTER_STATE_FIELDS));
+        }
         nodes.sync();
+        for (int i = 0; i < stateIds.size(); i++) {
+            Map<String, String> state = fields(get(stateResponses.get(i), DataSource.CLUSTER_MAP, stateIds.get(i), rejections),
+                    InputCodec.CLUSTER_STATE_FIELDS);
+            if (!state.isEmpty()) {
+                clusterStates.put(stateIds.get(i), state);
+            }
+        }
         Map<String, Map<String, String>> clusters = new HashMap<>(ids.size() * 2);
         for (int i = 0; i < ids.size(); i++) {
             Map<String, String> hash = fields(get(responses.get(i), DataSource.CLUSTER, ids.get(i), rejections), InputCodec.STRESS_FIELDS);
@@ -264,6 +296,7 @@ public final class InputReader {
     private static final Rawable[] BUDGET_FIELDS = raw(InputCodec.BUDGET_FIELDS);
     private static final Rawable[] ATTRIBUTION_FIELDS = raw(InputCodec.ATTRIBUTION_FIELDS);
     private static final Rawable[] STRESS_FIELDS = raw(InputCodec.STRESS_FIELDS);
+    private static final Rawable[] CLUSTER_STATE_FIELDS = raw(InputCodec.CLUSTER_STATE_FIELDS);
 
     private static Rawable[] raw(String[] names) {
         Rawable[] out = new Rawable[names.length];

@@ -17,6 +17,10 @@ public final class Keys {
     public static final String REGIME_STREAM = "quantum:stream:regime.state";
     /** Symbol -> cluster hash (input). */
     public static final String CLUSTER_MAP = "quantum:config:symbol.cluster";
+    /** The portfolio-clusters service's clusters (input, DESIGN section 15): field = cluster id, value = JSON array of symbols. */
+    public static final String DISCOVERED_CLUSTERS = "quantum:portfolio:clusters";
+    /** Prefix of the portfolio-clusters service's per-cluster state hashes (input): {@code stress}, {@code updated_ts}. */
+    public static final String CLUSTER_STATE_PREFIX = "quantum:portfolio:cluster_state:";
     /** Prefix of the optional per-symbol attribution hashes (input). */
     public static final String ATTRIBUTION_PREFIX = "quantum:alpha:attribution:";
     /** Prefix of the target hashes this service writes in enforce mode (output). */
@@ -50,6 +54,11 @@ public final class Keys {
     /** {@code quantum:cluster:stress:{cluster}}. */
     public static String stress(String cluster) {
         return STRESS_PREFIX + cluster;
+    }
+
+    /** {@code quantum:portfolio:cluster_state:{cluster}}. */
+    public static String clusterState(String cluster) {
+        return CLUSTER_STATE_PREFIX + cluster;
     }
 
     /** {@code quantum:alpha:attribution:{symbol}}. */
