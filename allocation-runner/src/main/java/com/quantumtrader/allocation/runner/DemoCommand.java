@@ -92,14 +92,17 @@ final class DemoCommand implements Callable<Integer> {
         }
         Config config = configs.get(0);
         RedisEndpoint endpoint = ((RedisDeployment.Standalone) config.redis()).endpoint();
-        Upstream upstream = new Upstream(endpoint.host(), endpoint.port());
-        upstream.publish(0, Instant.now());
+        Instant start = Instant.now();
+        Upstream upstream = new Upstream(endpoint.host(), endpoint.port(), start);
+        upstream.publish(0, start);
 
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger n = new AtomicInteger();
         DecisionTable table = new DecisionTable(color, config.policy());
         out.printf(Locale.ROOT, "Capital Allocation Brain demo: embedded Redis at %s, enforce mode, a cycle every %d s%s%n", url, intervalSec,
                 replicas > 1 ? ", " + replicas + " replicas (one writes, the others stand by)" : "");
+        out.println("upstream simulated as the live stack writes it: clusters from quantum:portfolio:clusters and their cluster_state"
+                + " (no operator map, no quantum:cluster:stress hash), performance from quantum:alpha:attribution:*");
         out.printf(Locale.ROOT, "metrics: http://127.0.0.1:%d/metrics   Ctrl-C to stop%s%n%n", port,
                 cycles != null ? ", or after " + cycles + " cycles" : "");
         out.flush();
@@ -162,15 +165,22 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The simulated upstream: a drawdown path ({@link #DRAWDOWN}) that hovers around 5 % and crosses the
-     * zones, so the table shows the zone in force held by the hysteresis; stress and alpha that drift, a
-     * regime that rotates every 8 cycles, the memes cluster's stress feed stuck for cycles 10-17,
-     * and DOGE's budget stale for cycles 20-25.
+     * The simulated upstream, shaped like the live stack (DESIGN section 15): no operator cluster map and no
+     * {@code quantum:cluster:stress} hash; the portfolio-clusters service's {@code quantum:portfolio:clusters}
+     * (JSON arrays, as Python's {@code json.dumps} writes them) and {@code cluster_state} hashes give the clusters
+     * and their stress, and an attribution per symbol gives the performance factor. A drawdown path
+     * ({@link #DRAWDOWN}) that hovers around 5 % and crosses the zones, so the table shows the zone in force held by
+     * the hysteresis; stress and performance that drift, a regime that rotates every 8 cycles, the memes cluster's
+     * state stuck for cycles 10-17 (its members fall through to UNKNOWN), DOGE's budget stale for cycles 20-25,
+     * and a lingering {@code cluster_3} whose state stopped long ago (LINK keeps its budget's {@code oracles}).
      */
     static final class Upstream implements AutoCloseable {
         private final Jedis jedis;
         private final Random random = new Random(7);
-        private final Map<String, double[]> clusters = new HashMap<>(); // cluster -> {stress, alpha}
+        /** Discovered cluster -> its stress; members from {@link #UNIVERSE}'s names. */
+        private final Map<String, double[]> clusters = new java.util.LinkedHashMap<>();
+        private final Map<String, String> idOf = Map.of("majors", "cluster_0", "l1", "cluster_1", "memes", "cluster_2");
+        private final Map<String, Double> performance = new HashMap<>();
         /**
          * The drawdown per cycle: up to 5 %, then 4.9 % / 5.1 % alternating for 12 cycles (MID from the first
          * crossing, held: 4.9 % is not below 5 % - 0.5 %), into HIGH and back out (HIGH held until 14.5 % has
@@ -182,15 +192,27 @@ final class DemoCommand implements Callable<Integer> {
                 0.080, 0.120, 0.155, 0.170, 0.149, 0.130, 0.110, 0.090, 0.070, 0.060,
                 0.040, 0.040, 0.040, 0.040, 0.040, 0.040, 0.030, 0.020};
 
-        Upstream(String host, int port) {
+        Upstream(String host, int port, Instant now) {
             this.jedis = new Jedis(host, port, 2000);
-            clusters.put("majors", new double[] {0.15, 0.4});
-            clusters.put("l1", new double[] {0.35, 0.9});
-            clusters.put("memes", new double[] {0.6, -0.5});
-            for (String[] s : UNIVERSE) {
-                if (!s[1].equals("oracles")) { // LINK has no map entry: its budget names its cluster
-                    jedis.hset(Keys.CLUSTER_MAP, s[0], s[1]);
+            clusters.put("cluster_0", new double[] {0.15});
+            clusters.put("cluster_1", new double[] {0.35});
+            clusters.put("cluster_2", new double[] {0.6});
+            Map<String, String> discovered = new HashMap<>();
+            for (String id : clusters.keySet()) {
+                List<String> members = new ArrayList<>();
+                for (String[] s : UNIVERSE) {
+                    if (id.equals(idOf.get(s[1]))) {
+                        members.add('"' + s[0] + '"');
+                    }
                 }
+                discovered.put(id, "[" + String.join(", ", members) + "]");
+            }
+            discovered.put("cluster_3", "[\"LINKUSDT\"]"); // a cluster of an earlier clustering: never deleted
+            jedis.hset(Keys.DISCOVERED_CLUSTERS, discovered);
+            jedis.hset(Keys.clusterState("cluster_3"), Map.of("stress", "0.9000",
+                    "updated_ts", Long.toString(now.getEpochSecond() - 86_400)));
+            for (String[] s : UNIVERSE) {
+                performance.put(s[0], 1.0);
             }
         }
 
@@ -206,13 +228,15 @@ final class DemoCommand implements Callable<Integer> {
                     budget.put("cluster_id", "oracles");
                 }
                 jedis.hset(Keys.budget(s[0]), budget);
+                double perf = clamp(performance.get(s[0]) + random.nextGaussian() * 0.03, 0.6, 1.1);
+                performance.put(s[0], perf);
+                jedis.hset(Keys.attribution(s[0]), Map.of("performance_factor", fmt(perf), "ts_utc", Long.toString(ts)));
             }
-            clusters.forEach((id, sa) -> {
-                sa[0] = clamp(sa[0] + random.nextGaussian() * 0.05, -0.2, 1.2);
-                sa[1] = clamp(sa[1] + random.nextGaussian() * 0.3, -3, 3);
-                boolean stuck = id.equals("memes") && cycle >= 10 && cycle < 18;
-                jedis.hset(Keys.stress(id), Map.of("stress", fmt(sa[0]), "alpha", fmt(sa[1]),
-                        "timestamp", Long.toString(stuck ? ts - 90 : ts)));
+            clusters.forEach((id, stress) -> {
+                stress[0] = clamp(stress[0] + random.nextGaussian() * 0.05, 0, 1);
+                boolean stuck = id.equals("cluster_2") && cycle >= 10 && cycle < 18;
+                jedis.hset(Keys.clusterState(id), Map.of("stress", fmt(stress[0]),
+                        "updated_ts", Long.toString(stuck ? ts - 90 : ts)));
             });
             jedis.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", REGIMES[(cycle / 8) % 3],
                     "confidence", fmt(0.55 + 0.4 * random.nextDouble()), "timestamp", Long.toString(ts)));

@@ -220,6 +220,11 @@ class EndToEndIT {
         // The demo's drawdown path: 5.1 % at cycle 5 (MID), 4.9 % at cycle 6 (MID held by the 0.5 % band).
         assertTrue(out.contains("drawdown 5.1% MID x0.70  regime"), out);
         assertTrue(out.contains("drawdown 4.9% MID x0.70 (held; LOW by the thresholds)  regime"), out);
+        // Clusters discovered the live stack's way (no operator map): BTC in cluster_0; LINK's discovered cluster_3 is a
+        // lingering one whose state stopped a day ago, so its budget's own cluster_id applies.
+        assertTrue(java.util.regex.Pattern.compile("(?m)^BTCUSDT +cluster_0 ").matcher(out).find(), out);
+        assertTrue(java.util.regex.Pattern.compile("(?m)^SOLUSDT +cluster_1 ").matcher(out).find(), out);
+        assertTrue(java.util.regex.Pattern.compile("(?m)^LINKUSDT +oracles ").matcher(out).find(), out);
     }
 
     private static boolean onPath(String tool) {
