@@ -20,6 +20,7 @@ import java.util.Set;
  * target = base                                                  (stale budget: passes through)
  * target = min(target, MAX_SYMBOL_PCT x equity)                  (always)
  * cluster over MAX_CLUSTER_PCT x equity: every member x cap/sum  (after the symbol cap; UNKNOWN is one cluster)
+ * cluster of a symbol: operator map, else a fresh discovered cluster, else the budget's cluster_id, else UNKNOWN
  * </pre>
  *
  * Missing, stale and invalid inputs are values in the result ({@link Fallback}, {@link Rejection},

@@ -18,14 +18,29 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
-/** {@code once --snapshot FILE --json} reproduces every golden case (the files of allocation-core's test resources). */
+/**
+ * {@code once --snapshot FILE --json} reproduces every golden case and every discovered-cluster case (the files of
+ * allocation-redis's test resources: {@code golden/}, {@code discovered/} with {@code discovered_clusters} and
+ * {@code cluster_states}).
+ */
 class OnceSnapshotTest {
 
     static final double RELATIVE_TOLERANCE = 1e-6;
     static final Path GOLDEN = Path.of("..", "allocation-redis", "src", "test", "resources", "golden");
+    static final Path DISCOVERED = Path.of("..", "allocation-redis", "src", "test", "resources", "discovered");
 
     static List<Path> goldenCases() throws Exception {
-        try (Stream<Path> files = Files.list(GOLDEN)) {
+        return cases(GOLDEN);
+    }
+
+    static List<Path> allCases() throws Exception {
+        List<Path> all = new java.util.ArrayList<>(cases(GOLDEN));
+        all.addAll(cases(DISCOVERED));
+        return all;
+    }
+
+    private static List<Path> cases(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.toString().endsWith(".json")).sorted().collect(Collectors.toList());
         }
     }
@@ -43,10 +58,11 @@ class OnceSnapshotTest {
     @Test
     void goldenCases_found() throws Exception {
         assertEquals(12, goldenCases().size());
+        assertEquals(18, allCases().size());
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("goldenCases")
+    @MethodSource("allCases")
     void onceSnapshotJson_goldenCase_matchesExpected(Path file) throws Exception {
         String[] r = run("once", "--snapshot", file.toString(), "--json");
         assertEquals("0", r[0], r[2]);
