@@ -16,7 +16,12 @@ public enum RejectReason {
      * A symbol listed in two fresh discovered clusters: the one with the later {@code updated_ts} (then the
      * smaller id) takes it, and the other's claim is rejected.
      */
-    CONFLICT;
+    CONFLICT,
+    /**
+     * The service's Redis user may not read an optional input (ACL {@code NOPERM}): the live stack's discovered
+     * clusters under an ACL written before they were read. The cycle goes on without that input.
+     */
+    DENIED;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 

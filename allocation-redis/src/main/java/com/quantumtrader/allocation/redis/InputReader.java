@@ -182,9 +182,9 @@ public final class InputReader {
         Map<String, String> controlHash = orNullIfWrongType(controlResponse);
         Decoded<ControlHash> control = controlHash == null ? new Decoded.Invalid<>(CONTROL_WRONG_TYPE) : ControlHash.decode(controlHash);
 
-        Map<String, String> discovered = get(discoveredResponse, DataSource.CLUSTER_MAP, Keys.DISCOVERED_CLUSTERS, rejections);
+        Map<String, String> discovered = getOptional(discoveredResponse, DataSource.CLUSTER_MAP, Keys.DISCOVERED_CLUSTERS, rejections);
         if (discovered == null) {
-            discovered = Map.of(); // the wrong type: rejected once, the other sources apply
+            discovered = Map.of(); // the wrong type or denied: rejected once, the other sources apply
         }
         Set<String> discoveredIds = new LinkedHashSet<>();
         for (String id : discovered.keySet()) {
@@ -276,7 +276,7 @@ public final class InputReader {
         }
         nodes.sync();
         for (int i = 0; i < stateIds.size(); i++) {
-            Map<String, String> state = fields(get(stateResponses.get(i), DataSource.CLUSTER_MAP, stateIds.get(i), rejections),
+            Map<String, String> state = fields(getOptional(stateResponses.get(i), DataSource.CLUSTER_MAP, stateIds.get(i), rejections),
                     InputCodec.CLUSTER_STATE_FIELDS);
             if (!state.isEmpty()) {
                 clusterStates.put(stateIds.get(i), state);
@@ -337,6 +337,24 @@ public final class InputReader {
                 throw e;
             }
             rejections.add(new Rejection(source, RejectReason.WRONG_TYPE, subject, "key holds the wrong Redis type"));
+            return null;
+        }
+    }
+
+    /**
+     * A reply of an optional input (the live stack's discovered clusters), or null after rejecting a WRONGTYPE or
+     * an ACL NOPERM reply ({@code denied}): an ACL written before the service read these keys must not fail every
+     * cycle, which would let every target expire. Any other error is Redis failing: rethrown.
+     */
+    static <T> T getOptional(Response<T> response, DataSource source, String subject, List<Rejection> rejections) {
+        try {
+            return get(response, source, subject, rejections);
+        } catch (JedisDataException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("NOPERM")) {
+                throw e;
+            }
+            rejections.add(new Rejection(source, RejectReason.DENIED, subject,
+                    "the service's Redis user may not read it (NOPERM): add the key to its ACL (docs/security.md)"));
             return null;
         }
     }

@@ -78,12 +78,17 @@ class SecurityIT {
             try {
                 ServiceIT.seed(admin, "BTCUSDT", "ETHUSDT");
                 Instant now = Instant.now();
+                // The live stack's clusters: the ACL must let the reader HGETALL the map and HMGET a cluster's state.
+                admin.hdel(Keys.CLUSTER_MAP, "BTCUSDT");
+                admin.hset(Keys.DISCOVERED_CLUSTERS, "cluster_0", "[\"BTCUSDT\"]");
+                admin.hset(Keys.clusterState("cluster_0"), Map.of("stress", "0.3", "updated_ts", Long.toString(now.getEpochSecond())));
                 try (Harness h = new Harness(new RedisConnection(as("p29-test", PASSWORD)), Mode.ENFORCE)) {
                     for (int i = 0; i < 3; i++) {
                         CycleRunner.Report r = h.runner.run(now.plusSeconds(i));
                         assertTrue(r.computed(), r.failure().orElse("skipped"));
                     }
                     assertTrue(admin.exists(Keys.target("BTCUSDT")));
+                    assertEquals("cluster_0", admin.hget(Keys.target("BTCUSDT"), "cluster_id"));
                     assertEquals(2, new OutputWriter(h.redis, 300, 1000).retract());
                     assertTrue(admin.exists(Keys.LEADER), "retract leaves the lease alone");
                 }
@@ -102,6 +107,38 @@ class SecurityIT {
                 assertFalse(admin.exists(Keys.target("BTCUSDT")), "the read-only user wrote nothing");
             } finally {
                 admin.sendCommand(Protocol.Command.ACL, "DELUSER", "p29-test", "p29-readonly");
+            }
+        }
+    }
+
+    /**
+     * An ACL written before this release (without the discovered clusters' two key patterns) must not fail every cycle:
+     * the discovered clusters are an optional input, so each denied read is a counted {@code cluster_map}/{@code denied}
+     * rejection and the cycle computes with the operator's map and the budgets' clusters.
+     */
+    @Test
+    void acl_olderAclWithoutDiscoveredClusterKeys_cyclesComputeAndCountDenied() throws Exception {
+        try (Jedis admin = redis.client()) {
+            String older = aclLine(admin, "p29-older", PASSWORD)
+                    .replace(" %R~quantum:portfolio:clusters %R~quantum:portfolio:cluster_state:*", "")
+                    .replace(" ~quantum:portfolio:clusters ~quantum:portfolio:cluster_state:*", "");
+            assertFalse(older.contains("quantum:portfolio:clusters"), older);
+            acl(admin, older);
+            try {
+                ServiceIT.seed(admin, "BTCUSDT", "ETHUSDT");
+                admin.hset(Keys.DISCOVERED_CLUSTERS, "cluster_0", "[\"ETHUSDT\"]");
+                Instant now = Instant.now();
+                try (Harness h = new Harness(new RedisConnection(as("p29-older", PASSWORD)), Mode.ENFORCE)) {
+                    for (int i = 0; i < 3; i++) {
+                        CycleRunner.Report r = h.runner.run(now.plusSeconds(i));
+                        assertTrue(r.computed(), r.failure().orElse("skipped"));
+                    }
+                    assertEquals("c-ETHUSDT", admin.hget(Keys.target("ETHUSDT"), "cluster_id"), "the operator's map applies");
+                    assertEquals(3.0, h.sample("p29_input_rejected_total", new String[] {"data_source", "reason"},
+                            new String[] {"cluster_map", "denied"}), 0.0);
+                }
+            } finally {
+                admin.sendCommand(Protocol.Command.ACL, "DELUSER", "p29-older");
             }
         }
     }
