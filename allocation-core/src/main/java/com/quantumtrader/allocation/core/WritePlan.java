@@ -3,6 +3,7 @@ package com.quantumtrader.allocation.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -109,6 +110,11 @@ public final class WritePlan {
      * first written in one cycle would otherwise all be refreshed in one later cycle, every time.
      */
     public static Duration refreshAge(String symbol, Duration refresh) {
+        return Duration.ofMillis(refreshAgeMillis(symbol, refresh.toMillis()));
+    }
+
+    /** {@link #refreshAge} in milliseconds, without allocating. */
+    static long refreshAgeMillis(String symbol, long refreshMillis) {
         int h = symbol.hashCode(); // then murmur3's finaliser: similar names (S1, S2, ...) spread evenly
         h ^= h >>> 16;
         h *= 0x85ebca6b;
@@ -116,7 +122,7 @@ public final class WritePlan {
         h *= 0xc2b2ae35;
         h ^= h >>> 16;
         long spread = (h & 0x7fffffff) % 1000; // 0..999
-        return Duration.ofMillis(refresh.toMillis() - refresh.toMillis() * spread / 5000);
+        return refreshMillis - refreshMillis * spread / 5000;
     }
 
     /**
@@ -139,13 +145,17 @@ public final class WritePlan {
         double symbolCap = policy.maxSymbolPct() * equity * (1 + CAP_SLACK);
         double clusterCap = policy.maxClusterPct() * equity * (1 + CAP_SLACK);
         List<Decision> decisions = result.decisions();
-        Change[] changes = new Change[decisions.size()];
-        Map<String, Double> clusterTotals = new HashMap<>();
-        Set<String> current = new HashSet<>(decisions.size() * 2);
-        for (int i = 0; i < decisions.size(); i++) {
+        int n = decisions.size();
+        Change[] changes = new Change[n];
+        CarryOver.WrittenTarget[] before = new CarryOver.WrittenTarget[n];
+        Map<String, double[]> clusterTotals = new HashMap<>(); // per cluster one double[1]: no boxing per symbol
+        long nowMillis = now.toEpochMilli();
+        long refreshMillis = refresh.toMillis();
+        int known = 0;
+        for (int i = 0; i < n; i++) {
             Decision d = decisions.get(i);
-            current.add(d.symbol());
             CarryOver.WrittenTarget w = written.get(d.symbol());
+            before[i] = w;
             Change c;
             if (w == null) {
                 c = Change.NEW;
@@ -153,33 +163,42 @@ public final class WritePlan {
                     || !sameLabels(w.labels(), d)
                     || w.targetUsd() > symbolCap) {
                 c = Change.CHANGED;
-            } else if (!w.at().plus(refreshAge(d.symbol(), refresh)).isAfter(now)) {
+            } else if (w.at().toEpochMilli() + refreshAgeMillis(d.symbol(), refreshMillis) <= nowMillis) {
                 c = Change.REFRESH;
             } else {
                 c = Change.UNCHANGED;
             }
+            if (w != null) {
+                known++;
+            }
             changes[i] = c;
             double stands = c == Change.UNCHANGED ? w.targetUsd() : d.targetUsd();
-            clusterTotals.merge(d.clusterId(), stands, Double::sum);
+            clusterTotals.computeIfAbsent(d.clusterId(), k -> new double[1])[0] += stands;
         }
         // A cluster whose kept targets would sum past its cap is written whole, as computed (which is within it).
-        for (int i = 0; i < decisions.size(); i++) {
-            if (changes[i] == Change.UNCHANGED && clusterTotals.get(decisions.get(i).clusterId()) > clusterCap) {
+        for (int i = 0; i < n; i++) {
+            if (changes[i] == Change.UNCHANGED && clusterTotals.get(decisions.get(i).clusterId())[0] > clusterCap) {
                 changes[i] = Change.CHANGED;
             }
         }
-        Map<String, CarryOver.WrittenTarget> after = new HashMap<>(decisions.size() * 2);
-        for (int i = 0; i < decisions.size(); i++) {
+        // Built immutable at once (the plan and the carry-over keep it as it is): it lives until the next cycle.
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, CarryOver.WrittenTarget>[] after = new Map.Entry[n];
+        for (int i = 0; i < n; i++) {
             Decision d = decisions.get(i);
-            after.put(d.symbol(), changes[i] == Change.UNCHANGED ? written.get(d.symbol()) : CarryOver.WrittenTarget.of(d, now));
+            after[i] = Map.entry(d.symbol(), changes[i] == Change.UNCHANGED ? before[i] : CarryOver.WrittenTarget.of(d, now));
         }
         List<String> removed = new ArrayList<>();
-        for (String symbol : written.keySet()) {
-            if (!current.contains(symbol)) {
-                removed.add(symbol);
+        if (known < written.size()) { // some written symbol has no decision now
+            Set<String> current = new HashSet<>(n * 2);
+            decisions.forEach(d -> current.add(d.symbol()));
+            for (String symbol : written.keySet()) {
+                if (!current.contains(symbol)) {
+                    removed.add(symbol);
+                }
             }
+            removed.sort(null);
         }
-        removed.sort(null);
-        return new Plan(List.of(changes), removed, after);
+        return new Plan(Arrays.asList(changes), removed, Map.ofEntries(after));
     }
 }

@@ -7,7 +7,6 @@ import com.quantumtrader.allocation.core.Scalars;
 import com.quantumtrader.allocation.core.WritePlan;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,13 +47,14 @@ public record DecisionEntry(String symbol, String cycleId, List<DataSource> fall
 
     /** The fields in the order they are written: the target hash's, then symbol, cycle id and fallbacks. */
     public Map<String, String> encode() {
-        Map<String, String> f = new LinkedHashMap<>(32);
-        target.encodeInto(f);
-        f.put(SYMBOL, symbol);
-        f.put(CYCLE_ID, cycleId);
-        f.put(FALLBACKS, fallbacks(fallbacks));
-        f.put(CHANGE, change.wireName());
+        Map<String, String> f = TargetHash.pairsToMap(target.encodePairs());
+        f.putAll(TargetHash.pairsToMap(encodeOwnPairs()));
         return f;
+    }
+
+    /** The fields after the target's ({@link TargetHash#encodePairs}), as field, value pairs: symbol, cycle id, fallbacks, change. */
+    String[] encodeOwnPairs() {
+        return new String[] {SYMBOL, symbol, CYCLE_ID, cycleId, FALLBACKS, fallbacks(fallbacks), CHANGE, change.wireName()};
     }
 
     /** Decodes a stream entry's fields; see {@link TargetHash#decode} for the target part. */

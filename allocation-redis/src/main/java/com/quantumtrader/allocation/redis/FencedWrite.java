@@ -73,9 +73,21 @@ final class FencedWrite {
         return commands.isEmpty();
     }
 
+    /** The last key encoded, and its bytes: a target's key comes in two or three commands in a row. */
+    private String lastKey;
+    private Rawable lastKeyRaw;
+
+    private Rawable key(String key) {
+        if (key != lastKey) { // the same String instance: the caller's key variable
+            lastKey = key;
+            lastKeyRaw = arg(key);
+        }
+        return lastKeyRaw;
+    }
+
     /** Adds one command: its name and arguments. */
     void add(String name, String key, String... args) {
-        CommandArguments c = new CommandArguments(command(name)).add(arg(key));
+        CommandArguments c = new CommandArguments(command(name)).add(key(key));
         for (String a : args) {
             c.add(arg(a));
         }
@@ -85,7 +97,7 @@ final class FencedWrite {
 
     /** Adds one command: its name, key and prefix arguments, then the fields and values of {@code fields}. */
     void add(String name, String key, Map<String, String> fields, String... prefix) {
-        CommandArguments c = new CommandArguments(command(name)).add(arg(key));
+        CommandArguments c = new CommandArguments(command(name)).add(key(key));
         for (String p : prefix) {
             c.add(arg(p));
         }
@@ -93,6 +105,37 @@ final class FencedWrite {
         commands.add(c);
         keys.add(key);
     }
+
+    /**
+     * Adds one command: its name, key and prefix arguments, then {@code fields} (field, value, field, value...,
+     * already encoded by {@link #args}), then {@code more} of the same form. The same encoded fields can go in two
+     * commands (a target's hash and its decision entry), encoded once.
+     */
+    void addFields(String name, String key, Rawable[] fields, Rawable[] more, String... prefix) {
+        CommandArguments c = new CommandArguments(command(name)).add(key(key));
+        for (String p : prefix) {
+            c.add(arg(p));
+        }
+        for (Rawable f : fields) {
+            c.add(f);
+        }
+        for (Rawable f : more) {
+            c.add(f);
+        }
+        commands.add(c);
+        keys.add(key);
+    }
+
+    /** {@link #arg} of each string: field names and constants shared, values encoded once. */
+    static Rawable[] args(String[] strings) {
+        Rawable[] out = new Rawable[strings.length];
+        for (int i = 0; i < strings.length; i++) {
+            out[i] = arg(strings[i]);
+        }
+        return out;
+    }
+
+    static final Rawable[] NONE = new Rawable[0];
 
     /**
      * One argument as bytes: a field name or a constant argument from {@link #CONSTANTS}, encoded once for

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import redis.clients.jedis.args.Rawable;
 import java.util.Objects;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -202,17 +203,18 @@ public final class OutputWriter {
                     if (item.decision() != null) {
                         DecisionEntry entry = DecisionEntry.of(item.decision(), result.now(), hashMode, cycleId,
                                 item.change().streamed() ? item.change() : WritePlan.Change.CHANGED);
+                        Rawable[] fields = FencedWrite.args(entry.target().encodePairs()); // encoded once for the hash and the entry
                         if (targets) {
                             String key = Keys.target(item.symbol());
                             if (item.change() == WritePlan.Change.NEW) {
                                 unit.add("DEL", key); // whatever the key held (a foreign value, another type) goes; ours is overwritten whole by HSET
                             }
-                            unit.add("HSET", key, entry.target().encode());
+                            unit.addFields("HSET", key, fields, FencedWrite.NONE);
                             unit.add("EXPIRE", key, ttl);
                             written++;
                         }
                         if (item.change().streamed()) {
-                            unit.add("XADD", Keys.DECISION_STREAM, entry.encode(), "MAXLEN", "~", maxLen, "*");
+                            unit.addFields("XADD", Keys.DECISION_STREAM, fields, FencedWrite.args(entry.encodeOwnPairs()), "MAXLEN", "~", maxLen, "*");
                             streamed++;
                         }
                     } else {

@@ -93,28 +93,37 @@ public record TargetHash(
 
     /** The fields in the contract's order, as Redis holds them. */
     public Map<String, String> encode() {
-        Map<String, String> f = new LinkedHashMap<>(32);
-        encodeInto(f);
-        return f;
+        return pairsToMap(encodePairs());
     }
 
-    void encodeInto(Map<String, String> f) {
+    /** The fields in the contract's order as one array: field, value, field, value... (the writer sends them as they are). */
+    String[] encodePairs() {
         String ts = Scalars.formatEpochSeconds(timestamp);
-        f.put(TARGET_USD, Scalars.formatDecimal(targetUsd));
-        f.put(WEIGHT, Scalars.formatDecimal(weight));
-        f.put(CLUSTER_ID, clusterId);
-        f.put(REGIME, regime.name());
-        f.put(DRAWDOWN_ZONE, drawdownZone.name());
-        f.put(CONFIDENCE, Scalars.formatDecimal(confidence));
-        f.put(TIMESTAMP, ts);
-        f.put(TS, ts);
-        f.put(MODE, mode.wireName());
-        f.put(BASE_BUDGET_USD, Scalars.formatDecimal(baseBudgetUsd));
-        f.put(REGIME_FACTOR, Scalars.formatDecimal(regimeFactor));
-        f.put(CLUSTER_FACTOR, Scalars.formatDecimal(clusterFactor));
-        f.put(DRAWDOWN_FACTOR, Scalars.formatDecimal(drawdownFactor));
-        f.put(PERFORMANCE_FACTOR, Scalars.formatDecimal(performanceFactor));
-        f.put(CAP, cap.wireName());
+        return new String[] {
+            TARGET_USD, Scalars.formatDecimal(targetUsd),
+            WEIGHT, Scalars.formatDecimal(weight),
+            CLUSTER_ID, clusterId,
+            REGIME, regime.name(),
+            DRAWDOWN_ZONE, drawdownZone.name(),
+            CONFIDENCE, Scalars.formatDecimal(confidence),
+            TIMESTAMP, ts,
+            TS, ts,
+            MODE, mode.wireName(),
+            BASE_BUDGET_USD, Scalars.formatDecimal(baseBudgetUsd),
+            REGIME_FACTOR, Scalars.formatDecimal(regimeFactor),
+            CLUSTER_FACTOR, Scalars.formatDecimal(clusterFactor),
+            DRAWDOWN_FACTOR, Scalars.formatDecimal(drawdownFactor),
+            PERFORMANCE_FACTOR, Scalars.formatDecimal(performanceFactor),
+            CAP, cap.wireName()};
+    }
+
+    /** Field/value pairs as a map in their order. */
+    static Map<String, String> pairsToMap(String[] pairs) {
+        Map<String, String> f = new LinkedHashMap<>(pairs.length);
+        for (int i = 0; i < pairs.length; i += 2) {
+            f.put(pairs[i], pairs[i + 1]);
+        }
+        return f;
     }
 
     /**

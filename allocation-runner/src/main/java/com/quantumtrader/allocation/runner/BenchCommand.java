@@ -191,7 +191,9 @@ final class BenchCommand implements Callable<Integer> {
                 for (int i = 0; i < cycles; i++) {
                     moves.apply(this::pipeline, admin, clusterNodes);
                     long cpu0 = threads.getCurrentThreadCpuTime();
-                    measured.add(check(runner.run(now.plusSeconds((long) intervalSec * (warmup + i)))), threads.getCurrentThreadCpuTime() - cpu0);
+                    long allocated0 = allocatedBytes(threads);
+                    CycleRunner.Report r = check(runner.run(now.plusSeconds((long) intervalSec * (warmup + i))));
+                    measured.add(r, threads.getCurrentThreadCpuTime() - cpu0, allocatedBytes(threads) - allocated0);
                 }
                 double cpuPerCycle = (redisCpu(admin) - cpuBefore) / cycles;
                 long processCpu = processCpuNanos() - processCpuBefore;
@@ -231,16 +233,16 @@ final class BenchCommand implements Callable<Integer> {
 
     /** What the bench keeps of each measured cycle: numbers only, never the cycle's result (at 10,000 symbols a result is megabytes). */
     static final class Cycles {
-        private final long[][] phases; // discover, read, compute, write, cycle, round trips, cycle-thread CPU
+        private final long[][] phases; // discover, read, compute, write, cycle, round trips, cycle-thread CPU, cycle-thread bytes allocated
         private int n;
 
         Cycles(int capacity) {
-            phases = new long[7][capacity];
+            phases = new long[8][capacity];
         }
 
-        void add(CycleRunner.Report r, long cpuNanos) {
+        void add(CycleRunner.Report r, long cpuNanos, long allocatedBytes) {
             CycleRunner.Phases p = r.phases();
-            long[] v = {p.discover(), p.read(), p.compute(), p.write(), (long) (r.seconds() * 1e9), p.roundTrips(), cpuNanos};
+            long[] v = {p.discover(), p.read(), p.compute(), p.write(), (long) (r.seconds() * 1e9), p.roundTrips(), cpuNanos, allocatedBytes};
             for (int i = 0; i < v.length; i++) {
                 phases[i][n] = v[i];
             }
@@ -266,6 +268,9 @@ final class BenchCommand implements Callable<Integer> {
             Arrays.sort(trips);
             out.printf(Locale.ROOT, "round trips per cycle: %d (min %d, max %d)%n", trips[n / 2], trips[0], trips[n - 1]);
             out.printf(Locale.ROOT, "redis CPU per cycle: %.1f ms (INFO CPU used_cpu_user + used_cpu_sys)%n", cpuPerCycle * 1000);
+            long[] bytes = Arrays.copyOf(phases[7], n);
+            Arrays.sort(bytes);
+            out.printf(Locale.ROOT, "allocated per cycle (cycle thread): median %.1f MB, max %.1f MB%n", bytes[n / 2] / 1e6, bytes[n - 1] / 1e6);
         }
     }
 
@@ -355,6 +360,11 @@ final class BenchCommand implements Callable<Integer> {
             String[] f = line.trim().split(" ");
             return new Result(Long.parseLong(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]));
         }
+    }
+
+    /** Bytes this thread has allocated so far (HotSpot's per-thread counter), 0 where the JVM has none. */
+    private static long allocatedBytes(java.lang.management.ThreadMXBean threads) {
+        return threads instanceof com.sun.management.ThreadMXBean sun ? sun.getCurrentThreadAllocatedBytes() : 0;
     }
 
     private static long processCpuNanos() {
