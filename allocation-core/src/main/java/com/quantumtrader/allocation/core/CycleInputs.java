@@ -42,12 +42,7 @@ public record CycleInputs(
         attributions = Map.copyOf(attributions);
         rejections = List.copyOf(rejections);
 
-        Set<String> seen = new HashSet<>(budgets.size() * 2);
-        for (SymbolBudget b : budgets) {
-            if (!seen.add(b.symbol())) {
-                throw new IllegalArgumentException("budgets: must hold one budget per symbol, was a second for " + b.symbol());
-            }
-        }
+        requireOnePerSymbol(budgets);
         clusterMap.forEach((symbol, cluster) -> {
             Checks.name(symbol, "clusterMap key");
             if (!Scalars.isValidName(cluster)) { // the field name is built only for the message: 10,000 entries a cycle
@@ -70,6 +65,26 @@ public record CycleInputs(
                 throw new IllegalArgumentException("attributions: key must equal symbol, was " + symbol + " -> " + a.symbol());
             }
         });
+    }
+
+    /**
+     * One budget per symbol. Budgets read from Redis come sorted by symbol, so a strictly increasing order proves it
+     * without a set of every symbol each cycle; any other order is checked with one.
+     */
+    private static void requireOnePerSymbol(List<SymbolBudget> budgets) {
+        boolean increasing = true;
+        for (int i = 1; i < budgets.size() && increasing; i++) {
+            increasing = budgets.get(i - 1).symbol().compareTo(budgets.get(i).symbol()) < 0;
+        }
+        if (increasing) {
+            return;
+        }
+        Set<String> seen = new HashSet<>(budgets.size() * 2);
+        for (SymbolBudget b : budgets) {
+            if (!seen.add(b.symbol())) {
+                throw new IllegalArgumentException("budgets: must hold one budget per symbol, was a second for " + b.symbol());
+            }
+        }
     }
 
     /** Inputs without discovered clusters (an operator's map, the budgets' own {@code cluster_id}, or none). */

@@ -14,7 +14,7 @@ import java.util.Set;
  * vanished meanwhile reads back empty and drops out in that very cycle, and a new budget is found by
  * the next SCAN. The runner holds it between cycles and drops it after a failed cycle.
  *
- * @param symbols         symbols with a budget key, in no particular order
+ * @param symbols         symbols with a budget key, sorted (the order of the budgets read)
  * @param withAttribution symbols with an attribution key
  * @param badNames        the rejections of budget keys whose suffix is not a symbol name, repeated each cycle
  * @param scannedAt       the cycle time of the SCAN

@@ -94,27 +94,16 @@ public final class InputCodec {
             String cluster = raw.clusterMap().get(symbol);
             if (!isValidName(symbol)) {
                 rejections.add(badName(DataSource.CLUSTER_MAP, printable(symbol), "symbol", symbol));
-            } else if (!isValidName(cluster.strip())) {
-                rejections.add(badName(DataSource.CLUSTER_MAP, symbol, "cluster", cluster));
             } else {
-                clusterMap.put(symbol, cluster.strip());
+                String mapped = mappedCluster(symbol, cluster, rejections);
+                if (mapped != null) {
+                    clusterMap.put(symbol, mapped);
+                }
             }
-        }
-
-        Map<String, ClusterStress> clusters = new HashMap<>(raw.clusters().size() * 2);
-        for (String id : sortedKeys(raw.clusters())) {
-            decodeCluster(id, raw.clusters().get(id), rejections).ifPresent(c -> clusters.put(id, c));
         }
 
         List<DiscoveredCluster> discovered = new ArrayList<>(raw.discovered().size());
-        for (String id : sortedKeys(raw.discovered())) {
-            Map<String, String> state = raw.clusterStates().getOrDefault(id, Map.of());
-            Optional<DiscoveredCluster> cluster = decodeDiscovered(id, raw.discovered().get(id), state, rejections);
-            cluster.ifPresent(discovered::add);
-            if (cluster.isPresent() && !raw.clusters().containsKey(id) && !state.isEmpty()) {
-                decodeClusterState(id, state, cluster.get().updated(), rejections).ifPresent(c -> clusters.put(id, c));
-            }
-        }
+        Map<String, ClusterStress> clusters = decodeClusters(raw.clusters(), raw.discovered(), raw.clusterStates(), discovered, rejections);
 
         Optional<RegimeState> regime = decodeRegime(raw.regime(), raw.regimeEntryTime(), rejections);
 
@@ -124,6 +113,29 @@ public final class InputCodec {
         }
 
         return new CycleInputs(portfolio, budgets, clusterMap, discovered, clusters, regime, attributions, rejections);
+    }
+
+    /**
+     * The stress hashes and the live stack's discovered clusters with their state hashes, each in sorted order: the
+     * stress of each cluster (its stress hash, else a discovered cluster's state) and, into {@code discovered}, the
+     * discovered clusters.
+     */
+    static Map<String, ClusterStress> decodeClusters(Map<String, Map<String, String>> stress, Map<String, String> discoveredHash,
+                                                     Map<String, Map<String, String>> states, List<DiscoveredCluster> discovered,
+                                                     List<Rejection> rejections) {
+        Map<String, ClusterStress> clusters = new HashMap<>((stress.size() + discoveredHash.size()) * 2);
+        for (String id : sortedKeys(stress)) {
+            decodeCluster(id, stress.get(id), rejections).ifPresent(c -> clusters.put(id, c));
+        }
+        for (String id : sortedKeys(discoveredHash)) {
+            Map<String, String> state = states.getOrDefault(id, Map.of());
+            Optional<DiscoveredCluster> cluster = decodeDiscovered(id, discoveredHash.get(id), state, rejections);
+            cluster.ifPresent(discovered::add);
+            if (cluster.isPresent() && !stress.containsKey(id) && !state.isEmpty()) {
+                decodeClusterState(id, state, cluster.get().updated(), rejections).ifPresent(c -> clusters.put(id, c));
+            }
+        }
+        return clusters;
     }
 
     /** The portfolio hash: {@code equity_usd}, {@code drawdown}, {@code timestamp} (else {@code ts_utc}). Empty hash: missing. */
@@ -143,37 +155,70 @@ public final class InputCodec {
 
     /**
      * A budget hash: {@code budget_usd} (finite, {@code >= 0}), {@code timestamp}, optional
-     * {@code cluster_id}. An empty hash is a key that vanished between discovery and read: rejected.
+     * {@code cluster_id}. A hash with none of the three (empty: the key vanished between discovery and read) is
+     * rejected as vanished, as the reader, which reads only those fields, sees it.
      */
     public static Optional<SymbolBudget> decodeBudget(String symbol, Map<String, String> hash, List<Rejection> rejections) {
         if (!isValidName(symbol)) {
             rejections.add(badName(DataSource.BUDGET, printable(symbol), "symbol", symbol));
             return Optional.empty();
         }
-        if (hash.isEmpty()) {
-            rejections.add(new Rejection(DataSource.BUDGET, RejectReason.MISSING_FIELD, symbol, "budget hash vanished before it was read"));
-            return Optional.empty();
+        return Optional.ofNullable(budget(symbol, hash.get(BUDGET_USD), hash.get(TIMESTAMP), hash.get(CLUSTER_ID), rejections));
+    }
+
+    private static Rejection vanished(String symbol) {
+        return new Rejection(DataSource.BUDGET, RejectReason.MISSING_FIELD, symbol, "budget hash vanished before it was read");
+    }
+
+    /**
+     * A budget from its fields' values as Redis returned them ({@code null}: absent), for a symbol whose name is
+     * valid: the reader decodes straight from its HMGET reply with this, and {@link #decodeBudget} from a hash.
+     * All three absent is a key that vanished between discovery and read: rejected.
+     *
+     * @return the budget, or null when it was rejected
+     */
+    static SymbolBudget budget(String symbol, String usd, String ts, String cluster, List<Rejection> rejections) {
+        if (usd == null && ts == null && cluster == null) {
+            rejections.add(vanished(symbol));
+            return null;
         }
-        OptionalDouble budget = number(DataSource.BUDGET, symbol, hash, BUDGET_USD, rejections);
-        if (budget.isPresent() && budget.getAsDouble() < 0) {
+        return budgetFields(symbol, usd, ts, cluster, rejections);
+    }
+
+    private static SymbolBudget budgetFields(String symbol, String usd, String ts, String cluster, List<Rejection> rejections) {
+        double budget = numberOrNaN(DataSource.BUDGET, symbol, BUDGET_USD, usd, rejections);
+        if (budget < 0) {
             rejections.add(new Rejection(DataSource.BUDGET, RejectReason.INVALID_VALUE, symbol,
-                    "budget_usd=" + printable(hash.get(BUDGET_USD)) + " must be >= 0"));
-            budget = OptionalDouble.empty();
+                    "budget_usd=" + printable(usd) + " must be >= 0"));
+            budget = Double.NaN;
         }
-        Optional<Instant> ts = timestamp(DataSource.BUDGET, symbol, hash, TIMESTAMP, null, rejections);
-        if (budget.isEmpty() || ts.isEmpty()) {
-            return Optional.empty();
+        Instant t = timestampOrNull(DataSource.BUDGET, symbol, TIMESTAMP, ts, null, null, rejections);
+        if (Double.isNaN(budget) || t == null) {
+            return null;
         }
         Optional<String> clusterId = Optional.empty();
-        String rawCluster = hash.get(CLUSTER_ID);
-        if (rawCluster != null && !rawCluster.isBlank()) {
-            if (isValidName(rawCluster.strip())) {
-                clusterId = Optional.of(rawCluster.strip());
+        if (cluster != null && !cluster.isBlank()) {
+            String stripped = cluster.strip();
+            if (isValidName(stripped)) {
+                clusterId = Optional.of(stripped);
             } else {
-                rejections.add(badName(DataSource.CLUSTER_MAP, symbol, CLUSTER_ID, rawCluster));
+                rejections.add(badName(DataSource.CLUSTER_MAP, symbol, CLUSTER_ID, cluster));
             }
         }
-        return Optional.of(new SymbolBudget(symbol, budget.getAsDouble() + 0.0, ts.get(), clusterId));
+        return new SymbolBudget(symbol, budget + 0.0, t, clusterId);
+    }
+
+    /**
+     * One entry of the operator's cluster map for a symbol whose name is valid: the cluster, stripped, or null after
+     * rejecting a bad name (the next source of the map then applies).
+     */
+    static String mappedCluster(String symbol, String cluster, List<Rejection> rejections) {
+        String stripped = cluster.strip();
+        if (isValidName(stripped)) {
+            return stripped;
+        }
+        rejections.add(badName(DataSource.CLUSTER_MAP, symbol, "cluster", cluster));
+        return null;
     }
 
     /**
@@ -319,17 +364,30 @@ public final class InputCodec {
             rejections.add(badName(DataSource.ATTRIBUTION, printable(symbol), "symbol", symbol));
             return Optional.empty();
         }
-        OptionalDouble factor = number(DataSource.ATTRIBUTION, symbol, hash, PERFORMANCE_FACTOR, rejections);
-        if (factor.isPresent() && factor.getAsDouble() < 0) {
+        return Optional.ofNullable(attribution(symbol, hash.get(PERFORMANCE_FACTOR), hash.get(TS_UTC), hash.get(TIMESTAMP), rejections));
+    }
+
+    /**
+     * An attribution from its fields' values ({@code null}: absent) for a symbol whose name is valid; all absent is
+     * no attribution (null, nothing rejected).
+     *
+     * @return the attribution, or null when absent or rejected
+     */
+    static PerformanceAttribution attribution(String symbol, String factorText, String tsUtc, String timestamp, List<Rejection> rejections) {
+        if (factorText == null && tsUtc == null && timestamp == null) {
+            return null;
+        }
+        double factor = numberOrNaN(DataSource.ATTRIBUTION, symbol, PERFORMANCE_FACTOR, factorText, rejections);
+        if (factor < 0) {
             rejections.add(new Rejection(DataSource.ATTRIBUTION, RejectReason.INVALID_VALUE, symbol,
-                    "performance_factor=" + printable(hash.get(PERFORMANCE_FACTOR)) + " must be >= 0"));
-            factor = OptionalDouble.empty();
+                    "performance_factor=" + printable(factorText) + " must be >= 0"));
+            factor = Double.NaN;
         }
-        Optional<Instant> ts = timestamp(DataSource.ATTRIBUTION, symbol, hash, TS_UTC, TIMESTAMP, rejections);
-        if (factor.isEmpty() || ts.isEmpty()) {
-            return Optional.empty();
+        Instant ts = timestampOrNull(DataSource.ATTRIBUTION, symbol, TS_UTC, tsUtc, TIMESTAMP, timestamp, rejections);
+        if (Double.isNaN(factor) || ts == null) {
+            return null;
         }
-        return Optional.of(new PerformanceAttribution(symbol, factor.getAsDouble() + 0.0, ts.get()));
+        return new PerformanceAttribution(symbol, factor + 0.0, ts);
     }
 
     /** Keys in sorted order, so decisions and rejections never depend on the order Redis returned them in. */
@@ -345,37 +403,50 @@ public final class InputCodec {
     }
 
     private static OptionalDouble number(DataSource source, String subject, Map<String, String> hash, String field, List<Rejection> rejections) {
-        String raw = hash.get(field);
+        double v = numberOrNaN(source, subject, field, hash.get(field), rejections);
+        return Double.isNaN(v) ? OptionalDouble.empty() : OptionalDouble.of(v);
+    }
+
+    /** A field's finite number, or NaN after rejecting it (missing or not a finite number). */
+    private static double numberOrNaN(DataSource source, String subject, String field, String raw, List<Rejection> rejections) {
         if (raw == null) {
             rejections.add(new Rejection(source, RejectReason.MISSING_FIELD, subject, field + " is missing"));
-            return OptionalDouble.empty();
+            return Double.NaN;
         }
         OptionalDouble value = parseNumber(raw);
         if (value.isEmpty()) {
             rejections.add(new Rejection(source, RejectReason.INVALID_VALUE, subject,
                     field + "='" + printable(raw) + "' is not a finite number"));
+            return Double.NaN;
         }
-        return value;
+        return value.getAsDouble();
     }
 
     private static Optional<Instant> timestamp(DataSource source, String subject, Map<String, String> hash,
                                                String field, String alternative, List<Rejection> rejections) {
+        return Optional.ofNullable(timestampOrNull(source, subject, field, hash.get(field), alternative,
+                alternative == null ? null : hash.get(alternative), rejections));
+    }
+
+    /** {@code field}'s timestamp, else {@code alternative}'s when {@code field} is absent; null after rejecting it. */
+    private static Instant timestampOrNull(DataSource source, String subject, String field, String raw,
+                                           String alternative, String alternativeRaw, List<Rejection> rejections) {
         String name = field;
-        String raw = hash.get(field);
         if (raw == null && alternative != null) {
             name = alternative;
-            raw = hash.get(alternative);
+            raw = alternativeRaw;
         }
         if (raw == null) {
             rejections.add(new Rejection(source, RejectReason.MISSING_FIELD, subject,
                     field + (alternative == null ? "" : " (or " + alternative + ")") + " is missing"));
-            return Optional.empty();
+            return null;
         }
         Optional<Instant> value = parseTimestamp(raw);
         if (value.isEmpty()) {
             rejections.add(new Rejection(source, RejectReason.INVALID_VALUE, subject,
                     name + "='" + printable(raw) + "' is not an epoch timestamp in seconds or milliseconds"));
+            return null;
         }
-        return value;
+        return value.get();
     }
 }

@@ -1,10 +1,17 @@
 package com.quantumtrader.allocation.redis;
 
 import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.ClusterStress;
+import com.quantumtrader.allocation.core.CycleInputs;
 import com.quantumtrader.allocation.core.DataSource;
+import com.quantumtrader.allocation.core.DiscoveredCluster;
+import com.quantumtrader.allocation.core.PerformanceAttribution;
+import com.quantumtrader.allocation.core.PortfolioState;
+import com.quantumtrader.allocation.core.RegimeState;
 import com.quantumtrader.allocation.core.RejectReason;
 import com.quantumtrader.allocation.core.Rejection;
 import com.quantumtrader.allocation.core.Scalars;
+import com.quantumtrader.allocation.core.SymbolBudget;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -122,49 +129,53 @@ public final class InputReader {
 
         Map<String, String> portfolio = fields(get(portfolioResponse, DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT, rejections), InputCodec.PORTFOLIO_FIELDS);
 
-        Map<String, String> redisClusterMap = new HashMap<>(symbols.size() * 2);
-        for (int c = 0; c < clusterMapResponses.size(); c++) {
-            List<String> values = get(clusterMapResponses.get(c), DataSource.CLUSTER_MAP, Keys.CLUSTER_MAP, rejections);
+        List<List<String>> mapChunks = new ArrayList<>(clusterMapResponses.size());
+        for (Response<List<String>> chunk : clusterMapResponses) {
+            List<String> values = get(chunk, DataSource.CLUSTER_MAP, Keys.CLUSTER_MAP, rejections);
             if (values == null) {
-                redisClusterMap = null; // the wrong type: rejected once, the file's map and the budgets' own clusters apply
+                mapChunks = null; // the wrong type: rejected once, the file's map and the other sources apply
                 break;
             }
-            for (int k = 0; k < values.size(); k++) {
-                if (values.get(k) != null) {
-                    redisClusterMap.put(symbols.get(c * CLUSTER_MAP_CHUNK + k), values.get(k));
-                }
-            }
+            mapChunks.add(values);
         }
-        Map<String, String> clusterMap = new HashMap<>();
-        Map<String, Map<String, String>> budgets = new HashMap<>(symbols.size() * 2);
-        Map<String, Map<String, String>> attributions = new HashMap<>();
+        // Decoded straight from the replies, symbol by symbol in the discovery's (sorted) order: no hash of strings per
+        // symbol, no copy, no sort, names checked once at discovery. The decoding rules are InputCodec's, shared with snapshots.
+        List<Rejection> budgetRejections = new ArrayList<>();
+        List<Rejection> mapRejections = new ArrayList<>();
+        List<Rejection> attributionRejections = new ArrayList<>();
+        List<SymbolBudget> budgets = new ArrayList<>(symbols.size());
+        List<Map.Entry<String, String>> clusterMap = new ArrayList<>();
+        Map<String, PerformanceAttribution> attributions = new HashMap<>();
         Set<String> clustersInUse = new LinkedHashSet<>();
         for (int i = 0; i < symbols.size(); i++) {
             String symbol = symbols.get(i);
-            String mapped = redisClusterMap == null ? null : redisClusterMap.get(symbol);
-            if (mapped == null) {
-                mapped = staticClusterMap.get(symbol);
-            }
-            if (mapped != null) {
-                clusterMap.put(symbol, mapped);
-                clustersInUse.add(mapped.strip());
-            }
             List<String> budget = get(budgetResponses.get(i), DataSource.BUDGET, symbol, rejections);
             if (budget != null && cached.isPresent() && allNull(budget)) {
                 continue; // the budget key vanished since the SCAN: the symbol left the universe, in this cycle
             }
+            String mapped = mapChunks == null ? null : mapChunks.get(i / CLUSTER_MAP_CHUNK).get(i % CLUSTER_MAP_CHUNK);
+            if (mapped == null) {
+                mapped = staticClusterMap.get(symbol);
+            }
+            if (mapped != null) {
+                String cluster = InputCodec.mappedCluster(symbol, mapped, mapRejections);
+                if (cluster != null) {
+                    clusterMap.add(Map.entry(symbol, cluster));
+                    clustersInUse.add(cluster);
+                }
+            }
             if (budget != null) { // null: wrong type, already rejected
-                Map<String, String> hash = fields(budget, InputCodec.BUDGET_FIELDS);
-                budgets.put(symbol, hash);
-                String own = hash.get(InputCodec.CLUSTER_ID);
-                if (own != null) {
-                    clustersInUse.add(own.strip());
+                SymbolBudget b = InputCodec.budget(symbol, budget.get(0), budget.get(1), budget.get(2), budgetRejections);
+                if (b != null) {
+                    budgets.add(b);
+                    b.clusterId().ifPresent(clustersInUse::add);
                 }
             }
             Response<List<String>> attributionResponse = attributionResponses.get(i);
             if (attributionResponse != null) {
-                Map<String, String> attribution = fields(get(attributionResponse, DataSource.ATTRIBUTION, symbol, rejections), InputCodec.ATTRIBUTION_FIELDS);
-                if (!attribution.isEmpty()) {
+                List<String> a = get(attributionResponse, DataSource.ATTRIBUTION, symbol, rejections);
+                PerformanceAttribution attribution = a == null ? null : InputCodec.attribution(symbol, a.get(0), a.get(1), a.get(2), attributionRejections);
+                if (attribution != null) {
                     attributions.put(symbol, attribution);
                 }
             }
@@ -194,10 +205,24 @@ public final class InputReader {
             }
         }
         Map<String, Map<String, String>> clusterStates = new HashMap<>(discoveredIds.size() * 2);
-        Map<String, Map<String, String>> clusters = readStress(nodes, clustersInUse, discoveredIds, clusterStates, rejections);
-        RawInputs raw = new RawInputs(portfolio, budgets, clusterMap, discovered, clusterStates, clusters, regime, regimeEntryTime, attributions);
+        Map<String, Map<String, String>> stress = readStress(nodes, clustersInUse, discoveredIds, clusterStates, rejections);
+
+        // Rejections in the order InputCodec.decode gives them: what reading rejected, portfolio, budgets, cluster map,
+        // clusters, discovered clusters, regime, attributions.
+        List<Rejection> all = new ArrayList<>(rejections);
+        Optional<PortfolioState> portfolioState = InputCodec.decodePortfolio(portfolio, all);
+        all.addAll(budgetRejections);
+        all.addAll(mapRejections);
+        List<DiscoveredCluster> discoveredClusters = new ArrayList<>();
+        Map<String, ClusterStress> clusters = InputCodec.decodeClusters(stress, discovered, clusterStates, discoveredClusters, all);
+        Optional<RegimeState> regimeState = InputCodec.decodeRegime(regime, regimeEntryTime, all);
+        all.addAll(attributionRejections);
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, String>[] mapEntries = clusterMap.toArray(new Map.Entry[0]);
+        CycleInputs inputs = new CycleInputs(portfolioState, budgets, Map.ofEntries(mapEntries), discoveredClusters, clusters, regimeState,
+                attributions, all);
         Optional<String> lastWrite = Optional.ofNullable(orNullIfWrongType(lastWriteResponse));
-        return new ReadResult(raw, rejections, control, lastWrite, discovery, connection.roundTrips() - before, discoverNanos);
+        return new ReadResult(inputs, rejections, control, lastWrite, discovery, connection.roundTrips() - before, discoverNanos);
     }
 
     /**
@@ -206,7 +231,7 @@ public final class InputReader {
      * pass walks every primary.
      */
     private List<String> discoverSymbols(Nodes nodes, List<Rejection> rejections, Set<String> withAttribution) {
-        Set<String> symbols = new HashSet<>(); // SCAN may repeat a key; the decoder sorts
+        Set<String> symbols = new HashSet<>(); // SCAN may repeat a key
         for (String key : scan(nodes, DISCOVERY_PATTERN)) {
             if (key.startsWith(Keys.ATTRIBUTION_PREFIX)) {
                 withAttribution.add(key.substring(Keys.ATTRIBUTION_PREFIX.length()));
@@ -226,7 +251,9 @@ public final class InputReader {
                         "key '" + Scalars.printable(key) + "' does not end in 1-64 characters of [A-Za-z0-9._-]"));
             }
         }
-        return new ArrayList<>(symbols);
+        List<String> sorted = new ArrayList<>(symbols);
+        sorted.sort(null); // once per SCAN, not per cycle: budgets come out in this order
+        return sorted;
     }
 
     /**

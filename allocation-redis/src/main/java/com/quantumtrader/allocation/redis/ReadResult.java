@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One cycle's inputs as read, before decoding.
+ * One cycle's inputs as read, decoded straight from Redis's replies by {@link InputCodec}'s rules.
  *
- * @param raw        the hashes as strings, exactly as Redis held them
+ * @param inputs     the typed inputs, every rejection included (what reading rejected first)
  * @param rejections what reading itself rejected: keys of the wrong type, bad symbol names
  * @param control    the operator's control hash ({@code absent} when there is none), read in the same pipeline
  * @param lastWrite  the {@code cycle_id} of the last write as Redis holds it ({@link StateHash#CYCLE_ID}), empty when none
@@ -16,17 +16,17 @@ import java.util.Objects;
  * @param roundTrips     network round trips the read took
  * @param discoverNanos time spent discovering keys (the SCAN pages), part of the read
  */
-public record ReadResult(RawInputs raw, List<Rejection> rejections, Decoded<ControlHash> control, java.util.Optional<String> lastWrite, Discovery discovery, long roundTrips, long discoverNanos) {
+public record ReadResult(CycleInputs inputs, List<Rejection> rejections, Decoded<ControlHash> control, java.util.Optional<String> lastWrite, Discovery discovery, long roundTrips, long discoverNanos) {
     public ReadResult {
-        Objects.requireNonNull(raw, "raw");
+        Objects.requireNonNull(inputs, "inputs");
         rejections = List.copyOf(rejections);
         Objects.requireNonNull(control, "control");
         Objects.requireNonNull(lastWrite, "lastWrite");
         Objects.requireNonNull(discovery, "discovery");
     }
 
-    /** The typed inputs: {@link InputCodec#decode(RawInputs, List)} with this read's rejections first. */
+    /** The typed inputs (as {@link InputCodec#decode(RawInputs, List)} gives them for the same hashes). */
     public CycleInputs decode() {
-        return InputCodec.decode(raw, rejections);
+        return inputs;
     }
 }

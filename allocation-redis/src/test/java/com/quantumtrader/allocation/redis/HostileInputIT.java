@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.CycleInputs;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Mode;
@@ -100,6 +101,77 @@ class HostileInputIT {
             entries.forEach(e -> assertWrittenPlain(e.getFields(), e.getFields().get("symbol")));
             Set<String> targets = j.keys(Keys.TARGET_PREFIX + "*");
             assertEquals(got.size(), targets.size(), "no target for a garbage symbol");
+        }
+    }
+
+    /**
+     * The reader decodes straight from its replies; a snapshot decodes the same hashes through {@link InputCodec#decode}.
+     * With the same garbage both must give the same typed inputs, rejections and their order included: one set of rules.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 7, 2026})
+    void read_garbage_liveDecodeEqualsTheSnapshotDecodeOfTheSameHashes(long seed) {
+        Random rnd = new Random(seed);
+        String ts = Long.toString(NOW.getEpochSecond() - 1);
+        try (Jedis j = redis.client()) {
+            j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "1000000", "drawdown", "0.08", "timestamp", ts));
+            j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", "TREND", "confidence", "0.7", "timestamp", ts));
+            j.hset(Keys.stress("good0"), Map.of("stress", "0.3", "alpha", "0.1", "timestamp", ts));
+            j.hset(Keys.stress("good1"), Map.of("stress", "nan", "timestamp", ts));
+            for (int i = 0; i < 50; i++) {
+                j.hset(Keys.budget("V" + i), Map.of("budget_usd", Integer.toString(1000 * i), "timestamp", ts));
+                j.hset(Keys.CLUSTER_MAP, "V" + i, i % 7 == 0 ? " bad cluster " : "good" + (i % 2));
+                if (i % 5 == 0) {
+                    j.hset(Keys.attribution("V" + i), Map.of("performance_factor", i % 10 == 0 ? "0.9" : "-1", "ts_utc", ts));
+                }
+            }
+            j.hset(Keys.DISCOVERED_CLUSTERS, Map.of("cluster_0", "[\"V1\", \"V3\", \"G2\"]", "cluster_1", "[oops", "bad id", "[]"));
+            j.hset(Keys.clusterState("cluster_0"), Map.of("stress", "0.2", "updated_ts", ts));
+            for (int i = 0; i < 300; i++) {
+                plantGarbage(j, rnd, i, ts);
+            }
+        }
+        ReadResult read;
+        try (RedisConnection connection = new RedisConnection(redis.endpoint())) {
+            read = new InputReader(connection, Map.of()).read();
+        }
+
+        // The snapshot of the same keys, cut the way redis-cli would: HGETALL of each hash the reader read.
+        Map<String, Map<String, String>> budgets = new HashMap<>();
+        Map<String, String> clusterMap = new HashMap<>();
+        Map<String, Map<String, String>> attributions = new HashMap<>();
+        Map<String, Map<String, String>> stress = new HashMap<>();
+        Map<String, Map<String, String>> states = new HashMap<>();
+        Map<String, String> regime;
+        try (Jedis j = redis.client()) {
+            Map<String, String> map = j.hgetAll(Keys.CLUSTER_MAP);
+            for (String symbol : read.discovery().symbols()) {
+                if (j.type(Keys.budget(symbol)).equals("hash")) {
+                    budgets.put(symbol, j.hgetAll(Keys.budget(symbol)));
+                }
+                if (map.containsKey(symbol)) {
+                    clusterMap.put(symbol, map.get(symbol));
+                }
+                if (j.type(Keys.attribution(symbol)).equals("hash")) {
+                    attributions.put(symbol, j.hgetAll(Keys.attribution(symbol)));
+                }
+            }
+            Set<String> clusters = new java.util.TreeSet<>(List.of("good0", "good1", "cluster_0", "cluster_1"));
+            map.values().stream().map(String::strip).filter(com.quantumtrader.allocation.core.Scalars::isValidName).forEach(clusters::add);
+            for (String id : clusters) {
+                if (j.type(Keys.stress(id)).equals("hash")) {
+                    stress.put(id, j.hgetAll(Keys.stress(id)));
+                }
+            }
+            states.put("cluster_0", j.hgetAll(Keys.clusterState("cluster_0")));
+            regime = j.xrevrange(Keys.REGIME_STREAM, "+", "-", 1).get(0).getFields();
+            RawInputs snapshot = new RawInputs(j.hgetAll(Keys.PORTFOLIO), budgets, clusterMap, j.hgetAll(Keys.DISCOVERED_CLUSTERS), states, stress,
+                    regime, Optional.empty(), attributions);
+            CycleInputs fromSnapshot = InputCodec.decode(snapshot, read.rejections());
+
+            assertEquals(fromSnapshot.rejections(), read.decode().rejections(), "rejections, in order");
+            assertEquals(fromSnapshot, read.decode());
+            assertTrue(read.decode().rejections().size() > 300, "garbage rejected: " + read.decode().rejections().size());
         }
     }
 

@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.quantumtrader.allocation.core.ClusterStress;
+import com.quantumtrader.allocation.core.CycleInputs;
+import com.quantumtrader.allocation.core.PerformanceAttribution;
+import com.quantumtrader.allocation.core.PortfolioState;
+import com.quantumtrader.allocation.core.Regime;
+import com.quantumtrader.allocation.core.RegimeState;
+import com.quantumtrader.allocation.core.SymbolBudget;
 import com.quantumtrader.allocation.core.Allocator;
 import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
@@ -87,14 +94,16 @@ class RedisContractIT {
 
         ReadResult read = reader(Map.of()).read();
 
-        RawInputs raw = read.raw();
-        assertEquals(Map.of("equity_usd", "100000", "drawdown", "0.07", "timestamp", "1767225595"), raw.portfolio());
-        assertEquals(Map.of("BTCUSDT", Map.of("budget_usd", "30000", "timestamp", "1767225597"),
-                "ETHUSDT", Map.of("budget_usd", "20000", "timestamp", "1767225597")), raw.budgets());
-        assertEquals(Map.of("BTCUSDT", "majors", "ETHUSDT", "majors"), raw.clusterMap());
-        assertEquals(Map.of("majors", Map.of("stress", "0.2", "alpha", "0.5", "timestamp", "1767225590")), raw.clusters());
-        assertEquals(Map.of("regime", "TREND", "confidence", "0.8", "timestamp", "1767225598"), raw.regime());
-        assertEquals(Map.of("BTCUSDT", Map.of("performance_factor", "0.85", "ts_utc", "1767225595")), raw.attributions());
+        // Decoded straight from the replies: the extra fields ("noise", "unrelated") are never read.
+        CycleInputs in = read.decode();
+        assertEquals(Optional.of(new PortfolioState(100000, 0.07, Instant.ofEpochSecond(1767225595))), in.portfolio());
+        assertEquals(List.of(new SymbolBudget("BTCUSDT", 30000, Instant.ofEpochSecond(1767225597), Optional.empty()),
+                new SymbolBudget("ETHUSDT", 20000, Instant.ofEpochSecond(1767225597), Optional.empty())), in.budgets());
+        assertEquals(Map.of("BTCUSDT", "majors", "ETHUSDT", "majors"), in.clusterMap());
+        assertEquals(Map.of("majors", new ClusterStress("majors", 0.2, 0.5, Instant.ofEpochSecond(1767225590))), in.clusters());
+        assertEquals(Optional.of(new RegimeState(Regime.TREND, 0.8, Instant.ofEpochSecond(1767225598))), in.regime());
+        assertEquals(Map.of("BTCUSDT", new PerformanceAttribution("BTCUSDT", 0.85, Instant.ofEpochSecond(1767225595))), in.attributions());
+        assertEquals(List.of(), in.rejections());
         assertEquals(List.of(), read.rejections());
     }
 
@@ -117,7 +126,7 @@ class RedisContractIT {
 
         ReadResult read = reader(Map.of()).read();
 
-        assertEquals(Set.of("BTCUSDT"), read.raw().budgets().keySet());
+        assertEquals(List.of("BTCUSDT"), read.decode().budgets().stream().map(SymbolBudget::symbol).toList());
         assertEquals(2, read.rejections().size());
         assertTrue(read.rejections().stream().allMatch(r -> r.source() == DataSource.BUDGET && r.reason() == RejectReason.BAD_NAME));
     }
@@ -160,15 +169,14 @@ class RedisContractIT {
     void read_regimeEntryWithoutTimestamp_usesEntryIdTime() {
         jedis.xadd(Keys.REGIME_STREAM, new StreamEntryID(1767225598123L, 0), Map.of("regime", "CHOP"));
         ReadResult read = reader(Map.of()).read();
-        assertEquals(Map.of("regime", "CHOP"), read.raw().regime());
-        assertEquals(Optional.of(Instant.ofEpochMilli(1767225598123L)), read.raw().regimeEntryTime());
+        assertEquals(Optional.of(new RegimeState(Regime.CHOP, 1.0, Instant.ofEpochMilli(1767225598123L))), read.decode().regime());
     }
 
     @Test
     void read_regime_lastEntryWins() {
         Seed.regime(jedis, "TREND", "0.5", NOW.minusSeconds(20));
         Seed.regime(jedis, "CHOP", "0.9", NOW.minusSeconds(10));
-        assertEquals("CHOP", reader(Map.of()).read().raw().regime().get("regime"));
+        assertEquals(Regime.CHOP, reader(Map.of()).read().decode().regime().orElseThrow().regime());
     }
 
     @Test

@@ -154,7 +154,7 @@ class ClusterIT {
         try (RedisConnection c = connect()) {
             read = new InputReader(c, Map.of()).read();
         }
-        assertEquals(SYMBOLS, read.raw().budgets().size());
+        assertEquals(SYMBOLS, read.decode().budgets().size());
         // discovery: 1 SCAN page per node at these sizes; reads: one pipeline per node, twice (inputs, stress)
         assertTrue(read.roundTrips() <= NODES * (1 + 2), "round trips " + read.roundTrips());
 
