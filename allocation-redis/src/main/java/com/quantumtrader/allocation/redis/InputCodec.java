@@ -20,6 +20,7 @@ import com.quantumtrader.allocation.core.Regime;
 import com.quantumtrader.allocation.core.RegimeState;
 import com.quantumtrader.allocation.core.RejectReason;
 import com.quantumtrader.allocation.core.Rejection;
+import com.quantumtrader.allocation.core.Scalars;
 import com.quantumtrader.allocation.core.SymbolBudget;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -413,13 +414,12 @@ public final class InputCodec {
             rejections.add(new Rejection(source, RejectReason.MISSING_FIELD, subject, field + " is missing"));
             return Double.NaN;
         }
-        OptionalDouble value = parseNumber(raw);
-        if (value.isEmpty()) {
+        double value = Scalars.parseNumberOrNaN(raw);
+        if (Double.isNaN(value)) {
             rejections.add(new Rejection(source, RejectReason.INVALID_VALUE, subject,
                     field + "='" + printable(raw) + "' is not a finite number"));
-            return Double.NaN;
         }
-        return value.getAsDouble();
+        return value;
     }
 
     private static Optional<Instant> timestamp(DataSource source, String subject, Map<String, String> hash,
