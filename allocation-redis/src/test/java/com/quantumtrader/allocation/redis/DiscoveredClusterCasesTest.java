@@ -8,13 +8,11 @@ import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.Policy;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,10 +62,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DiscoveredClusterCasesTest {
 
     static Stream<Path> cases() throws IOException, URISyntaxException {
-        Path dir = Path.of(DiscoveredClusterCasesTest.class.getResource("/discovered").toURI());
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.toString().endsWith(".json")).sorted().collect(Collectors.toList()).stream();
-        }
+        return GoldenCasesTest.cases("/discovered");
     }
 
     @Test

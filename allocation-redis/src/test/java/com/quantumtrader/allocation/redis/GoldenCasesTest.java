@@ -44,7 +44,12 @@ class GoldenCasesTest {
             "drawdown_zone", "confidence", "cap", "regime_factor", "cluster_factor", "drawdown_factor", "performance_factor");
 
     static Stream<Path> goldenCases() throws IOException, URISyntaxException {
-        URL dir = GoldenCasesTest.class.getResource("/golden");
+        return cases("/golden");
+    }
+
+    /** The {@code .json} files of a test-resource directory, sorted. */
+    static Stream<Path> cases(String resourceDir) throws IOException, URISyntaxException {
+        URL dir = GoldenCasesTest.class.getResource(resourceDir);
         try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
             return files.filter(p -> p.toString().endsWith(".json")).sorted().collect(Collectors.toList()).stream();
         }
