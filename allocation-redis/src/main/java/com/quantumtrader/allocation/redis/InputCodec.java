@@ -167,10 +167,6 @@ public final class InputCodec {
         return Optional.ofNullable(budget(symbol, hash.get(BUDGET_USD), hash.get(TIMESTAMP), hash.get(CLUSTER_ID), rejections));
     }
 
-    private static Rejection vanished(String symbol) {
-        return new Rejection(DataSource.BUDGET, RejectReason.MISSING_FIELD, symbol, "budget hash vanished before it was read");
-    }
-
     /**
      * A budget from its fields' values as Redis returned them ({@code null}: absent), for a symbol whose name is
      * valid: the reader decodes straight from its HMGET reply with this, and {@link #decodeBudget} from a hash.
@@ -180,13 +176,9 @@ public final class InputCodec {
      */
     static SymbolBudget budget(String symbol, String usd, String ts, String cluster, List<Rejection> rejections) {
         if (usd == null && ts == null && cluster == null) {
-            rejections.add(vanished(symbol));
+            rejections.add(new Rejection(DataSource.BUDGET, RejectReason.MISSING_FIELD, symbol, "budget hash vanished before it was read"));
             return null;
         }
-        return budgetFields(symbol, usd, ts, cluster, rejections);
-    }
-
-    private static SymbolBudget budgetFields(String symbol, String usd, String ts, String cluster, List<Rejection> rejections) {
         double budget = numberOrNaN(DataSource.BUDGET, symbol, BUDGET_USD, usd, rejections);
         if (budget < 0) {
             rejections.add(new Rejection(DataSource.BUDGET, RejectReason.INVALID_VALUE, symbol,
