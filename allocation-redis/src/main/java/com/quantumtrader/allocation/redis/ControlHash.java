@@ -4,6 +4,7 @@ import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Scalars;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,19 +51,32 @@ public record ControlHash(Mode mode, String reason, String by, Optional<Instant>
 
     /** Checks an operator's text: {@code reason} or {@code by}. */
     public static String text(String field, String value) {
-        if (value == null || value.isBlank() || value.length() > MAX_TEXT || !clean(value).equals(value)) {
+        if (value == null || value.isBlank() || value.length() > MAX_TEXT || !clean(value)) {
             throw new IllegalArgumentException(field + ": must be 1-" + MAX_TEXT + " characters, not blank, no control characters, was '"
                     + Scalars.printable(value) + "'");
         }
         return value.strip();
     }
 
-    /** Text read back from Redis made safe for one log line: control characters become {@code ?}, cut at {@link #MAX_TEXT}. */
-    static String clean(String value) {
-        StringBuilder sb = new StringBuilder(Math.min(value.length(), MAX_TEXT));
+    /** Whether an operator's text has no control characters. */
+    private static boolean clean(String value) {
+        return value.chars().noneMatch(Character::isISOControl);
+    }
+
+    /**
+     * Text read back from Redis made safe for one log line: every character outside printable ASCII
+     * (control characters, escape sequences, bidirectional overrides) becomes a backslash, u and four hex digits, cut at
+     * {@link #MAX_TEXT} characters of the original.
+     */
+    static String escaped(String value) {
+        StringBuilder sb = new StringBuilder(Math.min(value.length(), MAX_TEXT) + 8);
         for (int i = 0; i < value.length() && i < MAX_TEXT; i++) {
             char c = value.charAt(i);
-            sb.append(Character.isISOControl(c) ? '?' : c);
+            if (c >= 0x20 && c < 0x7f) {
+                sb.append(c);
+            } else {
+                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            }
         }
         return sb.toString();
     }
@@ -85,13 +99,14 @@ public record ControlHash(Mode mode, String reason, String by, Optional<Instant>
             return new Decoded.Invalid<>(ABSENT);
         }
         String raw = hash.get(MODE);
-        Optional<Mode> mode = TargetHash.mode(raw == null ? null : raw.strip());
+        // Case-insensitive: a hand-typed "REDUCE" in an incident must apply, not be ignored.
+        Optional<Mode> mode = TargetHash.mode(raw == null ? null : raw.strip().toLowerCase(Locale.ROOT));
         if (mode.isEmpty()) {
             return new Decoded.Invalid<>(MODE + ": must be enforce, reduce or shadow, was '" + Scalars.printable(raw) + "'");
         }
         OptionalLong ts = TargetHash.epochSeconds(hash.get(TS));
-        return new Decoded.Valid<>(new ControlHash(mode.get(), clean(hash.getOrDefault(REASON, "")),
-                clean(hash.getOrDefault(BY, "")),
+        return new Decoded.Valid<>(new ControlHash(mode.get(), escaped(hash.getOrDefault(REASON, "")),
+                escaped(hash.getOrDefault(BY, "")),
                 ts.isPresent() ? Optional.of(Instant.ofEpochSecond(ts.getAsLong())) : Optional.empty()));
     }
 

@@ -39,7 +39,9 @@ public final class RedisFailure extends RuntimeException {
         CLUSTER_MOVED("cluster_moved"),
         /** The write was refused whole because this instance no longer holds the lease or a newer epoch exists. */
         FENCED("fenced"),
-        /** Anything else (a wrong type inside EXEC, a protocol error, ...). */
+        /** {@code WRONGTYPE}: a key of the service holds another Redis type (written by hand or by another service). */
+        WRONG_TYPE("wrongtype"),
+        /** Anything else (a protocol error, ...). */
         OTHER("other");
 
         private final String wireName;
@@ -100,6 +102,9 @@ public final class RedisFailure extends RuntimeException {
         }
         if (s.contains("OOM ")) {
             return Kind.OOM;
+        }
+        if (s.contains("WRONGTYPE")) {
+            return Kind.WRONG_TYPE;
         }
         if (s.contains("NOAUTH") || s.contains("WRONGPASS")) {
             return Kind.AUTH;

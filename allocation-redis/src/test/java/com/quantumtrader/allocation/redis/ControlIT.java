@@ -103,7 +103,7 @@ class ControlIT {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "mode=banana      | mode: must be enforce, reduce or shadow, was 'banana'",
-            "mode=ENFORCE     | mode: must be enforce, reduce or shadow, was 'ENFORCE'",
+            "mode=enforced    | mode: must be enforce, reduce or shadow, was 'enforced'",
             "reason=no mode   | mode: must be enforce, reduce or shadow, was 'null'",
     })
     void read_garbageControl_invalidWithTheRule_inputsReadAsUsual(String field, String reason) {
@@ -123,6 +123,81 @@ class ControlIT {
         assertEquals(new Decoded.Invalid<>("quantum:control:allocation holds the wrong Redis type (must be a hash)"), r.control());
         assertEquals(2, r.decode().budgets().size());
         assertEquals(List.of(), r.rejections(), "not an input: counted apart, not as a rejected input");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"REDUCE, REDUCE", "Reduce, REDUCE", "' SHADOW ', SHADOW", "Enforce, ENFORCE"})
+    void read_handTypedModeInAnyCase_valid(String raw, Mode mode) {
+        jedis.hset(Keys.CONTROL, "mode", raw);
+        assertEquals(new Decoded.Valid<>(new ControlHash(mode, "", "", Optional.empty())), read().control());
+    }
+
+    @Test
+    void read_bytesOutsidePrintableAscii_escapedBeforeTheyReachALog() {
+        jedis.hset(Keys.CONTROL, Map.of("mode", "reduce", "reason", "halt\u001b[2J\u202eevil\n", "by", "\u00e9ve"));
+        ControlHash c = ((Decoded.Valid<ControlHash>) read().control()).value();
+        assertEquals("halt\\u001b[2J\\u202eevil\\u000a", c.reason());
+        assertEquals("\\u00e9ve", c.by());
+    }
+
+    /** The audit stream of another type: the command fails with WRONGTYPE and changes nothing. */
+    @Test
+    void setAndClear_auditStreamOfAnotherType_failWithWrongTypeAndChangeNothing() {
+        Control control = new Control(connection);
+        control.set(ControlHash.set(Mode.REDUCE, "incident", "alice", NOW));
+        jedis.del(Keys.CONTROL_STREAM);
+        jedis.set(Keys.CONTROL_STREAM, "not a stream");
+
+        RedisFailure clear = assertThrows(RedisFailure.class, () -> control.clear("all good", "bob", NOW));
+        assertEquals(RedisFailure.Kind.WRONG_TYPE, clear.kind());
+        assertEquals("control: WRONGTYPE quantum:stream:allocation.control holds a string, not a stream: the audit entry cannot be"
+                + " appended, nothing was changed", clear.getMessage());
+        assertEquals("reduce", jedis.hget(Keys.CONTROL, "mode"), "a failed clear must not lift reduce");
+
+        RedisFailure set = assertThrows(RedisFailure.class, () -> control.set(ControlHash.set(Mode.SHADOW, "x", "bob", NOW)));
+        assertEquals(RedisFailure.Kind.WRONG_TYPE, set.kind());
+        assertEquals("reduce", jedis.hget(Keys.CONTROL, "mode"));
+        assertEquals("not a stream", jedis.get(Keys.CONTROL_STREAM));
+    }
+
+    /** Redis at maxmemory (noeviction): DEL would pass and XADD be refused; the transaction applies neither. */
+    @Test
+    void clear_redisOutOfMemory_failsWithOomAndChangesNothing() {
+        Control control = new Control(connection);
+        control.set(ControlHash.set(Mode.REDUCE, "incident", "alice", NOW));
+        long audit = jedis.xlen(Keys.CONTROL_STREAM);
+        String policy = jedis.configGet("maxmemory-policy").get("maxmemory-policy");
+        jedis.configSet("maxmemory-policy", "noeviction");
+        jedis.configSet("maxmemory", "1");
+        try {
+            RedisFailure e = assertThrows(RedisFailure.class, () -> control.clear("all good", "bob", NOW));
+            assertEquals(RedisFailure.Kind.OOM, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("OOM command not allowed") && !e.getMessage().contains("EXECABORT"), e.getMessage());
+            RedisFailure s = assertThrows(RedisFailure.class, () -> control.set(ControlHash.set(Mode.SHADOW, "x", "bob", NOW)));
+            assertEquals(RedisFailure.Kind.OOM, s.kind(), s.getMessage());
+        } finally {
+            jedis.configSet("maxmemory", "0");
+            jedis.configSet("maxmemory-policy", policy);
+        }
+        assertEquals("reduce", jedis.hget(Keys.CONTROL, "mode"), "the hash is untouched");
+        assertEquals(audit, jedis.xlen(Keys.CONTROL_STREAM), "no audit entry either");
+    }
+
+    /** A read-only replica: READONLY, not EXECABORT, and nothing changes. */
+    @Test
+    void set_readOnlyReplica_failsWithReadOnly() {
+        Control control = new Control(connection);
+        control.set(ControlHash.set(Mode.REDUCE, "incident", "alice", NOW));
+        jedis.replicaof("127.0.0.1", TestRedis.freePort()); // a primary that does not exist: this server turns read-only
+        try {
+            RedisFailure e = assertThrows(RedisFailure.class, () -> control.set(ControlHash.set(Mode.SHADOW, "x", "bob", NOW)));
+            assertEquals(RedisFailure.Kind.READONLY, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("READONLY You can't write against a read only replica") && !e.getMessage().contains("EXECABORT"),
+                    e.getMessage());
+        } finally {
+            jedis.replicaofNoOne();
+        }
+        assertEquals("reduce", jedis.hget(Keys.CONTROL, "mode"));
     }
 
     @Test

@@ -42,7 +42,7 @@ final class ControlCommand implements Runnable {
     }
 
     static Mode parseMode(String value) {
-        return TargetHash.mode(value).orElseThrow(() -> new IllegalArgumentException("MODE: must be enforce, reduce or shadow, was '" + value + "'"));
+        return TargetHash.mode(value == null ? null : value.strip().toLowerCase(java.util.Locale.ROOT)).orElseThrow(() -> new IllegalArgumentException("MODE: must be enforce, reduce or shadow, was '" + value + "'"));
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
