@@ -34,7 +34,7 @@ seed() { # portfolio, N budgets in N/20 clusters with stress, a regime entry; fr
 redis-cli -p "$RP" flushall > /dev/null || { echo "no Redis on port $RP" >&2; exit 2; }
 seed
 MALLOC_ARENA_MAX=2 P29_MODE=enforce REDIS_PORT=$RP P29_METRICS_PORT=$MP P29_METRICS_BIND=127.0.0.1 \
-  java -Xms96m -Xmx96m -Xmn48m -XX:SurvivorRatio=4 -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m \
+  java -Xms128m -Xmx128m -Xmn40m -XX:SurvivorRatio=4 -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m \
   -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=16m -XX:+ExitOnOutOfMemoryError \
   -Xlog:gc:file="$OUT/gc.log" -jar "$JAR" run > "$OUT/service.log" 2>&1 &
 PID=$!

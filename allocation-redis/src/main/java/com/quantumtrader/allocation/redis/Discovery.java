@@ -18,8 +18,10 @@ import java.util.Set;
  * @param withAttribution symbols with an attribution key
  * @param badNames        the rejections of budget keys whose suffix is not a symbol name, repeated each cycle
  * @param scannedAt       the cycle time of the SCAN
+ * @param overCapacity    budget keys the SCAN found beyond {@code P29_MAX_SYMBOLS}, left out (0: the whole universe is here)
  */
-public record Discovery(List<String> symbols, Set<String> withAttribution, List<Rejection> badNames, Instant scannedAt) {
+public record Discovery(List<String> symbols, Set<String> withAttribution, List<Rejection> badNames, Instant scannedAt,
+                        long overCapacity) {
 
     /**
      * How old a discovery may be before the next read walks the keyspace again: with the 5 s interval
@@ -32,6 +34,14 @@ public record Discovery(List<String> symbols, Set<String> withAttribution, List<
         withAttribution = Set.copyOf(withAttribution);
         badNames = List.copyOf(badNames);
         Objects.requireNonNull(scannedAt, "scannedAt");
+        if (overCapacity < 0) {
+            throw new IllegalArgumentException("overCapacity: must be >= 0, was " + overCapacity);
+        }
+    }
+
+    /** A discovery of the whole universe. */
+    public Discovery(List<String> symbols, Set<String> withAttribution, List<Rejection> badNames, Instant scannedAt) {
+        this(symbols, withAttribution, badNames, scannedAt, 0);
     }
 
     /** Whether a read at {@code now} may reuse it: younger than {@link #RESCAN}, and not from the future (a clock step back). */

@@ -51,26 +51,81 @@ final class FencedWrite {
     /** Where each unit starts in {@link #commands}. */
     private final List<Integer> unitStarts = new ArrayList<>(List.of(0));
 
-    FencedWrite(Fence fence) {
+    /**
+     * On one server the units are sent as they are built (WATCH, check and MULTI when a unit's first command
+     * comes, each command as it is added, EXEC at its end), so a write's memory does not grow with the universe:
+     * a 100,000-symbol cluster is one transaction whose commands are never all held at once. In a Cluster they
+     * are collected and routed at {@link #run(Nodes)}.
+     */
+    private final Nodes nodes;
+    private final boolean streaming;
+    private final String token;
+    private Pipeline pipe;
+    private boolean unitOpen;
+    private int added;
+    private final List<Response<Object>> checks = new ArrayList<>();
+    private final List<List<Response<Object>>> queued = new ArrayList<>();
+    private final List<Response<Object>> execs = new ArrayList<>();
+    private final List<Response<Object>> other = new ArrayList<>();
+
+    FencedWrite(Fence fence, Nodes nodes) {
         this.fence = Objects.requireNonNull(fence, "fence");
+        this.nodes = Objects.requireNonNull(nodes, "nodes");
+        this.streaming = !nodes.clustered();
+        this.token = Long.toString(fence.token());
     }
 
     /** Ends the current unit: the next command starts a new one (nothing happens when the current one is empty). */
     void endUnit() {
-        if (unitStarts.get(unitStarts.size() - 1) != commands.size()) {
+        if (streaming) {
+            if (unitOpen) {
+                execs.add(append(pipe, Protocol.Command.EXEC, new CommandArguments(Protocol.Command.EXEC)));
+                unitOpen = false;
+            }
+        } else if (unitStarts.get(unitStarts.size() - 1) != commands.size()) {
             unitStarts.add(commands.size());
         }
     }
 
     /** The number of units with at least one command. */
     int units() {
+        if (streaming) {
+            return execs.size() + (unitOpen ? 1 : 0);
+        }
         int n = unitStarts.size();
         return unitStarts.get(n - 1) == commands.size() ? n - 1 : n;
     }
 
+    /** Commands added since the last {@link #run}. */
+    int size() {
+        return added;
+    }
+
     /** Whether there is nothing to write. */
     boolean isEmpty() {
-        return commands.isEmpty();
+        return added == 0;
+    }
+
+    private void push(CommandArguments c, String key) {
+        added++;
+        if (!streaming) {
+            commands.add(c);
+            keys.add(key);
+            return;
+        }
+        if (!unitOpen) {
+            if (pipe == null) {
+                pipe = nodes.pipeline(Keys.LEADER); // the one primary; marked broken by Nodes if never synced
+            }
+            other.add(append(pipe, Protocol.Command.WATCH,
+                    new CommandArguments(Protocol.Command.WATCH).key(Keys.LEADER).key(Keys.EPOCH).key(Keys.FENCE_GUARD)));
+            checks.add(append(pipe, Protocol.Command.EVAL, new CommandArguments(Protocol.Command.EVAL).add(CHECK).add(3)
+                    .key(Keys.LEADER).key(Keys.EPOCH).key(Keys.FENCE_GUARD).add(fence.instance()).add(token)));
+            other.add(append(pipe, Protocol.Command.MULTI, new CommandArguments(Protocol.Command.MULTI)));
+            queued.add(new ArrayList<>());
+            unitOpen = true;
+        }
+        queued.get(queued.size() - 1).add(pipe.appendCommand(new CommandObject<>(c, BuilderFactory.RAW_OBJECT)));
     }
 
     /** The last key encoded, and its bytes: a target's key comes in two or three commands in a row. */
@@ -91,8 +146,7 @@ final class FencedWrite {
         for (String a : args) {
             c.add(arg(a));
         }
-        commands.add(c);
-        keys.add(key);
+        push(c, key);
     }
 
     /** Adds one command: its name, key and prefix arguments, then the fields and values of {@code fields}. */
@@ -102,8 +156,7 @@ final class FencedWrite {
             c.add(arg(p));
         }
         fields.forEach((k, v) -> c.add(arg(k)).add(arg(v)));
-        commands.add(c);
-        keys.add(key);
+        push(c, key);
     }
 
     /**
@@ -122,8 +175,7 @@ final class FencedWrite {
         for (Rawable f : more) {
             c.add(f);
         }
-        commands.add(c);
-        keys.add(key);
+        push(c, key);
     }
 
     /** {@link #arg} of each string: field names and constants shared, values encoded once. */
@@ -179,10 +231,27 @@ final class FencedWrite {
     void run(Nodes nodes) {
         if (nodes.clustered()) {
             runClustered(nodes);
+            commands.clear();
+            keys.clear();
+            unitStarts.clear();
+            unitStarts.add(0);
         } else {
-            run(nodes.single());
-            nodes.countRoundTrip(); // every unit's WATCH, check, MULTI ... EXEC in one pipeline
+            endUnit();
+            if (execs.isEmpty()) {
+                return;
+            }
+            nodes.sync(); // every unit's WATCH, check, MULTI ... EXEC sent as built; one round trip for the replies
+            pipe = null;
+            try {
+                check(nodes.single());
+            } finally {
+                checks.clear();
+                queued.clear();
+                execs.clear();
+                other.clear();
+            }
         }
+        added = 0;
     }
 
     /**
@@ -257,33 +326,8 @@ final class FencedWrite {
      *                      nothing) or failed inside it (the others applied)
      */
     @SuppressWarnings("unchecked")
-    private void run(Jedis jedis) {
-        int units = units();
-        if (units == 0) {
-            return;
-        }
-        Pipeline p = jedis.pipelined();
-        List<Response<Object>> checks = new ArrayList<>(units);
-        List<List<Response<Object>>> queued = new ArrayList<>(units);
-        List<Response<Object>> execs = new ArrayList<>(units);
-        List<Response<Object>> other = new ArrayList<>(units * 2);
-        String token = Long.toString(fence.token());
-        for (int u = 0; u < units; u++) {
-            int from = unitStarts.get(u);
-            int to = u + 1 < unitStarts.size() ? unitStarts.get(u + 1) : commands.size();
-            other.add(append(p, Protocol.Command.WATCH,
-                    new CommandArguments(Protocol.Command.WATCH).key(Keys.LEADER).key(Keys.EPOCH).key(Keys.FENCE_GUARD)));
-            checks.add(append(p, Protocol.Command.EVAL, new CommandArguments(Protocol.Command.EVAL).add(CHECK).add(3)
-                    .key(Keys.LEADER).key(Keys.EPOCH).key(Keys.FENCE_GUARD).add(fence.instance()).add(token)));
-            other.add(append(p, Protocol.Command.MULTI, new CommandArguments(Protocol.Command.MULTI)));
-            List<Response<Object>> q = new ArrayList<>(to - from);
-            for (int i = from; i < to; i++) {
-                q.add(p.appendCommand(new CommandObject<>(commands.get(i), BuilderFactory.RAW_OBJECT)));
-            }
-            queued.add(q);
-            execs.add(append(p, Protocol.Command.EXEC, new CommandArguments(Protocol.Command.EXEC)));
-        }
-        p.sync(); // every unit ended with EXEC, which ends its watch whatever the outcome
+    private void check(Jedis jedis) {
+        int units = execs.size();
         for (Response<Object> r : other) {
             r.get();
         }

@@ -14,6 +14,8 @@ import com.quantumtrader.allocation.core.Scalars;
 import com.quantumtrader.allocation.core.SymbolBudget;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.TreeSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -60,13 +62,26 @@ public final class InputReader {
 
     private final RedisConnection connection;
     private final Map<String, String> staticClusterMap;
+    private final int maxSymbols;
 
     /**
      * @param staticClusterMap symbol -> cluster from {@code P29_CLUSTER_MAP_FILE}; the Redis hash wins over it
      */
     public InputReader(RedisConnection connection, Map<String, String> staticClusterMap) {
+        this(connection, staticClusterMap, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxSymbols {@code P29_MAX_SYMBOLS}: the most symbols a read holds (the heap's capacity); beyond it
+     *                   the excess is counted in the {@link Discovery}, never read
+     */
+    public InputReader(RedisConnection connection, Map<String, String> staticClusterMap, int maxSymbols) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.staticClusterMap = Map.copyOf(staticClusterMap);
+        if (maxSymbols < 1) {
+            throw new IllegalArgumentException("maxSymbols: must be >= 1, was " + maxSymbols);
+        }
+        this.maxSymbols = maxSymbols;
     }
 
     /** Reads every input of one cycle, walking the keyspace (SCAN) to discover the symbols. */
@@ -81,12 +96,26 @@ public final class InputReader {
      * the result, for the next read.
      */
     public ReadResult read(Optional<Discovery> previous, Instant now) {
-        Objects.requireNonNull(previous, "previous");
-        Objects.requireNonNull(now, "now");
-        return connection.call(RedisFailure.Operation.READ, nodes -> read(nodes, previous.filter(d -> d.fresh(now)), now));
+        return read(previous, now, List.of());
     }
 
-    private ReadResult read(Nodes nodes, Optional<Discovery> cached, Instant now) {
+    /**
+     * {@link #read(Optional, Instant)}, also counting which of {@code targets} (symbols whose target hash the
+     * writer holds in Redis) are gone: deleted by hand, evicted, lost with a node (DESIGN section 16). In the
+     * same pipeline: {@code EXISTS} of {@link #EXISTS_CHUNK} keys at a time (one key per command in a Cluster,
+     * where a multi-key command must stay in one slot).
+     */
+    public ReadResult read(Optional<Discovery> previous, Instant now, List<String> targets) {
+        Objects.requireNonNull(previous, "previous");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(targets, "targets");
+        return connection.call(RedisFailure.Operation.READ, nodes -> read(nodes, previous.filter(d -> d.fresh(now)), now, targets));
+    }
+
+    /** Keys per {@code EXISTS} of the lost-target check: short enough never to hold Redis (~0.1 ms each). */
+    static final int EXISTS_CHUNK = 1000;
+
+    private ReadResult read(Nodes nodes, Optional<Discovery> cached, Instant now, List<String> targets) {
         long before = connection.roundTrips();
         long start = System.nanoTime();
         List<Rejection> rejections = new ArrayList<>();
@@ -96,8 +125,25 @@ public final class InputReader {
         } else {
             List<Rejection> badNames = new ArrayList<>();
             Set<String> attributed = new HashSet<>();
-            List<String> found = discoverSymbols(nodes, badNames, attributed);
-            discovery = new Discovery(found, attributed, badNames, now);
+            long[] over = {0};
+            List<String> found = discoverSymbols(nodes, badNames, attributed, new HashSet<>(targets), over);
+            if (over[0] > 0 && targets.isEmpty()) {
+                // Over capacity with the written targets unknown (a start, a takeover): find them, so they are kept
+                // (and stay refreshed) rather than the first names; two more passes, only in this degraded case.
+                TreeSet<String> targeted = new TreeSet<>(); // by name, at most maxSymbols of them: deterministic
+                scan(nodes, Keys.TARGET_PREFIX + "*", key -> {
+                    String symbol = key.substring(Keys.TARGET_PREFIX.length());
+                    if (Scalars.isValidName(symbol)) {
+                        keep(targeted, symbol, null);
+                    }
+                });
+                Set<String> written = new HashSet<>(targeted);
+                badNames.clear();
+                attributed.clear();
+                over[0] = 0;
+                found = discoverSymbols(nodes, badNames, attributed, written, over);
+            }
+            discovery = new Discovery(found, attributed, badNames, now, over[0]);
         }
         rejections.addAll(discovery.badNames());
         Set<String> withAttribution = discovery.withAttribution();
@@ -116,6 +162,22 @@ public final class InputReader {
         Response<Map<String, String>> discoveredResponse = nodes.pipeline(Keys.DISCOVERED_CLUSTERS).hgetAll(Keys.DISCOVERED_CLUSTERS);
         Response<Map<String, String>> controlResponse = nodes.pipeline(Keys.CONTROL).hgetAll(Keys.CONTROL);
         Response<String> lastWriteResponse = nodes.pipeline(Keys.STATE).hget(Keys.STATE, StateHash.CYCLE_ID);
+        List<Response<Long>> existsResponses = new ArrayList<>();
+        if (nodes.clustered()) {
+            for (String symbol : targets) {
+                String key = Keys.target(symbol);
+                existsResponses.add(nodes.pipeline(key).exists(new String[] {key}));
+            }
+        } else {
+            for (int from = 0; from < targets.size(); from += EXISTS_CHUNK) {
+                List<String> chunk = targets.subList(from, Math.min(targets.size(), from + EXISTS_CHUNK));
+                String[] keys = new String[chunk.size()];
+                for (int i = 0; i < keys.length; i++) {
+                    keys[i] = Keys.target(chunk.get(i));
+                }
+                existsResponses.add(nodes.pipeline(keys[0]).exists(keys));
+            }
+        }
         List<Response<List<String>>> budgetResponses = new ArrayList<>(symbols.size());
         List<Response<List<String>>> attributionResponses = new ArrayList<>(symbols.size());
         for (String symbol : symbols) {
@@ -222,7 +284,12 @@ public final class InputReader {
         CycleInputs inputs = new CycleInputs(portfolioState, budgets, Map.ofEntries(mapEntries), discoveredClusters, clusters, regimeState,
                 attributions, all);
         Optional<String> lastWrite = Optional.ofNullable(orNullIfWrongType(lastWriteResponse));
-        return new ReadResult(inputs, rejections, control, lastWrite, discovery, connection.roundTrips() - before, discoverNanos);
+        long present = 0;
+        for (Response<Long> r : existsResponses) {
+            present += r.get();
+        }
+        return new ReadResult(inputs, rejections, control, lastWrite, discovery, connection.roundTrips() - before, discoverNanos,
+                targets.size() - present);
     }
 
     /**
@@ -230,31 +297,71 @@ public final class InputReader {
      * the attribution keys, so attributions are read only for symbols that have one. In a Cluster, the
      * pass walks every primary.
      */
-    private List<String> discoverSymbols(Nodes nodes, List<Rejection> rejections, Set<String> withAttribution) {
-        Set<String> symbols = new HashSet<>(); // SCAN may repeat a key
-        for (String key : scan(nodes, DISCOVERY_PATTERN)) {
+    /**
+     * The symbols of one SCAN pass, at most {@link #maxSymbols} (DESIGN section 16: a universe beyond what
+     * the heap holds is never a crash). Beyond it the symbols kept are, deterministically, those in
+     * {@code written} (the targets the writer holds, so they stay refreshed), then the rest by name; the
+     * keys seen beyond go to {@code over}. Memory during the pass is bounded by the same number: keys are
+     * consumed page by page, never collected.
+     */
+    private List<String> discoverSymbols(Nodes nodes, List<Rejection> rejections, Set<String> withAttribution, Set<String> written,
+                                         long[] over) {
+        Comparator<String> order = Comparator.<String, Boolean>comparing(sym -> !written.contains(sym)).thenComparing(Comparator.naturalOrder());
+        TreeSet<String> symbols = new TreeSet<>(order); // SCAN may repeat a key: a set
+        TreeSet<String> attributed = new TreeSet<>(order);
+        long[] badNames = {0};
+        scan(nodes, DISCOVERY_PATTERN, key -> {
             if (key.startsWith(Keys.ATTRIBUTION_PREFIX)) {
-                withAttribution.add(key.substring(Keys.ATTRIBUTION_PREFIX.length()));
-                continue;
+                keep(attributed, key.substring(Keys.ATTRIBUTION_PREFIX.length()), null);
+                return;
             }
             if (key.startsWith(Keys.CLUSTER_BUDGET_PREFIX) || !key.startsWith(Keys.BUDGET_PREFIX)) {
-                continue;
+                return;
             }
             String suffix = key.substring(Keys.BUDGET_PREFIX.length());
             if (suffix.indexOf(':') >= 0) {
-                continue; // another namespace under the prefix, not a symbol
+                return; // another namespace under the prefix, not a symbol
             }
             if (Scalars.isValidName(suffix)) {
-                symbols.add(suffix);
-            } else {
+                keep(symbols, suffix, over);
+            } else if (badNames[0]++ < MAX_BAD_NAMES) {
                 rejections.add(new Rejection(DataSource.BUDGET, RejectReason.BAD_NAME, Scalars.printable(suffix),
                         "key '" + Scalars.printable(key) + "' does not end in 1-64 characters of [A-Za-z0-9._-]"));
             }
+        });
+        if (badNames[0] > MAX_BAD_NAMES) {
+            rejections.add(new Rejection(DataSource.BUDGET, RejectReason.BAD_NAME, "...",
+                    (badNames[0] - MAX_BAD_NAMES) + " more budget keys with bad names, not listed"));
         }
+        attributed.retainAll(symbols);
+        withAttribution.addAll(attributed);
         List<String> sorted = new ArrayList<>(symbols);
         sorted.sort(null); // once per SCAN, not per cycle: budgets come out in this order
         return sorted;
     }
+
+    /** Adds {@code symbol} to a set bounded at {@link #maxSymbols}: beyond it the last in the set's order goes, counted in {@code over}. */
+    private void keep(TreeSet<String> set, String symbol, long[] over) {
+        if (set.size() < maxSymbols) {
+            set.add(symbol);
+            return;
+        }
+        if (set.contains(symbol)) {
+            return;
+        }
+        if (over != null) {
+            over[0]++;
+        }
+        @SuppressWarnings("unchecked")
+        Comparator<String> order = set.comparator() == null ? Comparator.naturalOrder() : (Comparator<String>) set.comparator();
+        if (order.compare(symbol, set.last()) < 0) {
+            set.pollLast();
+            set.add(symbol);
+        }
+    }
+
+    /** Rejections listed per SCAN for budget keys with bad names; the rest are one summary rejection. */
+    static final int MAX_BAD_NAMES = 1000;
 
     /**
      * Every key matching {@code pattern} (SCAN, never KEYS; a key may come twice) on every primary:
@@ -262,17 +369,22 @@ public final class InputReader {
      */
     static List<String> scan(Nodes nodes, String pattern) {
         List<String> keys = new ArrayList<>();
+        scan(nodes, pattern, keys::add);
+        return keys;
+    }
+
+    /** {@link #scan(Nodes, String)}, each key handed to {@code consumer} as its page arrives (nothing collected). */
+    static void scan(Nodes nodes, String pattern, java.util.function.Consumer<String> consumer) {
         ScanParams params = new ScanParams().match(pattern).count(SCAN_COUNT);
         for (Jedis jedis : nodes.primaries()) {
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
                 ScanResult<String> page = jedis.scan(cursor, params);
                 nodes.countRoundTrip();
-                keys.addAll(page.getResult());
+                page.getResult().forEach(consumer);
                 cursor = page.getCursor();
             } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
         }
-        return keys;
     }
 
     /**

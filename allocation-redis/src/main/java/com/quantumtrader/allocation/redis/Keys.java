@@ -38,6 +38,11 @@ public final class Keys {
      * applies nothing ({@link FencedWrite}). Never read; its value means nothing.
      */
     public static final String FENCE_GUARD = "quantum:allocation:fence-guard";
+    /**
+     * The heartbeat hash (DESIGN section 16): field = a runner's {@code P29_INSTANCE_ID}, value = its
+     * last cycle's {@link Beat}. Written by every runner, leader and standby, in its lease round trip.
+     */
+    public static final String RUNNERS = "quantum:allocation:runners";
     /** The carry-over's small part (zone, relax timer, mode in force), written with the targets. */
     public static final String STATE = "quantum:allocation:state";
 

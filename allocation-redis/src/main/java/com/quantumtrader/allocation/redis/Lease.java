@@ -1,7 +1,11 @@
 package com.quantumtrader.allocation.redis;
 
 import com.quantumtrader.allocation.core.Scalars;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +32,9 @@ public final class Lease {
     private final RedisConnection connection;
     private final String instance;
     private final String ttlMillis;
+    private final long runnersTtlMillis;
+    /** A heartbeat field older than this is a runner that stopped: deleted. */
+    static final Duration PRUNE_AFTER = Duration.ofMinutes(10);
 
     /**
      * @param instance this runner's {@code P29_INSTANCE_ID}
@@ -40,25 +47,139 @@ public final class Lease {
             throw new IllegalArgumentException("ttl: must be >= 1 ms, was " + ttl);
         }
         this.ttlMillis = Long.toString(ttl.toMillis());
+        this.runnersTtlMillis = PRUNE_AFTER.toMillis(); // the hash goes when every runner has stopped
+    }
+
+    /**
+     * What the lease round trip gave: the role, Redis's clock and the other runners' heartbeats.
+     *
+     * @param role      the role this runner has now
+     * @param serverNow Redis's {@code TIME} when the reply arrived: the reply's {@code TIME} plus half the round trip
+     * @param localNow  this host's clock when the reply arrived (its offset from {@code serverNow} is the clock error)
+     * @param peers     the other runners' last beats (fields that are not a {@link Beat} left out), by instance id
+     */
+    public record Tenure(Role role, Instant serverNow, Instant localNow, Map<String, Beat> peers) {
+        public Tenure {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(serverNow, "serverNow");
+            Objects.requireNonNull(localNow, "localNow");
+            peers = Map.copyOf(peers);
+        }
+
+        /** This host's clock minus Redis's, in seconds (positive: this host is ahead). */
+        public double clockOffsetSeconds() {
+            return Duration.between(serverNow, localNow).toNanos() / 1e9;
+        }
     }
 
     /**
      * Renews the lease when {@code current} leads and it is still ours; otherwise tries to take it.
-     * One round trip while leading or while another holds it; two when taking it.
      *
      * @throws RedisFailure when Redis cannot be reached (the role is then unknown; a write stays fenced)
      */
     public Role hold(Role current) {
+        return hold(current, Optional.empty(), true, Clock.systemUTC()).role();
+    }
+
+    /**
+     * The cycle's first round trip (DESIGN section 16): Redis's {@code TIME} (the service's one clock; in a
+     * Cluster, the primary that holds the lease key), this runner's heartbeat ({@code mine}, written to
+     * {@link Keys#RUNNERS}) and the others', and the lease: renewed when {@code current} leads and it is
+     * still ours; otherwise taken when it is free and {@code contend} (a runner that cannot compute while
+     * another can leaves it free). One round trip while leading or standing by; two when taking it.
+     *
+     * @param localClock this host's clock, read when the reply arrives, for the offset gauge only
+     * @throws RedisFailure when Redis cannot be reached (the role is then unknown; a write stays fenced)
+     */
+    public Tenure hold(Role current, Optional<Beat> mine, boolean contend, Clock localClock) {
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(mine, "mine");
         return connection.call(RedisFailure.Operation.LEASE, nodes -> {
-            if (current instanceof Role.Leader leader) {
-                Object renewed = nodes.node(Keys.LEADER).eval(RENEW, List.of(Keys.LEADER), List.of(instance, ttlMillis));
-                connection.countRoundTrip();
-                if (Long.valueOf(1).equals(renewed)) {
-                    return new Role.Leader(leader.fence(), Optional.empty());
-                }
+            long sent = System.nanoTime();
+            Response<List<String>> time = nodes.pipeline(Keys.LEADER).time();
+            if (mine.isPresent()) {
+                nodes.pipeline(Keys.RUNNERS).hset(Keys.RUNNERS, instance, mine.get().encode());
+                nodes.pipeline(Keys.RUNNERS).pexpire(Keys.RUNNERS, runnersTtlMillis);
             }
-            return take(nodes);
+            Response<Map<String, String>> beats = nodes.pipeline(Keys.RUNNERS).hgetAll(Keys.RUNNERS);
+            boolean leading = current instanceof Role.Leader;
+            Response<Object> renewed = leading
+                    ? nodes.pipeline(Keys.LEADER).eval(RENEW, List.of(Keys.LEADER), List.of(instance, ttlMillis)) : null;
+            Response<String> set = !leading && contend
+                    ? nodes.pipeline(Keys.LEADER).set(Keys.LEADER, instance, SetParams.setParams().nx().px(Long.parseLong(ttlMillis))) : null;
+            Response<String> holder = leading ? null : nodes.pipeline(Keys.LEADER).get(Keys.LEADER);
+            Response<String> epoch = leading ? null : nodes.pipeline(Keys.EPOCH).get(Keys.EPOCH);
+            nodes.sync();
+            long received = System.nanoTime();
+            Instant localNow = localClock.instant();
+            Instant serverNow = serverTime(time.get()).plusNanos((received - sent) / 2);
+            Map<String, Beat> peers = peers(InputReader.orNullIfWrongType(beats));
+            Role role;
+            if (leading && Long.valueOf(1).equals(renewed.get())) {
+                role = new Role.Leader(((Role.Leader) current).fence(), Optional.empty());
+            } else if (leading) {
+                role = contend ? take(nodes) : standby(nodes);
+            } else if (set != null && "OK".equals(set.get())) {
+                role = taken(nodes);
+            } else if (contend && instance.equals(holder.get()) && renew(nodes)) {
+                // Our own lease, held while this runner stood by: its write was fenced because the epoch moved
+                // (deleted or set back by hand). Nobody else holds it, so this runner leads again at a new
+                // epoch at once instead of waiting for its own lease to expire.
+                role = taken(nodes);
+            } else {
+                role = new Role.Standby(Optional.ofNullable(holder.get()), TargetHash.epochSeconds(epoch.get()).orElse(0));
+            }
+            prune(nodes, InputReader.orNullIfWrongType(beats), serverNow);
+            return new Tenure(role, serverNow, localNow, peers);
         });
+    }
+
+    /** Redis's {@code TIME} reply: seconds and microseconds. */
+    static Instant serverTime(List<String> time) {
+        if (time == null || time.size() != 2) {
+            throw new IllegalStateException("TIME: expected [seconds, microseconds], got " + time);
+        }
+        return Instant.ofEpochSecond(Long.parseLong(time.get(0)), Long.parseLong(time.get(1)) * 1_000L);
+    }
+
+    private Map<String, Beat> peers(Map<String, String> hash) {
+        if (hash == null) {
+            return Map.of(); // the wrong type: no peer is known, so no leader yields and every runner contends
+        }
+        Map<String, Beat> peers = new TreeMap<>();
+        for (Map.Entry<String, String> e : hash.entrySet()) {
+            if (!e.getKey().equals(instance)) {
+                Beat.decode(e.getValue()).ifPresent(b -> peers.put(e.getKey(), b));
+            }
+        }
+        return peers;
+    }
+
+    /**
+     * Deletes the fields of runners silent for {@link #PRUNE_AFTER} (a stopped runner's pid-named id never
+     * comes back): one more round trip, only in the cycle that finds one.
+     */
+    private void prune(Nodes nodes, Map<String, String> hash, Instant serverNow) {
+        if (hash == null) {
+            return;
+        }
+        List<String> gone = new ArrayList<>();
+        for (Map.Entry<String, String> e : hash.entrySet()) {
+            Optional<Beat> b = Beat.decode(e.getValue());
+            if (!e.getKey().equals(instance) && (b.isEmpty() || b.get().at().plus(PRUNE_AFTER).isBefore(serverNow))) {
+                gone.add(e.getKey());
+            }
+        }
+        if (!gone.isEmpty()) {
+            nodes.node(Keys.RUNNERS).hdel(Keys.RUNNERS, gone.toArray(new String[0]));
+            connection.countRoundTrip();
+        }
+    }
+
+    private boolean renew(Nodes nodes) {
+        Object renewed = nodes.node(Keys.LEADER).eval(RENEW, List.of(Keys.LEADER), List.of(instance, ttlMillis));
+        connection.countRoundTrip();
+        return Long.valueOf(1).equals(renewed);
     }
 
     private Role take(Nodes nodes) {
@@ -69,6 +190,18 @@ public final class Lease {
         if (!"OK".equals(set.get())) {
             return new Role.Standby(Optional.ofNullable(holder.get()), TargetHash.epochSeconds(current.get()).orElse(0));
         }
+        return taken(nodes);
+    }
+
+    private Role standby(Nodes nodes) {
+        Response<String> holder = nodes.pipeline(Keys.LEADER).get(Keys.LEADER);
+        Response<String> current = nodes.pipeline(Keys.EPOCH).get(Keys.EPOCH);
+        nodes.sync();
+        return new Role.Standby(Optional.ofNullable(holder.get()), TargetHash.epochSeconds(current.get()).orElse(0));
+    }
+
+    /** The lease is ours: the next epoch is our fencing token, and the previous writer's state is read. */
+    private Role taken(Nodes nodes) {
         Response<Long> epoch = nodes.pipeline(Keys.EPOCH).incr(Keys.EPOCH);
         Response<Map<String, String>> state = nodes.pipeline(Keys.STATE).hgetAll(Keys.STATE);
         nodes.sync();

@@ -46,6 +46,12 @@ public final class OutputWriter {
     public static final double DEFAULT_MIN_CHANGE_PCT = 0.001;
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(30);
     public static final long DEFAULT_CYCLE_STREAM_MAXLEN = 50_000;
+    /**
+     * Commands after which the units built so far are sent (one more round trip) before the next are built, so a
+     * write's memory is bounded whatever the universe: ~20,000 commands are ~5,000 new targets (DEL, HSET, EXPIRE,
+     * XADD), ~30 MB of encoded arguments. A cycle of 10,000 symbols in steady state stays one round trip.
+     */
+    static final int FLUSH_COMMANDS = 20_000;
 
     /**
      * What the cycle stream entry needs beyond the cycle itself.
@@ -137,6 +143,18 @@ public final class OutputWriter {
      *                      carry-over becomes {@link CarryOver#withWrittenUnknown()}
      */
     public WriteResult write(CycleResult result, Mode mode, String cycleId, CarryOver next, Fence fence, Optional<CycleStamp> stamp) {
+        return write(result, mode, cycleId, next, fence, stamp, Optional.empty());
+    }
+
+    /**
+     * As {@link #write(CycleResult, Mode, String, CarryOver, Fence, Optional)}, when the read held only part of the
+     * universe ({@code read}: the symbols it read, DESIGN section 16, over capacity): a written target of a symbol
+     * outside it is not deleted (its budget may well be there; deleting it would lift its throttle at once), it
+     * keeps its last value until {@code TARGET_TTL_SEC}. Only a symbol the read saw leave loses its target.
+     */
+    public WriteResult write(CycleResult result, Mode mode, String cycleId, CarryOver next, Fence fence, Optional<CycleStamp> stamp,
+                             Optional<Set<String>> read) {
+        Objects.requireNonNull(read, "read");
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(cycleId, "cycleId");
@@ -166,10 +184,12 @@ public final class OutputWriter {
             Set<String> delete = new HashSet<>();
             if (targets && plan != null) {
                 delete.addAll(plan.removed());
+                read.ifPresent(delete::retainAll);
             } else if (retract) {
                 delete.addAll(real.keySet());
             }
-            Set<String> removedEntries = plan == null ? Set.of() : new HashSet<>(plan.removed());
+            Set<String> removedEntries = plan == null ? new HashSet<>() : new HashSet<>(plan.removed());
+            read.ifPresent(removedEntries::retainAll);
             Map<String, CarryOver.WrittenTarget> labelsFrom = targets || retract ? real : base;
 
             // Items per allocation cluster: each decision to write or stream, each deletion or removal entry.
@@ -192,7 +212,7 @@ public final class OutputWriter {
                 byCluster.computeIfAbsent(cluster, k -> new ArrayList<>()).add(new Item(null, null, symbol));
             }
 
-            FencedWrite unit = new FencedWrite(fence);
+            FencedWrite unit = new FencedWrite(fence, nodes);
             String maxLen = Long.toString(streamMaxLen);
             String ttl = Long.toString(targetTtlSeconds);
             int written = 0;
@@ -230,6 +250,10 @@ public final class OutputWriter {
                     }
                 }
                 unit.endUnit();
+                if (unit.size() >= FLUSH_COMMANDS) {
+                    unit.run(nodes); // bounded memory: a 100,000-symbol first write is sent in pipelines of whole units
+                    unit = new FencedWrite(fence, nodes);
+                }
             }
             CarryOver after = next.withMode(mode);
             Map<String, String> state = new LinkedHashMap<>(StateHash.of(after, fence, result.now()).encode());

@@ -15,9 +15,14 @@ import java.util.Objects;
  * @param discovery  the symbols read and when they were discovered: the next read's {@code previous}
  * @param roundTrips     network round trips the read took
  * @param discoverNanos time spent discovering keys (the SCAN pages), part of the read
+ * @param targetsGone   of the target hashes the read was asked to vouch for (the writer's), how many Redis no longer holds
  */
-public record ReadResult(CycleInputs inputs, List<Rejection> rejections, Decoded<ControlHash> control, java.util.Optional<String> lastWrite, Discovery discovery, long roundTrips, long discoverNanos) {
+public record ReadResult(CycleInputs inputs, List<Rejection> rejections, Decoded<ControlHash> control, java.util.Optional<String> lastWrite, Discovery discovery, long roundTrips, long discoverNanos,
+                         long targetsGone) {
     public ReadResult {
+        if (targetsGone < 0) {
+            throw new IllegalArgumentException("targetsGone: must be >= 0, was " + targetsGone);
+        }
         Objects.requireNonNull(inputs, "inputs");
         rejections = List.copyOf(rejections);
         Objects.requireNonNull(control, "control");

@@ -1,6 +1,5 @@
 package com.quantumtrader.allocation.runner;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.locks.Condition;
@@ -20,7 +19,6 @@ final class AllocationLoop {
 
     private final CycleRunner runner;
     private final long intervalNanos;
-    private final Clock clock;
     private final Metrics metrics;
     private final Consumer<CycleRunner.Report> listener;
     private final ReentrantLock lock = new ReentrantLock();
@@ -30,10 +28,9 @@ final class AllocationLoop {
     private volatile long lastComputedNanos;
     private long cycles; // loop thread only
 
-    AllocationLoop(CycleRunner runner, Duration interval, Clock clock, Metrics metrics, Consumer<CycleRunner.Report> listener) {
+    AllocationLoop(CycleRunner runner, Duration interval, Metrics metrics, Consumer<CycleRunner.Report> listener) {
         this.runner = runner;
         this.intervalNanos = interval.toNanos();
-        this.clock = clock;
         this.metrics = metrics;
         this.listener = listener;
         this.thread = new Thread(this::loop, "allocation-loop");
@@ -72,7 +69,7 @@ final class AllocationLoop {
         long next = System.nanoTime();
         while (!stopping) {
             long started = System.nanoTime();
-            CycleRunner.Report report = runner.run(clock.instant());
+            CycleRunner.Report report = runner.run();
             cycles++;
             if (report.computed()) {
                 lastComputedNanos = System.nanoTime();

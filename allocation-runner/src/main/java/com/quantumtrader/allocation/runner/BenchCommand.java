@@ -178,6 +178,7 @@ final class BenchCommand implements Callable<Integer> {
                         new InputReader(redis, Map.of()), writer, policy, m, metrics,
                         new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime));
                 Churn moves = new Churn(symbols, churn, now);
+                long heapBase = heapAfterGc();
                 for (int i = 0; i < warmup; i++) {
                     moves.apply(this::pipeline, admin, clusterNodes);
                     check(runner.run(now.plusSeconds((long) intervalSec * i)));
@@ -209,6 +210,10 @@ final class BenchCommand implements Callable<Integer> {
                             + " p99 %.2f ms (its GETs are in the Redis CPU above)%n", latency.calls(), latency.maxMillis(), latency.p999Millis(),
                             latency.p99Millis());
                 }
+                long retained = heapAfterGc() - heapBase;
+                out.printf(Locale.ROOT, "retained heap per symbol: %,d bytes (%.1f MB after a full GC for %,d symbols: carry-over, discovery,"
+                        + " the runner's state between cycles); this JVM's capacity (P29_MAX_SYMBOLS default): %,d symbols%n",
+                        retained / symbols, retained / 1e6, symbols, Config.capacity(Runtime.getRuntime().maxMemory()));
                 Runtime rt = Runtime.getRuntime();
                 out.printf(Locale.ROOT, "process RSS: %s; heap used %.1f MB of max %.1f MB%n", rss(), (rt.totalMemory() - rt.freeMemory()) / 1e6,
                         rt.maxMemory() / 1e6);
@@ -221,6 +226,13 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Heap in use after a full collection (System.gc() under the serial and parallel collectors is one). */
+    private static long heapAfterGc() {
+        System.gc();
+        System.gc();
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private CycleRunner.Report check(CycleRunner.Report r) {

@@ -30,6 +30,11 @@ final class CheckConfigCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (RedisConnection redis = config.connect()) { // validates REDIS_TLS_CA_FILE; opens no connection unless --probe
             config.describe().forEach((k, v) -> out.println(k + "=" + v));
+            long heap = Runtime.getRuntime().maxMemory();
+            out.println(String.format(java.util.Locale.ROOT, "capacity: this JVM's heap (-Xmx %d MB) holds %,d symbols ((heap - %d MB) / %,d bytes"
+                    + " per symbol, docs/performance.md); P29_MAX_SYMBOLS=%,d%s", heap >> 20, Config.capacity(heap), Config.HEAP_RESERVE_BYTES >> 20,
+                    Config.HEAP_BYTES_PER_SYMBOL, config.maxSymbols(), config.maxSymbols() > Config.capacity(heap)
+                            ? " (warning: above the heap's capacity: a universe that large may end the JVM with OutOfMemoryError)" : ""));
             Config.unknownVariables(vars).forEach(w -> out.println("warning: " + w));
             out.println("configuration OK; redis deployment: " + config.redis().kind() + " (" + config.redis() + ")");
             if (probe) {

@@ -53,6 +53,12 @@ import java.util.TreeSet;
  * @param targetRefreshSec     {@code P29_TARGET_REFRESH_SEC}: an unchanged target is rewritten when this old, [1, 299], below
  *                             {@code TARGET_TTL_SEC} and at least the interval; default 30
  * @param cycleStreamMaxLen    {@code P29_CYCLE_STREAM_MAXLEN}: MAXLEN ~ of the cycle stream, default 50000 (~69 h at 5 s)
+ * @param yieldAfterCycles     {@code P29_YIELD_AFTER_CYCLES}: a leader that completed no write in this many cycles while a
+ *                             standby computed gives the lease up, [1, 100]; default 3 (DESIGN section 16)
+ * @param maxClockOffsetSec    {@code P29_MAX_CLOCK_OFFSET_SEC}: this host's clock further than this from Redis's is logged,
+ *                             [0.1, 3600]; default 5
+ * @param maxSymbols           {@code P29_MAX_SYMBOLS}: the most symbols a cycle reads, [1, 10,000,000]; default the heap's
+ *                             capacity, {@link #capacity(long)} of the JVM's max heap (DESIGN section 16, docs/performance.md)
  */
 public record Config(
         Mode mode,
@@ -71,7 +77,10 @@ public record Config(
         String instanceId,
         double minChangePct,
         int targetRefreshSec,
-        long cycleStreamMaxLen) {
+        long cycleStreamMaxLen,
+        int yieldAfterCycles,
+        double maxClockOffsetSec,
+        int maxSymbols) {
 
     /** {@code LOG_FORMAT}: one line of text per event, or one JSON object per line. */
     public enum LogFormat { TEXT, JSON }
@@ -83,6 +92,9 @@ public record Config(
     public static final String P29_MIN_CHANGE_PCT = "P29_MIN_CHANGE_PCT";
     public static final String P29_TARGET_REFRESH_SEC = "P29_TARGET_REFRESH_SEC";
     public static final String P29_CYCLE_STREAM_MAXLEN = "P29_CYCLE_STREAM_MAXLEN";
+    public static final String P29_YIELD_AFTER_CYCLES = "P29_YIELD_AFTER_CYCLES";
+    public static final String P29_MAX_CLOCK_OFFSET_SEC = "P29_MAX_CLOCK_OFFSET_SEC";
+    public static final String P29_MAX_SYMBOLS = "P29_MAX_SYMBOLS";
     public static final String P29_METRICS_BIND = "P29_METRICS_BIND";
     public static final String P29_METRICS_PORT = "P29_METRICS_PORT";
     public static final String TARGET_TTL_SEC = "TARGET_TTL_SEC";
@@ -201,8 +213,19 @@ public record Config(
                     + refresh);
         }
         long cycleMaxLen = integer(env, P29_CYCLE_STREAM_MAXLEN, 50_000, 1, 1_000_000_000);
+        int yieldAfter = (int) integer(env, P29_YIELD_AFTER_CYCLES, 3, 1, 100);
+        double maxOffset = 5;
+        if (env.containsKey(P29_MAX_CLOCK_OFFSET_SEC)) {
+            java.util.OptionalDouble v = Scalars.parseNumber(env.get(P29_MAX_CLOCK_OFFSET_SEC).strip());
+            if (v.isEmpty() || v.getAsDouble() < 0.1 || v.getAsDouble() > 3600) {
+                throw new ConfigException(P29_MAX_CLOCK_OFFSET_SEC + ": must be a number of seconds in [0.1, 3600], was '"
+                        + Scalars.printable(env.get(P29_MAX_CLOCK_OFFSET_SEC)) + "'");
+            }
+            maxOffset = v.getAsDouble();
+        }
+        int maxSymbols = (int) integer(env, P29_MAX_SYMBOLS, capacity(Runtime.getRuntime().maxMemory()), 1, 10_000_000);
         return new Config(mode, interval, bind, port, policy, ttl, redis, mapFile, maxLen, level, format, caFile, lease, instance,
-                minChange, refresh, cycleMaxLen);
+                minChange, refresh, cycleMaxLen, yieldAfter, maxOffset, maxSymbols);
     }
 
     /**
@@ -242,6 +265,9 @@ public record Config(
         out.put(P29_MIN_CHANGE_PCT, Scalars.formatDecimal(minChangePct));
         out.put(P29_TARGET_REFRESH_SEC, Integer.toString(targetRefreshSec));
         out.put(P29_CYCLE_STREAM_MAXLEN, Long.toString(cycleStreamMaxLen));
+        out.put(P29_YIELD_AFTER_CYCLES, Integer.toString(yieldAfterCycles));
+        out.put(P29_MAX_CLOCK_OFFSET_SEC, Scalars.formatDecimal(maxClockOffsetSec));
+        out.put(P29_MAX_SYMBOLS, Integer.toString(maxSymbols));
         return out;
     }
 
@@ -281,6 +307,25 @@ public record Config(
     /** The writer's lease of this configuration. */
     public Lease lease(RedisConnection connection) {
         return new Lease(connection, instanceId, Duration.ofSeconds(leaseSec));
+    }
+
+    /** Heap a runner needs beside its universe (the JVM's own, Jedis, HTTP, metrics), measured: docs/performance.md. */
+    static final long HEAP_RESERVE_BYTES = 40L << 20;
+    /** Peak heap per symbol of a cycle (the first write of a leader, the largest), measured: docs/performance.md. */
+    static final long HEAP_BYTES_PER_SYMBOL = 850;
+
+    /**
+     * How many symbols a heap of {@code maxHeapBytes} holds: {@code (heap - reserve) / bytes per symbol}, at least 1,000.
+     * Beyond it a cycle reads what fits (DESIGN section 16) instead of ending the JVM with an OutOfMemoryError.
+     */
+    static int capacity(long maxHeapBytes) {
+        long n = (maxHeapBytes - HEAP_RESERVE_BYTES) / HEAP_BYTES_PER_SYMBOL;
+        return (int) Math.max(1_000, Math.min(10_000_000, n));
+    }
+
+    /** What this runner owes the others: when to yield the lease, how far its clock may stray. */
+    CycleRunner.Duty duty() {
+        return new CycleRunner.Duty(interval(), yieldAfterCycles, maxClockOffsetSec);
     }
 
     /** The loop interval. */
@@ -418,7 +463,8 @@ public record Config(
                 REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_TIMEOUT_MS, P29_CLUSTER_MAP_FILE, P29_DECISION_STREAM_MAXLEN, LOG_LEVEL,
                 LOG_FORMAT, REDIS_TLS_CA_FILE, P29_LEASE_SEC, P29_INSTANCE_ID, REDIS_USERNAME, REDIS_TLS, REDIS_SENTINELS,
                 REDIS_SENTINEL_MASTER, REDIS_SENTINEL_PASSWORD, REDIS_CLUSTER_NODES, P29_MIN_CHANGE_PCT, P29_TARGET_REFRESH_SEC,
-                P29_CYCLE_STREAM_MAXLEN));
+                P29_CYCLE_STREAM_MAXLEN, P29_YIELD_AFTER_CYCLES, P29_MAX_CLOCK_OFFSET_SEC,
+                P29_MAX_SYMBOLS));
         return Set.copyOf(names);
     }
 }

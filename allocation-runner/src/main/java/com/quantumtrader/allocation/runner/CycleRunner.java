@@ -21,8 +21,16 @@ import com.quantumtrader.allocation.redis.RedisFailure;
 import com.quantumtrader.allocation.redis.Role;
 import com.quantumtrader.allocation.redis.StateHash;
 import com.quantumtrader.allocation.redis.WriteResult;
+import com.quantumtrader.allocation.redis.Beat;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +70,31 @@ final class CycleRunner {
         static final Phases NONE = new Phases(0, 0, 0, 0, 0);
     }
 
+    /**
+     * What a runner owes the others beyond its cycle (DESIGN section 16).
+     *
+     * @param interval          {@code P29_INTERVAL_SEC}: a peer's beat older than two of them is not evidence it can lead
+     * @param yieldAfterCycles  {@code P29_YIELD_AFTER_CYCLES}: a leader with this many cycles in a row without a completed
+     *                          write gives the lease up while a standby reports that it computed
+     * @param maxClockOffsetSec {@code P29_MAX_CLOCK_OFFSET_SEC}: a local clock further than this from Redis's is logged
+     */
+    record Duty(Duration interval, int yieldAfterCycles, double maxClockOffsetSec) {
+        static final Duty DEFAULTS = new Duty(Duration.ofSeconds(5), 3, 5);
+
+        Duty {
+            Objects.requireNonNull(interval, "interval");
+            if (yieldAfterCycles < 1) {
+                throw new IllegalArgumentException("yieldAfterCycles: must be >= 1, was " + yieldAfterCycles);
+            }
+            if (!(maxClockOffsetSec > 0)) {
+                throw new IllegalArgumentException("maxClockOffsetSec: must be > 0, was " + maxClockOffsetSec);
+            }
+        }
+    }
+
     private final Lease lease;
+    private final Duty duty;
+    private final Clock localClock;
     private final String instance;
     private final InputReader reader;
     private final OutputWriter writer;
@@ -81,9 +113,23 @@ final class CycleRunner {
     /** Cycles that failed since this runner's last cycle stream entry (its {@code failed_since_last}); loop thread only. */
     private long failedSinceEntry;
 
+    /** The previous cycle's outcome, as this runner's next heartbeat reports it; loop thread only. */
+    private Optional<Beat> lastBeat = Optional.empty();
+    /** The other runners' beats seen in the last lease round trip; loop thread only. */
+    private Map<String, Beat> peers = Map.of();
+    /** Cycles in a row this runner led without completing a write; loop thread only. */
+    private int cyclesWithoutWrite;
+
     CycleRunner(Lease lease, String instance, InputReader reader, OutputWriter writer, Policy policy, Mode mode, Metrics metrics,
                 RateLimitedLog warnings) {
+        this(lease, instance, reader, writer, policy, mode, metrics, warnings, Duty.DEFAULTS, Clock.systemUTC());
+    }
+
+    CycleRunner(Lease lease, String instance, InputReader reader, OutputWriter writer, Policy policy, Mode mode, Metrics metrics,
+                RateLimitedLog warnings, Duty duty, Clock localClock) {
         this.lease = lease;
+        this.duty = Objects.requireNonNull(duty, "duty");
+        this.localClock = Objects.requireNonNull(localClock, "localClock");
         this.instance = instance;
         this.reader = reader;
         this.writer = writer;
@@ -94,14 +140,30 @@ final class CycleRunner {
         this.warnings = warnings;
     }
 
-    /** Runs one cycle evaluated at {@code now}. */
+    /** Runs one cycle evaluated at Redis's clock ({@code TIME}, read with the lease): the service's one clock. */
+    Report run() {
+        return run(Optional.empty());
+    }
+
+    /** Runs one cycle evaluated at {@code now} instead of Redis's clock (tests that step time, a replay). */
     Report run(Instant now) {
+        return run(Optional.of(now));
+    }
+
+    private Report run(Optional<Instant> fixedNow) {
         long start = System.nanoTime();
         Mode mode = configured;
         Optional<Mode> inForce = Optional.empty();
+        Instant now = fixedNow.orElseGet(localClock::instant); // until Redis's clock is read
+        Report report = null;
         try {
-            holdLease();
-            ReadResult read = reader.read(carryOver.discovery(), now);
+            Lease.Tenure tenure = holdLease(now);
+            if (fixedNow.isEmpty()) {
+                now = tenure.serverNow();
+                clockOffset(tenure);
+            }
+            yieldIfUnable(now);
+            ReadResult read = reader.read(carryOver.discovery(), now, targetsToVouchFor());
             carryOver.discovered(read.discovery());
             CycleInputs inputs = read.decode();
             long t1 = System.nanoTime();
@@ -110,6 +172,22 @@ final class CycleRunner {
             if (carryOver.get().written().isPresent() && carryOver.lastWrite().isPresent() && !carryOver.lastWrite().equals(read.lastWrite())) {
                 LOG.warn("Redis does not hold this runner's last write (state hash cycle_id {}, expected {}): a node restarted, a failover"
                         + " lost it, or a restore; re-reading the targets", read.lastWrite().orElse("none"), carryOver.lastWrite().get());
+                carryOver.forgetWrites();
+            }
+            long excess = read.discovery().overCapacity();
+            metrics.universe(excess);
+            if (excess > 0) {
+                warnings.warn("over-capacity", LOG.atError().addKeyValue("symbols_left_out", excess).addKeyValue("instance", instance),
+                        "The universe is beyond this runner's capacity: " + excess + " budget keys beyond P29_MAX_SYMBOLS="
+                                + read.discovery().symbols().size() + " are left out (no target for them; the Governor uses their raw"
+                                + " budget). Kept: the symbols with a target first, then by name. An upstream publishing extra"
+                                + " budget keys, or raise the heap and P29_MAX_SYMBOLS (docs/performance.md)");
+            }
+            if (read.targetsGone() > 0) {
+                metrics.targetsLost(read.targetsGone());
+                LOG.atWarn().addKeyValue("targets_gone", read.targetsGone()).addKeyValue("instance", instance)
+                        .log(read.targetsGone() + " of the target hashes this runner wrote are gone from Redis (deleted, evicted or a"
+                                + " node restarted): re-reading the targets, the missing are rewritten this cycle");
                 carryOver.forgetWrites();
             }
             CarryOver previous = carryOver.get();
@@ -129,7 +207,8 @@ final class CycleRunner {
                 result = Allocator.reduce(result, next.written().orElseThrow());
             }
             long t2 = System.nanoTime();
-            WriteResult written = leading ? write(result, mode, next, now, (t2 - start) / 1_000_000) : standby(next, mode);
+            Optional<Set<String>> partial = excess > 0 ? Optional.of(new HashSet<>(read.discovery().symbols())) : Optional.empty();
+            WriteResult written = leading ? write(result, mode, next, now, (t2 - start) / 1_000_000, partial) : standby(next, mode);
             leading = leading && role.leading(); // false when the write was fenced
             long t3 = System.nanoTime();
             double seconds = (t3 - start) / 1e9;
@@ -137,7 +216,8 @@ final class CycleRunner {
             log(result, mode, seconds, leading);
             Phases phases = new Phases(read.discoverNanos(), t1 - start - read.discoverNanos(), t2 - t1, t3 - t2,
                     read.roundTrips() + written.roundTrips());
-            return new Report(now, Optional.of(result), Optional.of(written), seconds, Optional.empty(), phases, leading, inForce);
+            report = new Report(now, Optional.of(result), Optional.of(written), seconds, Optional.empty(), phases, leading, inForce);
+            return report;
         } catch (RedisFailure e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             failedSinceEntry++;
@@ -149,15 +229,82 @@ final class CycleRunner {
                     .addKeyValue("outcome", "failed").addKeyValue("redis_cause", e.kind().wireName())
                     .addKeyValue("duration_s", round3(seconds)).addKeyValue("mode", mode.wireName()),
                     String.format(Locale.ROOT, "Allocation cycle failed after %.3fs: Redis %s (cause: %s)", seconds, e.getMessage(), e.kind().wireName()));
-            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage() + " (cause: " + e.kind().wireName() + ")"),
+            report = new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage() + " (cause: " + e.kind().wireName() + ")"),
                     Phases.NONE, false, inForce);
+            return report;
         } catch (RuntimeException e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             failedSinceEntry++;
             carryOver.forgetAfterFailure();
             metrics.failed(false, seconds);
             LOG.error("Allocation cycle failed after {}s: unexpected error", String.format(Locale.ROOT, "%.3f", seconds), e);
-            return new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()), Phases.NONE, false, inForce);
+            report = new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()), Phases.NONE, false, inForce);
+            return report;
+        } finally {
+            beat(report, now);
+        }
+    }
+
+    /**
+     * Remembers the cycle's outcome for the next heartbeat and counts a leader's cycles without a
+     * completed write (a computed cycle whose write landed resets it; a standby's is always 0).
+     */
+    private void beat(Report report, Instant now) {
+        Beat.Outcome outcome = report == null || report.failure().isPresent() ? Beat.Outcome.FAILED
+                : report.computed() ? Beat.Outcome.COMPUTED : Beat.Outcome.SKIPPED;
+        boolean leading = role.leading();
+        lastBeat = Optional.of(new Beat(outcome, now, leading));
+        if (!leading) {
+            cyclesWithoutWrite = 0;
+        } else if (outcome == Beat.Outcome.COMPUTED && report.leading()) {
+            cyclesWithoutWrite = 0;
+        } else {
+            cyclesWithoutWrite++;
+        }
+    }
+
+    /** A standby whose last beat says it computed, no older than two intervals at {@code now}: it could lead. */
+    private Optional<Map.Entry<String, Beat>> capablePeer(Instant now) {
+        Instant since = now.minus(duty.interval().multipliedBy(2)).minusSeconds(1);
+        return peers.entrySet().stream()
+                .filter(e -> e.getValue().outcome() == Beat.Outcome.COMPUTED && !e.getValue().leading() && e.getValue().at().isAfter(since))
+                .findFirst();
+    }
+
+    /**
+     * DESIGN section 16: a leader that completed no write for {@code P29_YIELD_AFTER_CYCLES} cycles while a
+     * standby reports that it computed gives the lease up (compare-and-delete, as on SIGTERM), and does not
+     * take it back while that standby can lead (see {@link #holdLease}). When no runner can compute, nobody
+     * yields: the lease stays where it is.
+     */
+    private void yieldIfUnable(Instant now) {
+        if (!(role instanceof Role.Leader leader) || cyclesWithoutWrite < duty.yieldAfterCycles()) {
+            return;
+        }
+        Optional<Map.Entry<String, Beat>> peer = capablePeer(now);
+        if (peer.isEmpty()) {
+            return;
+        }
+        boolean released = lease.release(leader.fence());
+        metrics.yielded();
+        LOG.atWarn().addKeyValue("role", "standby").addKeyValue("instance", instance).addKeyValue("epoch", leader.fence().token())
+                .addKeyValue("peer", peer.get().getKey())
+                .log("Yielding the writer's lease: " + instance + " completed no write in " + cyclesWithoutWrite + " cycles (last: "
+                        + lastBeat.map(b -> b.outcome().wireName()).orElse("none") + ") while " + peer.get().getKey()
+                        + " computed at " + peer.get().getValue().at() + "; lease " + (released ? "released" : "already gone")
+                        + " at epoch " + leader.fence().token());
+        role = new Role.Standby(Optional.empty(), leader.fence().token());
+        metrics.role(false, false);
+        cyclesWithoutWrite = 0;
+    }
+
+    private void clockOffset(Lease.Tenure tenure) {
+        double offset = tenure.clockOffsetSeconds();
+        metrics.clockOffset(offset);
+        if (Math.abs(offset) > duty.maxClockOffsetSec()) {
+            warnings.warn("clock-offset", String.format(Locale.ROOT, "This host's clock is %+.3fs from Redis's (P29_MAX_CLOCK_OFFSET_SEC=%s):"
+                    + " the service runs on Redis's TIME, so nothing it computes or writes changes; fix NTP on %s", offset,
+                    java.math.BigDecimal.valueOf(duty.maxClockOffsetSec()).stripTrailingZeros().toPlainString(), instance));
         }
     }
 
@@ -202,9 +349,14 @@ final class CycleRunner {
      * On taking it, the carry-over continues from the state the previous writer left in Redis (its
      * zone, relax timer and mode in force; the written targets are read back from their hashes).
      */
-    private void holdLease() {
+    private Lease.Tenure holdLease(Instant at) {
         Role before = role;
-        Role now = lease.hold(before);
+        // A runner whose last cycle could not compute leaves a free lease to a standby that could.
+        boolean unable = lastBeat.isPresent() && lastBeat.get().outcome() != Beat.Outcome.COMPUTED;
+        boolean contend = !unable || capablePeer(lastBeat.map(Beat::at).orElse(at)).isEmpty();
+        Lease.Tenure tenure = lease.hold(before, lastBeat, contend, localClock);
+        peers = tenure.peers();
+        Role now = tenure.role();
         role = now;
         if (now instanceof Role.Leader leader && leader.inherited().isPresent()) {
             metrics.role(true, true);
@@ -235,6 +387,19 @@ final class CycleRunner {
                     .log("Standby: " + was + instance + " computes and writes nothing; the lease is held by " + holder
                             + " at epoch " + standby.epoch());
         }
+        return tenure;
+    }
+
+    /**
+     * The symbols whose target hash this runner, leading, wrote and still counts on: checked for existence in
+     * the read (DESIGN section 16), so one deleted or evicted is rewritten in this cycle, not at its refresh.
+     */
+    private List<String> targetsToVouchFor() {
+        CarryOver c = carryOver.get();
+        if (!role.leading() || !c.mode().map(Mode::writesTargets).orElse(false) || c.written().isEmpty()) {
+            return List.of();
+        }
+        return List.copyOf(c.written().get().keySet());
     }
 
     /** A standby's cycle: nothing is written; what the leader wrote is unknown to it. */
@@ -249,12 +414,12 @@ final class CycleRunner {
      * from Redis next time. A fenced write (the lease or the epoch moved on) lands nothing: counted,
      * logged, and this runner becomes a standby.
      */
-    private WriteResult write(CycleResult result, Mode mode, CarryOver next, Instant now, long durationMs) {
+    private WriteResult write(CycleResult result, Mode mode, CarryOver next, Instant now, long durationMs, Optional<Set<String>> partial) {
         Fence fence = ((Role.Leader) role).fence();
         try {
             String cycleId = Long.toString(now.toEpochMilli());
             WriteResult w = writer.write(result, mode, cycleId, next, fence,
-                    Optional.of(new OutputWriter.CycleStamp(instance, durationMs, failedSinceEntry)));
+                    Optional.of(new OutputWriter.CycleStamp(instance, durationMs, failedSinceEntry)), partial);
             carryOver.written(w.next(), cycleId);
             failedSinceEntry = 0;
             return w;

@@ -61,6 +61,11 @@ final class Metrics {
     final Gauge mode;
     /** DESIGN section 13: cycles that found a control hash and ignored it (garbage mode, wrong type). */
     final Counter controlInvalid;
+    final Gauge clockOffset;
+    final Counter leaseYields;
+    final Counter targetsLost;
+    final Counter overCapacity;
+    final Gauge symbolsLeftOut;
 
     private Set<String> clusterLabels = new HashSet<>();
 
@@ -101,6 +106,20 @@ final class Metrics {
         controlInvalid = Counter.build("p29_control_invalid_total",
                 "Cycles that ignored the control hash quantum:control:allocation (garbage mode or wrong type); P29_MODE applied.")
                 .register(registry);
+        clockOffset = Gauge.build("p29_clock_offset_seconds",
+                "This host's clock minus the Redis server's TIME (the service's one clock), at the last lease round trip.")
+                .register(registry);
+        leaseYields = Counter.build("p29_lease_yields_total",
+                "Times this runner gave the writer's lease up because it completed no write while a standby could.")
+                .register(registry);
+        targetsLost = Counter.build("p29_targets_lost_total",
+                "Target hashes this runner wrote that were gone from Redis before their refresh (deleted, evicted, a node restarted); each is rewritten.")
+                .register(registry);
+        overCapacity = Counter.build("p29_universe_over_capacity_total",
+                "Cycles whose universe had more budget keys than P29_MAX_SYMBOLS (the heap's capacity); the excess is left out.")
+                .register(registry);
+        symbolsLeftOut = Gauge.build("p29_universe_symbols_left_out",
+                "Budget keys beyond P29_MAX_SYMBOLS in the last read (0: the whole universe is allocated).").register(registry);
         for (Mode m : Mode.values()) {
             mode.labels(m.wireName());
         }
@@ -150,6 +169,27 @@ final class Metrics {
     /** A write refused by its fence. */
     void fenced() {
         exposition.update(fencedWrites::inc);
+    }
+
+    void clockOffset(double seconds) {
+        exposition.update(() -> clockOffset.set(seconds));
+    }
+
+    void universe(long leftOut) {
+        exposition.update(() -> {
+            symbolsLeftOut.set(leftOut);
+            if (leftOut > 0) {
+                overCapacity.inc();
+            }
+        });
+    }
+
+    void targetsLost(long n) {
+        exposition.update(() -> targetsLost.inc(n));
+    }
+
+    void yielded() {
+        exposition.update(leaseYields::inc);
     }
 
     private void record(CycleResult result, Mode mode, boolean leading, int streamed, double seconds) {

@@ -34,11 +34,12 @@ final class Service implements AutoCloseable {
         this.metrics = new Metrics(registry);
         this.redis = config.connect();
         this.runner = new CycleRunner(config.lease(redis), config.instanceId(),
-                new InputReader(redis, staticMap),
+                new InputReader(redis, staticMap, config.maxSymbols()),
                 config.writer(redis),
                 config.policy(), config.mode(), metrics,
-                new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime));
-        this.loop = new AllocationLoop(runner, config.interval(), clock, metrics, listener);
+                new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime),
+                config.duty(), clock);
+        this.loop = new AllocationLoop(runner, config.interval(), metrics, listener);
         try {
             this.http = new HttpEndpoints(config.metricsBind(), config.metricsPort(), metrics.exposition, loop::ready);
         } catch (IOException e) {

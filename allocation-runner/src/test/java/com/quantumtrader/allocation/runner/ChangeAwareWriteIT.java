@@ -146,4 +146,54 @@ class ChangeAwareWriteIT {
             assertEquals("1", cycles.get(0).get("failed_since_last"));
         }
     }
+
+    /** DESIGN section 16: a target deleted (or evicted) behind the service's back is rewritten at the next cycle, not at its refresh. */
+    @Test
+    void cycle_aTargetDeletedBehindTheServicesBack_rewrittenAtTheNextCycleAndCounted() {
+        try (Jedis j = redis.client(); Harness h = new Harness(new RedisConnection(redis.endpoint()), Mode.ENFORCE, POLICY)) {
+            seed(j, 10_000, 20_000);
+            assertTrue(h.runner.run(T0).computed());
+            assertTrue(h.runner.run(T0.plusSeconds(1)).computed());
+            j.del(Keys.target("BBB"));
+            CycleRunner.Report r = h.runner.run(T0.plusSeconds(2)); // refresh is 30 s away: only the check brings it back
+            assertTrue(r.computed());
+            assertEquals(1, r.written().orElseThrow().targetsWritten(), "BBB written again, AAA left as written");
+            assertEquals(20_000, target(j, "BBB"), TOLERANCE);
+            assertEquals(1.0, h.sample("p29_targets_lost_total", new String[0], new String[0]), 0.0);
+            assertTrue(h.logs.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("1 of the target hashes this runner wrote are gone")));
+            assertTrue(h.runner.run(T0.plusSeconds(3)).computed());
+            assertEquals(1.0, h.sample("p29_targets_lost_total", new String[0], new String[0]), 0.0, "nothing lost since");
+        }
+    }
+
+    /**
+     * The epoch key deleted or set back by hand: the next write is fenced (its token no longer matches), and the
+     * runner, still holding its own lease, leads again at a new epoch in the cycle after, so its targets are
+     * re-established within two intervals (here one of them was also deleted).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "epoch {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"deleted", "set back"})
+    void cycles_epochDeletedOrSetBack_targetsReestablishedWithinTwoCycles(String what) {
+        try (Jedis j = redis.client(); Harness h = new Harness(new RedisConnection(redis.endpoint()), Mode.ENFORCE, POLICY)) {
+            seed(j, 10_000, 20_000);
+            for (int i = 0; i < 3; i++) {
+                assertTrue(h.runner.run(T0.plusSeconds(i)).computed());
+            }
+            long epoch = Long.parseLong(j.get(Keys.EPOCH));
+            if (what.equals("deleted")) {
+                j.del(Keys.EPOCH);
+            } else {
+                j.set(Keys.EPOCH, Long.toString(epoch - 1));
+            }
+            j.del(Keys.target("AAA"));
+            seed(j, 12_000, 20_000); // a change the leader must land
+            h.runner.run(T0.plusSeconds(3));
+            CycleRunner.Report second = h.runner.run(T0.plusSeconds(4));
+            assertTrue(second.leading() && second.computed(), "leads again at the second cycle: " + second);
+            assertEquals(12_000, target(j, "AAA"), TOLERANCE);
+            assertEquals(20_000, target(j, "BBB"), TOLERANCE);
+            assertTrue(Long.parseLong(j.get(Keys.EPOCH)) >= 1, j.get(Keys.EPOCH));
+            assertEquals(j.get(Keys.EPOCH), j.hget(Keys.STATE, "epoch"), "the state hash was written at the new epoch");
+        }
+    }
 }

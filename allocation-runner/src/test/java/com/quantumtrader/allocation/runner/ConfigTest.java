@@ -188,7 +188,8 @@ class ConfigTest {
         for (String name : Config.KNOWN) {
             boolean optional = name.equals("REDIS_URL") || name.equals("REDIS_PASSWORD") || name.equals("P29_CLUSTER_MAP_FILE")
                     || name.equals("REDIS_TLS_CA_FILE") || name.equals("P29_INSTANCE_ID") || name.equals("REDIS_USERNAME")
-                    || name.equals("REDIS_TLS") || name.startsWith("REDIS_SENTINEL") || name.equals("REDIS_CLUSTER_NODES");
+                    || name.equals("REDIS_TLS") || name.startsWith("REDIS_SENTINEL") || name.equals("REDIS_CLUSTER_NODES")
+                    || name.equals("P29_MAX_SYMBOLS"); // its default is the heap's capacity, which the unit's -Xmx sets
             assertTrue(optional || file.containsKey(name), "deploy/capital-allocation.env sets " + name);
         }
         // every value is the default, except the hysteresis the shipped file turns on (DESIGN section 13)

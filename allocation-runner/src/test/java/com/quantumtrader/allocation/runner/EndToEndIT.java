@@ -33,7 +33,8 @@ import redis.clients.jedis.resps.StreamEntry;
  */
 class EndToEndIT {
 
-    static final Path JAR = Path.of("target", "allocation-runner.jar");
+    /** The jar under test; {@code -Dit.jar=PATH} runs the process tests against another build (an older one, to see a test fail). */
+    static final Path JAR = Path.of(System.getProperty("it.jar", "target/allocation-runner.jar"));
 
     private final TestRedis redis = TestRedis.shared();
 

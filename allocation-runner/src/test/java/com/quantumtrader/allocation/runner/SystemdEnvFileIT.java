@@ -101,7 +101,7 @@ class SystemdEnvFileIT {
     void shippedEnvFile_systemdAndEnvFileReadTheSameValues() throws Exception {
         Map<String, String> systemd = systemd(SHIPPED);
         Map<String, String> ours = EnvFile.read(SHIPPED);
-        assertEquals(31, ours.size(), "variables set in the shipped file: " + ours.keySet());
+        assertEquals(33, ours.size(), "variables set in the shipped file: " + ours.keySet());
         assertSameReading(systemd, ours);
         assertEquals("shadow", systemd.get("P29_MODE"));
     }
