@@ -155,13 +155,20 @@ class ChangeAwareWriteIT {
             assertTrue(h.runner.run(T0).computed());
             assertTrue(h.runner.run(T0.plusSeconds(1)).computed());
             j.del(Keys.target("BBB"));
-            CycleRunner.Report r = h.runner.run(T0.plusSeconds(2)); // refresh is 30 s away: only the check brings it back
+            // Refresh is 30 s away: only the check brings it back, at the first or second cycle (half the targets each).
+            CycleRunner.Report r = h.runner.run(T0.plusSeconds(2));
+            int rewritten = r.written().orElseThrow().targetsWritten();
+            if (rewritten == 0) {
+                r = h.runner.run(T0.plusSeconds(3));
+                rewritten = r.written().orElseThrow().targetsWritten();
+            }
             assertTrue(r.computed());
-            assertEquals(1, r.written().orElseThrow().targetsWritten(), "BBB written again, AAA left as written");
+            assertEquals(1, rewritten, "BBB written again within two cycles, AAA left as written");
             assertEquals(20_000, target(j, "BBB"), TOLERANCE);
             assertEquals(1.0, h.sample("p29_targets_lost_total", new String[0], new String[0]), 0.0);
             assertTrue(h.logs.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("1 of the target hashes this runner wrote are gone")));
-            assertTrue(h.runner.run(T0.plusSeconds(3)).computed());
+            assertTrue(h.runner.run(T0.plusSeconds(4)).computed());
+            assertTrue(h.runner.run(T0.plusSeconds(5)).computed());
             assertEquals(1.0, h.sample("p29_targets_lost_total", new String[0], new String[0]), 0.0, "nothing lost since");
         }
     }

@@ -21,8 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 
@@ -33,7 +31,6 @@ import redis.clients.jedis.StreamEntryID;
  */
 class ReliabilityIT {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReliabilityIT.class);
     static final int LEASE_SEC = 3;
     static final int INTERVAL_SEC = 1;
     /** Debian's libfaketime, by architecture. */
@@ -156,7 +153,8 @@ class ReliabilityIT {
         long started = System.nanoTime();
         ServiceIT.await("B writes the targets", Duration.ofSeconds(30), () -> !target("BTCUSDT").isEmpty());
         double seconds = (System.nanoTime() - started) / 1e9;
-        LOG.info("leader unable to compute: standby's first target {} s after it started", String.format("%.1f", seconds));
+        System.out.println(String.format(java.util.Locale.ROOT, "[ReliabilityIT] leader unable to compute: the standby's first target %.1f s"
+                + " after it started", seconds));
         assertEquals(1.0, metric("A", "p29_lease_yields_total"), 0.0, log("A"));
         assertEquals(0.0, metric("A", "p29_leader"), 0.0);
         assertTrue(log("A").contains("Yielding the writer's lease: A completed no write in 3 cycles (last: skipped) while B computed"),
@@ -188,6 +186,79 @@ class ReliabilityIT {
             assertNotNull(beats.get("A"), "A's heartbeat: " + beats);
             assertTrue(beats.get("A").startsWith("skipped|") && beats.get("A").endsWith("|leader"), beats.toString());
             assertTrue(beats.get("B").startsWith("skipped|") && beats.get("B").endsWith("|standby"), beats.toString());
+        }
+    }
+
+    /**
+     * A universe beyond P29_MAX_SYMBOLS (the heap's capacity): no crash; the symbols that have a target are kept (so
+     * they stay refreshed), the excess is counted and logged, and none of the kept targets is deleted.
+     */
+    @Test
+    void run_universeBeyondCapacity_keepsTheWrittenTargetsFirstCountsTheRestNeverCrashes() throws Exception {
+        String ts = Long.toString(redisNow());
+        try (Jedis j = client()) {
+            j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "10000000", "drawdown", "0.01", "timestamp", ts));
+            for (int i = 0; i < 30; i++) {
+                j.hset(Keys.budget(String.format("S%02d", i)), Map.of("budget_usd", "1000", "timestamp", ts));
+            }
+        }
+        Process a = start("A", Map.of("P29_MAX_SYMBOLS", "30"));
+        ServiceIT.await("A writes 30 targets", Duration.ofSeconds(30), () -> targets().size() == 30);
+        a.destroy(); // SIGTERM: releases the lease
+        a.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+        try (Jedis j = client()) {
+            for (int i = 0; i < 20; i++) { // an upstream bug: 20 more budget keys, all sorting before the real ones
+                j.hset(Keys.budget(String.format("A%02d", i)), Map.of("budget_usd", "1000", "timestamp", Long.toString(redisNow())));
+            }
+        }
+        start("B", Map.of("P29_MAX_SYMBOLS", "30"));
+        ServiceIT.await("B leads over capacity", Duration.ofSeconds(30), () -> metric("B", "p29_leader") == 1.0
+                && metric("B", "p29_universe_over_capacity_total") >= 3);
+        assertEquals(20.0, metric("B", "p29_universe_symbols_left_out"), 0.0);
+        List<String> kept = targets();
+        assertEquals(30, kept.size(), kept.toString());
+        assertTrue(kept.stream().allMatch(k -> k.startsWith(Keys.TARGET_PREFIX + "S")), "the written symbols kept, not the first names: " + kept);
+        assertTrue(running.get("B").isAlive());
+        assertTrue(log("B").contains("ERROR") && log("B").contains("The universe is beyond this runner's capacity: 20 budget keys beyond"
+                + " P29_MAX_SYMBOLS=30 are left out"), log("B"));
+    }
+
+    /**
+     * A leader on a half-open link: its commands reach Redis, no reply comes back. Its first cycle's renewal lands;
+     * then its connection times out and every new one hangs in Jedis's handshake (no reply), so nothing more of it
+     * reaches Redis: its lease expires and the standby takes over within lease + interval, at a new epoch that
+     * fences anything the old leader might still send.
+     */
+    @Test
+    void run_leaderOnAHalfOpenLink_standbyTakesOverWithinLeasePlusIntervalAndWrites() throws Exception {
+        seed(0);
+        try (ChaosProxy proxy = new ChaosProxy(server.port())) {
+            start("A", Map.of("REDIS_URL", "redis://127.0.0.1:" + proxy.port() + "/0", "STALE_DATA_SEC", "3600"));
+            ServiceIT.await("A leads and writes", Duration.ofSeconds(30), () -> metric("A", "p29_leader") == 1.0 && !target("BTCUSDT").isEmpty());
+            start("B", Map.of("STALE_DATA_SEC", "3600"));
+            ServiceIT.await("B is a standby", Duration.ofSeconds(30), () -> metric("B", "p29_leader") == 0.0 && cycles("B") >= 2);
+            proxy.set(ChaosProxy.Mode.HALF_OPEN, 0);
+            long cut = System.nanoTime();
+            long epoch = epoch();
+            ServiceIT.await("B takes the lease from A", Duration.ofSeconds(30), () -> metric("B", "p29_leader") == 1.0);
+            double seconds = (System.nanoTime() - cut) / 1e9;
+            System.out.println(String.format(java.util.Locale.ROOT, "[ReliabilityIT] half-open leader: the standby took the lease %.1f s"
+                    + " after the link half-opened", seconds));
+            assertTrue(seconds <= LEASE_SEC + 2 * INTERVAL_SEC + 1, "took over after " + seconds + " s");
+            assertTrue(epoch() > epoch, "a new epoch fences A");
+            ServiceIT.await("B writes", Duration.ofSeconds(10), () -> {
+                try (Jedis j = client()) {
+                    return "B".equals(j.hget(Keys.STATE, "instance")) && !target("BTCUSDT").isEmpty();
+                }
+            });
+            proxy.set(ChaosProxy.Mode.PASS, 0);
+            ServiceIT.await("A back as a standby", Duration.ofSeconds(20), () -> metric("A", "p29_leader") == 0.0);
+        }
+    }
+
+    private List<String> targets() {
+        try (Jedis j = client()) {
+            return new java.util.ArrayList<>(new java.util.TreeSet<>(j.keys(Keys.TARGET_PREFIX + "*")));
         }
     }
 }

@@ -1,0 +1,341 @@
+package com.quantumtrader.allocation.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.redis.Control;
+import com.quantumtrader.allocation.redis.ControlHash;
+import com.quantumtrader.allocation.redis.Keys;
+import com.quantumtrader.allocation.redis.RedisConnection;
+import com.quantumtrader.allocation.redis.TestRedis;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+
+/**
+ * DESIGN section 16, item 6: the throttle seen from the Governor's side through a seeded random schedule of
+ * faults. Three runner processes (C with its clock 90 s ahead under libfaketime, where installed), each
+ * behind its own {@link ChaosProxy}, against a real redis-server, while an upstream thread keeps the inputs
+ * fresh (and re-publishes them after a Redis restart, as the live stack does). Faults, one at a time:
+ * SIGKILL (and a restart), SIGSTOP past the lease then SIGCONT, a slow, black-holed or half-open link,
+ * a Redis restart (every key lost), a deleted target, a control flap (reduce / enforce / clear).
+ *
+ * <p>A reader on its own connection checks every second what the Governor checks: every symbol with a fresh
+ * budget has a target of mode enforce younger than 300 s, within the symbol cap (40 % of equity) and its
+ * cluster within 60 %. It prints the longest time any symbol went without one, and the writers seen in
+ * the state hash per epoch. {@code -Dchaos.seconds=1200 -Dchaos.seed=N} runs a long schedule.
+ */
+class ChaosIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChaosIT.class);
+    static final int LEASE_SEC = 3;
+    static final int INTERVAL_SEC = 1;
+    static final long SECONDS = Long.getLong("chaos.seconds", 60);
+    static final long SEED = Long.getLong("chaos.seed", 20261202L);
+    static final int SYMBOLS = 20;
+    static final double EQUITY = 100_000;
+    static final double TOLERANCE = 1e-6;
+
+    private TestRedis.Embedded server;
+    private final Map<String, ChaosProxy> proxies = new TreeMap<>();
+    private final Map<String, Process> running = new HashMap<>();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicBoolean redisDown = new AtomicBoolean();
+    private final AtomicInteger generation = new AtomicInteger(); // Redis restarts: each starts the epochs again
+    private final List<Thread> threads = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        server = TestRedis.Embedded.start(TestRedis.freePort());
+        for (String name : List.of("A", "B", "C")) {
+            proxies.put(name, new ChaosProxy(server.port()));
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(5000);
+        }
+        running.values().forEach(p -> {
+            signal(p, "CONT");
+            p.destroyForcibly();
+        });
+        proxies.values().forEach(ChaosProxy::close);
+        server.stop();
+    }
+
+    private Jedis client() {
+        Jedis j = new Jedis(server.endpoint().host(), server.port(), 2000);
+        return j;
+    }
+
+    static String symbol(int i) {
+        return String.format(Locale.ROOT, "S%02d", i);
+    }
+
+    static String cluster(int i) {
+        return "k" + (i % 4);
+    }
+
+    /** The upstream: fresh inputs every second on Redis's clock; 60,000 per symbol, so both caps bind. */
+    private void publish(Jedis j) {
+        String ts = j.time().get(0);
+        j.hset(Keys.PORTFOLIO, Map.of("equity_usd", Double.toString(EQUITY), "drawdown", "0.03", "timestamp", ts));
+        for (int i = 0; i < SYMBOLS; i++) {
+            j.hset(Keys.budget(symbol(i)), Map.of("budget_usd", "60000", "timestamp", ts));
+            j.hset(Keys.CLUSTER_MAP, symbol(i), cluster(i));
+        }
+        for (int k = 0; k < 4; k++) {
+            j.hset(Keys.stress("k" + k), Map.of("stress", "0.3", "alpha", "0.5", "timestamp", ts));
+        }
+        j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", "TREND", "confidence", "0.8", "timestamp", ts));
+        j.xtrim(Keys.REGIME_STREAM, 100, true);
+    }
+
+    private Thread daemon(String name, Runnable body) {
+        Thread t = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    body.run();
+                } catch (RuntimeException e) {
+                    // Redis down or restarting: try again next second
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+        return t;
+    }
+
+    private Process start(String name) throws Exception {
+        ProcessBuilder pb = EndToEndIT.jar("run");
+        Map<String, String> env = pb.environment();
+        env.put("REDIS_URL", "redis://127.0.0.1:" + proxies.get(name).port() + "/0");
+        env.put("P29_MODE", "enforce");
+        env.put("P29_INTERVAL_SEC", Integer.toString(INTERVAL_SEC));
+        env.put("P29_LEASE_SEC", Integer.toString(LEASE_SEC));
+        env.put("P29_INSTANCE_ID", name);
+        env.put("P29_METRICS_PORT", "0");
+        env.put("TARGET_TTL_SEC", "60");
+        env.put("REDIS_TIMEOUT_MS", "500");
+        if (name.equals("C") && ReliabilityIT.LIBFAKETIME.isPresent()) {
+            env.put("LD_PRELOAD", ReliabilityIT.LIBFAKETIME.get().toString());
+            env.put("FAKETIME", "+90s");
+            env.put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+        }
+        Process p = pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
+        running.put(name, p);
+        return p;
+    }
+
+    private static void signal(Process p, String sig) {
+        try {
+            new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the Governor sees, every second. */
+    private final class Governor implements Runnable {
+        final Map<String, Double> okSince = new HashMap<>(); // symbol -> last second it had a valid target (or its budget became fresh)
+        double longestGap;
+        String longestGapAt = "none";
+        int capViolations;
+        final List<String> violations = new ArrayList<>();
+        final Map<String, Set<String>> writersPerEpoch = new TreeMap<>();
+        final List<String> sequence = new ArrayList<>();
+        final long t0 = System.nanoTime();
+
+        @Override
+        public void run() {
+            if (redisDown.get()) {
+                okSince.clear(); // no budget is fresh while Redis is down: the clock of each symbol starts again
+                return;
+            }
+            try (Jedis j = client()) {
+                double now = Double.parseDouble(j.time().get(0));
+                double t = (System.nanoTime() - t0) / 1e9;
+                Map<String, Double> clusterSums = new HashMap<>();
+                for (int i = 0; i < SYMBOLS; i++) {
+                    String s = symbol(i);
+                    String budgetTs = j.hget(Keys.budget(s), "timestamp");
+                    if (budgetTs == null || now - Double.parseDouble(budgetTs) > 60) {
+                        okSince.remove(s); // no fresh budget: the Governor has nothing to limit
+                        continue;
+                    }
+                    Map<String, String> target = j.hgetAll(Keys.target(s));
+                    boolean ok = !target.isEmpty() && "enforce".equals(target.get("mode")) && target.get("timestamp") != null
+                            && now - Double.parseDouble(target.get("timestamp")) < 300;
+                    if (ok) {
+                        double usd = Double.parseDouble(target.get("target_usd"));
+                        clusterSums.merge(cluster(i), usd, Double::sum);
+                        if (!(usd <= 0.40 * EQUITY + TOLERANCE)) {
+                            capViolations++;
+                            violations.add(String.format(Locale.ROOT, "t=%.0fs %s %.2f above the symbol cap", t, s, usd));
+                        }
+                        okSince.put(s, t);
+                    } else {
+                        double since = okSince.computeIfAbsent(s, k -> t);
+                        if (t - since > longestGap) {
+                            longestGap = t - since;
+                            longestGapAt = String.format(Locale.ROOT, "%s at t=%.0fs (%s)", s, t, target.isEmpty() ? "no target" : target);
+                        }
+                    }
+                }
+                clusterSums.forEach((c, sum) -> {
+                    if (!(sum <= 0.60 * EQUITY + TOLERANCE)) {
+                        capViolations++;
+                        violations.add(String.format(Locale.ROOT, "t=%.0fs cluster %s %.2f above the cluster cap", t, c, sum));
+                    }
+                });
+                String epoch = j.hget(Keys.STATE, "epoch");
+                String instance = j.hget(Keys.STATE, "instance");
+                if (epoch != null && instance != null) {
+                    String key = "gen" + generation.get() + "/epoch " + epoch;
+                    if (writersPerEpoch.computeIfAbsent(key, k -> new TreeSet<>()).add(instance)) {
+                        sequence.add(String.format(Locale.ROOT, "t=%.0fs %s %s", t, key, instance));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void chaos_seededSchedule_everySymbolKeepsAFreshTargetWithinTheCaps_oneWriterPerEpoch() throws Exception {
+        try (Jedis j = client()) {
+            publish(j);
+        }
+        daemon("chaos-upstream", () -> {
+            if (!redisDown.get()) {
+                try (Jedis j = client()) {
+                    publish(j);
+                }
+            }
+        });
+        for (String name : proxies.keySet()) {
+            start(name);
+        }
+        ServiceIT.await("a first target", java.time.Duration.ofSeconds(30), () -> {
+            try (Jedis j = client()) {
+                return j.exists(Keys.target(symbol(0)));
+            }
+        });
+        Governor governor = new Governor();
+        daemon("chaos-governor", governor);
+
+        Random random = new Random(SEED);
+        List<String> events = new ArrayList<>();
+        long end = System.nanoTime() + SECONDS * 1_000_000_000L;
+        List<String> names = new ArrayList<>(proxies.keySet());
+        while (System.nanoTime() < end) {
+            String who = names.get(random.nextInt(names.size()));
+            int kind = random.nextInt(9);
+            double at = (System.nanoTime() - governor.t0) / 1e9;
+            String what;
+            switch (kind) {
+                case 0 -> {
+                    running.get(who).destroyForcibly(); // SIGKILL
+                    running.get(who).waitFor(10, TimeUnit.SECONDS);
+                    Thread.sleep(1000 + random.nextInt(3000));
+                    start(who);
+                    what = "SIGKILL " + who + ", restarted";
+                }
+                case 1 -> {
+                    signal(running.get(who), "STOP");
+                    Thread.sleep((LEASE_SEC + 1 + random.nextInt(3)) * 1000L);
+                    signal(running.get(who), "CONT");
+                    what = "SIGSTOP " + who + " past the lease, SIGCONT";
+                }
+                case 2, 3, 4 -> {
+                    ChaosProxy.Mode mode = kind == 2 ? ChaosProxy.Mode.DELAY : kind == 3 ? ChaosProxy.Mode.BLACKHOLE : ChaosProxy.Mode.HALF_OPEN;
+                    long delay = 200 + random.nextInt(1200);
+                    proxies.get(who).set(mode, delay);
+                    Thread.sleep(3000 + random.nextInt(4000));
+                    proxies.get(who).set(ChaosProxy.Mode.PASS, 0);
+                    what = mode + (mode == ChaosProxy.Mode.DELAY ? " " + delay + " ms" : "") + " link of " + who;
+                }
+                case 5 -> {
+                    redisDown.set(true);
+                    server.stop();
+                    Thread.sleep(500 + random.nextInt(1500));
+                    generation.incrementAndGet();
+                    server.restart();
+                    try (Jedis j = client()) {
+                        publish(j);
+                    }
+                    redisDown.set(false);
+                    what = "Redis restarted (every key lost; upstream re-published)";
+                }
+                case 6 -> {
+                    String s = symbol(random.nextInt(SYMBOLS));
+                    try (Jedis j = client()) {
+                        j.del(Keys.target(s));
+                    }
+                    what = "deleted the target of " + s;
+                }
+                default -> {
+                    int c = random.nextInt(3);
+                    try (RedisConnection r = new RedisConnection(server.endpoint()); Jedis j = client()) {
+                        Control control = new Control(r);
+                        if (c == 0) {
+                            control.set(ControlHash.set(Mode.REDUCE, "chaos flap", "chaos", Instant.ofEpochSecond(Long.parseLong(j.time().get(0)))));
+                        } else if (c == 1) {
+                            control.set(ControlHash.set(Mode.ENFORCE, "chaos flap", "chaos", Instant.ofEpochSecond(Long.parseLong(j.time().get(0)))));
+                        } else {
+                            control.clear("chaos flap", "chaos", Instant.ofEpochSecond(Long.parseLong(j.time().get(0))));
+                        }
+                    }
+                    what = "control " + (c == 0 ? "set reduce" : c == 1 ? "set enforce" : "clear");
+                }
+            }
+            events.add(String.format(Locale.ROOT, "t=%.0fs %s", at, what));
+            Thread.sleep(1000 + random.nextInt(3000));
+        }
+        Thread.sleep(3000);
+        stop.set(true);
+        String report = String.format(Locale.ROOT, "chaos seed %d, %d s, %d events; longest gap without a valid target: %.0f s (%s); cap"
+                        + " violations: %d; writers per epoch:%n  %s%nevents:%n  %s", SEED, SECONDS, events.size(), governor.longestGap,
+                governor.longestGapAt, governor.capViolations, String.join("\n  ", governor.sequence), String.join("\n  ", events));
+        LOG.info(report);
+        System.out.println("[ChaosIT] " + report);
+        assertEquals(List.of(), governor.violations, report);
+        for (Map.Entry<String, Set<String>> e : governor.writersPerEpoch.entrySet()) {
+            assertEquals(1, e.getValue().size(), "two writers in " + e.getKey() + ": " + e.getValue() + "\n" + report);
+        }
+        // The reader samples once a second: a gap is measured to within a second.
+        assertTrue(governor.longestGap <= LEASE_SEC + 2 * INTERVAL_SEC + 1, report);
+    }
+}
