@@ -157,8 +157,9 @@ class ReliabilityIT {
                 + " after it started", seconds));
         assertEquals(1.0, metric("A", "p29_lease_yields_total"), 0.0, log("A"));
         assertEquals(0.0, metric("A", "p29_leader"), 0.0);
-        assertTrue(log("A").contains("Yielding the writer's lease: A completed no write in 3 cycles (last: skipped) while B computed"),
-                log("A"));
+        // At least P29_YIELD_AFTER_CYCLES (3): more when A had been skipping before B's first computed cycle.
+        assertTrue(java.util.regex.Pattern.compile("Yielding the writer's lease: A completed no write in [3-9] cycles \\(last: skipped\\)"
+                + " while B computed").matcher(log("A")).find(), log("A"));
         long epochAfter = epoch();
         double cyclesAfter = cycles("A");
         ServiceIT.await("A runs 5 more cycles", Duration.ofSeconds(20), () -> cycles("A") >= cyclesAfter + 5);
