@@ -123,6 +123,37 @@ class ConfigTest {
                 + kinds), lines);
     }
 
+    @ParameterizedTest(name = "{0} MB -> {1}")
+    @CsvSource({"128, 108558", "96, 69082", "256, 266461", "32, 1000", "1024, 1213880"})
+    void capacity_heapMinusReserveOverBytesPerSymbol_atLeastAThousand(long heapMb, int symbols) {
+        // The JVM's maxMemory() under the unit's flags leaves one survivor space out (121.3 MiB of -Xmx128m: 100,385 symbols)
+        assertEquals(symbols, Config.capacity(heapMb << 20), "capacity of " + heapMb + " MB");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "P29_MAX_SYMBOLS          | 0     | P29_MAX_SYMBOLS: must be in [1, 10000000], was 0",
+            "P29_MAX_SYMBOLS          | lots  | P29_MAX_SYMBOLS: must be a whole number in [1, 10000000], was 'lots'",
+            "P29_YIELD_AFTER_CYCLES   | 0     | P29_YIELD_AFTER_CYCLES: must be in [1, 100], was 0",
+            "P29_MAX_CLOCK_OFFSET_SEC | 0.01  | P29_MAX_CLOCK_OFFSET_SEC: must be a number of seconds in [0.1, 3600], was '0.01'",
+            "P29_MAX_CLOCK_OFFSET_SEC | NaN   | P29_MAX_CLOCK_OFFSET_SEC: must be a number of seconds in [0.1, 3600], was 'NaN'",
+    })
+    void fromEnv_badReliabilityVariable_oneLineNamingItsRule(String name, String value, String message) {
+        ConfigException e = assertThrows(ConfigException.class, () -> Config.fromEnv(Map.of(name, value)));
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void checkConfig_printsTheHeapsCapacityAndP29MaxSymbols() throws java.io.IOException {
+        java.nio.file.Path env = java.nio.file.Path.of("target", "capacity.env");
+        java.nio.file.Files.writeString(env, "P29_MAX_SYMBOLS=5000\n");
+        String[] r = OnceSnapshotTest.run("check-config", "--env-file", env.toString());
+        assertEquals("0", r[0], r[1] + r[2]);
+        assertTrue(r[1].contains("P29_MAX_SYMBOLS=5000"), r[1]);
+        assertTrue(java.util.regex.Pattern.compile("capacity: this JVM's heap \\(-Xmx [0-9]+ MB\\) holds [0-9,]+ symbols \\(\\(heap - 40 MB\\)"
+                + " / 850 bytes per symbol, docs/performance.md\\); P29_MAX_SYMBOLS=5,000").matcher(r[1]).find(), r[1]);
+    }
+
     @Test
     void fromEnv_sentinel_primaryFromTheSentinelsWithDataNodeLogin() {
         Config c = Config.fromEnv(Map.of("REDIS_SENTINELS", "s1:26379, s2:26380", "REDIS_SENTINEL_MASTER", "mymaster",
