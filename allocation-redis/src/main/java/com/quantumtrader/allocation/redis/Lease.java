@@ -32,7 +32,6 @@ public final class Lease {
     private final RedisConnection connection;
     private final String instance;
     private final String ttlMillis;
-    private final long runnersTtlMillis;
     /** A heartbeat field older than this is a runner that stopped: deleted. */
     static final Duration PRUNE_AFTER = Duration.ofMinutes(10);
 
@@ -47,7 +46,6 @@ public final class Lease {
             throw new IllegalArgumentException("ttl: must be >= 1 ms, was " + ttl);
         }
         this.ttlMillis = Long.toString(ttl.toMillis());
-        this.runnersTtlMillis = PRUNE_AFTER.toMillis(); // the hash goes when every runner has stopped
     }
 
     /**
@@ -99,7 +97,7 @@ public final class Lease {
             Response<List<String>> time = nodes.pipeline(Keys.LEADER).time();
             if (mine.isPresent()) {
                 nodes.pipeline(Keys.RUNNERS).hset(Keys.RUNNERS, instance, mine.get().encode());
-                nodes.pipeline(Keys.RUNNERS).pexpire(Keys.RUNNERS, runnersTtlMillis);
+                nodes.pipeline(Keys.RUNNERS).pexpire(Keys.RUNNERS, PRUNE_AFTER.toMillis()); // gone when every runner has stopped
             }
             Response<Map<String, String>> beats = nodes.pipeline(Keys.RUNNERS).hgetAll(Keys.RUNNERS);
             boolean leading = current instanceof Role.Leader;
@@ -113,12 +111,13 @@ public final class Lease {
             long received = System.nanoTime();
             Instant localNow = localClock.instant();
             Instant serverNow = serverTime(time.get()).plusNanos((received - sent) / 2);
-            Map<String, Beat> peers = peers(InputReader.orNullIfWrongType(beats));
+            Map<String, String> beatHash = InputReader.orNullIfWrongType(beats);
+            Map<String, Beat> peers = peers(beatHash);
             Role role;
             if (leading && Long.valueOf(1).equals(renewed.get())) {
                 role = new Role.Leader(((Role.Leader) current).fence(), Optional.empty());
             } else if (leading) {
-                role = contend ? take(nodes) : standby(nodes);
+                role = take(nodes, contend);
             } else if (set != null && "OK".equals(set.get())) {
                 role = taken(nodes);
             } else if (contend && instance.equals(holder.get()) && renew(nodes)) {
@@ -127,9 +126,9 @@ public final class Lease {
                 // epoch at once instead of waiting for its own lease to expire.
                 role = taken(nodes);
             } else {
-                role = new Role.Standby(Optional.ofNullable(holder.get()), TargetHash.epochSeconds(epoch.get()).orElse(0));
+                role = standby(holder, epoch);
             }
-            prune(nodes, InputReader.orNullIfWrongType(beats), serverNow);
+            prune(nodes, beatHash, serverNow);
             return new Tenure(role, serverNow, localNow, peers);
         });
     }
@@ -182,22 +181,18 @@ public final class Lease {
         return Long.valueOf(1).equals(renewed);
     }
 
-    private Role take(Nodes nodes) {
-        Response<String> set = nodes.pipeline(Keys.LEADER).set(Keys.LEADER, instance, SetParams.setParams().nx().px(Long.parseLong(ttlMillis)));
+    /** After a failed renewal: takes the lease when it is free and {@code contend}, else reports who holds it. */
+    private Role take(Nodes nodes, boolean contend) {
+        Response<String> set = contend
+                ? nodes.pipeline(Keys.LEADER).set(Keys.LEADER, instance, SetParams.setParams().nx().px(Long.parseLong(ttlMillis))) : null;
         Response<String> holder = nodes.pipeline(Keys.LEADER).get(Keys.LEADER);
-        Response<String> current = nodes.pipeline(Keys.EPOCH).get(Keys.EPOCH);
+        Response<String> epoch = nodes.pipeline(Keys.EPOCH).get(Keys.EPOCH);
         nodes.sync();
-        if (!"OK".equals(set.get())) {
-            return new Role.Standby(Optional.ofNullable(holder.get()), TargetHash.epochSeconds(current.get()).orElse(0));
-        }
-        return taken(nodes);
+        return set != null && "OK".equals(set.get()) ? taken(nodes) : standby(holder, epoch);
     }
 
-    private Role standby(Nodes nodes) {
-        Response<String> holder = nodes.pipeline(Keys.LEADER).get(Keys.LEADER);
-        Response<String> current = nodes.pipeline(Keys.EPOCH).get(Keys.EPOCH);
-        nodes.sync();
-        return new Role.Standby(Optional.ofNullable(holder.get()), TargetHash.epochSeconds(current.get()).orElse(0));
+    private static Role standby(Response<String> holder, Response<String> epoch) {
+        return new Role.Standby(Optional.ofNullable(holder.get()), TargetHash.epochSeconds(epoch.get()).orElse(0));
     }
 
     /** The lease is ours: the next epoch is our fencing token, and the previous writer's state is read. */

@@ -197,15 +197,7 @@ public record Config(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
-        double minChange = 0.001;
-        if (env.containsKey(P29_MIN_CHANGE_PCT)) {
-            java.util.OptionalDouble v = Scalars.parseNumber(env.get(P29_MIN_CHANGE_PCT).strip());
-            if (v.isEmpty() || v.getAsDouble() < 0 || v.getAsDouble() > 0.1) {
-                throw new ConfigException(P29_MIN_CHANGE_PCT + ": must be a number in [0, 0.1] (0.001 = 0.1 %), was '"
-                        + Scalars.printable(env.get(P29_MIN_CHANGE_PCT)) + "'");
-            }
-            minChange = v.getAsDouble();
-        }
+        double minChange = decimal(env, P29_MIN_CHANGE_PCT, 0.001, 0, 0.1, "a number in [0, 0.1] (0.001 = 0.1 %)");
         int refresh = (int) integer(env, P29_TARGET_REFRESH_SEC, Math.max(interval, Math.min(30, ttl - interval - 1)), 1, 299);
         if (refresh < interval || refresh + interval >= ttl) {
             throw new ConfigException(P29_TARGET_REFRESH_SEC + ": must be at least " + P29_INTERVAL_SEC + " (" + interval + ") and below "
@@ -214,15 +206,7 @@ public record Config(
         }
         long cycleMaxLen = integer(env, P29_CYCLE_STREAM_MAXLEN, 50_000, 1, 1_000_000_000);
         int yieldAfter = (int) integer(env, P29_YIELD_AFTER_CYCLES, 3, 1, 100);
-        double maxOffset = 5;
-        if (env.containsKey(P29_MAX_CLOCK_OFFSET_SEC)) {
-            java.util.OptionalDouble v = Scalars.parseNumber(env.get(P29_MAX_CLOCK_OFFSET_SEC).strip());
-            if (v.isEmpty() || v.getAsDouble() < 0.1 || v.getAsDouble() > 3600) {
-                throw new ConfigException(P29_MAX_CLOCK_OFFSET_SEC + ": must be a number of seconds in [0.1, 3600], was '"
-                        + Scalars.printable(env.get(P29_MAX_CLOCK_OFFSET_SEC)) + "'");
-            }
-            maxOffset = v.getAsDouble();
-        }
+        double maxOffset = decimal(env, P29_MAX_CLOCK_OFFSET_SEC, 5, 0.1, 3600, "a number of seconds in [0.1, 3600]");
         int maxSymbols = (int) integer(env, P29_MAX_SYMBOLS, capacity(Runtime.getRuntime().maxMemory()), 1, 10_000_000);
         return new Config(mode, interval, bind, port, policy, ttl, redis, mapFile, maxLen, level, format, caFile, lease, instance,
                 minChange, refresh, cycleMaxLen, yieldAfter, maxOffset, maxSymbols);
@@ -455,6 +439,19 @@ public record Config(
             throw new ConfigException(name + ": must be in [" + min + ", " + max + "], was " + v);
         }
         return v;
+    }
+
+    /** A decimal variable in [min, max], or its default when absent; else one line naming it, {@code allowed} and the value. */
+    private static double decimal(Map<String, String> env, String name, double defaultValue, double min, double max, String allowed) {
+        String raw = env.get(name);
+        if (raw == null) {
+            return defaultValue;
+        }
+        java.util.OptionalDouble v = Scalars.parseNumber(raw.strip());
+        if (v.isEmpty() || v.getAsDouble() < min || v.getAsDouble() > max) {
+            throw new ConfigException(name + ": must be " + allowed + ", was '" + Scalars.printable(raw) + "'");
+        }
+        return v.getAsDouble();
     }
 
     private static Set<String> known() {

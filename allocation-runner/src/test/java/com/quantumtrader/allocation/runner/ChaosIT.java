@@ -49,8 +49,8 @@ import redis.clients.jedis.StreamEntryID;
 class ChaosIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChaosIT.class);
-    static final int LEASE_SEC = 3;
-    static final int INTERVAL_SEC = 1;
+    static final int LEASE_SEC = ReliabilityIT.LEASE_SEC;
+    static final int INTERVAL_SEC = ReliabilityIT.INTERVAL_SEC;
     static final long SECONDS = Long.getLong("chaos.seconds", 60);
     static final long SEED = Long.getLong("chaos.seed", 20261202L);
     static final int SYMBOLS = 20;
@@ -83,7 +83,7 @@ class ChaosIT {
             t.join(5000);
         }
         running.values().forEach(p -> {
-            signal(p, "CONT");
+            HighAvailabilityIT.signal(p, "CONT");
             p.destroyForcibly();
         });
         proxies.values().forEach(ChaosProxy::close);
@@ -91,8 +91,7 @@ class ChaosIT {
     }
 
     private Jedis client() {
-        Jedis j = new Jedis(server.endpoint().host(), server.port(), 2000);
-        return j;
+        return new Jedis(server.endpoint().host(), server.port(), 2000);
     }
 
     static String symbol(int i) {
@@ -140,32 +139,13 @@ class ChaosIT {
     }
 
     private Process start(String name) throws Exception {
-        ProcessBuilder pb = EndToEndIT.jar("run");
-        Map<String, String> env = pb.environment();
-        env.put("REDIS_URL", "redis://127.0.0.1:" + proxies.get(name).port() + "/0");
-        env.put("P29_MODE", "enforce");
-        env.put("P29_INTERVAL_SEC", Integer.toString(INTERVAL_SEC));
-        env.put("P29_LEASE_SEC", Integer.toString(LEASE_SEC));
-        env.put("P29_INSTANCE_ID", name);
-        env.put("P29_METRICS_PORT", "0");
-        env.put("TARGET_TTL_SEC", "60");
-        env.put("REDIS_TIMEOUT_MS", "500");
+        ProcessBuilder pb = ReliabilityIT.runner(name, proxies.get(name).port(), 0, dir.resolve(name + ".log"));
         if (name.equals("C") && ReliabilityIT.LIBFAKETIME.isPresent()) {
-            env.put("LD_PRELOAD", ReliabilityIT.LIBFAKETIME.get().toString());
-            env.put("FAKETIME", "+90s");
-            env.put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+            pb.environment().putAll(ReliabilityIT.faketime("+90s"));
         }
-        Process p = pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
+        Process p = pb.start();
         running.put(name, p);
         return p;
-    }
-
-    private static void signal(Process p, String sig) {
-        try {
-            new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** What the Governor sees, every second. */
@@ -274,9 +254,9 @@ class ChaosIT {
                     what = "SIGKILL " + who + ", restarted";
                 }
                 case 1 -> {
-                    signal(running.get(who), "STOP");
+                    HighAvailabilityIT.signal(running.get(who), "STOP");
                     Thread.sleep((LEASE_SEC + 1 + random.nextInt(3)) * 1000L);
-                    signal(running.get(who), "CONT");
+                    HighAvailabilityIT.signal(running.get(who), "CONT");
                     what = "SIGSTOP " + who + " past the lease, SIGCONT";
                 }
                 case 2, 3, 4 -> {

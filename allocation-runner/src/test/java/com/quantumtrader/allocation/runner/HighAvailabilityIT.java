@@ -116,7 +116,7 @@ class HighAvailabilityIT {
         return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
     }
 
-    private static void signal(Process p, String sig) {
+    static void signal(Process p, String sig) {
         try {
             new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -83,20 +83,34 @@ class ReliabilityIT {
 
     private Process start(String name, Map<String, String> extra) throws Exception {
         int port = ports.computeIfAbsent(name, n -> TestRedis.freePort());
+        ProcessBuilder pb = runner(name, server.port(), port, dir.resolve(name + ".log"));
+        pb.environment().putAll(extra);
+        Process p = pb.start();
+        running.put(name, p);
+        return p;
+    }
+
+    /**
+     * A runner process in enforce with interval {@link #INTERVAL_SEC}, lease {@link #LEASE_SEC}, TTL 60 s and a
+     * 500 ms Redis timeout, against Redis (or a proxy) on {@code redisPort}, its output appended to {@code log}.
+     */
+    static ProcessBuilder runner(String name, int redisPort, int metricsPort, Path log) {
         ProcessBuilder pb = EndToEndIT.jar("run");
         Map<String, String> env = pb.environment();
-        env.put("REDIS_URL", "redis://127.0.0.1:" + server.port() + "/0");
+        env.put("REDIS_URL", "redis://127.0.0.1:" + redisPort + "/0");
         env.put("P29_MODE", "enforce");
         env.put("P29_INTERVAL_SEC", Integer.toString(INTERVAL_SEC));
         env.put("P29_LEASE_SEC", Integer.toString(LEASE_SEC));
         env.put("P29_INSTANCE_ID", name);
-        env.put("P29_METRICS_PORT", Integer.toString(port));
+        env.put("P29_METRICS_PORT", Integer.toString(metricsPort));
         env.put("TARGET_TTL_SEC", "60");
         env.put("REDIS_TIMEOUT_MS", "500");
-        env.putAll(extra);
-        Process p = pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
-        running.put(name, p);
-        return p;
+        return pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    }
+
+    /** The environment that runs a process with its clock {@code offset} off (libfaketime; the monotonic clock left alone). */
+    static Map<String, String> faketime(String offset) {
+        return Map.of("LD_PRELOAD", LIBFAKETIME.orElseThrow().toString(), "FAKETIME", offset, "FAKETIME_DONT_FAKE_MONOTONIC", "1");
     }
 
     private String log(String name) throws Exception {
@@ -130,7 +144,7 @@ class ReliabilityIT {
     void run_clockOffByTwoMinutes_leaderWritesFreshTargetsOnRedisClock(String offset) throws Exception {
         Assumptions.assumeTrue(LIBFAKETIME.isPresent(), "libfaketime not installed (apt-get install faketime)");
         seed(0);
-        start("A", Map.of("LD_PRELOAD", LIBFAKETIME.get().toString(), "FAKETIME", offset, "FAKETIME_DONT_FAKE_MONOTONIC", "1"));
+        start("A", faketime(offset));
         ServiceIT.await("A writes BTCUSDT's target", Duration.ofSeconds(30), () -> !target("BTCUSDT").isEmpty());
         Map<String, String> t = target("BTCUSDT");
         long written = Long.parseLong(t.get("timestamp"));
