@@ -29,7 +29,7 @@ import java.util.Set;
 public final class Allocator {
 
     /** The cluster of a symbol no map assigns; one cluster for the cluster cap. Never looked up in Redis. */
-    public static final String UNKNOWN_CLUSTER = "UNKNOWN";
+    public static final String UNKNOWN_CLUSTER = Scalars.UNKNOWN_CLUSTER;
 
     private static final int BIT_BUDGET = 1;
     private static final int BIT_REGIME = 2;

@@ -20,8 +20,8 @@ import java.util.Optional;
 public record DiscoveredCluster(String id, List<String> members, Optional<Instant> updated) {
     public DiscoveredCluster {
         Checks.name(id, "id");
-        if (Allocator.UNKNOWN_CLUSTER.equals(id)) {
-            throw new IllegalArgumentException("id: must not be the reserved " + Allocator.UNKNOWN_CLUSTER + ", was " + id);
+        if (Scalars.UNKNOWN_CLUSTER.equals(id)) {
+            throw new IllegalArgumentException("id: must not be the reserved " + Scalars.UNKNOWN_CLUSTER + ", was " + id);
         }
         members = List.copyOf(new LinkedHashSet<>(members));
         for (String member : members) {

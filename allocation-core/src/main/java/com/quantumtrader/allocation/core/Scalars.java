@@ -20,6 +20,9 @@ import java.util.OptionalDouble;
  */
 public final class Scalars {
 
+    /** The cluster of a symbol no map assigns ({@link Allocator#UNKNOWN_CLUSTER}); no other cluster may take the name. */
+    public static final String UNKNOWN_CLUSTER = "UNKNOWN";
+
     /** Above this a timestamp is read as epoch milliseconds (1e11 s is the year 5138). */
     public static final double MILLIS_THRESHOLD = 1e11;
     private static final int MAX_NUMBER_LENGTH = 400; // the longest plain double (4.9e-324) is 327 characters

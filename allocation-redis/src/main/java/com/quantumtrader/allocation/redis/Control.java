@@ -1,4 +1,16 @@
 package com.quantumtrader.allocation.redis;
+import com.quantumtrader.allocation.redis.client.StreamRecord;
+import com.quantumtrader.allocation.redis.client.ReplyError;
+import com.quantumtrader.allocation.redis.client.Server;
+
+import com.quantumtrader.allocation.redis.wire.ControlHash;
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.wire.StateHash;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisFailure;
+import com.quantumtrader.allocation.redis.client.Nodes;
+import com.quantumtrader.allocation.redis.client.Command;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -6,16 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import redis.clients.jedis.BuilderFactory;
-import redis.clients.jedis.CommandArguments;
-import redis.clients.jedis.CommandObject;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Protocol;
-import redis.clients.jedis.Transaction;
-import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.XAddParams;
-import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * The operator's side of DESIGN section 13: sets, clears and reads the control hash
@@ -91,26 +93,25 @@ public final class Control {
      */
     private Decoded<ControlHash> apply(Map<String, String> hash, java.util.function.Function<Decoded<ControlHash>, Map<String, String>> audit) {
         return connection.call(RedisFailure.Operation.CONTROL, nodes -> {
-            if (nodes.clustered()) {
+            if (!nodes.oneServer()) {
                 return applyClustered(nodes, hash, audit);
             }
-            Jedis jedis = nodes.single();
+            Server server = nodes.single();
             for (int attempt = 0; ; attempt++) {
-                jedis.watch(Keys.CONTROL, Keys.CONTROL_STREAM);
-                String type = jedis.type(Keys.CONTROL_STREAM);
+                server.watch(Keys.CONTROL, Keys.CONTROL_STREAM);
+                String type = server.type(Keys.CONTROL_STREAM);
                 if (!"none".equals(type) && !"stream".equals(type)) {
-                    jedis.unwatch();
+                    server.unwatch();
                     throw new RedisFailure(RedisFailure.Operation.CONTROL, "WRONGTYPE " + Keys.CONTROL_STREAM + " holds a " + type
                             + ", not a stream: the audit entry cannot be appended, nothing was changed", null);
                 }
                 Decoded<ControlHash> before = read(nodes);
                 Map<String, String> entry = audit.apply(before);
-                List<Object> replies = transaction(jedis, hash, entry);
+                List<?> replies = transaction(server, hash, entry);
                 if (replies != null) {
-                    for (Object r : replies) {
-                        if (r instanceof JedisDataException e) {
-                            throw e; // cannot happen after the checks above; a partial change must never pass as success
-                        }
+                    ReplyError error = ReplyError.firstIn(replies);
+                    if (error != null) {
+                        throw error; // cannot happen after the checks above; a partial change must never pass as success
                     }
                     return before;
                 }
@@ -126,29 +127,23 @@ public final class Control {
      * MULTI, the commands, EXEC, one reply at a time, so a command refused while queuing fails with
      * Redis's own error (after DISCARD) instead of EXEC's {@code EXECABORT}. Null: a watched key changed.
      */
-    private static List<Object> transaction(Jedis jedis, Map<String, String> hash, Map<String, String> entry) {
-        Connection c = jedis.getConnection();
-        c.executeCommand(new CommandObject<>(new CommandArguments(Protocol.Command.MULTI), BuilderFactory.STRING));
+    private static List<?> transaction(Server server, Map<String, String> hash, Map<String, String> entry) {
+        server.exchange(Command.of(Command.Name.MULTI));
         try {
-            queue(c, new CommandArguments(Protocol.Command.DEL).key(Keys.CONTROL));
+            server.exchange(Command.of(Command.Name.DEL).key(Keys.CONTROL)); // QUEUED, or Redis's refusal
             if (hash != null) {
-                CommandArguments hset = new CommandArguments(Protocol.Command.HSET).key(Keys.CONTROL);
+                Command hset = Command.of(Command.Name.HSET).key(Keys.CONTROL);
                 hash.forEach((k, v) -> hset.add(k).add(v));
-                queue(c, hset);
+                server.exchange(hset);
             }
-            CommandArguments xadd = new CommandArguments(Protocol.Command.XADD).key(Keys.CONTROL_STREAM)
-                    .add("MAXLEN").add("~").add(Long.toString(AUDIT_MAXLEN)).add("*");
+            Command xadd = Command.of(Command.Name.XADD).key(Keys.CONTROL_STREAM).add("MAXLEN").add("~").add(AUDIT_MAXLEN).add("*");
             entry.forEach((k, v) -> xadd.add(k).add(v));
-            queue(c, xadd);
-        } catch (JedisDataException e) {
-            c.executeCommand(new CommandObject<>(new CommandArguments(Protocol.Command.DISCARD), BuilderFactory.STRING));
+            server.exchange(xadd);
+        } catch (ReplyError e) {
+            server.exchange(Command.of(Command.Name.DISCARD));
             throw e;
         }
-        return c.executeCommand(new CommandObject<>(new CommandArguments(Protocol.Command.EXEC), BuilderFactory.RAW_OBJECT_LIST));
-    }
-
-    private static void queue(Connection c, CommandArguments command) {
-        c.executeCommand(new CommandObject<>(command, BuilderFactory.STRING)); // QUEUED, or Redis's refusal
+        return (List<?>) server.exchange(Command.of(Command.Name.EXEC));
     }
 
     private Decoded<ControlHash> applyClustered(Nodes nodes, Map<String, String> hash,
@@ -157,13 +152,15 @@ public final class Control {
         Map<String, String> entry = audit.apply(before);
         append(nodes, entry);
         try {
-            Jedis jedis = nodes.node(Keys.CONTROL);
-            Transaction tx = jedis.multi();
-            tx.del(Keys.CONTROL);
+            Server server = nodes.server(Keys.CONTROL);
+            server.exchange(Command.of(Command.Name.MULTI));
+            server.exchange(Command.of(Command.Name.DEL).key(Keys.CONTROL));
             if (hash != null) {
-                tx.hset(Keys.CONTROL, hash);
+                Command hset = Command.of(Command.Name.HSET).key(Keys.CONTROL);
+                hash.forEach((k, v) -> hset.add(k).add(v));
+                server.exchange(hset);
             }
-            tx.exec();
+            server.exchange(Command.of(Command.Name.EXEC));
         } catch (RuntimeException e) {
             Map<String, String> failed = new LinkedHashMap<>(entry);
             failed.put(ACTION, "failed");
@@ -188,11 +185,11 @@ public final class Control {
         return connection.call(RedisFailure.Operation.CONTROL, nodes -> {
             List<Map<String, String>> out = new ArrayList<>();
             try {
-                for (StreamEntry e : nodes.node(Keys.CONTROL_STREAM).xrevrange(Keys.CONTROL_STREAM, "+", "-", count)) {
-                    out.add(e.getFields());
+                for (StreamRecord e : nodes.server(Keys.CONTROL_STREAM).lastEntries(Keys.CONTROL_STREAM, count)) {
+                    out.add(e.fields());
                 }
-            } catch (JedisDataException e) {
-                if (!InputReader.isWrongType(e)) {
+            } catch (ReplyError e) {
+                if (!e.isWrongType()) {
                     throw e;
                 }
             }
@@ -204,9 +201,9 @@ public final class Control {
     public Decoded<StateHash> lastWrite() {
         return connection.call(RedisFailure.Operation.CONTROL, nodes -> {
             try {
-                return StateHash.decode(nodes.node(Keys.STATE).hgetAll(Keys.STATE));
-            } catch (JedisDataException e) {
-                if (!InputReader.isWrongType(e)) {
+                return StateHash.decode(nodes.server(Keys.STATE).hgetAll(Keys.STATE));
+            } catch (ReplyError e) {
+                if (!e.isWrongType()) {
                     throw e;
                 }
                 return new Decoded.Invalid<>(Keys.STATE + " holds the wrong Redis type");
@@ -216,17 +213,17 @@ public final class Control {
 
     private static Decoded<ControlHash> read(Nodes nodes) {
         try {
-            return ControlHash.decode(nodes.node(Keys.CONTROL).hgetAll(Keys.CONTROL));
-        } catch (JedisDataException e) {
-            if (!InputReader.isWrongType(e)) {
+            return ControlHash.decode(nodes.server(Keys.CONTROL).hgetAll(Keys.CONTROL));
+        } catch (ReplyError e) {
+            if (!e.isWrongType()) {
                 throw e;
             }
-            return new Decoded.Invalid<>(InputReader.CONTROL_WRONG_TYPE);
+            return new Decoded.Invalid<>(ControlHash.WRONG_TYPE);
         }
     }
 
     private static void append(Nodes nodes, Map<String, String> audit) {
-        nodes.node(Keys.CONTROL_STREAM).xadd(Keys.CONTROL_STREAM, XAddParams.xAddParams().maxLen(AUDIT_MAXLEN).approximateTrimming(), audit);
+        nodes.server(Keys.CONTROL_STREAM).xadd(Keys.CONTROL_STREAM, AUDIT_MAXLEN, audit);
     }
 
     private static String describe(Decoded<ControlHash> control) {

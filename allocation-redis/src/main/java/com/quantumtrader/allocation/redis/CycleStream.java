@@ -1,13 +1,21 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.client.StreamRecord;
+
+import com.quantumtrader.allocation.redis.wire.CycleEntry;
+import com.quantumtrader.allocation.redis.wire.DecisionEntry;
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.wire.RemovalEntry;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisFailure;
+
 import com.quantumtrader.allocation.core.WritePlan;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * Reads the cycle stream {@code quantum:stream:allocation.cycle} and the decision stream over a time
@@ -79,19 +87,21 @@ public final class CycleStream {
     }
 
     private void page(String key, Instant from, Instant to, Consumer<Map<String, String>> sink) {
-        StreamEntryID end = new StreamEntryID(to.toEpochMilli(), Long.MAX_VALUE);
-        StreamEntryID start = new StreamEntryID(Math.max(0, from.toEpochMilli()), 0);
+        long end = to.toEpochMilli();
+        long[] start = {Math.max(0, from.toEpochMilli()), 0};
         while (true) {
-            StreamEntryID page = start;
-            List<StreamEntry> entries = connection.call(RedisFailure.Operation.READ, nodes -> nodes.node(key).xrange(key, page, end, PAGE));
-            for (StreamEntry e : entries) {
-                sink.accept(e.getFields());
+            long millis = start[0];
+            long sequence = start[1];
+            List<StreamRecord> entries = connection.call(RedisFailure.Operation.READ,
+                    nodes -> nodes.server(key).range(key, millis, sequence, end, PAGE));
+            for (StreamRecord e : entries) {
+                sink.accept(e.fields());
             }
             if (entries.size() < PAGE) {
                 return;
             }
-            StreamEntryID lastId = entries.get(entries.size() - 1).getID();
-            start = new StreamEntryID(lastId.getTime(), lastId.getSequence() + 1);
+            StreamRecord last = entries.get(entries.size() - 1);
+            start = new long[] {last.millis(), last.sequence() + 1};
         }
     }
 }

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.redis;
 
+
+
 import com.quantumtrader.allocation.core.Rejection;
 import java.time.Duration;
 import java.time.Instant;

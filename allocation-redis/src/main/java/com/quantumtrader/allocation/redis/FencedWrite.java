@@ -1,21 +1,25 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.client.Batch;
+import com.quantumtrader.allocation.redis.client.Reply;
+import com.quantumtrader.allocation.redis.client.ReplyError;
+import com.quantumtrader.allocation.redis.client.Server;
+
+import com.quantumtrader.allocation.redis.wire.DecisionEntry;
+import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.wire.TargetHash;
+import com.quantumtrader.allocation.redis.wire.Fence;
+import com.quantumtrader.allocation.redis.client.RedisFailure;
+import com.quantumtrader.allocation.redis.client.Nodes;
+import com.quantumtrader.allocation.redis.client.Arg;
+import com.quantumtrader.allocation.redis.client.Command;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import redis.clients.jedis.BuilderFactory;
-import redis.clients.jedis.CommandArguments;
-import redis.clients.jedis.CommandObject;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Protocol;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.args.Rawable;
-import redis.clients.jedis.commands.ProtocolCommand;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * One cycle's write as a sequence of fenced write units (DESIGN sections 10 and 12), all pipelined
@@ -45,7 +49,7 @@ final class FencedWrite {
             + "redis.call('INCR', KEYS[3]) return 0 end return 1";
 
     private final Fence fence;
-    private final List<CommandArguments> commands = new ArrayList<>();
+    private final List<Command> commands = new ArrayList<>();
     /** The key of each command (its first argument), to route it in a Cluster. */
     private final List<String> keys = new ArrayList<>();
     /** Where each unit starts in {@link #commands}. */
@@ -60,18 +64,18 @@ final class FencedWrite {
     private final Nodes nodes;
     private final boolean streaming;
     private final String token;
-    private Pipeline pipe;
+    private Batch pipe;
     private boolean unitOpen;
     private int added;
-    private final List<Response<Object>> checks = new ArrayList<>();
-    private final List<List<Response<Object>>> queued = new ArrayList<>();
-    private final List<Response<Object>> execs = new ArrayList<>();
-    private final List<Response<Object>> other = new ArrayList<>();
+    private final List<Reply<Object>> checks = new ArrayList<>();
+    private final List<List<Reply<Object>>> queued = new ArrayList<>();
+    private final List<Reply<Object>> execs = new ArrayList<>();
+    private final List<Reply<Object>> other = new ArrayList<>();
 
     FencedWrite(Fence fence, Nodes nodes) {
         this.fence = Objects.requireNonNull(fence, "fence");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
-        this.streaming = !nodes.clustered();
+        this.streaming = nodes.oneServer();
         this.token = Long.toString(fence.token());
     }
 
@@ -79,7 +83,7 @@ final class FencedWrite {
     void endUnit() {
         if (streaming) {
             if (unitOpen) {
-                execs.add(append(pipe, Protocol.Command.EXEC, new CommandArguments(Protocol.Command.EXEC)));
+                execs.add(pipe.send(Command.of(Command.Name.EXEC)));
                 unitOpen = false;
             }
         } else if (unitStarts.get(unitStarts.size() - 1) != commands.size()) {
@@ -101,12 +105,7 @@ final class FencedWrite {
         return added;
     }
 
-    /** Whether there is nothing to write. */
-    boolean isEmpty() {
-        return added == 0;
-    }
-
-    private void push(CommandArguments c, String key) {
+    private void push(Command c, String key) {
         added++;
         if (!streaming) {
             commands.add(c);
@@ -117,22 +116,21 @@ final class FencedWrite {
             if (pipe == null) {
                 pipe = nodes.pipeline(Keys.LEADER); // the one primary; marked broken by Nodes if never synced
             }
-            other.add(append(pipe, Protocol.Command.WATCH,
-                    new CommandArguments(Protocol.Command.WATCH).key(Keys.LEADER).key(Keys.EPOCH).key(Keys.FENCE_GUARD)));
-            checks.add(append(pipe, Protocol.Command.EVAL, new CommandArguments(Protocol.Command.EVAL).add(CHECK).add(3)
+            other.add(pipe.send(Command.of(Command.Name.WATCH).key(Keys.LEADER).key(Keys.EPOCH).key(Keys.FENCE_GUARD)));
+            checks.add(pipe.send(Command.of(Command.Name.EVAL).add(CHECK).add(3)
                     .key(Keys.LEADER).key(Keys.EPOCH).key(Keys.FENCE_GUARD).add(fence.instance()).add(token)));
-            other.add(append(pipe, Protocol.Command.MULTI, new CommandArguments(Protocol.Command.MULTI)));
+            other.add(pipe.send(Command.of(Command.Name.MULTI)));
             queued.add(new ArrayList<>());
             unitOpen = true;
         }
-        queued.get(queued.size() - 1).add(pipe.appendCommand(new CommandObject<>(c, BuilderFactory.RAW_OBJECT)));
+        queued.get(queued.size() - 1).add(pipe.send(c));
     }
 
     /** The last key encoded, and its bytes: a target's key comes in two or three commands in a row. */
     private String lastKey;
-    private Rawable lastKeyRaw;
+    private Arg lastKeyRaw;
 
-    private Rawable key(String key) {
+    private Arg key(String key) {
         if (key != lastKey) { // the same String instance: the caller's key variable
             lastKey = key;
             lastKeyRaw = arg(key);
@@ -140,9 +138,9 @@ final class FencedWrite {
         return lastKeyRaw;
     }
 
-    /** Adds one command: its name and arguments. */
-    void add(String name, String key, String... args) {
-        CommandArguments c = new CommandArguments(command(name)).add(key(key));
+    /** Adds one command: its name, key and arguments. */
+    void add(Command.Name name, String key, String... args) {
+        Command c = Command.of(name).key(key(key));
         for (String a : args) {
             c.add(arg(a));
         }
@@ -150,8 +148,8 @@ final class FencedWrite {
     }
 
     /** Adds one command: its name, key and prefix arguments, then the fields and values of {@code fields}. */
-    void add(String name, String key, Map<String, String> fields, String... prefix) {
-        CommandArguments c = new CommandArguments(command(name)).add(key(key));
+    void add(Command.Name name, String key, Map<String, String> fields, String... prefix) {
+        Command c = Command.of(name).key(key(key));
         for (String p : prefix) {
             c.add(arg(p));
         }
@@ -164,72 +162,44 @@ final class FencedWrite {
      * already encoded by {@link #args}), then {@code more} of the same form. The same encoded fields can go in two
      * commands (a target's hash and its decision entry), encoded once.
      */
-    void addFields(String name, String key, Rawable[] fields, Rawable[] more, String... prefix) {
-        CommandArguments c = new CommandArguments(command(name)).add(key(key));
+    void addFields(Command.Name name, String key, Arg[] fields, Arg[] more, String... prefix) {
+        Command c = Command.of(name).key(key(key));
         for (String p : prefix) {
             c.add(arg(p));
         }
-        for (Rawable f : fields) {
-            c.add(f);
-        }
-        for (Rawable f : more) {
-            c.add(f);
-        }
+        c.add(fields).add(more);
         push(c, key);
     }
 
     /** {@link #arg} of each string: field names and constants shared, values encoded once. */
-    static Rawable[] args(String[] strings) {
-        Rawable[] out = new Rawable[strings.length];
-        for (int i = 0; i < strings.length; i++) {
-            out[i] = arg(strings[i]);
-        }
-        return out;
+    static Arg[] args(String[] strings) {
+        return CONSTANTS.all(strings);
     }
-
-    static final Rawable[] NONE = new Rawable[0];
 
     /**
-     * One argument as bytes: a field name or a constant argument from {@link #CONSTANTS}, encoded once for
-     * the process, else the string's UTF-8 bytes wrapped without the copy Jedis's own wrapper makes (a
-     * 10,000-symbol cycle sends some 100,000 arguments; the write path allocated twice their size).
+     * One argument as bytes: a field name or a constant argument of the writes, encoded once for the process,
+     * else the string's UTF-8 bytes (a 10,000-symbol cycle sends some 100,000 arguments).
      */
-    static Rawable arg(String s) {
-        Rawable constant = CONSTANTS.get(s);
-        return constant != null ? constant : new Arg(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Bytes handed to Jedis as they are; never changed after construction. */
-    private record Arg(byte[] raw) implements Rawable {
-        @Override
-        public byte[] getRaw() {
-            return raw;
-        }
+    static Arg arg(String s) {
+        return CONSTANTS.of(s);
     }
 
     /** Field names of the output contract and the constant arguments of the writes, encoded once. */
-    private static final Map<String, Rawable> CONSTANTS = constants();
-
-    private static Map<String, Rawable> constants() {
-        Map<String, Rawable> m = new HashMap<>();
-        for (String s : List.of(TargetHash.TARGET_USD, TargetHash.WEIGHT, TargetHash.CLUSTER_ID, TargetHash.REGIME, TargetHash.DRAWDOWN_ZONE,
-                TargetHash.CONFIDENCE, TargetHash.TIMESTAMP, TargetHash.TS, TargetHash.MODE, TargetHash.BASE_BUDGET_USD, TargetHash.REGIME_FACTOR,
-                TargetHash.CLUSTER_FACTOR, TargetHash.DRAWDOWN_FACTOR, TargetHash.PERFORMANCE_FACTOR, TargetHash.CAP, DecisionEntry.SYMBOL,
-                DecisionEntry.CYCLE_ID, DecisionEntry.FALLBACKS, DecisionEntry.CHANGE, "MAXLEN", "~", "*", "", "enforce", "shadow", "none",
-                "new", "changed", "removed", "LOW", "MID", "HIGH", "TREND", "MEAN_REVERSION", "CHOP", "UNKNOWN", "1.0", "0.0", "1", "0")) {
-            m.put(s, new Arg(s.getBytes(StandardCharsets.UTF_8)));
-        }
-        return Map.copyOf(m);
-    }
+    private static final Arg.Table CONSTANTS = new Arg.Table(List.of(TargetHash.TARGET_USD, TargetHash.WEIGHT, TargetHash.CLUSTER_ID,
+            TargetHash.REGIME, TargetHash.DRAWDOWN_ZONE, TargetHash.CONFIDENCE, TargetHash.TIMESTAMP, TargetHash.TS, TargetHash.MODE,
+            TargetHash.BASE_BUDGET_USD, TargetHash.REGIME_FACTOR, TargetHash.CLUSTER_FACTOR, TargetHash.DRAWDOWN_FACTOR,
+            TargetHash.PERFORMANCE_FACTOR, TargetHash.CAP, DecisionEntry.SYMBOL, DecisionEntry.CYCLE_ID, DecisionEntry.FALLBACKS,
+            DecisionEntry.CHANGE, "MAXLEN", "~", "*", "", "enforce", "shadow", "none", "new", "changed", "removed", "LOW", "MID", "HIGH",
+            "TREND", "MEAN_REVERSION", "CHOP", "UNKNOWN", "1.0", "0.0", "1", "0"));
 
     /**
      * Runs the unit: on one server as one fenced transaction; in a Cluster, where one transaction
      * cannot span slots, as {@link #runClustered(Nodes)}.
      *
-     * @throws RedisFailure as {@link #run(Jedis)}
+     * @throws RedisFailure as {@link #check(Server)}
      */
     void run(Nodes nodes) {
-        if (nodes.clustered()) {
+        if (!nodes.oneServer()) {
             runClustered(nodes);
             commands.clear();
             keys.clear();
@@ -267,30 +237,30 @@ final class FencedWrite {
     @SuppressWarnings("unchecked")
     void runClustered(Nodes nodes) {
         checkFence(nodes, "");
-        List<Response<Object>> execs = new ArrayList<>();
+        List<Reply<Object>> execs = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
         int i = 0;
         while (i < commands.size()) {
             String key = keys.get(i);
-            Pipeline p = nodes.pipeline(key);
-            append(p, Protocol.Command.MULTI, new CommandArguments(Protocol.Command.MULTI));
+            Batch p = nodes.pipeline(key);
+            p.send(Command.of(Command.Name.MULTI));
             int n = 0;
             for (; i < commands.size() && keys.get(i).equals(key); i++, n++) {
-                p.appendCommand(new CommandObject<>(commands.get(i), BuilderFactory.RAW_OBJECT));
+                p.send(commands.get(i));
             }
-            execs.add(append(p, Protocol.Command.EXEC, new CommandArguments(Protocol.Command.EXEC)));
+            execs.add(p.send(Command.of(Command.Name.EXEC)));
             sizes.add(n);
         }
         nodes.sync();
         int errors = 0;
         Exception first = null;
-        for (Response<Object> exec : execs) {
+        for (Reply<Object> exec : execs) {
             Object replies;
             try {
                 replies = exec.get();
-            } catch (JedisDataException e) { // EXECABORT: a command was refused when queued (READONLY, OOM, NOPERM, MOVED)
+            } catch (ReplyError e) { // EXECABORT: a command was refused when queued (READONLY, OOM, NOPERM, MOVED)
                 errors++;
-                first = first == null ? e : first;
+                first = first == null ? (Exception) e.getCause() : first;
                 continue;
             }
             for (Object reply : (List<Object>) replies) {
@@ -308,8 +278,8 @@ final class FencedWrite {
     }
 
     private void checkFence(Nodes nodes, String when) {
-        Response<String> holder = nodes.pipeline(Keys.LEADER).get(Keys.LEADER);
-        Response<String> epoch = nodes.pipeline(Keys.EPOCH).get(Keys.EPOCH);
+        Reply<String> holder = nodes.pipeline(Keys.LEADER).get(Keys.LEADER);
+        Reply<String> epoch = nodes.pipeline(Keys.EPOCH).get(Keys.EPOCH);
         nodes.sync();
         if (!fence.instance().equals(holder.get()) || !Long.toString(fence.token()).equals(epoch.get())) {
             throw RedisFailure.fenced("fenced: this instance holds " + fence + ", but the lease is held by '" + holder.get()
@@ -326,27 +296,27 @@ final class FencedWrite {
      *                      nothing) or failed inside it (the others applied)
      */
     @SuppressWarnings("unchecked")
-    private void check(Jedis jedis) {
+    private void check(Server server) {
         int units = execs.size();
-        for (Response<Object> r : other) {
+        for (Reply<Object> r : other) {
             r.get();
         }
-        for (Response<Object> check : checks) {
+        for (Reply<Object> check : checks) {
             check.get(); // a check that could not run (NOPERM on EVAL) is a failure, never a silent pass
         }
         int landed = 0;
         for (int u = 0; u < units; u++) {
-            for (Response<Object> r : queued.get(u)) {
+            for (Reply<Object> r : queued.get(u)) {
                 try {
                     r.get();
-                } catch (JedisDataException e) {
+                } catch (ReplyError e) {
                     throw new RedisFailure(RedisFailure.Operation.WRITE, "refused before EXEC, unit " + (u + 1) + " of " + units
-                            + " applied nothing (" + landed + " landed before it): " + e.getMessage(), e);
+                            + " applied nothing (" + landed + " landed before it): " + e.getMessage(), e.getCause());
                 }
             }
             Object replies = execs.get(u).get();
             if (replies == null) { // the check touched the guard, or the lease or epoch changed before EXEC
-                throw landed == 0 ? fenced(jedis.get(Keys.LEADER), jedis.get(Keys.EPOCH)) // one more round trip, only when fenced
+                throw landed == 0 ? fenced(server.get(Keys.LEADER), server.get(Keys.EPOCH)) // one more round trip, only when fenced
                         : RedisFailure.fenced("fenced during the write: this instance holds " + fence + ", but the lease or epoch moved on; "
                         + landed + " of " + units + " units landed before (whole units; the new writer rewrites them), the rest applied nothing");
             }
@@ -369,13 +339,5 @@ final class FencedWrite {
     private RedisFailure fenced(String holder, String epoch) {
         return RedisFailure.fenced("fenced: this instance holds " + fence + ", but the lease is held by '" + holder
                 + "' and the epoch is '" + epoch + "'; nothing written");
-    }
-
-    private static Response<Object> append(Pipeline p, ProtocolCommand command, CommandArguments args) {
-        return p.appendCommand(new CommandObject<>(args, BuilderFactory.RAW_OBJECT));
-    }
-
-    private static ProtocolCommand command(String name) {
-        return Protocol.Command.valueOf(name);
     }
 }

@@ -1,5 +1,14 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.client.Reply;
+
+import com.quantumtrader.allocation.redis.wire.InputCodec;
+import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.wire.TargetHash;
+import com.quantumtrader.allocation.redis.wire.Values;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisFailure;
+
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Scalars;
 import java.time.Duration;
@@ -9,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import redis.clients.jedis.Response;
 
 /**
  * Gate 0 of the Governor, for Java callers: which exposure budget to use for a symbol. One round
@@ -77,16 +85,16 @@ public final class GovernorGate {
         return connection.call(RedisFailure.Operation.GATE, nodes -> {
             String targetKey = Keys.target(symbol);
             String budgetKey = Keys.budget(symbol);
-            Response<List<String>> target = nodes.pipeline(targetKey).hmget(targetKey, TARGET_FIELDS);
-            Response<String> budget = nodes.pipeline(budgetKey).hget(budgetKey, InputCodec.BUDGET_USD);
+            Reply<List<String>> target = nodes.pipeline(targetKey).hmget(targetKey, TARGET_FIELDS);
+            Reply<String> budget = nodes.pipeline(budgetKey).hget(budgetKey, InputCodec.BUDGET_USD);
             nodes.sync();
-            List<String> values = InputReader.orNullIfWrongType(target);
-            Map<String, String> t = values == null ? null : InputReader.fields(values, TARGET_FIELDS);
+            List<String> values = target.orNullIfWrongType();
+            Map<String, String> t = values == null ? null : Reply.fields(values, TARGET_FIELDS);
             String reason = targetProblem(t, now);
             if (reason == null) {
                 return new Verdict(symbol, Source.ALLOCATION_TARGET, TargetHash.targetUsd(t.get(TargetHash.TARGET_USD)), "used");
             }
-            String b = InputReader.orNullIfWrongType(budget);
+            String b = budget.orNullIfWrongType();
             OptionalDouble usd = Scalars.parseNumber(b);
             if (usd.isPresent() && usd.getAsDouble() >= 0) {
                 return new Verdict(symbol, Source.BUDGET_ENGINE, usd, reason);
@@ -104,11 +112,11 @@ public final class GovernorGate {
             return "no target";
         }
         String mode = t.get(TargetHash.MODE);
-        if (TargetHash.mode(mode).filter(m -> m == Mode.ENFORCE).isEmpty()) {
+        if (Values.mode(mode).filter(m -> m == Mode.ENFORCE).isEmpty()) {
             return "target mode is " + Scalars.printable(String.valueOf(mode)) + ", not enforce";
         }
         String ts = t.get(TargetHash.TIMESTAMP);
-        OptionalLong seconds = TargetHash.epochSeconds(ts);
+        OptionalLong seconds = Values.epochSeconds(ts);
         if (seconds.isEmpty()) {
             return "target timestamp '" + Scalars.printable(String.valueOf(ts)) + "' is not integer epoch seconds";
         }

@@ -1,5 +1,21 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.client.Arg;
+import com.quantumtrader.allocation.redis.client.Reply;
+import com.quantumtrader.allocation.redis.client.ReplyError;
+import com.quantumtrader.allocation.redis.client.StreamRecord;
+
+import com.quantumtrader.allocation.redis.wire.ControlHash;
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.wire.InputCodec;
+import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.wire.RawInputs;
+import com.quantumtrader.allocation.redis.wire.StateHash;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisFailure;
+import com.quantumtrader.allocation.redis.client.Nodes;
+import com.quantumtrader.allocation.redis.client.Command;
+
 import com.quantumtrader.allocation.core.Allocator;
 import com.quantumtrader.allocation.core.ClusterStress;
 import com.quantumtrader.allocation.core.CycleInputs;
@@ -24,18 +40,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import redis.clients.jedis.BuilderFactory;
-import redis.clients.jedis.CommandArguments;
-import redis.clients.jedis.CommandObject;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Protocol;
-import redis.clients.jedis.args.Rawable;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
-import redis.clients.jedis.resps.StreamEntry;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Reads one cycle's inputs (DESIGN section 3), the fields {@link InputCodec} names, in a constant number of round trips whatever the
@@ -52,13 +56,9 @@ public final class InputReader {
 
     /** Fields per HMGET of the cluster map. */
     static final int CLUSTER_MAP_CHUNK = 1000;
-    /** SCAN page size: large pages keep discovery to few round trips without blocking Redis long. */
-    static final int SCAN_COUNT = 1000;
     /** Matches {@code quantum:portfolio:budget:*} and {@code quantum:alpha:attribution:*} in one pass, and not the service's own {@code quantum:allocation:*} keys, which Redis then need not send. */
     static final String DISCOVERY_PATTERN = "quantum:[pa][lo][pr]*";
 
-    /** The control hash's decoding when the key is not a hash. */
-    static final String CONTROL_WRONG_TYPE = Keys.CONTROL + " holds the wrong Redis type (must be a hash)";
 
     private final RedisConnection connection;
     private final Map<String, String> staticClusterMap;
@@ -131,7 +131,7 @@ public final class InputReader {
                 // Over capacity with the written targets unknown (a start, a takeover): find them, so they are kept
                 // (and stay refreshed) rather than the first names; two more passes, only in this degraded case.
                 TreeSet<String> targeted = new TreeSet<>(); // by name, at most maxSymbols of them: deterministic
-                scan(nodes, Keys.TARGET_PREFIX + "*", key -> {
+                nodes.scan(Keys.TARGET_PREFIX + "*", key -> {
                     String symbol = key.substring(Keys.TARGET_PREFIX.length());
                     if (Scalars.isValidName(symbol)) {
                         keep(targeted, symbol, null);
@@ -150,23 +150,23 @@ public final class InputReader {
         List<String> symbols = discovery.symbols();
         long discoverNanos = System.nanoTime() - start;
 
-        Response<List<String>> portfolioResponse = nodes.pipeline(Keys.PORTFOLIO).hmget(Keys.PORTFOLIO, InputCodec.PORTFOLIO_FIELDS);
+        Reply<List<String>> portfolioResponse = nodes.pipeline(Keys.PORTFOLIO).hmget(Keys.PORTFOLIO, InputCodec.PORTFOLIO_FIELDS);
         // The cluster map's entries of this universe only, in HMGETs of CLUSTER_MAP_CHUNK fields: an HGETALL of a
         // 100,000-entry hash holds Redis for tens of ms, and entries of symbols without a budget are not needed.
-        List<Response<List<String>>> clusterMapResponses = new ArrayList<>(symbols.size() / CLUSTER_MAP_CHUNK + 1);
+        List<Reply<List<String>>> clusterMapResponses = new ArrayList<>(symbols.size() / CLUSTER_MAP_CHUNK + 1);
         for (int from = 0; from < symbols.size(); from += CLUSTER_MAP_CHUNK) {
             String[] chunk = symbols.subList(from, Math.min(symbols.size(), from + CLUSTER_MAP_CHUNK)).toArray(new String[0]);
             clusterMapResponses.add(nodes.pipeline(Keys.CLUSTER_MAP).hmget(Keys.CLUSTER_MAP, chunk));
         }
-        Response<List<StreamEntry>> regimeResponse = nodes.pipeline(Keys.REGIME_STREAM).xrevrange(Keys.REGIME_STREAM, "+", "-", 1);
-        Response<Map<String, String>> discoveredResponse = nodes.pipeline(Keys.DISCOVERED_CLUSTERS).hgetAll(Keys.DISCOVERED_CLUSTERS);
-        Response<Map<String, String>> controlResponse = nodes.pipeline(Keys.CONTROL).hgetAll(Keys.CONTROL);
-        Response<String> lastWriteResponse = nodes.pipeline(Keys.STATE).hget(Keys.STATE, StateHash.CYCLE_ID);
-        List<Response<Long>> existsResponses = new ArrayList<>();
-        if (nodes.clustered()) {
+        Reply<List<StreamRecord>> regimeResponse = nodes.pipeline(Keys.REGIME_STREAM).lastEntry(Keys.REGIME_STREAM);
+        Reply<Map<String, String>> discoveredResponse = nodes.pipeline(Keys.DISCOVERED_CLUSTERS).hgetAll(Keys.DISCOVERED_CLUSTERS);
+        Reply<Map<String, String>> controlResponse = nodes.pipeline(Keys.CONTROL).hgetAll(Keys.CONTROL);
+        Reply<String> lastWriteResponse = nodes.pipeline(Keys.STATE).hget(Keys.STATE, StateHash.CYCLE_ID);
+        List<Reply<Long>> existsResponses = new ArrayList<>();
+        if (!nodes.oneServer()) {
             for (String symbol : targets) {
                 String key = Keys.target(symbol);
-                existsResponses.add(nodes.pipeline(key).exists(new String[] {key}));
+                existsResponses.add(nodes.pipeline(key).exists(key));
             }
         } else {
             for (int from = 0; from < targets.size(); from += EXISTS_CHUNK) {
@@ -178,21 +178,21 @@ public final class InputReader {
                 existsResponses.add(nodes.pipeline(keys[0]).exists(keys));
             }
         }
-        List<Response<List<String>>> budgetResponses = new ArrayList<>(symbols.size());
-        List<Response<List<String>>> attributionResponses = new ArrayList<>(symbols.size());
+        List<Reply<List<String>>> budgetResponses = new ArrayList<>(symbols.size());
+        List<Reply<List<String>>> attributionResponses = new ArrayList<>(symbols.size());
         for (String symbol : symbols) {
             String budgetKey = Keys.budget(symbol);
-            budgetResponses.add(hmget(nodes.pipeline(budgetKey), budgetKey, BUDGET_FIELDS));
+            budgetResponses.add(nodes.pipeline(budgetKey).hmget(budgetKey, BUDGET_FIELDS));
             String attributionKey = Keys.attribution(symbol);
             attributionResponses.add(withAttribution.contains(symbol)
-                    ? hmget(nodes.pipeline(attributionKey), attributionKey, ATTRIBUTION_FIELDS) : null);
+                    ? nodes.pipeline(attributionKey).hmget(attributionKey, ATTRIBUTION_FIELDS) : null);
         }
         nodes.sync();
 
-        Map<String, String> portfolio = fields(get(portfolioResponse, DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT, rejections), InputCodec.PORTFOLIO_FIELDS);
+        Map<String, String> portfolio = Reply.fields(get(portfolioResponse, DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT, rejections), InputCodec.PORTFOLIO_FIELDS);
 
         List<List<String>> mapChunks = new ArrayList<>(clusterMapResponses.size());
-        for (Response<List<String>> chunk : clusterMapResponses) {
+        for (Reply<List<String>> chunk : clusterMapResponses) {
             List<String> values = get(chunk, DataSource.CLUSTER_MAP, Keys.CLUSTER_MAP, rejections);
             if (values == null) {
                 mapChunks = null; // the wrong type: rejected once, the file's map and the other sources apply
@@ -233,7 +233,7 @@ public final class InputReader {
                     b.clusterId().ifPresent(clustersInUse::add);
                 }
             }
-            Response<List<String>> attributionResponse = attributionResponses.get(i);
+            Reply<List<String>> attributionResponse = attributionResponses.get(i);
             if (attributionResponse != null) {
                 List<String> a = get(attributionResponse, DataSource.ATTRIBUTION, symbol, rejections);
                 PerformanceAttribution attribution = a == null ? null : InputCodec.attribution(symbol, a.get(0), a.get(1), a.get(2), attributionRejections);
@@ -245,15 +245,15 @@ public final class InputReader {
 
         Map<String, String> regime = Map.of();
         Optional<Instant> regimeEntryTime = Optional.empty();
-        List<StreamEntry> entries = get(regimeResponse, DataSource.REGIME, DataSource.REGIME_SUBJECT, rejections);
+        List<StreamRecord> entries = get(regimeResponse, DataSource.REGIME, DataSource.REGIME_SUBJECT, rejections);
         if (entries != null && !entries.isEmpty()) {
-            StreamEntry last = entries.get(0);
-            regime = last.getFields();
-            regimeEntryTime = Optional.of(Instant.ofEpochMilli(last.getID().getTime()));
+            StreamRecord last = entries.get(0);
+            regime = last.fields();
+            regimeEntryTime = Optional.of(Instant.ofEpochMilli(last.millis()));
         }
 
-        Map<String, String> controlHash = orNullIfWrongType(controlResponse);
-        Decoded<ControlHash> control = controlHash == null ? new Decoded.Invalid<>(CONTROL_WRONG_TYPE) : ControlHash.decode(controlHash);
+        Map<String, String> controlHash = controlResponse.orNullIfWrongType();
+        Decoded<ControlHash> control = controlHash == null ? new Decoded.Invalid<>(ControlHash.WRONG_TYPE) : ControlHash.decode(controlHash);
 
         Map<String, String> discovered = getOptional(discoveredResponse, DataSource.CLUSTER_MAP, Keys.DISCOVERED_CLUSTERS, rejections);
         if (discovered == null) {
@@ -283,9 +283,9 @@ public final class InputReader {
         Map.Entry<String, String>[] mapEntries = clusterMap.toArray(new Map.Entry[0]);
         CycleInputs inputs = new CycleInputs(portfolioState, budgets, Map.ofEntries(mapEntries), discoveredClusters, clusters, regimeState,
                 attributions, all);
-        Optional<String> lastWrite = Optional.ofNullable(orNullIfWrongType(lastWriteResponse));
+        Optional<String> lastWrite = Optional.ofNullable(lastWriteResponse.orNullIfWrongType());
         long present = 0;
-        for (Response<Long> r : existsResponses) {
+        for (Reply<Long> r : existsResponses) {
             present += r.get();
         }
         return new ReadResult(inputs, rejections, control, lastWrite, discovery, connection.roundTrips() - before, discoverNanos,
@@ -310,7 +310,7 @@ public final class InputReader {
         TreeSet<String> symbols = new TreeSet<>(order); // SCAN may repeat a key: a set
         TreeSet<String> attributed = new TreeSet<>(order);
         long[] badNames = {0};
-        scan(nodes, DISCOVERY_PATTERN, key -> {
+        nodes.scan(DISCOVERY_PATTERN, key -> {
             if (key.startsWith(Keys.ATTRIBUTION_PREFIX)) {
                 keep(attributed, key.substring(Keys.ATTRIBUTION_PREFIX.length()), null);
                 return;
@@ -364,30 +364,6 @@ public final class InputReader {
     static final int MAX_BAD_NAMES = 1000;
 
     /**
-     * Every key matching {@code pattern} (SCAN, never KEYS; a key may come twice) on every primary:
-     * one round trip per page per primary.
-     */
-    static List<String> scan(Nodes nodes, String pattern) {
-        List<String> keys = new ArrayList<>();
-        scan(nodes, pattern, keys::add);
-        return keys;
-    }
-
-    /** {@link #scan(Nodes, String)}, each key handed to {@code consumer} as its page arrives (nothing collected). */
-    static void scan(Nodes nodes, String pattern, java.util.function.Consumer<String> consumer) {
-        ScanParams params = new ScanParams().match(pattern).count(SCAN_COUNT);
-        for (Jedis jedis : nodes.primaries()) {
-            String cursor = ScanParams.SCAN_POINTER_START;
-            do {
-                ScanResult<String> page = jedis.scan(cursor, params);
-                nodes.countRoundTrip();
-                page.getResult().forEach(consumer);
-                cursor = page.getCursor();
-            } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-        }
-    }
-
-    /**
      * The stress hashes of the clusters in use and the state hashes of the discovered clusters, in one pipeline;
      * the states go into {@code clusterStates}.
      */
@@ -402,20 +378,20 @@ public final class InputReader {
         if (ids.isEmpty()) {
             return Map.of();
         }
-        List<Response<List<String>>> responses = new ArrayList<>(ids.size());
+        List<Reply<List<String>>> responses = new ArrayList<>(ids.size());
         for (String id : ids) {
             String key = Keys.stress(id);
-            responses.add(hmget(nodes.pipeline(key), key, STRESS_FIELDS));
+            responses.add(nodes.pipeline(key).hmget(key, STRESS_FIELDS));
         }
         List<String> stateIds = new ArrayList<>(discoveredIds);
-        List<Response<List<String>>> stateResponses = new ArrayList<>(stateIds.size());
+        List<Reply<List<String>>> stateResponses = new ArrayList<>(stateIds.size());
         for (String id : stateIds) {
             String key = Keys.clusterState(id);
-            stateResponses.add(hmget(nodes.pipeline(key), key, CLUSTER_STATE_FIELDS));
+            stateResponses.add(nodes.pipeline(key).hmget(key, CLUSTER_STATE_FIELDS));
         }
         nodes.sync();
         for (int i = 0; i < stateIds.size(); i++) {
-            Map<String, String> state = fields(getOptional(stateResponses.get(i), DataSource.CLUSTER_MAP, stateIds.get(i), rejections),
+            Map<String, String> state = Reply.fields(getOptional(stateResponses.get(i), DataSource.CLUSTER_MAP, stateIds.get(i), rejections),
                     InputCodec.CLUSTER_STATE_FIELDS);
             if (!state.isEmpty()) {
                 clusterStates.put(stateIds.get(i), state);
@@ -423,7 +399,7 @@ public final class InputReader {
         }
         Map<String, Map<String, String>> clusters = new HashMap<>(ids.size() * 2);
         for (int i = 0; i < ids.size(); i++) {
-            Map<String, String> hash = fields(get(responses.get(i), DataSource.CLUSTER, ids.get(i), rejections), InputCodec.STRESS_FIELDS);
+            Map<String, String> hash = Reply.fields(get(responses.get(i), DataSource.CLUSTER, ids.get(i), rejections), InputCodec.STRESS_FIELDS);
             if (!hash.isEmpty()) {
                 clusters.put(ids.get(i), hash);
             }
@@ -432,30 +408,17 @@ public final class InputReader {
     }
 
     /** The field names of the per-symbol and per-cluster HMGETs, encoded once for the process. */
-    private static final Rawable[] BUDGET_FIELDS = raw(InputCodec.BUDGET_FIELDS);
-    private static final Rawable[] ATTRIBUTION_FIELDS = raw(InputCodec.ATTRIBUTION_FIELDS);
-    private static final Rawable[] STRESS_FIELDS = raw(InputCodec.STRESS_FIELDS);
-    private static final Rawable[] CLUSTER_STATE_FIELDS = raw(InputCodec.CLUSTER_STATE_FIELDS);
+    private static final Arg[] BUDGET_FIELDS = raw(InputCodec.BUDGET_FIELDS);
+    private static final Arg[] ATTRIBUTION_FIELDS = raw(InputCodec.ATTRIBUTION_FIELDS);
+    private static final Arg[] STRESS_FIELDS = raw(InputCodec.STRESS_FIELDS);
+    private static final Arg[] CLUSTER_STATE_FIELDS = raw(InputCodec.CLUSTER_STATE_FIELDS);
 
-    private static Rawable[] raw(String[] names) {
-        Rawable[] out = new Rawable[names.length];
+    private static Arg[] raw(String[] names) {
+        Arg[] out = new Arg[names.length];
         for (int i = 0; i < names.length; i++) {
-            out[i] = FencedWrite.arg(names[i]);
+            out[i] = Arg.of(names[i]);
         }
         return out;
-    }
-
-    /**
-     * {@code HMGET key fields...} on a pipeline, with the key's bytes and the pre-encoded field names handed
-     * to Jedis as they are (its own {@code hmget(String, String...)} encodes every name and copies every
-     * argument again: 10,000 symbols a cycle).
-     */
-    private static Response<List<String>> hmget(Pipeline p, String key, Rawable[] fields) {
-        CommandArguments args = new CommandArguments(Protocol.Command.HMGET).add(FencedWrite.arg(key));
-        for (Rawable f : fields) {
-            args.add(f);
-        }
-        return p.appendCommand(new CommandObject<>(args, BuilderFactory.STRING_LIST));
     }
 
     private static boolean allNull(List<String> values) {
@@ -468,11 +431,11 @@ public final class InputReader {
     }
 
     /** A reply, or null after rejecting a WRONGTYPE reply. Any other error is Redis failing: rethrown. */
-    static <T> T get(Response<T> response, DataSource source, String subject, List<Rejection> rejections) {
+    static <T> T get(Reply<T> response, DataSource source, String subject, List<Rejection> rejections) {
         try {
             return response.get();
-        } catch (JedisDataException e) {
-            if (!isWrongType(e)) {
+        } catch (ReplyError e) {
+            if (!e.isWrongType()) {
                 throw e;
             }
             rejections.add(new Rejection(source, RejectReason.WRONG_TYPE, subject, "key holds the wrong Redis type"));
@@ -485,58 +448,16 @@ public final class InputReader {
      * an ACL NOPERM reply ({@code denied}): an ACL written before the service read these keys must not fail every
      * cycle, which would let every target expire. Any other error is Redis failing: rethrown.
      */
-    static <T> T getOptional(Response<T> response, DataSource source, String subject, List<Rejection> rejections) {
+    static <T> T getOptional(Reply<T> response, DataSource source, String subject, List<Rejection> rejections) {
         try {
             return get(response, source, subject, rejections);
-        } catch (JedisDataException e) {
-            if (e.getMessage() == null || !e.getMessage().startsWith("NOPERM")) {
+        } catch (ReplyError e) {
+            if (!e.isDenied()) {
                 throw e;
             }
             rejections.add(new Rejection(source, RejectReason.DENIED, subject,
                     "the service's Redis user may not read it (NOPERM): add the key to its ACL (docs/security.md)"));
             return null;
         }
-    }
-
-    /** A reply, or null for a key of the wrong Redis type (nothing to count: the caller only asks). */
-    static <T> T orNullIfWrongType(Response<T> response) {
-        try {
-            return response.get();
-        } catch (JedisDataException e) {
-            if (!isWrongType(e)) {
-                throw e;
-            }
-            return null;
-        }
-    }
-
-    /** Whether Redis answered WRONGTYPE: the key holds another type (an input, not Redis, is at fault). */
-    static boolean isWrongType(JedisDataException e) {
-        return e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE");
-    }
-
-    /**
-     * HMGET values back to a hash of the fields present, built immutable at once, so {@link RawInputs}
-     * keeps it as it is instead of copying it ({@code Map.copyOf} of an immutable map is that map).
-     */
-    @SuppressWarnings("unchecked")
-    static Map<String, String> fields(List<String> values, String[] names) {
-        if (values == null) {
-            return Map.of();
-        }
-        int present = 0;
-        for (int i = 0; i < names.length && i < values.size(); i++) {
-            if (values.get(i) != null) {
-                present++;
-            }
-        }
-        Map.Entry<String, String>[] entries = new Map.Entry[present];
-        int k = 0;
-        for (int i = 0; i < names.length && i < values.size(); i++) {
-            if (values.get(i) != null) {
-                entries[k++] = Map.entry(names[i], values.get(i));
-            }
-        }
-        return Map.ofEntries(entries);
     }
 }

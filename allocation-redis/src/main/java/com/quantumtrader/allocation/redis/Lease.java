@@ -1,5 +1,19 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.wire.Names;
+
+import com.quantumtrader.allocation.redis.client.Reply;
+
+import com.quantumtrader.allocation.redis.wire.Beat;
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.wire.StateHash;
+import com.quantumtrader.allocation.redis.wire.Fence;
+import com.quantumtrader.allocation.redis.wire.Values;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisFailure;
+import com.quantumtrader.allocation.redis.client.Nodes;
+
 import com.quantumtrader.allocation.core.Scalars;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * The writer's lease and fencing token of DESIGN section 10, stateless: the caller passes the role it
@@ -41,7 +53,7 @@ public final class Lease {
      */
     public Lease(RedisConnection connection, String instance, Duration ttl) {
         this.connection = Objects.requireNonNull(connection, "connection");
-        this.instance = checkInstanceId(instance);
+        this.instance = Names.checkInstanceId(instance);
         if (ttl.toMillis() < 1) {
             throw new IllegalArgumentException("ttl: must be >= 1 ms, was " + ttl);
         }
@@ -94,24 +106,24 @@ public final class Lease {
         Objects.requireNonNull(mine, "mine");
         return connection.call(RedisFailure.Operation.LEASE, nodes -> {
             long sent = System.nanoTime();
-            Response<List<String>> time = nodes.pipeline(Keys.LEADER).time();
+            Reply<List<String>> time = nodes.pipeline(Keys.LEADER).time();
             if (mine.isPresent()) {
                 nodes.pipeline(Keys.RUNNERS).hset(Keys.RUNNERS, instance, mine.get().encode());
                 nodes.pipeline(Keys.RUNNERS).pexpire(Keys.RUNNERS, PRUNE_AFTER.toMillis()); // gone when every runner has stopped
             }
-            Response<Map<String, String>> beats = nodes.pipeline(Keys.RUNNERS).hgetAll(Keys.RUNNERS);
+            Reply<Map<String, String>> beats = nodes.pipeline(Keys.RUNNERS).hgetAll(Keys.RUNNERS);
             boolean leading = current instanceof Role.Leader;
-            Response<Object> renewed = leading
+            Reply<Object> renewed = leading
                     ? nodes.pipeline(Keys.LEADER).eval(RENEW, List.of(Keys.LEADER), List.of(instance, ttlMillis)) : null;
-            Response<String> set = !leading && contend
-                    ? nodes.pipeline(Keys.LEADER).set(Keys.LEADER, instance, SetParams.setParams().nx().px(Long.parseLong(ttlMillis))) : null;
-            Response<String> holder = leading ? null : nodes.pipeline(Keys.LEADER).get(Keys.LEADER);
-            Response<String> epoch = leading ? null : nodes.pipeline(Keys.EPOCH).get(Keys.EPOCH);
+            Reply<String> set = !leading && contend
+                    ? nodes.pipeline(Keys.LEADER).setIfAbsent(Keys.LEADER, instance, Long.parseLong(ttlMillis)) : null;
+            Reply<String> holder = leading ? null : nodes.pipeline(Keys.LEADER).get(Keys.LEADER);
+            Reply<String> epoch = leading ? null : nodes.pipeline(Keys.EPOCH).get(Keys.EPOCH);
             nodes.sync();
             long received = System.nanoTime();
             Instant localNow = localClock.instant();
             Instant serverNow = serverTime(time.get()).plusNanos((received - sent) / 2);
-            Map<String, String> beatHash = InputReader.orNullIfWrongType(beats);
+            Map<String, String> beatHash = beats.orNullIfWrongType();
             Map<String, Beat> peers = peers(beatHash);
             Role role;
             if (leading && Long.valueOf(1).equals(renewed.get())) {
@@ -170,37 +182,37 @@ public final class Lease {
             }
         }
         if (!gone.isEmpty()) {
-            nodes.node(Keys.RUNNERS).hdel(Keys.RUNNERS, gone.toArray(new String[0]));
-            connection.countRoundTrip();
+            nodes.server(Keys.RUNNERS).hdel(Keys.RUNNERS, gone.toArray(new String[0]));
+            nodes.countRoundTrip();
         }
     }
 
     private boolean renew(Nodes nodes) {
-        Object renewed = nodes.node(Keys.LEADER).eval(RENEW, List.of(Keys.LEADER), List.of(instance, ttlMillis));
-        connection.countRoundTrip();
+        Object renewed = nodes.server(Keys.LEADER).eval(RENEW, List.of(Keys.LEADER), List.of(instance, ttlMillis));
+        nodes.countRoundTrip();
         return Long.valueOf(1).equals(renewed);
     }
 
     /** After a failed renewal: takes the lease when it is free and {@code contend}, else reports who holds it. */
     private Role take(Nodes nodes, boolean contend) {
-        Response<String> set = contend
-                ? nodes.pipeline(Keys.LEADER).set(Keys.LEADER, instance, SetParams.setParams().nx().px(Long.parseLong(ttlMillis))) : null;
-        Response<String> holder = nodes.pipeline(Keys.LEADER).get(Keys.LEADER);
-        Response<String> epoch = nodes.pipeline(Keys.EPOCH).get(Keys.EPOCH);
+        Reply<String> set = contend
+                ? nodes.pipeline(Keys.LEADER).setIfAbsent(Keys.LEADER, instance, Long.parseLong(ttlMillis)) : null;
+        Reply<String> holder = nodes.pipeline(Keys.LEADER).get(Keys.LEADER);
+        Reply<String> epoch = nodes.pipeline(Keys.EPOCH).get(Keys.EPOCH);
         nodes.sync();
         return set != null && "OK".equals(set.get()) ? taken(nodes) : standby(holder, epoch);
     }
 
-    private static Role standby(Response<String> holder, Response<String> epoch) {
-        return new Role.Standby(Optional.ofNullable(holder.get()), TargetHash.epochSeconds(epoch.get()).orElse(0));
+    private static Role standby(Reply<String> holder, Reply<String> epoch) {
+        return new Role.Standby(Optional.ofNullable(holder.get()), Values.epochSeconds(epoch.get()).orElse(0));
     }
 
     /** The lease is ours: the next epoch is our fencing token, and the previous writer's state is read. */
     private Role taken(Nodes nodes) {
-        Response<Long> epoch = nodes.pipeline(Keys.EPOCH).incr(Keys.EPOCH);
-        Response<Map<String, String>> state = nodes.pipeline(Keys.STATE).hgetAll(Keys.STATE);
+        Reply<Long> epoch = nodes.pipeline(Keys.EPOCH).incr(Keys.EPOCH);
+        Reply<Map<String, String>> state = nodes.pipeline(Keys.STATE).hgetAll(Keys.STATE);
         nodes.sync();
-        Map<String, String> stateHash = InputReader.orNullIfWrongType(state);
+        Map<String, String> stateHash = state.orNullIfWrongType();
         Decoded<StateHash> inherited = stateHash == null
                 ? new Decoded.Invalid<>(Keys.STATE + ": holds the wrong Redis type") : StateHash.decode(stateHash);
         return new Role.Leader(new Fence(instance, epoch.get()), Optional.of(inherited));
@@ -209,19 +221,10 @@ public final class Lease {
     /** Deletes the lease if {@code fence}'s instance still holds it (on SIGTERM), so a standby takes over at once. */
     public boolean release(Fence fence) {
         return connection.call(RedisFailure.Operation.LEASE, nodes -> {
-            Object deleted = nodes.node(Keys.LEADER).eval(RELEASE, List.of(Keys.LEADER), List.of(fence.instance()));
-            connection.countRoundTrip();
+            Object deleted = nodes.server(Keys.LEADER).eval(RELEASE, List.of(Keys.LEADER), List.of(fence.instance()));
+            nodes.countRoundTrip();
             return Long.valueOf(1).equals(deleted);
         });
     }
 
-    /** An instance id: 1-128 characters of {@code [A-Za-z0-9._:-]} (a host name, a pid, a pod name). */
-    public static String checkInstanceId(String id) {
-        if (id == null || id.isEmpty() || id.length() > 128 || !id.chars().allMatch(c -> (c >= 'A' && c <= 'Z')
-                || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-')) {
-            throw new IllegalArgumentException("P29_INSTANCE_ID: must be 1-128 characters of [A-Za-z0-9._:-], was '"
-                    + Scalars.printable(id) + "'");
-        }
-        return id;
-    }
 }

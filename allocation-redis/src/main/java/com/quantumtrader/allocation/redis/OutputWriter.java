@@ -1,5 +1,22 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.client.Arg;
+import com.quantumtrader.allocation.redis.client.Command;
+import com.quantumtrader.allocation.redis.client.Reply;
+
+import com.quantumtrader.allocation.redis.wire.CycleEntry;
+import com.quantumtrader.allocation.redis.wire.DecisionEntry;
+import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.wire.RemovalEntry;
+import com.quantumtrader.allocation.redis.wire.StateHash;
+import com.quantumtrader.allocation.redis.wire.TargetHash;
+import com.quantumtrader.allocation.redis.wire.Fence;
+import com.quantumtrader.allocation.redis.wire.Values;
+import com.quantumtrader.allocation.redis.wire.Names;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisFailure;
+import com.quantumtrader.allocation.redis.client.Nodes;
+
 import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.Decision;
@@ -13,7 +30,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.args.Rawable;
 import java.util.Objects;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,7 +37,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import redis.clients.jedis.Response;
 
 /**
  * Writes one cycle's outputs (DESIGN section 4) in one fenced write unit ({@link FencedWrite}: a
@@ -62,7 +77,7 @@ public final class OutputWriter {
      */
     public record CycleStamp(String instance, long durationMs, long failedSinceLast) {
         public CycleStamp {
-            Lease.checkInstanceId(instance);
+            Names.checkInstanceId(instance);
         }
     }
 
@@ -223,27 +238,27 @@ public final class OutputWriter {
                     if (item.decision() != null) {
                         DecisionEntry entry = DecisionEntry.of(item.decision(), result.now(), hashMode, cycleId,
                                 item.change().streamed() ? item.change() : WritePlan.Change.CHANGED);
-                        Rawable[] fields = FencedWrite.args(entry.target().encodePairs()); // encoded once for the hash and the entry
+                        Arg[] fields = FencedWrite.args(entry.target().encodePairs()); // encoded once for the hash and the entry
                         if (targets) {
                             String key = Keys.target(item.symbol());
                             if (item.change() == WritePlan.Change.NEW) {
-                                unit.add("DEL", key); // whatever the key held (a foreign value, another type) goes; ours is overwritten whole by HSET
+                                unit.add(Command.Name.DEL, key); // whatever the key held (a foreign value, another type) goes; ours is overwritten whole by HSET
                             }
-                            unit.addFields("HSET", key, fields, FencedWrite.NONE);
-                            unit.add("EXPIRE", key, ttl);
+                            unit.addFields(Command.Name.HSET, key, fields, Arg.NONE);
+                            unit.add(Command.Name.EXPIRE, key, ttl);
                             written++;
                         }
                         if (item.change().streamed()) {
-                            unit.addFields("XADD", Keys.DECISION_STREAM, fields, FencedWrite.args(entry.encodeOwnPairs()), "MAXLEN", "~", maxLen, "*");
+                            unit.addFields(Command.Name.XADD, Keys.DECISION_STREAM, fields, FencedWrite.args(entry.encodeOwnPairs()), "MAXLEN", "~", maxLen, "*");
                             streamed++;
                         }
                     } else {
                         if (delete.contains(item.symbol())) {
-                            unit.add("DEL", Keys.target(item.symbol())); // left the universe, or shadow now
+                            unit.add(Command.Name.DEL, Keys.target(item.symbol())); // left the universe, or shadow now
                             deleted++;
                         }
                         if (removedEntries.contains(item.symbol())) {
-                            unit.add("XADD", Keys.DECISION_STREAM, new RemovalEntry(item.symbol(), cycleId, result.now(), mode).encode(),
+                            unit.add(Command.Name.XADD, Keys.DECISION_STREAM, new RemovalEntry(item.symbol(), cycleId, result.now(), mode).encode(),
                                     "MAXLEN", "~", maxLen, "*");
                             streamed++;
                         }
@@ -258,14 +273,14 @@ public final class OutputWriter {
             CarryOver after = next.withMode(mode);
             Map<String, String> state = new LinkedHashMap<>(StateHash.of(after, fence, result.now()).encode());
             state.put(StateHash.CYCLE_ID, cycleId);
-            unit.add("HSET", Keys.STATE, state);
+            unit.add(Command.Name.HSET, Keys.STATE, state);
             int unchanged = plan == null ? 0 : plan.count(WritePlan.Change.UNCHANGED);
             int planned = plan == null ? 0 : plan.changes().size() - unchanged;
             if (stamp.isPresent()) {
                 CycleStamp st = stamp.get();
                 CycleEntry entry = CycleEntry.of(result, mode, cycleId, st.instance(), planned, unchanged,
                         plan == null ? 0 : plan.removed().size(), st.durationMs(), st.failedSinceLast());
-                unit.add("XADD", Keys.CYCLE_STREAM, entry.encode(), "MAXLEN", "~", Long.toString(cycleStreamMaxLen), "*");
+                unit.add(Command.Name.XADD, Keys.CYCLE_STREAM, entry.encode(), "MAXLEN", "~", Long.toString(cycleStreamMaxLen), "*");
             }
             unit.run(nodes);
             Map<String, CarryOver.WrittenTarget> now;
@@ -311,7 +326,7 @@ public final class OutputWriter {
         Map<String, CarryOver.WrittenTarget> written = new HashMap<>();
         ourTargets(nodes).forEach((key, values) -> {
             double usd = TargetHash.targetUsd(values.get(0)).orElse(0);
-            Instant at = Instant.ofEpochSecond(TargetHash.epochSeconds(values.get(3)).orElse(0));
+            Instant at = Instant.ofEpochSecond(Values.epochSeconds(values.get(3)).orElse(0));
             String labels = values.get(4) == null || values.get(5) == null || values.get(6) == null ? ""
                     : CarryOver.WrittenTarget.labelsOf(values.get(4), values.get(5), values.get(6), values.get(1));
             written.put(key.substring(Keys.TARGET_PREFIX.length()), new CarryOver.WrittenTarget(usd, at, labels));
@@ -335,18 +350,18 @@ public final class OutputWriter {
             if (ours.isEmpty()) {
                 return 0;
             }
-            if (!nodes.clustered()) {
+            if (nodes.oneServer()) {
                 long deleted = nodes.single().del(ours.toArray(new String[0]));
                 nodes.countRoundTrip();
                 return (int) deleted;
             }
-            List<Response<Long>> replies = new ArrayList<>(ours.size());
+            List<Reply<Long>> replies = new ArrayList<>(ours.size());
             for (String key : ours) {
                 replies.add(nodes.pipeline(key).del(key));
             }
             nodes.sync();
             long deleted = 0;
-            for (Response<Long> r : replies) {
+            for (Reply<Long> r : replies) {
                 deleted += r.get();
             }
             return (int) deleted;
@@ -361,7 +376,7 @@ public final class OutputWriter {
     private Map<String, List<String>> ourTargets(Nodes nodes) {
         List<String> candidates = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (String key : InputReader.scan(nodes, Keys.TARGET_PREFIX + "*")) {
+        for (String key : nodes.scan(Keys.TARGET_PREFIX + "*")) {
             if (Scalars.isValidName(key.substring(Keys.TARGET_PREFIX.length())) && seen.add(key)) {
                 candidates.add(key);
             }
@@ -369,14 +384,14 @@ public final class OutputWriter {
         if (candidates.isEmpty()) {
             return Map.of();
         }
-        List<Response<List<String>>> replies = new ArrayList<>(candidates.size());
+        List<Reply<List<String>>> replies = new ArrayList<>(candidates.size());
         for (String key : candidates) {
             replies.add(nodes.pipeline(key).hmget(key, READ_BACK));
         }
         nodes.sync();
         Map<String, List<String>> ours = new LinkedHashMap<>();
         for (int i = 0; i < candidates.size(); i++) {
-            List<String> values = InputReader.orNullIfWrongType(replies.get(i));
+            List<String> values = replies.get(i).orNullIfWrongType();
             if (values != null && values.subList(0, SIGNATURE.length).stream().allMatch(Objects::nonNull)) {
                 ours.put(candidates.get(i), values);
             }

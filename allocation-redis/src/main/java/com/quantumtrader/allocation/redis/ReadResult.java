@@ -1,5 +1,11 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.wire.ControlHash;
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.wire.InputCodec;
+import com.quantumtrader.allocation.redis.wire.RawInputs;
+import com.quantumtrader.allocation.redis.wire.StateHash;
+
 import com.quantumtrader.allocation.core.CycleInputs;
 import com.quantumtrader.allocation.core.Rejection;
 import java.util.List;

@@ -1,5 +1,9 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.wire.StateHash;
+import com.quantumtrader.allocation.redis.wire.Fence;
+
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.redis;
 
+
+
 import com.quantumtrader.allocation.core.CarryOver;
 import java.util.Objects;
 

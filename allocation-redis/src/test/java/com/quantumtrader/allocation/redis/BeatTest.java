@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.wire.Beat;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;

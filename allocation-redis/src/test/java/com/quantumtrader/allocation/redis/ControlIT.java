@@ -1,5 +1,11 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisFailure;
+import com.quantumtrader.allocation.redis.wire.ControlHash;
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.wire.Keys;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,8 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.wire.Keys;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;

@@ -1,5 +1,8 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.wire.InputCodec;
+import com.quantumtrader.allocation.redis.wire.RawInputs;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,14 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisFailure;
+import com.quantumtrader.allocation.redis.wire.DecisionEntry;
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.wire.Fence;
+import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.wire.RemovalEntry;
+import com.quantumtrader.allocation.redis.wire.TargetHash;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

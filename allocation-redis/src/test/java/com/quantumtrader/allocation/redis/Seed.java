@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.wire.Keys;
+
 import java.time.Instant;
 import java.util.Map;
 import redis.clients.jedis.Jedis;

@@ -1,5 +1,9 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.wire.Fence;
+import com.quantumtrader.allocation.redis.wire.StateHash;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.quantumtrader.allocation.core.CarryOver;

@@ -1,5 +1,11 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.wire.DecisionEntry;
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.wire.RemovalEntry;
+import com.quantumtrader.allocation.redis.wire.TargetHash;
+import com.quantumtrader.allocation.redis.wire.Values;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -100,7 +106,7 @@ class TargetHashTest {
     @ParameterizedTest(name = "''{0}''")
     @CsvSource(delimiter = '|', nullValues = "NULL", value = {"NULL", "''", "-1", "1e9", "' 1'", "1234567890123"})
     void epochSeconds_notDigitsOnly_isEmpty(String text) {
-        assertEquals(java.util.OptionalLong.empty(), TargetHash.epochSeconds(text));
+        assertEquals(java.util.OptionalLong.empty(), Values.epochSeconds(text));
     }
 
     @Test

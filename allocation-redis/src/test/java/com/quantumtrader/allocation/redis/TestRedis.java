@@ -1,5 +1,9 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.client.RedisEndpoint;
+import com.quantumtrader.allocation.redis.wire.Fence;
+import com.quantumtrader.allocation.redis.wire.Keys;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

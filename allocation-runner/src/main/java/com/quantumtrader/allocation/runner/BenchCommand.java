@@ -1,13 +1,17 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.client.Access;
+
+import com.quantumtrader.allocation.redis.client.HostPort;
+
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.redis.InputReader;
 import com.quantumtrader.allocation.redis.Lease;
-import com.quantumtrader.allocation.redis.Keys;
+import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.OutputWriter;
-import com.quantumtrader.allocation.redis.RedisConnection;
-import com.quantumtrader.allocation.redis.RedisEndpoint;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisEndpoint;
 import io.prometheus.client.CollectorRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,7 +31,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import com.quantumtrader.allocation.redis.RedisDeployment;
+import com.quantumtrader.allocation.redis.client.RedisDeployment;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -129,8 +133,8 @@ final class BenchCommand implements Callable<Integer> {
         try {
             RedisDeployment deployment;
             if (redisCluster != null) {
-                List<RedisDeployment.Node> seeds = RedisDeployment.Node.parseList(redisCluster);
-                deployment = new RedisDeployment.Cluster(seeds, new RedisDeployment.Access(Optional.empty(), Optional.empty(), 0, false,
+                List<HostPort> seeds = HostPort.parseList(redisCluster);
+                deployment = new RedisDeployment.Cluster(seeds, new Access(Optional.empty(), Optional.empty(), 0, false,
                         Duration.ofSeconds(2), Duration.ofSeconds(30)));
                 try (JedisCluster cluster = new JedisCluster(new HostAndPort(seeds.get(0).socketHost(), seeds.get(0).port()), 30_000)) {
                     for (String node : new java.util.TreeSet<>(cluster.getClusterNodes().keySet())) {

@@ -1,7 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
-import com.quantumtrader.allocation.redis.RedisConnection;
-import com.quantumtrader.allocation.redis.RedisFailure;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisFailure;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -1,14 +1,20 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.wire.Names;
+
+import com.quantumtrader.allocation.redis.client.Access;
+
+import com.quantumtrader.allocation.redis.client.HostPort;
+
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.Scalars;
 import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
-import com.quantumtrader.allocation.redis.RedisConnection;
-import com.quantumtrader.allocation.redis.RedisDeployment;
-import com.quantumtrader.allocation.redis.RedisEndpoint;
-import com.quantumtrader.allocation.redis.TlsTrust;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisDeployment;
+import com.quantumtrader.allocation.redis.client.RedisEndpoint;
+import com.quantumtrader.allocation.redis.client.TlsTrust;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -177,7 +183,7 @@ public record Config(
             default -> throw new ConfigException(LOG_FORMAT + ": must be text or json, was '" + Scalars.printable(env.get(LOG_FORMAT)) + "'");
         };
         Optional<Path> caFile = Optional.ofNullable(env.get(REDIS_TLS_CA_FILE)).map(String::strip).map(Path::of);
-        if (caFile.isPresent() && !tls(redis)) {
+        if (caFile.isPresent() && !redis.tls()) {
             throw new ConfigException(REDIS_TLS_CA_FILE + ": only applies with TLS (a rediss:// " + REDIS_URL + ", or " + REDIS_TLS
                     + "=true with Sentinel or Cluster), was set for " + redis);
         }
@@ -193,7 +199,7 @@ public record Config(
         }
         String instance = env.containsKey(P29_INSTANCE_ID) ? env.get(P29_INSTANCE_ID).strip() : defaultInstanceId();
         try {
-            Lease.checkInstanceId(instance);
+            Names.checkInstanceId(instance);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -328,13 +334,6 @@ public record Config(
         };
     }
 
-    private static boolean tls(RedisDeployment d) {
-        if (d instanceof RedisDeployment.Standalone s) {
-            return s.endpoint().tls();
-        }
-        return d instanceof RedisDeployment.Sentinel s ? s.data().tls() : ((RedisDeployment.Cluster) d).data().tls();
-    }
-
     /** Variables that name each deployment; a configuration may set those of one only. */
     private static final Map<String, List<String>> DEPLOYMENT_VARIABLES = Map.of(
             "standalone", List.of(REDIS_URL, REDIS_HOST, REDIS_PORT),
@@ -373,7 +372,7 @@ public record Config(
             throw new ConfigException(REDIS_DB + ": a Redis Cluster has only database 0, was '" + Scalars.printable(env.get(REDIS_DB)) + "'");
         }
         int db = (int) integer(env, REDIS_DB, 0, 0, 15);
-        RedisDeployment.Access access = new RedisDeployment.Access(Optional.ofNullable(env.get(REDIS_USERNAME)).map(String::strip),
+        Access access = new Access(Optional.ofNullable(env.get(REDIS_USERNAME)).map(String::strip),
                 Optional.ofNullable(env.get(REDIS_PASSWORD)), db, tlsRaw.equals("true"), timeout, timeout);
         if (kind.equals("cluster")) {
             return new RedisDeployment.Cluster(nodes(env, REDIS_CLUSTER_NODES), access);
@@ -384,15 +383,15 @@ public record Config(
                     + " (the monitored master's name), was not set");
         }
         String master = env.get(REDIS_SENTINEL_MASTER).strip();
-        if (!master.matches("[A-Za-z0-9._-]{1,64}")) {
+        if (!Names.isMasterName(master)) {
             throw new ConfigException(REDIS_SENTINEL_MASTER + ": must be 1-64 characters of [A-Za-z0-9._-], was '" + Scalars.printable(master) + "'");
         }
         return new RedisDeployment.Sentinel(nodes(env, REDIS_SENTINELS), master, Optional.ofNullable(env.get(REDIS_SENTINEL_PASSWORD)), access);
     }
 
-    private static List<RedisDeployment.Node> nodes(Map<String, String> env, String name) {
+    private static List<HostPort> nodes(Map<String, String> env, String name) {
         try {
-            return RedisDeployment.Node.parseList(env.get(name));
+            return HostPort.parseList(env.get(name));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(name + ": " + Scalars.printable(e.getMessage()));
         }

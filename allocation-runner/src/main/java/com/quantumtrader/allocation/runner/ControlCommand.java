@@ -1,13 +1,15 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.wire.Values;
+
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.redis.Control;
-import com.quantumtrader.allocation.redis.ControlHash;
-import com.quantumtrader.allocation.redis.Decoded;
-import com.quantumtrader.allocation.redis.Keys;
-import com.quantumtrader.allocation.redis.RedisConnection;
-import com.quantumtrader.allocation.redis.StateHash;
-import com.quantumtrader.allocation.redis.TargetHash;
+import com.quantumtrader.allocation.redis.wire.ControlHash;
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.wire.StateHash;
+import com.quantumtrader.allocation.redis.wire.TargetHash;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Map;
@@ -42,7 +44,7 @@ final class ControlCommand implements Runnable {
     }
 
     static Mode parseMode(String value) {
-        return TargetHash.mode(value == null ? null : value.strip().toLowerCase(java.util.Locale.ROOT)).orElseThrow(() -> new IllegalArgumentException("MODE: must be enforce, reduce or shadow, was '" + value + "'"));
+        return Values.mode(value == null ? null : value.strip().toLowerCase(java.util.Locale.ROOT)).orElseThrow(() -> new IllegalArgumentException("MODE: must be enforce, reduce or shadow, was '" + value + "'"));
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,

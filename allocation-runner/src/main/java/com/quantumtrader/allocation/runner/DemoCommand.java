@@ -1,10 +1,10 @@
 package com.quantumtrader.allocation.runner;
 
-import com.quantumtrader.allocation.redis.RedisDeployment;
-import com.quantumtrader.allocation.redis.RedisEndpoint;
+import com.quantumtrader.allocation.redis.client.RedisDeployment;
+import com.quantumtrader.allocation.redis.client.RedisEndpoint;
 
 import com.quantumtrader.allocation.core.CycleResult;
-import com.quantumtrader.allocation.redis.Keys;
+import com.quantumtrader.allocation.redis.wire.Keys;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
 import com.quantumtrader.allocation.core.Outcome;
-import com.quantumtrader.allocation.redis.CycleEntry;
+import com.quantumtrader.allocation.redis.wire.CycleEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

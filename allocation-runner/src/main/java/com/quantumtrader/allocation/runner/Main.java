@@ -1,6 +1,6 @@
 package com.quantumtrader.allocation.runner;
 
-import com.quantumtrader.allocation.redis.RedisFailure;
+import com.quantumtrader.allocation.redis.client.RedisFailure;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

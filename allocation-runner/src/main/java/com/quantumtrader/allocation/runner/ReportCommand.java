@@ -1,10 +1,10 @@
 package com.quantumtrader.allocation.runner;
 
-import com.quantumtrader.allocation.redis.CycleEntry;
+import com.quantumtrader.allocation.redis.wire.CycleEntry;
 import com.quantumtrader.allocation.redis.CycleStream;
-import com.quantumtrader.allocation.redis.Decoded;
-import com.quantumtrader.allocation.redis.Keys;
-import com.quantumtrader.allocation.redis.RedisConnection;
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package com.quantumtrader.allocation.runner;
 
 import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Outcome;
-import com.quantumtrader.allocation.redis.CycleEntry;
+import com.quantumtrader.allocation.redis.wire.CycleEntry;
 import com.quantumtrader.allocation.redis.CycleStream;
 import java.time.Duration;
 import java.time.Instant;

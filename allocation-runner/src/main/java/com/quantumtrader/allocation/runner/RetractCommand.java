@@ -1,6 +1,6 @@
 package com.quantumtrader.allocation.runner;
 
-import com.quantumtrader.allocation.redis.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

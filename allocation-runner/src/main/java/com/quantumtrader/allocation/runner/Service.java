@@ -1,7 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
 import com.quantumtrader.allocation.redis.InputReader;
-import com.quantumtrader.allocation.redis.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.hotspot.DefaultExports;
 import java.io.IOException;

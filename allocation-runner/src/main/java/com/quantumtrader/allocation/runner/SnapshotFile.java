@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.wire.Values;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,10 +10,10 @@ import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.DrawdownZone;
 import com.quantumtrader.allocation.core.Scalars;
-import com.quantumtrader.allocation.redis.StateHash;
+import com.quantumtrader.allocation.redis.wire.StateHash;
 import com.quantumtrader.allocation.core.Decision;
-import com.quantumtrader.allocation.redis.RawInputs;
-import com.quantumtrader.allocation.redis.TargetHash;
+import com.quantumtrader.allocation.redis.wire.RawInputs;
+import com.quantumtrader.allocation.redis.wire.TargetHash;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -76,7 +78,7 @@ final class SnapshotFile {
                     + ": must be LOW, MID, HIGH or empty, was '" + Scalars.printable(rawZone) + "'");
         }
         String rawRelax = state.getOrDefault(StateHash.RELAX_SINCE, "");
-        OptionalLong relax = TargetHash.epochSeconds(rawRelax);
+        OptionalLong relax = Values.epochSeconds(rawRelax);
         if (!rawRelax.isEmpty() && relax.isEmpty()) {
             throw new IllegalArgumentException("--snapshot: " + file + ": state." + StateHash.RELAX_SINCE
                     + ": must be integer epoch seconds or empty, was '" + Scalars.printable(rawRelax) + "'");

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.redis.Control;
-import com.quantumtrader.allocation.redis.ControlHash;
-import com.quantumtrader.allocation.redis.Keys;
-import com.quantumtrader.allocation.redis.RedisConnection;
+import com.quantumtrader.allocation.redis.wire.ControlHash;
+import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.TestRedis;
 import java.nio.file.Path;
 import java.time.Instant;

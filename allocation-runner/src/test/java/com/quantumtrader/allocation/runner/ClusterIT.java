@@ -1,5 +1,9 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.client.Access;
+
+import com.quantumtrader.allocation.redis.client.HostPort;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,11 +15,11 @@ import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.Scalars;
 import com.quantumtrader.allocation.redis.InputReader;
-import com.quantumtrader.allocation.redis.Keys;
+import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.ReadResult;
-import com.quantumtrader.allocation.redis.RedisConnection;
-import com.quantumtrader.allocation.redis.RedisDeployment;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisDeployment;
 import com.quantumtrader.allocation.redis.TestRedis;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,8 +103,8 @@ class ClusterIT {
     }
 
     private RedisConnection connect() {
-        List<RedisDeployment.Node> seeds = nodes.stream().map(n -> new RedisDeployment.Node("127.0.0.1", n.port())).toList();
-        return new RedisConnection(new RedisDeployment.Cluster(seeds, new RedisDeployment.Access(Optional.empty(), Optional.empty(), 0, false,
+        List<HostPort> seeds = nodes.stream().map(n -> new HostPort("127.0.0.1", n.port())).toList();
+        return new RedisConnection(new RedisDeployment.Cluster(seeds, new Access(Optional.empty(), Optional.empty(), 0, false,
                 Duration.ofSeconds(1), Duration.ofSeconds(2))), null);
     }
 

@@ -1,5 +1,9 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.client.Access;
+
+import com.quantumtrader.allocation.redis.client.HostPort;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
-import com.quantumtrader.allocation.redis.RedisDeployment;
-import com.quantumtrader.allocation.redis.RedisEndpoint;
+import com.quantumtrader.allocation.redis.client.RedisDeployment;
+import com.quantumtrader.allocation.redis.client.RedisEndpoint;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -159,10 +163,10 @@ class ConfigTest {
         Config c = Config.fromEnv(Map.of("REDIS_SENTINELS", "s1:26379, s2:26380", "REDIS_SENTINEL_MASTER", "mymaster",
                 "REDIS_SENTINEL_PASSWORD", "sp", "REDIS_USERNAME", "p29", "REDIS_PASSWORD", "dp", "REDIS_DB", "3", "REDIS_TLS", "true"));
         RedisDeployment.Sentinel s = (RedisDeployment.Sentinel) c.redis();
-        assertEquals(List.of(new RedisDeployment.Node("s1", 26379), new RedisDeployment.Node("s2", 26380)), s.sentinels());
+        assertEquals(List.of(new HostPort("s1", 26379), new HostPort("s2", 26380)), s.sentinels());
         assertEquals("mymaster", s.master());
         assertEquals(Optional.of("sp"), s.sentinelPassword());
-        assertEquals(new RedisDeployment.Access(Optional.of("p29"), Optional.of("dp"), 3, true, Duration.ofMillis(2000), Duration.ofMillis(2000)),
+        assertEquals(new Access(Optional.of("p29"), Optional.of("dp"), 3, true, Duration.ofMillis(2000), Duration.ofMillis(2000)),
                 s.data());
         assertEquals("sentinel", c.describe().get("redis_deployment"));
         assertFalse(c.describe().toString().contains("dp") || c.describe().toString().contains("sp,"), c.describe().toString());

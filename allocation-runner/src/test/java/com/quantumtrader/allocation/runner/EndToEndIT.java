@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quantumtrader.allocation.redis.GovernorGate;
-import com.quantumtrader.allocation.redis.Keys;
-import com.quantumtrader.allocation.redis.RedisConnection;
+import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.TestRedis;
 import java.io.File;
 import java.nio.charset.StandardCharsets;

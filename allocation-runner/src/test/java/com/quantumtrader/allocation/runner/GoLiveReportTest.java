@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Outcome;
-import com.quantumtrader.allocation.redis.CycleEntry;
+import com.quantumtrader.allocation.redis.wire.CycleEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

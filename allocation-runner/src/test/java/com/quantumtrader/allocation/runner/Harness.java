@@ -8,7 +8,7 @@ import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.redis.InputReader;
 import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
-import com.quantumtrader.allocation.redis.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
 import io.prometheus.client.CollectorRegistry;
 import java.time.Duration;
 import java.util.Map;

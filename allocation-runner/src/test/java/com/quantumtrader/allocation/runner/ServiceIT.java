@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.quantumtrader.allocation.redis.Keys;
+import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.TestRedis;
 import io.prometheus.client.CollectorRegistry;
 import java.time.Clock;

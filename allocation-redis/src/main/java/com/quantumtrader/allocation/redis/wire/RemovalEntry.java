@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.wire;
 
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Scalars;
@@ -46,12 +46,12 @@ public record RemovalEntry(String symbol, String cycleId, Instant timestamp, Mod
         if (!WritePlan.REMOVED.equals(fields.get(DecisionEntry.CHANGE))) {
             return new Decoded.Invalid<>(DecisionEntry.CHANGE + ": must be removed, was '" + Scalars.printable(fields.get(DecisionEntry.CHANGE)) + "'");
         }
-        OptionalLong ts = TargetHash.epochSeconds(fields.get(TargetHash.TIMESTAMP));
+        OptionalLong ts = Values.epochSeconds(fields.get(TargetHash.TIMESTAMP));
         if (ts.isEmpty()) {
             return new Decoded.Invalid<>(TargetHash.TIMESTAMP + ": must be integer epoch seconds, was '"
                     + Scalars.printable(fields.get(TargetHash.TIMESTAMP)) + "'");
         }
-        var mode = TargetHash.mode(fields.get(TargetHash.MODE));
+        var mode = Values.mode(fields.get(TargetHash.MODE));
         if (mode.isEmpty()) {
             return new Decoded.Invalid<>(TargetHash.MODE + ": must be shadow, enforce or reduce, was '" + Scalars.printable(fields.get(TargetHash.MODE)) + "'");
         }

@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.wire;
 
 /** The key names of the wire contract (DESIGN sections 3 and 4). */
 public final class Keys {

@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.wire;
 
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Scalars;
@@ -23,6 +23,10 @@ import java.util.OptionalLong;
  * @param timestamp when it was set, whole seconds
  */
 public record ControlHash(Mode mode, String reason, String by, Optional<Instant> timestamp) {
+
+    /** The control hash's decoding when the key is not a hash. */
+    public static final String WRONG_TYPE = Keys.CONTROL + " holds the wrong Redis type (must be a hash)";
+
 
     public static final String MODE = "mode";
     public static final String REASON = "reason";
@@ -100,11 +104,11 @@ public record ControlHash(Mode mode, String reason, String by, Optional<Instant>
         }
         String raw = hash.get(MODE);
         // Case-insensitive: a hand-typed "REDUCE" in an incident must apply, not be ignored.
-        Optional<Mode> mode = TargetHash.mode(raw == null ? null : raw.strip().toLowerCase(Locale.ROOT));
+        Optional<Mode> mode = Values.mode(raw == null ? null : raw.strip().toLowerCase(Locale.ROOT));
         if (mode.isEmpty()) {
             return new Decoded.Invalid<>(MODE + ": must be enforce, reduce or shadow, was '" + Scalars.printable(raw) + "'");
         }
-        OptionalLong ts = TargetHash.epochSeconds(hash.get(TS));
+        OptionalLong ts = Values.epochSeconds(hash.get(TS));
         return new Decoded.Valid<>(new ControlHash(mode.get(), escaped(hash.getOrDefault(REASON, "")),
                 escaped(hash.getOrDefault(BY, "")),
                 ts.isPresent() ? Optional.of(Instant.ofEpochSecond(ts.getAsLong())) : Optional.empty()));

@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.wire;
 
 import com.quantumtrader.allocation.core.CapKind;
 import com.quantumtrader.allocation.core.Decision;
@@ -57,8 +57,6 @@ public record TargetHash(
     public static final String CAP = "cap";
     /** Fields that mark a target hash as this service's: the contract fields only it writes. */
     public static final String[] SIGNATURE_FIELDS = {TARGET_USD, CAP, BASE_BUDGET_USD};
-    /** Integer epoch seconds as Python's {@code int()} reads them from this service: digits only. */
-    private static final int MAX_EPOCH_DIGITS = 12;
 
     public TargetHash {
         nonNegative(targetUsd, TARGET_USD);
@@ -97,7 +95,7 @@ public record TargetHash(
     }
 
     /** The fields in the contract's order as one array: field, value, field, value... (the writer sends them as they are). */
-    String[] encodePairs() {
+    public String[] encodePairs() {
         String ts = Scalars.formatEpochSeconds(timestamp);
         return new String[] {
             TARGET_USD, Scalars.formatDecimal(targetUsd),
@@ -132,20 +130,20 @@ public record TargetHash(
      */
     public static Decoded<TargetHash> decode(Map<String, String> hash) {
         try {
-            OptionalLong ts = epochSeconds(hash.get(TIMESTAMP));
+            OptionalLong ts = Values.epochSeconds(hash.get(TIMESTAMP));
             if (ts.isEmpty()) {
                 return invalid(TIMESTAMP, "integer epoch seconds", hash.get(TIMESTAMP));
             }
             if (!Objects.equals(hash.get(TS), hash.get(TIMESTAMP))) {
                 return invalid(TS, "equal to timestamp " + hash.get(TIMESTAMP), hash.get(TS));
             }
-            Optional<Mode> mode = mode(hash.get(MODE));
+            Optional<Mode> mode = Values.mode(hash.get(MODE));
             if (mode.isEmpty()) {
                 return invalid(MODE, "shadow or enforce", hash.get(MODE));
             }
-            Optional<Regime> regime = byName(Regime.values(), Enum::name, hash.get(REGIME));
-            Optional<DrawdownZone> zone = byName(DrawdownZone.values(), Enum::name, hash.get(DRAWDOWN_ZONE));
-            Optional<CapKind> cap = byName(CapKind.values(), CapKind::wireName, hash.get(CAP));
+            Optional<Regime> regime = Values.byName(Regime.values(), Enum::name, hash.get(REGIME));
+            Optional<DrawdownZone> zone = Values.byName(DrawdownZone.values(), Enum::name, hash.get(DRAWDOWN_ZONE));
+            Optional<CapKind> cap = Values.byName(CapKind.values(), CapKind::wireName, hash.get(CAP));
             if (regime.isEmpty()) {
                 return invalid(REGIME, "TREND, MEAN_REVERSION, CHOP or UNKNOWN", hash.get(REGIME));
             }
@@ -170,40 +168,12 @@ public record TargetHash(
         return usd.isPresent() && usd.getAsDouble() >= 0 ? usd : OptionalDouble.empty();
     }
 
-    /** {@code mode}: exactly {@code shadow}, {@code enforce} or {@code reduce}, or empty. */
-    public static Optional<Mode> mode(String value) {
-        return byName(Mode.values(), Mode::wireName, value);
-    }
-
-    /** {@code timestamp}/{@code ts}: integer epoch seconds (digits only, what {@code int()} reads), or empty. */
-    public static OptionalLong epochSeconds(String value) {
-        if (value == null || value.isEmpty() || value.length() > MAX_EPOCH_DIGITS) {
-            return OptionalLong.empty();
-        }
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
-                return OptionalLong.empty();
-            }
-        }
-        return OptionalLong.of(Long.parseLong(value));
-    }
-
     private static double number(Map<String, String> hash, String field) {
         OptionalDouble v = Scalars.parseNumber(hash.get(field));
         if (v.isEmpty()) {
             throw new IllegalArgumentException(field + ": must be a finite decimal number, was '" + Scalars.printable(hash.get(field)) + "'");
         }
         return v.getAsDouble();
-    }
-
-    /** The constant whose name on the wire ({@code nameOf}) is exactly {@code name}, or empty. */
-    static <E extends Enum<E>> Optional<E> byName(E[] values, Function<E, String> nameOf, String name) {
-        for (E e : values) {
-            if (nameOf.apply(e).equals(name)) {
-                return Optional.of(e);
-            }
-        }
-        return Optional.empty();
     }
 
     private static <T> Decoded<T> invalid(String field, String allowed, String value) {

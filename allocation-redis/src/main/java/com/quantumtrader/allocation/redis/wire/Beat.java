@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.wire;
 
 import com.quantumtrader.allocation.core.Scalars;
 import java.time.Instant;
@@ -56,7 +56,7 @@ public record Beat(Outcome outcome, Instant at, boolean leading) {
         if (parts.length != 3 || !("leader".equals(parts[2]) || "standby".equals(parts[2]))) {
             return Optional.empty();
         }
-        Optional<Outcome> outcome = TargetHash.byName(Outcome.values(), Outcome::wireName, parts[0]);
+        Optional<Outcome> outcome = Values.byName(Outcome.values(), Outcome::wireName, parts[0]);
         OptionalLong millis = epochMillis(parts[1]);
         if (outcome.isEmpty() || millis.isEmpty()) {
             return Optional.empty();

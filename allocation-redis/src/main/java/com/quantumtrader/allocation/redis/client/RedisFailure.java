@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.client;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -69,7 +69,7 @@ public final class RedisFailure extends RuntimeException {
     }
 
     /** A write refused by its fence: nothing of it was applied. */
-    static RedisFailure fenced(String message) {
+    public static RedisFailure fenced(String message) {
         return new RedisFailure(Operation.WRITE, message, null, Kind.FENCED);
     }
 

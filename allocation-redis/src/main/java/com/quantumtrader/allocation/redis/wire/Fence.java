@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.wire;
 
 import com.quantumtrader.allocation.core.Scalars;
 
@@ -11,7 +11,7 @@ import com.quantumtrader.allocation.core.Scalars;
  */
 public record Fence(String instance, long token) {
     public Fence {
-        Lease.checkInstanceId(instance);
+        Names.checkInstanceId(instance);
         if (token < 1) {
             throw new IllegalArgumentException("token: must be >= 1, was " + token);
         }

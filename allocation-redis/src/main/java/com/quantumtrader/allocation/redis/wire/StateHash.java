@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.wire;
 
 import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.DrawdownZone;
@@ -42,7 +42,7 @@ public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSinc
         Objects.requireNonNull(zone, DRAWDOWN_ZONE);
         Objects.requireNonNull(relaxSince, RELAX_SINCE);
         Objects.requireNonNull(mode, MODE);
-        Lease.checkInstanceId(instance);
+        Names.checkInstanceId(instance);
         if (epoch < 1) {
             throw new IllegalArgumentException(EPOCH + ": must be >= 1, was " + epoch);
         }
@@ -78,25 +78,25 @@ public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSinc
             return new Decoded.Invalid<>("absent");
         }
         String rawZone = hash.getOrDefault(DRAWDOWN_ZONE, "");
-        Optional<DrawdownZone> zone = TargetHash.byName(DrawdownZone.values(), Enum::name, rawZone);
+        Optional<DrawdownZone> zone = Values.byName(DrawdownZone.values(), Enum::name, rawZone);
         if (!rawZone.isEmpty() && zone.isEmpty()) {
             return invalid(DRAWDOWN_ZONE, "LOW, MID, HIGH or empty", rawZone);
         }
         String rawRelax = hash.getOrDefault(RELAX_SINCE, "");
-        OptionalLong relax = TargetHash.epochSeconds(rawRelax);
+        OptionalLong relax = Values.epochSeconds(rawRelax);
         if (!rawRelax.isEmpty() && relax.isEmpty()) {
             return invalid(RELAX_SINCE, "integer epoch seconds or empty", rawRelax);
         }
         String rawMode = hash.getOrDefault(MODE, "");
-        Optional<Mode> mode = TargetHash.mode(rawMode);
+        Optional<Mode> mode = Values.mode(rawMode);
         if (!rawMode.isEmpty() && mode.isEmpty()) {
             return invalid(MODE, "shadow, enforce, reduce or empty", rawMode);
         }
-        OptionalLong epoch = TargetHash.epochSeconds(hash.get(EPOCH)); // the same digits-only rule
+        OptionalLong epoch = Values.epochSeconds(hash.get(EPOCH)); // the same digits-only rule
         if (epoch.isEmpty() || epoch.getAsLong() < 1) {
             return invalid(EPOCH, "a whole number >= 1", hash.get(EPOCH));
         }
-        OptionalLong ts = TargetHash.epochSeconds(hash.get(TIMESTAMP));
+        OptionalLong ts = Values.epochSeconds(hash.get(TIMESTAMP));
         if (ts.isEmpty()) {
             return invalid(TIMESTAMP, "integer epoch seconds", hash.get(TIMESTAMP));
         }

@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.wire;
 
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.DataSource;
@@ -69,7 +69,7 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
             throw new IllegalArgumentException(CYCLE_ID + ": must not be empty, was '" + Scalars.printable(cycleId) + "'");
         }
         ts = Instant.ofEpochSecond(Objects.requireNonNull(ts, TS).getEpochSecond());
-        Lease.checkInstanceId(instance);
+        Names.checkInstanceId(instance);
         Objects.requireNonNull(mode, MODE);
         Objects.requireNonNull(outcome, OUTCOME);
         Objects.requireNonNull(skipReason, SKIP_REASON);
@@ -182,7 +182,7 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
                 case "skipped" -> Outcome.SKIPPED;
                 default -> throw new IllegalArgumentException(OUTCOME + ": must be computed or skipped, was '" + Scalars.printable(f.get(OUTCOME)) + "'");
             };
-            Mode mode = TargetHash.mode(f.get(MODE)).orElseThrow(() -> new IllegalArgumentException(
+            Mode mode = Values.mode(f.get(MODE)).orElseThrow(() -> new IllegalArgumentException(
                     MODE + ": must be shadow, enforce or reduce, was '" + Scalars.printable(f.get(MODE)) + "'"));
             Map<DataSource, Integer> fallbacks = new EnumMap<>(DataSource.class);
             for (DataSource source : DataSource.values()) {
@@ -199,7 +199,7 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
     }
 
     private static long count(Map<String, String> f, String field) {
-        OptionalLong v = TargetHash.epochSeconds(f.get(field)); // the same digits-only rule
+        OptionalLong v = Values.epochSeconds(f.get(field)); // the same digits-only rule
         if (v.isEmpty()) {
             throw new IllegalArgumentException(field + ": must be a whole number >= 0, was '" + Scalars.printable(f.get(field)) + "'");
         }

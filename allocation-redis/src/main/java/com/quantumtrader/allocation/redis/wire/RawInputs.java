@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.wire;
 
 import java.time.Instant;
 import java.util.HashMap;

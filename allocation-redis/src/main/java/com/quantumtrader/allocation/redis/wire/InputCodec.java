@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.wire;
 
 import static com.quantumtrader.allocation.core.Scalars.isValidName;
 import static com.quantumtrader.allocation.core.Scalars.parseNumber;
@@ -53,15 +53,15 @@ public final class InputCodec {
     public static final String UPDATED_TS = "updated_ts";
 
     /** The fields read from {@code quantum:state:portfolio}. */
-    static final String[] PORTFOLIO_FIELDS = {EQUITY_USD, DRAWDOWN, TIMESTAMP, TS_UTC};
+    public static final String[] PORTFOLIO_FIELDS = {EQUITY_USD, DRAWDOWN, TIMESTAMP, TS_UTC};
     /** The fields read from {@code quantum:portfolio:budget:{symbol}}. */
-    static final String[] BUDGET_FIELDS = {BUDGET_USD, TIMESTAMP, CLUSTER_ID};
+    public static final String[] BUDGET_FIELDS = {BUDGET_USD, TIMESTAMP, CLUSTER_ID};
     /** The fields read from {@code quantum:cluster:stress:{cluster}}. */
-    static final String[] STRESS_FIELDS = {STRESS, ALPHA, TIMESTAMP};
+    public static final String[] STRESS_FIELDS = {STRESS, ALPHA, TIMESTAMP};
     /** The fields read from {@code quantum:portfolio:cluster_state:{cluster}}. */
-    static final String[] CLUSTER_STATE_FIELDS = {STRESS, UPDATED_TS};
+    public static final String[] CLUSTER_STATE_FIELDS = {STRESS, UPDATED_TS};
     /** The fields read from {@code quantum:alpha:attribution:{symbol}}. */
-    static final String[] ATTRIBUTION_FIELDS = {PERFORMANCE_FACTOR, TS_UTC, TIMESTAMP};
+    public static final String[] ATTRIBUTION_FIELDS = {PERFORMANCE_FACTOR, TS_UTC, TIMESTAMP};
 
     private InputCodec() {
     }
@@ -121,7 +121,7 @@ public final class InputCodec {
      * stress of each cluster (its stress hash, else a discovered cluster's state) and, into {@code discovered}, the
      * discovered clusters.
      */
-    static Map<String, ClusterStress> decodeClusters(Map<String, Map<String, String>> stress, Map<String, String> discoveredHash,
+    public static Map<String, ClusterStress> decodeClusters(Map<String, Map<String, String>> stress, Map<String, String> discoveredHash,
                                                      Map<String, Map<String, String>> states, List<DiscoveredCluster> discovered,
                                                      List<Rejection> rejections) {
         Map<String, ClusterStress> clusters = new HashMap<>((stress.size() + discoveredHash.size()) * 2);
@@ -174,7 +174,7 @@ public final class InputCodec {
      *
      * @return the budget, or null when it was rejected
      */
-    static SymbolBudget budget(String symbol, String usd, String ts, String cluster, List<Rejection> rejections) {
+    public static SymbolBudget budget(String symbol, String usd, String ts, String cluster, List<Rejection> rejections) {
         if (usd == null && ts == null && cluster == null) {
             rejections.add(new Rejection(DataSource.BUDGET, RejectReason.MISSING_FIELD, symbol, "budget hash vanished before it was read"));
             return null;
@@ -205,7 +205,7 @@ public final class InputCodec {
      * One entry of the operator's cluster map for a symbol whose name is valid: the cluster, stripped, or null after
      * rejecting a bad name (the next source of the map then applies).
      */
-    static String mappedCluster(String symbol, String cluster, List<Rejection> rejections) {
+    public static String mappedCluster(String symbol, String cluster, List<Rejection> rejections) {
         String stripped = cluster.strip();
         if (isValidName(stripped)) {
             return stripped;
@@ -366,7 +366,7 @@ public final class InputCodec {
      *
      * @return the attribution, or null when absent or rejected
      */
-    static PerformanceAttribution attribution(String symbol, String factorText, String tsUtc, String timestamp, List<Rejection> rejections) {
+    public static PerformanceAttribution attribution(String symbol, String factorText, String tsUtc, String timestamp, List<Rejection> rejections) {
         if (factorText == null && tsUtc == null && timestamp == null) {
             return null;
         }

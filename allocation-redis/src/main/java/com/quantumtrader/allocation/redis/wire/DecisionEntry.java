@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.wire;
 
 import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Decision;
@@ -53,7 +53,7 @@ public record DecisionEntry(String symbol, String cycleId, List<DataSource> fall
     }
 
     /** The fields after the target's ({@link TargetHash#encodePairs}), as field, value pairs: symbol, cycle id, fallbacks, change. */
-    String[] encodeOwnPairs() {
+    public String[] encodeOwnPairs() {
         return new String[] {SYMBOL, symbol, CYCLE_ID, cycleId, FALLBACKS, fallbacks(fallbacks), CHANGE, change.wireName()};
     }
 
@@ -70,7 +70,7 @@ public record DecisionEntry(String symbol, String cycleId, List<DataSource> fall
         List<DataSource> sources = new ArrayList<>();
         if (!raw.isEmpty()) {
             for (String word : raw.split(",", -1)) {
-                Optional<DataSource> source = TargetHash.byName(DataSource.values(), DataSource::wireName, word);
+                Optional<DataSource> source = Values.byName(DataSource.values(), DataSource::wireName, word);
                 if (source.isEmpty()) {
                     return new Decoded.Invalid<>(FALLBACKS + ": must be a comma list of data sources, was '" + Scalars.printable(raw) + "'");
                 }

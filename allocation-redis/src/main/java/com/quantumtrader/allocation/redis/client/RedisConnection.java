@@ -1,0 +1,160 @@
+package com.quantumtrader.allocation.redis.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import javax.net.ssl.SSLSocketFactory;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The connections to the configured Redis deployment ({@link RedisDeployment}): a small pool to one
+ * server, a pool that follows the primary Sentinel names (across failovers, with no restart), or the
+ * per-node pools of a Redis Cluster. Every network round trip is counted and every Redis error turned
+ * into a {@link RedisFailure}. Thread-safe. Nothing touches the network until the first call (so a
+ * Sentinel or Cluster that is down at start fails cycles, counted, instead of the process).
+ */
+public final class RedisConnection implements AutoCloseable {
+
+    private final RedisDeployment deployment;
+    private final SSLSocketFactory sslSocketFactory;
+    private final AtomicLong roundTrips = new AtomicLong();
+    private final Object lock = new Object();
+    /** The deployment's pools (and a Cluster's slot map), created at first use. */
+    private Topology topology;
+    private boolean closed;
+
+    /** A standalone server. */
+    public RedisConnection(RedisEndpoint endpoint) {
+        this(new RedisDeployment.Standalone(endpoint), null);
+    }
+
+    /**
+     * @param sslSocketFactory for {@code rediss://} with a private CA; {@code null} uses the JVM's trust store
+     */
+    public RedisConnection(RedisEndpoint endpoint, SSLSocketFactory sslSocketFactory) {
+        this(new RedisDeployment.Standalone(endpoint), sslSocketFactory);
+    }
+
+    /**
+     * @param sslSocketFactory for TLS with a private CA; {@code null} uses the JVM's trust store
+     */
+    public RedisConnection(RedisDeployment deployment, SSLSocketFactory sslSocketFactory) {
+        this.deployment = Objects.requireNonNull(deployment, "deployment");
+        this.sslSocketFactory = sslSocketFactory;
+    }
+
+    /** The deployment this connects to. */
+    public RedisDeployment deployment() {
+        return deployment;
+    }
+
+    /** The pools, created at first use (a Sentinel or a Cluster seed is asked then). */
+    private Topology topology() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the connection is closed");
+            }
+            if (topology == null) {
+                topology = ((Topology.Source) deployment).open(sslSocketFactory); // every kind is a source
+            }
+            return topology;
+        }
+    }
+
+    /** Network round trips made so far (a pipeline sync, a MULTI/EXEC, a SCAN page, a PING each count one). */
+    public long roundTrips() {
+        return roundTrips.get();
+    }
+
+    /**
+     * Runs {@code work} on the deployment's servers (borrowed for the call, given back after). Any Redis
+     * error, and any runtime error from a connection, becomes a {@link RedisFailure} of the given
+     * operation; in a Cluster the slot map is then read again, so a resharding or a failover fails one
+     * cycle, not the next.
+     */
+    public <T> T call(RedisFailure.Operation operation, Function<Nodes, T> work) {
+        try {
+            Topology t = topology();
+            try (Nodes nodes = t.open(roundTrips)) {
+                return work.apply(nodes);
+            } catch (RuntimeException e) {
+                t.afterFailure();
+                throw e;
+            }
+        } catch (RedisFailure e) {
+            throw e;
+        } catch (ReplyError e) {
+            throw new RedisFailure(operation, describe(e.redisError()), e.redisError());
+        } catch (JedisException | IllegalStateException e) {
+            throw new RedisFailure(operation, describe(e), e);
+        }
+    }
+
+    /**
+     * Where this deployment's writes go now, asked of the deployment itself: {@code PING} and
+     * {@code ROLE} on each primary (for {@code check-config --probe}). One round trip per primary.
+     *
+     * @throws RedisFailure when a primary cannot be reached, or answers that it is not a primary
+     */
+    public List<String> probe() {
+        return call(RedisFailure.Operation.READ, nodes -> {
+            List<String> lines = new ArrayList<>();
+            for (Server server : nodes.primaries()) {
+                String name = server.role();
+                nodes.countRoundTrip();
+                String where = server.address();
+                if (!"master".equals(name)) {
+                    throw new RedisFailure(RedisFailure.Operation.READ, where + " answers ROLE " + name + ", not master", null);
+                }
+                lines.add(where + ": role master");
+            }
+            return lines;
+        });
+    }
+
+    /**
+     * Redis's {@code maxmemory-policy} and {@code maxmemory} ({@code CONFIG GET maxmemory*}), or
+     * empty when they cannot be read: CONFIG denied by the ACL or renamed (managed Redis), or Redis
+     * unreachable. One round trip.
+     */
+    public Optional<Map<String, String>> memoryPolicy() {
+        try {
+            Map<String, String> config = call(RedisFailure.Operation.READ, nodes -> {
+                nodes.countRoundTrip();
+                return nodes.primaries().get(0).configGet("maxmemory*");
+            });
+            return config.containsKey("maxmemory-policy") ? Optional.of(Map.copyOf(config)) : Optional.empty();
+        } catch (RedisFailure e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            if (topology != null) {
+                topology.close();
+            }
+        }
+    }
+
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 3; depth++, t = t.getCause()) {
+            if (sb.length() > 0) {
+                sb.append(" <- ");
+            }
+            sb.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                sb.append(": ").append(t.getMessage());
+            }
+        }
+        return sb.toString();
+    }
+}
