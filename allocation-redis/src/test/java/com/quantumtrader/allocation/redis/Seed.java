@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 
 import java.time.Instant;
@@ -7,28 +8,32 @@ import java.util.Map;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 
-/** Writes upstream inputs the way the Python services do: plain strings in hashes and a stream. */
-final class Seed {
+/**
+ * Writes upstream inputs the way the Python services do: plain strings in hashes and a stream, encoded by
+ * {@link InputHashes} (the demo and the bench write through it too). The contract tests ({@code RedisContractIT},
+ * {@code HostileInputIT}) keep their field names as literals on purpose: they state the contract independently.
+ */
+public final class Seed {
     private Seed() {
     }
 
-    static String ts(Instant t) {
+    public static String ts(Instant t) {
         return Long.toString(t.getEpochSecond());
     }
 
-    static void portfolio(Jedis j, String equity, String drawdown, Instant t) {
-        j.hset(Keys.PORTFOLIO, Map.of("equity_usd", equity, "drawdown", drawdown, "timestamp", ts(t)));
+    public static void portfolio(Jedis j, String equity, String drawdown, Instant t) {
+        j.hset(Keys.PORTFOLIO, InputHashes.portfolio(equity, drawdown, t.getEpochSecond()));
     }
 
-    static void budget(Jedis j, String symbol, String usd, Instant t) {
-        j.hset(Keys.budget(symbol), Map.of("budget_usd", usd, "timestamp", ts(t)));
+    public static void budget(Jedis j, String symbol, String usd, Instant t) {
+        j.hset(Keys.budget(symbol), InputHashes.budget(usd, t.getEpochSecond()));
     }
 
-    static void stress(Jedis j, String cluster, String stress, String alpha, Instant t) {
-        j.hset(Keys.stress(cluster), Map.of("stress", stress, "alpha", alpha, "timestamp", ts(t)));
+    public static void stress(Jedis j, String cluster, String stress, String alpha, Instant t) {
+        j.hset(Keys.stress(cluster), InputHashes.stress(stress, alpha, t.getEpochSecond()));
     }
 
-    static void regime(Jedis j, String regime, String confidence, Instant t) {
-        j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", regime, "confidence", confidence, "timestamp", ts(t)));
+    public static void regime(Jedis j, String regime, String confidence, Instant t) {
+        j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, InputHashes.regime(regime, confidence, t.getEpochSecond()));
     }
 }

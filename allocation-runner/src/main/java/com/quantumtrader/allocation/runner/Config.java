@@ -308,7 +308,7 @@ public record Config(
      * How many symbols a heap of {@code maxHeapBytes} holds: {@code (heap - reserve) / bytes per symbol}, at least 1,000.
      * Beyond it a cycle reads what fits (DESIGN section 16) instead of ending the JVM with an OutOfMemoryError.
      */
-    static int capacity(long maxHeapBytes) {
+    public static int capacity(long maxHeapBytes) {
         long n = (maxHeapBytes - HEAP_RESERVE_BYTES) / HEAP_BYTES_PER_SYMBOL;
         return (int) Math.max(1_000, Math.min(10_000_000, n));
     }

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * owns the state that lives across cycles: the carry-over and its {@link Role} (leader with a fence,
  * or standby).
  */
-final class CycleRunner {
+public final class CycleRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(CycleRunner.class);
 
@@ -56,9 +56,9 @@ final class CycleRunner {
      * @param leading whether this runner held the writer's lease and wrote the cycle
      * @param mode    the mode in force this cycle (control hash or {@code P29_MODE}), empty when the cycle failed before reading it
      */
-    record Report(Instant now, Optional<CycleResult> result, Optional<WriteResult> written, double seconds, Optional<String> failure,
+    public record Report(Instant now, Optional<CycleResult> result, Optional<WriteResult> written, double seconds, Optional<String> failure,
                   Phases phases, boolean leading, Optional<Mode> mode) {
-        boolean computed() {
+        public boolean computed() {
             return result.isPresent() && result.get() instanceof CycleResult.Computed;
         }
     }
@@ -67,7 +67,7 @@ final class CycleRunner {
      * Where a completed cycle spent its time, in nanoseconds, and its Redis round trips.
      * read includes decoding the strings; discover is the SCAN part of read, counted apart.
      */
-    record Phases(long discover, long read, long compute, long write, long roundTrips) {
+    public record Phases(long discover, long read, long compute, long write, long roundTrips) {
         static final Phases NONE = new Phases(0, 0, 0, 0, 0);
     }
 
@@ -123,12 +123,12 @@ final class CycleRunner {
     /** Cycles in a row this runner led without completing a write; loop thread only. */
     private int cyclesWithoutWrite;
 
-    CycleRunner(Lease lease, String instance, InputReader reader, OutputWriter writer, Policy policy, Mode mode, Metrics metrics,
+    public CycleRunner(Lease lease, String instance, InputReader reader, OutputWriter writer, Policy policy, Mode mode, Metrics metrics,
                 RateLimitedLog warnings) {
         this(lease, instance, reader, writer, policy, mode, metrics, warnings, Duty.DEFAULTS, Clock.systemUTC());
     }
 
-    CycleRunner(Lease lease, String instance, InputReader reader, OutputWriter writer, Policy policy, Mode mode, Metrics metrics,
+    public CycleRunner(Lease lease, String instance, InputReader reader, OutputWriter writer, Policy policy, Mode mode, Metrics metrics,
                 RateLimitedLog warnings, Duty duty, Clock localClock) {
         this.lease = lease;
         this.duty = Objects.requireNonNull(duty, "duty");
@@ -144,12 +144,12 @@ final class CycleRunner {
     }
 
     /** Runs one cycle evaluated at Redis's clock ({@code TIME}, read with the lease): the service's one clock. */
-    Report run() {
+    public Report run() {
         return run(Optional.empty());
     }
 
     /** Runs one cycle evaluated at {@code now} instead of Redis's clock (tests that step time, a replay). */
-    Report run(Instant now) {
+    public Report run(Instant now) {
         return run(Optional.of(now));
     }
 

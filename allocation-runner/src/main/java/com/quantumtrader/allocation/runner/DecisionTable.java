@@ -13,22 +13,22 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** A compact terminal table of one cycle's decisions, for {@code once} and {@code demo}. */
-final class DecisionTable {
+public final class DecisionTable {
 
     private final boolean color;
     /** The rules' settings, to show when the zone in force is held against the drawdown's own zone; null: not shown. */
     private final Policy policy;
 
-    DecisionTable(boolean color) {
+    public DecisionTable(boolean color) {
         this(color, null);
     }
 
-    DecisionTable(boolean color, Policy policy) {
+    public DecisionTable(boolean color, Policy policy) {
         this.color = color;
         this.policy = policy;
     }
 
-    String render(CycleResult r, String title) {
+    public String render(CycleResult r, String title) {
         StringBuilder sb = new StringBuilder();
         if (r instanceof CycleResult.Skipped skipped) {
             sb.append(bold(title)).append("  ").append(red("SKIPPED: " + skipped.reason().wireName() + " (nothing written)")).append('\n');

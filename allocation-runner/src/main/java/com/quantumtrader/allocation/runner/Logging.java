@@ -11,15 +11,15 @@ import java.util.Iterator;
 import org.slf4j.LoggerFactory;
 
 /** Sets log levels ({@code LOG_LEVEL}) and the line format ({@code LOG_FORMAT}) at run time. */
-final class Logging {
+public final class Logging {
     private Logging() {
     }
 
-    static void setRootLevel(String level) {
+    public static void setRootLevel(String level) {
         setLevel(org.slf4j.Logger.ROOT_LOGGER_NAME, level);
     }
 
-    static void setLevel(String logger, String level) {
+    public static void setLevel(String logger, String level) {
         ((Logger) LoggerFactory.getLogger(logger)).setLevel(Level.toLevel(level, Level.INFO));
     }
 

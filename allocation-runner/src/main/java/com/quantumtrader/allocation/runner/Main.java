@@ -9,12 +9,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The {@code allocation-runner} command line. Exit codes: 0 done, 1 runtime failure, 2 bad configuration or usage. */
-@Command(name = "allocation-runner", mixinStandardHelpOptions = true, version = "allocation-runner 1.0.0",
+@Command(name = "allocation-runner", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Capital Allocation Brain: per-symbol exposure targets from budgets, regime, cluster stress, drawdown and performance.",
-        subcommands = {RunCommand.class, OnceCommand.class, CheckConfigCommand.class, ControlCommand.class, ReportCommand.class, RetractCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, OnceCommand.class, CheckConfigCommand.class, ControlCommand.class, ReportCommand.class, RetractCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
-    static final int EXIT_CONFIG = 2;
+    /** The exit code of a bad configuration or usage. */
+    public static final int EXIT_CONFIG = 2;
 
     /** {@code --env-file} before the subcommand; {@link EnvOptions} (after it) reads it too. */
     Path envFile;
@@ -34,7 +35,11 @@ public final class Main implements Callable<Integer> {
     }
 
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return withErrorHandlers(new CommandLine(new Main()));
+    }
+
+    /** This command line's handling of errors (one line, exit 2 for usage and configuration, 1 for Redis), on {@code cl}. */
+    public static CommandLine withErrorHandlers(CommandLine cl) {
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
             PrintWriter err = failed.getErr();
@@ -64,6 +69,14 @@ public final class Main implements Callable<Integer> {
             throw e;
         });
         return cl;
+    }
+
+    /** {@code --version}: as the jar's manifest says (the build's version), else the one this source was released as. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"allocation-runner 1.0.0"};
+        }
     }
 
     /** No subcommand: usage on stderr and exit 2 (the systemd unit names {@code run}). */

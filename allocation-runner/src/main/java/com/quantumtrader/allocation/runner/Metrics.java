@@ -22,7 +22,7 @@ import java.util.Set;
  * Series of symbols and clusters that left the universe are removed after each computed cycle.
  * Only the loop thread records; scrapes read concurrently (simpleclient is thread-safe).
  */
-final class Metrics {
+public final class Metrics {
 
     /** Loop duration buckets: a few milliseconds up to the 2 s alert threshold and past the 5 s interval. */
     static final double[] LOOP_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10};
@@ -69,7 +69,7 @@ final class Metrics {
 
     private Set<String> clusterLabels = new HashSet<>();
 
-    Metrics(CollectorRegistry registry) {
+    public Metrics(CollectorRegistry registry) {
         this.registry = registry;
         this.exposition = new Exposition(registry, System::nanoTime);
         perSymbol.register(registry);

@@ -10,14 +10,14 @@ import org.slf4j.spi.LoggingEventBuilder;
  * At most one WARN line per key per window, so a dead upstream does not flood the journal. The
  * line that ends a quiet window says how many were suppressed. Used from the loop thread only.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
     private final Logger log;
     private final long windowNanos;
     private final LongSupplier nanoClock;
     private final Map<String, long[]> state = new HashMap<>(); // key -> {last logged nanos, suppressed}
 
-    RateLimitedLog(Logger log, long windowNanos, LongSupplier nanoClock) {
+    public RateLimitedLog(Logger log, long windowNanos, LongSupplier nanoClock) {
         this.log = log;
         this.windowNanos = windowNanos;
         this.nanoClock = nanoClock;

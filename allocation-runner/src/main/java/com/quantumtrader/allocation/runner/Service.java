@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The running service: Redis pool, the loop, and the HTTP endpoints, started and stopped together. */
-final class Service implements AutoCloseable {
+public final class Service implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Service.class);
 
@@ -26,7 +26,7 @@ final class Service implements AutoCloseable {
     private final AllocationLoop loop;
     private final HttpEndpoints http;
 
-    Service(Config config, Clock clock, Consumer<CycleRunner.Report> listener) {
+    public Service(Config config, Clock clock, Consumer<CycleRunner.Report> listener) {
         this.config = config;
         Map<String, String> staticMap = config.staticClusterMap();
         CollectorRegistry registry = new CollectorRegistry(true);
@@ -48,7 +48,7 @@ final class Service implements AutoCloseable {
         }
     }
 
-    void start() {
+    public void start() {
         LOG.info("quantum-capital-allocation starting: instance={} mode={} interval={}s lease={}s redis={} metrics=http://{}:{}/metrics",
                 config.instanceId(), config.mode().wireName(), config.intervalSec(), config.leaseSec(), config.redis(),
                 config.metricsBind(), http.port());

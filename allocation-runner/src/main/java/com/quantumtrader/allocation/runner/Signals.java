@@ -6,11 +6,11 @@ import sun.misc.Signal;
  * SIGTERM and SIGINT end the service cleanly with exit code 0: the handler only asks the loop to
  * stop, and main returns normally after the cycle in flight (a JVM shutdown hook would exit 143).
  */
-final class Signals {
+public final class Signals {
     private Signals() {
     }
 
-    static void onTerminate(Runnable action) {
+    public static void onTerminate(Runnable action) {
         for (String name : new String[] {"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), signal -> action.run());

@@ -201,33 +201,6 @@ class EndToEndIT {
         }
     }
 
-    @Test
-    void demo_twoReplicas_oneWritesTheOtherStandsBy_tableNamesTheWriter_zoneHeldAcross5Percent() throws Exception {
-        Path log = dir.resolve("demo.log");
-        Process p = jar("demo", "--replicas", "2", "--cycles", "6", "--interval-sec", "1", "--metrics-port", "0")
-                .redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "demo ends after 6 cycles");
-        String out = read(log);
-        assertEquals(0, p.exitValue(), out);
-        java.util.regex.Matcher writer = java.util.regex.Pattern.compile("cycle \\d+ .* written by (demo-[12]) \\(leader\\)").matcher(out);
-        List<String> writers = new ArrayList<>();
-        while (writer.find()) {
-            writers.add(writer.group(1));
-        }
-        assertEquals(6, writers.size(), out);
-        assertEquals(1, new java.util.HashSet<>(writers).size(), "one writer throughout: " + writers);
-        String standby = writers.get(0).equals("demo-1") ? "demo-2" : "demo-1";
-        assertTrue(out.contains(standby + " standby: computed 12 targets, wrote nothing"), out);
-        // The demo's drawdown path: 5.1 % at cycle 5 (MID), 4.9 % at cycle 6 (MID held by the 0.5 % band).
-        assertTrue(out.contains("drawdown 5.1% MID x0.70  regime"), out);
-        assertTrue(out.contains("drawdown 4.9% MID x0.70 (held; LOW by the thresholds)  regime"), out);
-        // Clusters discovered the live stack's way (no operator map): BTC in cluster_0; LINK's discovered cluster_3 is a
-        // lingering one whose state stopped a day ago, so its budget's own cluster_id applies.
-        assertTrue(java.util.regex.Pattern.compile("(?m)^BTCUSDT +cluster_0 ").matcher(out).find(), out);
-        assertTrue(java.util.regex.Pattern.compile("(?m)^SOLUSDT +cluster_1 ").matcher(out).find(), out);
-        assertTrue(java.util.regex.Pattern.compile("(?m)^LINKUSDT +oracles ").matcher(out).find(), out);
-    }
-
     private static boolean onPath(String tool) {
         return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));

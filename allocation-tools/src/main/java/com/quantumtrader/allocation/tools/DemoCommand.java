@@ -1,9 +1,21 @@
-package com.quantumtrader.allocation.runner;
+package com.quantumtrader.allocation.tools;
 
-import com.quantumtrader.allocation.redis.client.RedisDeployment;
+import com.quantumtrader.allocation.runner.Signals;
+
+import com.quantumtrader.allocation.runner.Service;
+
+import com.quantumtrader.allocation.runner.Logging;
+
+import com.quantumtrader.allocation.runner.DecisionTable;
+
+import com.quantumtrader.allocation.runner.CycleRunner;
+
+import com.quantumtrader.allocation.runner.Config;
+
 import com.quantumtrader.allocation.redis.client.RedisEndpoint;
 
 import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -91,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
             configs.add(Config.fromEnv(env));
         }
         Config config = configs.get(0);
-        RedisEndpoint endpoint = ((RedisDeployment.Standalone) config.redis()).endpoint();
+        RedisEndpoint endpoint = RedisEndpoint.fromUrl(url, config.redis().socketTimeout(), config.redis().socketTimeout());
         Instant start = Instant.now();
         Upstream upstream = new Upstream(endpoint.host(), endpoint.port(), start);
         upstream.publish(0, start);
@@ -113,6 +125,9 @@ final class DemoCommand implements Callable<Integer> {
                 String instance = c.instanceId();
                 services.add(new Service(c, Clock.systemUTC(), report -> {
                     synchronized (out) {
+                        if (done.getCount() == 0) {
+                            return; // stopping: a standby that takes the released lease meanwhile prints nothing more
+                        }
                         if (!report.leading() && report.result().isPresent()) {
                             if (replicas > 1) {
                                 out.printf(Locale.ROOT, "%s standby: computed %d targets, wrote nothing%n", instance,
@@ -209,8 +224,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             discovered.put("cluster_3", "[\"LINKUSDT\"]"); // a cluster of an earlier clustering: never deleted
             jedis.hset(Keys.DISCOVERED_CLUSTERS, discovered);
-            jedis.hset(Keys.clusterState("cluster_3"), Map.of("stress", "0.9000",
-                    "updated_ts", Long.toString(now.getEpochSecond() - 86_400)));
+            jedis.hset(Keys.clusterState("cluster_3"), InputHashes.clusterState("0.9000", now.getEpochSecond() - 86_400));
             for (String[] s : UNIVERSE) {
                 performance.put(s[0], 1.0);
             }
@@ -219,27 +233,23 @@ final class DemoCommand implements Callable<Integer> {
         void publish(int cycle, Instant now) {
             long ts = now.getEpochSecond();
             double drawdown = DRAWDOWN[cycle % DRAWDOWN.length];
-            jedis.hset(Keys.PORTFOLIO, Map.of("equity_usd", fmt(1_000_000 + 20_000 * Math.sin(cycle / 5.0)),
-                    "drawdown", fmt(drawdown), "timestamp", Long.toString(ts)));
+            jedis.hset(Keys.PORTFOLIO, InputHashes.portfolio(fmt(1_000_000 + 20_000 * Math.sin(cycle / 5.0)), fmt(drawdown), ts));
             for (String[] s : UNIVERSE) {
                 boolean stale = s[0].equals("DOGEUSDT") && cycle >= 20 && cycle < 26;
-                Map<String, String> budget = new HashMap<>(Map.of("budget_usd", s[2], "timestamp", Long.toString(stale ? ts - 120 : ts)));
-                if (s[1].equals("oracles")) {
-                    budget.put("cluster_id", "oracles");
-                }
-                jedis.hset(Keys.budget(s[0]), budget);
+                long budgetTs = stale ? ts - 120 : ts;
+                jedis.hset(Keys.budget(s[0]), s[1].equals("oracles") ? InputHashes.budget(s[2], budgetTs, "oracles")
+                        : InputHashes.budget(s[2], budgetTs));
                 double perf = clamp(performance.get(s[0]) + random.nextGaussian() * 0.03, 0.6, 1.1);
                 performance.put(s[0], perf);
-                jedis.hset(Keys.attribution(s[0]), Map.of("performance_factor", fmt(perf), "ts_utc", Long.toString(ts)));
+                jedis.hset(Keys.attribution(s[0]), InputHashes.attribution(fmt(perf), ts));
             }
             clusters.forEach((id, stress) -> {
                 stress[0] = clamp(stress[0] + random.nextGaussian() * 0.05, 0, 1);
                 boolean stuck = id.equals("cluster_2") && cycle >= 10 && cycle < 18;
-                jedis.hset(Keys.clusterState(id), Map.of("stress", fmt(stress[0]),
-                        "updated_ts", Long.toString(stuck ? ts - 90 : ts)));
+                jedis.hset(Keys.clusterState(id), InputHashes.clusterState(fmt(stress[0]), stuck ? ts - 90 : ts));
             });
-            jedis.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", REGIMES[(cycle / 8) % 3],
-                    "confidence", fmt(0.55 + 0.4 * random.nextDouble()), "timestamp", Long.toString(ts)));
+            jedis.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, InputHashes.regime(REGIMES[(cycle / 8) % 3],
+                    fmt(0.55 + 0.4 * random.nextDouble()), ts));
             jedis.xtrim(Keys.REGIME_STREAM, 100, true);
         }
 

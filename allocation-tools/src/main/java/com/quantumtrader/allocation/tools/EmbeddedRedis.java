@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.runner;
+package com.quantumtrader.allocation.tools;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

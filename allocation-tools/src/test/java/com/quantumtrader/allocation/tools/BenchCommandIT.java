@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.runner;
+package com.quantumtrader.allocation.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +16,7 @@ class BenchCommandIT {
     @Test
     void bench_smallUniverse_reportsPhasesRoundTripsCpuGcProbeAndRss() {
         redis.flush();
-        String[] r = OnceSnapshotTest.run("bench", "--symbols", "300", "--cycles", "3", "--warmup", "1", "--redis-url", redis.url());
+        String[] r = DemoIT.run("bench", "--symbols", "300", "--cycles", "3", "--warmup", "1", "--redis-url", redis.url());
         assertEquals("0", r[0], r[2]);
         for (String line : new String[] {"seeded 300 symbols in 15 clusters", "discover", "read", "compute", "write", "cycle",
                 "round trips per cycle: ", "redis CPU per cycle: ", "process RSS: ", "3 cycles, enforce mode, 300 symbols, churn 10 %",
@@ -34,7 +34,7 @@ class BenchCommandIT {
         try (Jedis j = redis.client()) {
             j.hset("quantum:state:portfolio", Map.of("equity_usd", "1"));
         }
-        String[] r = OnceSnapshotTest.run("bench", "--symbols", "10", "--cycles", "1", "--redis-url", redis.url());
+        String[] r = DemoIT.run("bench", "--symbols", "10", "--cycles", "1", "--redis-url", redis.url());
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("already holds quantum:* keys; refusing to seed (use --force)"), r[2]);
         try (Jedis j = redis.client()) {

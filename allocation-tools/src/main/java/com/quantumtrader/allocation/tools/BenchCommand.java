@@ -1,4 +1,14 @@
-package com.quantumtrader.allocation.runner;
+package com.quantumtrader.allocation.tools;
+
+import com.quantumtrader.allocation.runner.RateLimitedLog;
+
+import com.quantumtrader.allocation.runner.Metrics;
+
+import com.quantumtrader.allocation.runner.Logging;
+
+import com.quantumtrader.allocation.runner.CycleRunner;
+
+import com.quantumtrader.allocation.runner.Config;
 
 import com.quantumtrader.allocation.redis.client.Access;
 
@@ -8,6 +18,7 @@ import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.redis.InputReader;
 import com.quantumtrader.allocation.redis.Lease;
+import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
@@ -130,6 +141,7 @@ final class BenchCommand implements Callable<Integer> {
         EmbeddedRedis embedded = redisUrl == null && redisCluster == null ? EmbeddedRedis.start() : null;
         List<Jedis> admin = new ArrayList<>(); // one plain connection per node: key check, INFO CPU
         Set<HostAndPort> clusterNodes = new LinkedHashSet<>();
+        HostAndPort probeNode; // the node the probe client asks: the one server, or the Cluster's first node
         try {
             RedisDeployment deployment;
             if (redisCluster != null) {
@@ -142,9 +154,11 @@ final class BenchCommand implements Callable<Integer> {
                         admin.add(new Jedis(HostAndPort.from(node), DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build()));
                     }
                 }
+                probeNode = clusterNodes.iterator().next();
             } else {
                 RedisEndpoint endpoint = RedisEndpoint.fromUrl(redisUrl != null ? redisUrl : embedded.url(), Duration.ofSeconds(2), Duration.ofSeconds(30));
                 deployment = new RedisDeployment.Standalone(endpoint);
+                probeNode = new HostAndPort(endpoint.host(), endpoint.port());
                 Jedis jedis = new Jedis(endpoint.host(), endpoint.port(), 30_000);
                 admin.add(jedis);
                 endpoint.password().ifPresent(pw -> jedis.auth(endpoint.user().orElse("default"), pw));
@@ -188,7 +202,7 @@ final class BenchCommand implements Callable<Integer> {
                     check(runner.run(now.plusSeconds((long) intervalSec * i)));
                 }
                 Cycles measured = new Cycles(cycles);
-                Probe probe = noProbe ? null : Probe.start(probeEndpoint(deployment, clusterNodes));
+                Probe probe = noProbe ? null : Probe.start(probeNode);
                 java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
                 long processCpuBefore = processCpuNanos();
                 long[] gcBefore = gc();
@@ -295,13 +309,13 @@ final class BenchCommand implements Callable<Integer> {
         private final Random rnd = new Random(7);
         private final int symbols;
         private final double fraction;
-        private final String ts;
+        private final long ts;
         private double equity = 250_000_000;
 
         Churn(int symbols, double fraction, Instant now) {
             this.symbols = symbols;
             this.fraction = fraction;
-            this.ts = Long.toString(now.getEpochSecond());
+            this.ts = now.getEpochSecond();
         }
 
         void apply(java.util.function.BiFunction<List<Jedis>, Set<HostAndPort>, PipelineBase> pipelines, List<Jedis> admin, Set<HostAndPort> nodes) {
@@ -312,11 +326,11 @@ final class BenchCommand implements Callable<Integer> {
             PipelineBase p = pipelines.apply(admin, nodes);
             try {
                 equity *= 1 + (rnd.nextDouble() - 0.5) * 0.002;
-                p.hset(Keys.PORTFOLIO, Map.of("equity_usd", fmt(equity), "drawdown", "0.06", "timestamp", ts));
+                p.hset(Keys.PORTFOLIO, InputHashes.portfolio(fmt(equity), "0.06", ts));
                 for (int i = 0; i < moves; i++) {
                     int s = rnd.nextInt(symbols);
                     double base = seedBudget(s);
-                    p.hset(Keys.budget("SYM" + s + "USDT"), Map.of("budget_usd", fmt(base * (0.9 + 0.2 * rnd.nextDouble())), "timestamp", ts));
+                    p.hset(Keys.budget("SYM" + s + "USDT"), InputHashes.budget(fmt(base * (0.9 + 0.2 * rnd.nextDouble())), ts));
                 }
                 p.sync();
             } finally {
@@ -328,13 +342,6 @@ final class BenchCommand implements Callable<Integer> {
     private PipelineBase pipeline(List<Jedis> admin, Set<HostAndPort> nodes) {
         return nodes.isEmpty() ? admin.get(0).pipelined()
                 : new ClusterPipeline(nodes, DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build());
-    }
-
-    private static HostAndPort probeEndpoint(RedisDeployment deployment, Set<HostAndPort> clusterNodes) {
-        if (deployment instanceof RedisDeployment.Standalone st) {
-            return new HostAndPort(st.endpoint().host(), st.endpoint().port());
-        }
-        return clusterNodes.iterator().next();
     }
 
     /**
@@ -465,18 +472,18 @@ final class BenchCommand implements Callable<Integer> {
     /** Realistic inputs: budgets of 1k-500k USD, ~20 symbols per cluster, a tenth with attributions. */
     static void seed(PipelineBase p, int n, int k, int attributionPct, Instant now) {
         Random rnd = new Random(42);
-        String ts = Long.toString(now.getEpochSecond());
-        p.hset(Keys.PORTFOLIO, Map.of("equity_usd", "250000000", "drawdown", "0.06", "timestamp", ts));
-        p.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", "TREND", "confidence", "0.8", "timestamp", ts));
+        long ts = now.getEpochSecond();
+        p.hset(Keys.PORTFOLIO, InputHashes.portfolio("250000000", "0.06", ts));
+        p.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, InputHashes.regime("TREND", "0.8", ts));
         for (int c = 0; c < k; c++) {
-            p.hset(Keys.stress("C" + c), Map.of("stress", fmt(rnd.nextDouble() * 0.8), "alpha", fmt(rnd.nextGaussian()), "timestamp", ts));
+            p.hset(Keys.stress("C" + c), InputHashes.stress(fmt(rnd.nextDouble() * 0.8), fmt(rnd.nextGaussian()), ts));
         }
         for (int i = 0; i < n; i++) {
             String symbol = "SYM" + i + "USDT";
-            p.hset(Keys.budget(symbol), Map.of("budget_usd", fmt(seedBudget(i)), "timestamp", ts));
+            p.hset(Keys.budget(symbol), InputHashes.budget(fmt(seedBudget(i)), ts));
             p.hset(Keys.CLUSTER_MAP, symbol, "C" + (i % k));
             if (rnd.nextInt(100) < attributionPct) {
-                p.hset(Keys.attribution(symbol), Map.of("performance_factor", fmt(0.5 + rnd.nextDouble()), "ts_utc", ts));
+                p.hset(Keys.attribution(symbol), InputHashes.attribution(fmt(0.5 + rnd.nextDouble()), ts));
             }
             if (i % 10_000 == 9_999) {
                 p.sync();
