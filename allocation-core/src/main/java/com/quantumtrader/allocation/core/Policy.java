@@ -1,13 +1,11 @@
 package com.quantumtrader.allocation.core;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalDouble;
 
 /**
- * The allocation rules' settings. Each component is named after its environment variable, and every
+ * The allocation rules' settings, a plain value (core reads no environment: the runner's {@code PolicySettings}
+ * builds it from its variables). Each component is named after its variable, and every
  * message names that variable, the rule and the value: {@code MAX_SYMBOL_PCT: must be in (0, 1], was 1.5}.
  * Process settings (mode, interval, ports, TTL, Redis) belong to the runner, not here.
  *
@@ -49,13 +47,6 @@ public record Policy(
     public static final String CLUSTER_STRESS_MAX = "CLUSTER_STRESS_MAX";
     public static final String DD_HYSTERESIS = "DD_HYSTERESIS";
     public static final String DD_RELAX_SEC = "DD_RELAX_SEC";
-
-    /** Every environment variable this record reads, in declaration order. */
-    public static final List<String> ENV_NAMES = List.of(
-            MAX_SYMBOL_PCT, MAX_CLUSTER_PCT, STALE_DATA_SEC,
-            REGIME_FACTOR_TREND, REGIME_FACTOR_MR, REGIME_FACTOR_CHOP,
-            DD_LOW_THRESHOLD, DD_HIGH_THRESHOLD, DD_FACTOR_LOW, DD_FACTOR_MID, DD_FACTOR_HIGH,
-            CLUSTER_STRESS_MIN, CLUSTER_STRESS_MAX, DD_HYSTERESIS, DD_RELAX_SEC);
 
     /** Largest multiplier any factor setting may take. */
     public static final double MAX_MULTIPLIER = 5.0;
@@ -114,77 +105,5 @@ public record Policy(
         if (ddRelax.isNegative() || ddRelax.compareTo(Duration.ofSeconds(MAX_RELAX_SEC)) > 0) {
             throw new IllegalArgumentException(DD_RELAX_SEC + ": must be in [0, " + MAX_RELAX_SEC + "] seconds, was " + ddRelax.getSeconds());
         }
-    }
-
-    /**
-     * Reads the settings from environment-style variables; an absent variable takes its default.
-     * A present one must be a plain decimal number ({@code STALE_DATA_SEC}: a whole number of seconds).
-     *
-     * @throws IllegalArgumentException with one line naming the variable, the rule and the value
-     */
-    public static Policy fromEnv(Map<String, String> env) {
-        Objects.requireNonNull(env, "env");
-        Policy d = DEFAULTS;
-        return new Policy(
-                number(env, MAX_SYMBOL_PCT, d.maxSymbolPct),
-                number(env, MAX_CLUSTER_PCT, d.maxClusterPct),
-                Duration.ofSeconds(wholeSeconds(env, STALE_DATA_SEC, d.staleData.getSeconds(), 1, MAX_STALE_SEC)),
-                number(env, REGIME_FACTOR_TREND, d.regimeFactorTrend),
-                number(env, REGIME_FACTOR_MR, d.regimeFactorMeanReversion),
-                number(env, REGIME_FACTOR_CHOP, d.regimeFactorChop),
-                number(env, DD_LOW_THRESHOLD, d.ddLowThreshold),
-                number(env, DD_HIGH_THRESHOLD, d.ddHighThreshold),
-                number(env, DD_FACTOR_LOW, d.ddFactorLow),
-                number(env, DD_FACTOR_MID, d.ddFactorMid),
-                number(env, DD_FACTOR_HIGH, d.ddFactorHigh),
-                number(env, CLUSTER_STRESS_MIN, d.clusterStressMin),
-                number(env, CLUSTER_STRESS_MAX, d.clusterStressMax),
-                number(env, DD_HYSTERESIS, d.ddHysteresis),
-                Duration.ofSeconds(wholeSeconds(env, DD_RELAX_SEC, d.ddRelax.getSeconds(), 0, MAX_RELAX_SEC)));
-    }
-
-    /** This policy as environment variables, the inverse of {@link #fromEnv(Map)}. */
-    public Map<String, String> toEnv() {
-        return Map.ofEntries(
-                Map.entry(MAX_SYMBOL_PCT, Scalars.formatDecimal(maxSymbolPct)),
-                Map.entry(MAX_CLUSTER_PCT, Scalars.formatDecimal(maxClusterPct)),
-                Map.entry(STALE_DATA_SEC, Long.toString(staleData.getSeconds())),
-                Map.entry(REGIME_FACTOR_TREND, Scalars.formatDecimal(regimeFactorTrend)),
-                Map.entry(REGIME_FACTOR_MR, Scalars.formatDecimal(regimeFactorMeanReversion)),
-                Map.entry(REGIME_FACTOR_CHOP, Scalars.formatDecimal(regimeFactorChop)),
-                Map.entry(DD_LOW_THRESHOLD, Scalars.formatDecimal(ddLowThreshold)),
-                Map.entry(DD_HIGH_THRESHOLD, Scalars.formatDecimal(ddHighThreshold)),
-                Map.entry(DD_FACTOR_LOW, Scalars.formatDecimal(ddFactorLow)),
-                Map.entry(DD_FACTOR_MID, Scalars.formatDecimal(ddFactorMid)),
-                Map.entry(DD_FACTOR_HIGH, Scalars.formatDecimal(ddFactorHigh)),
-                Map.entry(CLUSTER_STRESS_MIN, Scalars.formatDecimal(clusterStressMin)),
-                Map.entry(CLUSTER_STRESS_MAX, Scalars.formatDecimal(clusterStressMax)),
-                Map.entry(DD_HYSTERESIS, Scalars.formatDecimal(ddHysteresis)),
-                Map.entry(DD_RELAX_SEC, Long.toString(ddRelax.getSeconds())));
-    }
-
-    private static double number(Map<String, String> env, String name, double defaultValue) {
-        String raw = env.get(name);
-        if (raw == null) {
-            return defaultValue;
-        }
-        OptionalDouble parsed = Scalars.parseNumber(raw);
-        if (parsed.isEmpty()) {
-            throw new IllegalArgumentException(name + ": must be a finite decimal number, was '" + Scalars.printable(raw) + "'");
-        }
-        return parsed.getAsDouble();
-    }
-
-    private static long wholeSeconds(Map<String, String> env, String name, long defaultValue, long min, long max) {
-        String raw = env.get(name);
-        if (raw == null) {
-            return defaultValue;
-        }
-        String s = raw.strip();
-        if (s.isEmpty() || s.length() > 9 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException(name + ": must be a whole number of seconds in [" + min + ", " + max
-                    + "], was '" + Scalars.printable(raw) + "'");
-        }
-        return Long.parseLong(s);
     }
 }

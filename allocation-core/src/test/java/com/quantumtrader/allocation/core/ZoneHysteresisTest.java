@@ -23,7 +23,15 @@ class ZoneHysteresisTest {
 
     static final Instant T0 = Instant.ofEpochSecond(1_767_225_600L);
     /** The shipped env file's setting: band 0.005, dwell 300 s. */
-    static final Policy SHIPPED = Policy.fromEnv(Map.of("DD_HYSTERESIS", "0.005", "DD_RELAX_SEC", "300"));
+    static final Policy SHIPPED = hysteresis(0.005, 300);
+
+    /** The defaults with a hysteresis band and dwell. */
+    static Policy hysteresis(double band, long relaxSec) {
+        Policy d = Policy.DEFAULTS;
+        return new Policy(d.maxSymbolPct(), d.maxClusterPct(), d.staleData(), d.regimeFactorTrend(), d.regimeFactorMeanReversion(),
+                d.regimeFactorChop(), d.ddLowThreshold(), d.ddHighThreshold(), d.ddFactorLow(), d.ddFactorMid(), d.ddFactorHigh(),
+                d.clusterStressMin(), d.clusterStressMax(), band, java.time.Duration.ofSeconds(relaxSec));
+    }
 
     @ParameterizedTest(name = "{0} in force, dd {1}, relax since {2} s ago -> {3}")
     @CsvSource(delimiter = '|', nullValues = "NULL", value = {
@@ -91,7 +99,7 @@ class ZoneHysteresisTest {
                                          @ForAll @DoubleRange(min = 0, max = 0.05) double band,
                                          @ForAll @IntRange(min = 0, max = 60) int relaxSec,
                                          @ForAll @IntRange(min = 1, max = 10) int stepSec) {
-        Policy p = Policy.fromEnv(Map.of("DD_HYSTERESIS", Double.toString(band), "DD_RELAX_SEC", Integer.toString(relaxSec)));
+        Policy p = hysteresis(band, relaxSec);
         Policy exact = Policy.DEFAULTS;
         CarryOver c = CarryOver.START;
         DrawdownZone prev = null;

@@ -18,15 +18,15 @@ final class ClusterMapFile {
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new ConfigException(Config.P29_CLUSTER_MAP_FILE + ": cannot read " + file + " as JSON: " + e.getClass().getSimpleName());
+            throw new ConfigException(Variable.P29_CLUSTER_MAP_FILE.name() + ": cannot read " + file + " as JSON: " + e.getClass().getSimpleName());
         }
         if (root == null || !root.isObject()) {
-            throw new ConfigException(Config.P29_CLUSTER_MAP_FILE + ": " + file + " must hold a JSON object of symbol -> cluster");
+            throw new ConfigException(Variable.P29_CLUSTER_MAP_FILE.name() + ": " + file + " must hold a JSON object of symbol -> cluster");
         }
         Map<String, String> map = new HashMap<>();
         for (Map.Entry<String, JsonNode> e : root.properties()) {
             if (!e.getValue().isTextual()) {
-                throw new ConfigException(Config.P29_CLUSTER_MAP_FILE + ": " + file + ": the value of " + e.getKey() + " must be a string");
+                throw new ConfigException(Variable.P29_CLUSTER_MAP_FILE.name() + ": " + file + ": the value of " + e.getKey() + " must be a string");
             }
             map.put(e.getKey(), e.getValue().asText());
         }

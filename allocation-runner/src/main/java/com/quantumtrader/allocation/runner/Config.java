@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
+import static com.quantumtrader.allocation.runner.Variable.*;
+
 import com.quantumtrader.allocation.redis.wire.Names;
 
 import com.quantumtrader.allocation.redis.client.Access;
@@ -91,38 +93,8 @@ public record Config(
     /** {@code LOG_FORMAT}: one line of text per event, or one JSON object per line. */
     public enum LogFormat { TEXT, JSON }
 
-    public static final String P29_MODE = "P29_MODE";
-    public static final String P29_INTERVAL_SEC = "P29_INTERVAL_SEC";
-    public static final String P29_LEASE_SEC = "P29_LEASE_SEC";
-    public static final String P29_INSTANCE_ID = "P29_INSTANCE_ID";
-    public static final String P29_MIN_CHANGE_PCT = "P29_MIN_CHANGE_PCT";
-    public static final String P29_TARGET_REFRESH_SEC = "P29_TARGET_REFRESH_SEC";
-    public static final String P29_CYCLE_STREAM_MAXLEN = "P29_CYCLE_STREAM_MAXLEN";
-    public static final String P29_YIELD_AFTER_CYCLES = "P29_YIELD_AFTER_CYCLES";
-    public static final String P29_MAX_CLOCK_OFFSET_SEC = "P29_MAX_CLOCK_OFFSET_SEC";
-    public static final String P29_MAX_SYMBOLS = "P29_MAX_SYMBOLS";
-    public static final String P29_METRICS_BIND = "P29_METRICS_BIND";
-    public static final String P29_METRICS_PORT = "P29_METRICS_PORT";
-    public static final String TARGET_TTL_SEC = "TARGET_TTL_SEC";
-    public static final String REDIS_URL = "REDIS_URL";
-    public static final String REDIS_HOST = "REDIS_HOST";
-    public static final String REDIS_PORT = "REDIS_PORT";
-    public static final String REDIS_DB = "REDIS_DB";
-    public static final String REDIS_PASSWORD = "REDIS_PASSWORD";
-    public static final String REDIS_TIMEOUT_MS = "REDIS_TIMEOUT_MS";
-    public static final String P29_CLUSTER_MAP_FILE = "P29_CLUSTER_MAP_FILE";
-    public static final String P29_DECISION_STREAM_MAXLEN = "P29_DECISION_STREAM_MAXLEN";
-    public static final String LOG_LEVEL = "LOG_LEVEL";
-    public static final String LOG_FORMAT = "LOG_FORMAT";
-    public static final String REDIS_TLS_CA_FILE = "REDIS_TLS_CA_FILE";
-    public static final String REDIS_USERNAME = "REDIS_USERNAME";
-    public static final String REDIS_TLS = "REDIS_TLS";
-    public static final String REDIS_SENTINELS = "REDIS_SENTINELS";
-    public static final String REDIS_SENTINEL_MASTER = "REDIS_SENTINEL_MASTER";
-    public static final String REDIS_SENTINEL_PASSWORD = "REDIS_SENTINEL_PASSWORD";
-    public static final String REDIS_CLUSTER_NODES = "REDIS_CLUSTER_NODES";
 
-    /** Every variable this service reads. */
+    /** Every variable this service reads: the names of {@link Variable}. */
     public static final Set<String> KNOWN = known();
 
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
@@ -147,16 +119,16 @@ public record Config(
                 throw new ConfigException(name + ": must not be empty when set (remove the line for the default)");
             }
         }
-        Mode mode = mode(env.get(P29_MODE));
+        Mode mode = mode(P29_MODE.in(env));
         int interval = (int) integer(env, P29_INTERVAL_SEC, 5, 1, 3600);
-        String bind = env.getOrDefault(P29_METRICS_BIND, "127.0.0.1").strip();
+        String bind = Objects.requireNonNullElse(P29_METRICS_BIND.in(env), "127.0.0.1").strip();
         if (!bind.matches("[A-Za-z0-9.:\\-]{1,253}")) {
             throw new ConfigException(P29_METRICS_BIND + ": must be an IP address or host name, was '" + Scalars.printable(bind) + "'");
         }
         int port = (int) integer(env, P29_METRICS_PORT, 8059, 0, 65535);
         Policy policy;
         try {
-            policy = Policy.fromEnv(env);
+            policy = PolicySettings.parse(env);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -171,18 +143,18 @@ public record Config(
                     + ") so a stalled Redis fails the cycle before the next one is due, was " + timeoutMs);
         }
         RedisDeployment redis = deployment(env, Duration.ofMillis(timeoutMs));
-        Optional<Path> mapFile = Optional.ofNullable(env.get(P29_CLUSTER_MAP_FILE)).map(String::strip).map(Path::of);
+        Optional<Path> mapFile = Optional.ofNullable(P29_CLUSTER_MAP_FILE.in(env)).map(String::strip).map(Path::of);
         long maxLen = integer(env, P29_DECISION_STREAM_MAXLEN, 100_000, 1, 1_000_000_000);
-        String level = env.getOrDefault(LOG_LEVEL, "INFO").strip().toUpperCase(Locale.ROOT);
+        String level = Objects.requireNonNullElse(LOG_LEVEL.in(env), "INFO").strip().toUpperCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(level)) {
-            throw new ConfigException(LOG_LEVEL + ": must be one of TRACE, DEBUG, INFO, WARN, ERROR, was '" + Scalars.printable(env.get(LOG_LEVEL)) + "'");
+            throw new ConfigException(LOG_LEVEL + ": must be one of TRACE, DEBUG, INFO, WARN, ERROR, was '" + Scalars.printable(LOG_LEVEL.in(env)) + "'");
         }
-        LogFormat format = switch (env.getOrDefault(LOG_FORMAT, "text").strip().toLowerCase(Locale.ROOT)) {
+        LogFormat format = switch (Objects.requireNonNullElse(LOG_FORMAT.in(env), "text").strip().toLowerCase(Locale.ROOT)) {
             case "text" -> LogFormat.TEXT;
             case "json" -> LogFormat.JSON;
-            default -> throw new ConfigException(LOG_FORMAT + ": must be text or json, was '" + Scalars.printable(env.get(LOG_FORMAT)) + "'");
+            default -> throw new ConfigException(LOG_FORMAT + ": must be text or json, was '" + Scalars.printable(LOG_FORMAT.in(env)) + "'");
         };
-        Optional<Path> caFile = Optional.ofNullable(env.get(REDIS_TLS_CA_FILE)).map(String::strip).map(Path::of);
+        Optional<Path> caFile = Optional.ofNullable(REDIS_TLS_CA_FILE.in(env)).map(String::strip).map(Path::of);
         if (caFile.isPresent() && !redis.tls()) {
             throw new ConfigException(REDIS_TLS_CA_FILE + ": only applies with TLS (a rediss:// " + REDIS_URL + ", or " + REDIS_TLS
                     + "=true with Sentinel or Cluster), was set for " + redis);
@@ -197,7 +169,7 @@ public record Config(
             throw new ConfigException(P29_LEASE_SEC + ": must be below " + TARGET_TTL_SEC + " - " + P29_INTERVAL_SEC + " (" + (ttl - interval)
                     + ") so a standby takes over before the targets expire, was " + lease);
         }
-        String instance = env.containsKey(P29_INSTANCE_ID) ? env.get(P29_INSTANCE_ID).strip() : defaultInstanceId();
+        String instance = P29_INSTANCE_ID.isSetIn(env) ? P29_INSTANCE_ID.in(env).strip() : defaultInstanceId();
         try {
             Names.checkInstanceId(instance);
         } catch (IllegalArgumentException e) {
@@ -236,28 +208,28 @@ public record Config(
     /** The effective configuration as variable -> value, the password masked, for check-config and the start log. */
     public Map<String, String> describe() {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put(P29_MODE, mode.wireName());
-        out.put(P29_INTERVAL_SEC, Integer.toString(intervalSec));
-        out.put(P29_METRICS_BIND, metricsBind);
-        out.put(P29_METRICS_PORT, Integer.toString(metricsPort));
-        new java.util.TreeMap<>(policy.toEnv()).forEach(out::put);
-        out.put(TARGET_TTL_SEC, Long.toString(targetTtlSec));
+        out.put(P29_MODE.name(), mode.wireName());
+        out.put(P29_INTERVAL_SEC.name(), Integer.toString(intervalSec));
+        out.put(P29_METRICS_BIND.name(), metricsBind);
+        out.put(P29_METRICS_PORT.name(), Integer.toString(metricsPort));
+        new java.util.TreeMap<>(PolicySettings.of(policy)).forEach(out::put);
+        out.put(TARGET_TTL_SEC.name(), Long.toString(targetTtlSec));
         out.put("redis_deployment", redis.kind());
         out.put("redis", redis.toString());
-        out.put(REDIS_TIMEOUT_MS, Long.toString(redis.socketTimeout().toMillis()));
-        out.put(P29_CLUSTER_MAP_FILE, clusterMapFile.map(Path::toString).orElse("(none)"));
-        out.put(P29_DECISION_STREAM_MAXLEN, Long.toString(decisionStreamMaxLen));
-        out.put(LOG_LEVEL, logLevel);
-        out.put(LOG_FORMAT, logFormat.name().toLowerCase(Locale.ROOT));
-        out.put(REDIS_TLS_CA_FILE, redisTlsCaFile.map(Path::toString).orElse("(JVM trust store)"));
-        out.put(P29_LEASE_SEC, Integer.toString(leaseSec));
-        out.put(P29_INSTANCE_ID, instanceId);
-        out.put(P29_MIN_CHANGE_PCT, Scalars.formatDecimal(minChangePct));
-        out.put(P29_TARGET_REFRESH_SEC, Integer.toString(targetRefreshSec));
-        out.put(P29_CYCLE_STREAM_MAXLEN, Long.toString(cycleStreamMaxLen));
-        out.put(P29_YIELD_AFTER_CYCLES, Integer.toString(yieldAfterCycles));
-        out.put(P29_MAX_CLOCK_OFFSET_SEC, Scalars.formatDecimal(maxClockOffsetSec));
-        out.put(P29_MAX_SYMBOLS, Integer.toString(maxSymbols));
+        out.put(REDIS_TIMEOUT_MS.name(), Long.toString(redis.socketTimeout().toMillis()));
+        out.put(P29_CLUSTER_MAP_FILE.name(), clusterMapFile.map(Path::toString).orElse("(none)"));
+        out.put(P29_DECISION_STREAM_MAXLEN.name(), Long.toString(decisionStreamMaxLen));
+        out.put(LOG_LEVEL.name(), logLevel);
+        out.put(LOG_FORMAT.name(), logFormat.name().toLowerCase(Locale.ROOT));
+        out.put(REDIS_TLS_CA_FILE.name(), redisTlsCaFile.map(Path::toString).orElse("(JVM trust store)"));
+        out.put(P29_LEASE_SEC.name(), Integer.toString(leaseSec));
+        out.put(P29_INSTANCE_ID.name(), instanceId);
+        out.put(P29_MIN_CHANGE_PCT.name(), Scalars.formatDecimal(minChangePct));
+        out.put(P29_TARGET_REFRESH_SEC.name(), Integer.toString(targetRefreshSec));
+        out.put(P29_CYCLE_STREAM_MAXLEN.name(), Long.toString(cycleStreamMaxLen));
+        out.put(P29_YIELD_AFTER_CYCLES.name(), Integer.toString(yieldAfterCycles));
+        out.put(P29_MAX_CLOCK_OFFSET_SEC.name(), Scalars.formatDecimal(maxClockOffsetSec));
+        out.put(P29_MAX_SYMBOLS.name(), Integer.toString(maxSymbols));
         return out;
     }
 
@@ -335,7 +307,7 @@ public record Config(
     }
 
     /** Variables that name each deployment; a configuration may set those of one only. */
-    private static final Map<String, List<String>> DEPLOYMENT_VARIABLES = Map.of(
+    private static final Map<String, List<Variable>> DEPLOYMENT_VARIABLES = Map.of(
             "standalone", List.of(REDIS_URL, REDIS_HOST, REDIS_PORT),
             "sentinel", List.of(REDIS_SENTINELS, REDIS_SENTINEL_MASTER, REDIS_SENTINEL_PASSWORD),
             "cluster", List.of(REDIS_CLUSTER_NODES));
@@ -345,7 +317,7 @@ public record Config(
         List<String> named = new ArrayList<>();
         List<String> set = new ArrayList<>();
         for (String kind : List.of("standalone", "sentinel", "cluster")) {
-            List<String> present = DEPLOYMENT_VARIABLES.get(kind).stream().filter(env::containsKey).toList();
+            List<String> present = DEPLOYMENT_VARIABLES.get(kind).stream().filter(v -> v.isSetIn(env)).map(Variable::name).toList();
             if (!present.isEmpty()) {
                 named.add(kind);
                 set.addAll(present);
@@ -358,52 +330,52 @@ public record Config(
         }
         String kind = named.isEmpty() ? "standalone" : named.get(0);
         if (kind.equals("standalone")) {
-            if (env.containsKey(REDIS_TLS)) {
+            if (REDIS_TLS.isSetIn(env)) {
                 throw new ConfigException(REDIS_TLS + ": applies to Sentinel and Cluster only; a standalone Redis takes TLS from a rediss:// "
-                        + REDIS_URL + ", was '" + Scalars.printable(env.get(REDIS_TLS)) + "'");
+                        + REDIS_URL + ", was '" + Scalars.printable(REDIS_TLS.in(env)) + "'");
             }
             return new RedisDeployment.Standalone(redis(env, timeout));
         }
-        String tlsRaw = env.getOrDefault(REDIS_TLS, "false").strip().toLowerCase(Locale.ROOT);
+        String tlsRaw = Objects.requireNonNullElse(REDIS_TLS.in(env), "false").strip().toLowerCase(Locale.ROOT);
         if (!tlsRaw.equals("true") && !tlsRaw.equals("false")) {
-            throw new ConfigException(REDIS_TLS + ": must be true or false, was '" + Scalars.printable(env.get(REDIS_TLS)) + "'");
+            throw new ConfigException(REDIS_TLS + ": must be true or false, was '" + Scalars.printable(REDIS_TLS.in(env)) + "'");
         }
-        if (kind.equals("cluster") && env.containsKey(REDIS_DB) && !env.get(REDIS_DB).strip().equals("0")) {
-            throw new ConfigException(REDIS_DB + ": a Redis Cluster has only database 0, was '" + Scalars.printable(env.get(REDIS_DB)) + "'");
+        if (kind.equals("cluster") && REDIS_DB.isSetIn(env) && !REDIS_DB.in(env).strip().equals("0")) {
+            throw new ConfigException(REDIS_DB + ": a Redis Cluster has only database 0, was '" + Scalars.printable(REDIS_DB.in(env)) + "'");
         }
         int db = (int) integer(env, REDIS_DB, 0, 0, 15);
-        Access access = new Access(Optional.ofNullable(env.get(REDIS_USERNAME)).map(String::strip),
-                Optional.ofNullable(env.get(REDIS_PASSWORD)), db, tlsRaw.equals("true"), timeout, timeout);
+        Access access = new Access(Optional.ofNullable(REDIS_USERNAME.in(env)).map(String::strip),
+                Optional.ofNullable(REDIS_PASSWORD.in(env)), db, tlsRaw.equals("true"), timeout, timeout);
         if (kind.equals("cluster")) {
             return new RedisDeployment.Cluster(nodes(env, REDIS_CLUSTER_NODES), access);
         }
-        if (!env.containsKey(REDIS_SENTINELS) || !env.containsKey(REDIS_SENTINEL_MASTER)) {
-            String missing = env.containsKey(REDIS_SENTINELS) ? REDIS_SENTINEL_MASTER : REDIS_SENTINELS;
+        if (!REDIS_SENTINELS.isSetIn(env) || !REDIS_SENTINEL_MASTER.isSetIn(env)) {
+            Variable missing = REDIS_SENTINELS.isSetIn(env) ? REDIS_SENTINEL_MASTER : REDIS_SENTINELS;
             throw new ConfigException(missing + ": Sentinel needs both " + REDIS_SENTINELS + " (host:port,...) and " + REDIS_SENTINEL_MASTER
                     + " (the monitored master's name), was not set");
         }
-        String master = env.get(REDIS_SENTINEL_MASTER).strip();
+        String master = REDIS_SENTINEL_MASTER.in(env).strip();
         if (!Names.isMasterName(master)) {
             throw new ConfigException(REDIS_SENTINEL_MASTER + ": must be 1-64 characters of [A-Za-z0-9._-], was '" + Scalars.printable(master) + "'");
         }
-        return new RedisDeployment.Sentinel(nodes(env, REDIS_SENTINELS), master, Optional.ofNullable(env.get(REDIS_SENTINEL_PASSWORD)), access);
+        return new RedisDeployment.Sentinel(nodes(env, REDIS_SENTINELS), master, Optional.ofNullable(REDIS_SENTINEL_PASSWORD.in(env)), access);
     }
 
-    private static List<HostPort> nodes(Map<String, String> env, String name) {
+    private static List<HostPort> nodes(Map<String, String> env, Variable name) {
         try {
-            return HostPort.parseList(env.get(name));
+            return HostPort.parseList(name.in(env));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(name + ": " + Scalars.printable(e.getMessage()));
         }
     }
 
     private static RedisEndpoint redis(Map<String, String> env, Duration timeout) {
-        String url = env.get(REDIS_URL);
+        String url = REDIS_URL.in(env);
         if (url != null) {
             try {
                 RedisEndpoint fromUrl = RedisEndpoint.fromUrl(url, timeout, timeout);
-                String password = env.get(REDIS_PASSWORD);
-                String user = env.get(REDIS_USERNAME);
+                String password = REDIS_PASSWORD.in(env);
+                String user = REDIS_USERNAME.in(env);
                 if ((fromUrl.password().isEmpty() && password != null) || (fromUrl.user().isEmpty() && user != null)) {
                     return new RedisEndpoint(fromUrl.host(), fromUrl.port(), fromUrl.database(),
                             fromUrl.user().or(() -> Optional.ofNullable(user).map(String::strip)),
@@ -414,18 +386,18 @@ public record Config(
                 throw new ConfigException(REDIS_URL + ": " + e.getMessage());
             }
         }
-        String host = env.getOrDefault(REDIS_HOST, "localhost").strip();
+        String host = Objects.requireNonNullElse(REDIS_HOST.in(env), "localhost").strip();
         if (!host.matches("[A-Za-z0-9.:\\-]{1,253}")) {
             throw new ConfigException(REDIS_HOST + ": must be an IP address or host name, was '" + Scalars.printable(host) + "'");
         }
         int port = (int) integer(env, REDIS_PORT, 6379, 1, 65535);
         int db = (int) integer(env, REDIS_DB, 0, 0, 15);
-        return new RedisEndpoint(host, port, db, Optional.ofNullable(env.get(REDIS_USERNAME)).map(String::strip),
-                Optional.ofNullable(env.get(REDIS_PASSWORD)), false, timeout, timeout);
+        return new RedisEndpoint(host, port, db, Optional.ofNullable(REDIS_USERNAME.in(env)).map(String::strip),
+                Optional.ofNullable(REDIS_PASSWORD.in(env)), false, timeout, timeout);
     }
 
-    private static long integer(Map<String, String> env, String name, long defaultValue, long min, long max) {
-        String raw = env.get(name);
+    private static long integer(Map<String, String> env, Variable name, long defaultValue, long min, long max) {
+        String raw = name.in(env);
         if (raw == null) {
             return defaultValue;
         }
@@ -441,8 +413,8 @@ public record Config(
     }
 
     /** A decimal variable in [min, max], or its default when absent; else one line naming it, {@code allowed} and the value. */
-    private static double decimal(Map<String, String> env, String name, double defaultValue, double min, double max, String allowed) {
-        String raw = env.get(name);
+    private static double decimal(Map<String, String> env, Variable name, double defaultValue, double min, double max, String allowed) {
+        String raw = name.in(env);
         if (raw == null) {
             return defaultValue;
         }
@@ -454,13 +426,10 @@ public record Config(
     }
 
     private static Set<String> known() {
-        Set<String> names = new TreeSet<>(Policy.ENV_NAMES);
-        names.addAll(List.of(P29_MODE, P29_INTERVAL_SEC, P29_METRICS_BIND, P29_METRICS_PORT, TARGET_TTL_SEC, REDIS_URL, REDIS_HOST,
-                REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_TIMEOUT_MS, P29_CLUSTER_MAP_FILE, P29_DECISION_STREAM_MAXLEN, LOG_LEVEL,
-                LOG_FORMAT, REDIS_TLS_CA_FILE, P29_LEASE_SEC, P29_INSTANCE_ID, REDIS_USERNAME, REDIS_TLS, REDIS_SENTINELS,
-                REDIS_SENTINEL_MASTER, REDIS_SENTINEL_PASSWORD, REDIS_CLUSTER_NODES, P29_MIN_CHANGE_PCT, P29_TARGET_REFRESH_SEC,
-                P29_CYCLE_STREAM_MAXLEN, P29_YIELD_AFTER_CYCLES, P29_MAX_CLOCK_OFFSET_SEC,
-                P29_MAX_SYMBOLS));
+        Set<String> names = new TreeSet<>();
+        for (Variable v : Variable.values()) {
+            names.add(v.name());
+        }
         return Set.copyOf(names);
     }
 }

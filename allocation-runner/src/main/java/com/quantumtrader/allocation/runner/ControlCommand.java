@@ -168,6 +168,6 @@ final class ControlCommand implements Runnable {
             return "control hash " + Keys.CONTROL;
         }
         String reason = ((Decoded.Invalid<ControlHash>) control).reason();
-        return "P29_MODE" + (ControlHash.ABSENT.equals(reason) ? ", no control hash" : "; control hash ignored: " + reason);
+        return Variable.P29_MODE.name() + (ControlHash.ABSENT.equals(reason) ? ", no control hash" : "; control hash ignored: " + reason);
     }
 }

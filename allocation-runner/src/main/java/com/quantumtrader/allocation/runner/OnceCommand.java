@@ -54,10 +54,10 @@ final class OnceCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--write: cannot be used with --snapshot (a snapshot is not live data)");
             }
             SnapshotFile.Snapshot s = SnapshotFile.read(snapshot);
-            Map<String, String> policyEnv = new HashMap<>(config.policy().toEnv());
+            Map<String, String> policyEnv = new HashMap<>(PolicySettings.of(config.policy()));
             policyEnv.putAll(s.policy());
             try {
-                policy = Policy.fromEnv(policyEnv);
+                policy = PolicySettings.parse(policyEnv);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("snapshot policy: " + e.getMessage());
             }

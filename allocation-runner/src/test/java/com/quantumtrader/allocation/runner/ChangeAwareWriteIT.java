@@ -26,7 +26,7 @@ import redis.clients.jedis.resps.StreamEntry;
 class ChangeAwareWriteIT {
 
     static final double TOLERANCE = 1e-6;
-    static final Policy POLICY = Policy.fromEnv(Map.of("STALE_DATA_SEC", "3600"));
+    static final Policy POLICY = PolicySettings.parse(Map.of("STALE_DATA_SEC", "3600"));
     static final Instant T0 = Instant.ofEpochSecond(1_767_225_600L);
 
     private final TestRedis redis = TestRedis.shared();

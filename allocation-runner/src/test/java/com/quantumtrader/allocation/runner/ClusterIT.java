@@ -162,12 +162,12 @@ class ClusterIT {
         // discovery: 1 SCAN page per node at these sizes; reads: one pipeline per node, twice (inputs, stress)
         assertTrue(read.roundTrips() <= NODES * (1 + 2), "round trips " + read.roundTrips());
 
-        try (Harness h = new Harness(connect(), Mode.ENFORCE, Policy.fromEnv(Map.of("STALE_DATA_SEC", "3600")))) {
+        try (Harness h = new Harness(connect(), Mode.ENFORCE, PolicySettings.parse(Map.of("STALE_DATA_SEC", "3600")))) {
             Instant now = Instant.now();
             CycleRunner.Report report = h.runner.run(now);
             assertTrue(report.computed(), report.failure().orElse("?"));
             assertEquals(Optional.empty(), report.failure());
-            CycleResult expected = Allocator.allocate(read.decode(), Policy.fromEnv(Map.of("STALE_DATA_SEC", "3600")), now);
+            CycleResult expected = Allocator.allocate(read.decode(), PolicySettings.parse(Map.of("STALE_DATA_SEC", "3600")), now);
             List<Decision> decisions = report.result().orElseThrow().decisions();
             assertEquals(expected.decisions(), decisions, "the cluster read gives core the same inputs as the seed");
             assertEquals(SYMBOLS, decisions.size());
@@ -207,7 +207,7 @@ class ClusterIT {
     @Test
     void cycle_slotMovedDuringResharding_oneCycleFailsCountedTheNextSucceeds() throws Exception {
         seed(other);
-        try (Harness h = new Harness(connect(), Mode.ENFORCE, Policy.fromEnv(Map.of("STALE_DATA_SEC", "3600")))) {
+        try (Harness h = new Harness(connect(), Mode.ENFORCE, PolicySettings.parse(Map.of("STALE_DATA_SEC", "3600")))) {
             assertTrue(h.runner.run(Instant.now()).computed());
 
             // move the slot of one budget key to another primary, as redis-cli --cluster reshard does
@@ -244,7 +244,7 @@ class ClusterIT {
     @Test
     void cycle_primaryKilled_cyclesFailCountedNoCrash_andRecoverWhenItIsBack() throws Exception {
         seed(other);
-        try (Harness h = new Harness(connect(), Mode.ENFORCE, Policy.fromEnv(Map.of("STALE_DATA_SEC", "3600")))) {
+        try (Harness h = new Harness(connect(), Mode.ENFORCE, PolicySettings.parse(Map.of("STALE_DATA_SEC", "3600")))) {
             assertTrue(h.runner.run(Instant.now()).computed());
             nodes.get(2).kill();
             Map<String, Integer> failures = new LinkedHashMap<>();

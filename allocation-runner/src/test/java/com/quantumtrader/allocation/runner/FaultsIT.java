@@ -122,7 +122,7 @@ class FaultsIT {
 
     @Test
     void drawdownFlappingAround5Percent_everyOnePointFiveSecondsForAMinute_zoneChangesOnce_targetsHeld() {
-        Policy shipped = Policy.fromEnv(Map.of("DD_HYSTERESIS", "0.005", "DD_RELAX_SEC", "300", "STALE_DATA_SEC", "3600"));
+        Policy shipped = PolicySettings.parse(Map.of("DD_HYSTERESIS", "0.005", "DD_RELAX_SEC", "300", "STALE_DATA_SEC", "3600"));
         Instant start = Instant.now();
         try (Jedis j = redis.client(); Harness h = new Harness(new RedisConnection(redis.endpoint()), Mode.ENFORCE, shipped)) {
             ServiceIT.seed(j, "BTCUSDT");
@@ -144,7 +144,7 @@ class FaultsIT {
         }
         redis.flush();
         try (Jedis j = redis.client(); Harness exact = new Harness(new RedisConnection(redis.endpoint()), Mode.ENFORCE,
-                Policy.fromEnv(Map.of("STALE_DATA_SEC", "3600")))) {
+                PolicySettings.parse(Map.of("STALE_DATA_SEC", "3600")))) {
             ServiceIT.seed(j, "BTCUSDT");
             for (int i = 0; i < 40; i++) {
                 Instant now = start.plusMillis(1500L * i);

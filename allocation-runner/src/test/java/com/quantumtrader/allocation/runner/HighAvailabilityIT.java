@@ -84,7 +84,7 @@ class HighAvailabilityIT {
         try (RedisConnection c = new RedisConnection(server.endpoint())) {
             var inputs = new InputReader(c, Map.of()).read().decode();
             for (Map.Entry<String, String> f : FACTOR.entrySet()) {
-                Policy p = Policy.fromEnv(Map.of("REGIME_FACTOR_TREND", f.getValue(), "STALE_DATA_SEC", "3600"));
+                Policy p = PolicySettings.parse(Map.of("REGIME_FACTOR_TREND", f.getValue(), "STALE_DATA_SEC", "3600"));
                 Decision btc = Allocator.allocate(inputs, p, Instant.now()).decisions().get(0);
                 writerOfTarget.put(com.quantumtrader.allocation.core.Scalars.formatDecimal(btc.targetUsd()), f.getKey());
             }

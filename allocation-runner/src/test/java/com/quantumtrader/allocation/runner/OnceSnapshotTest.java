@@ -20,14 +20,14 @@ import picocli.CommandLine;
 
 /**
  * {@code once --snapshot FILE --json} reproduces every golden case and every discovered-cluster case (the files of
- * allocation-redis's test resources: {@code golden/}, {@code discovered/} with {@code discovered_clusters} and
+ * allocation-runner's test resources: {@code golden/}, {@code discovered/} with {@code discovered_clusters} and
  * {@code cluster_states}).
  */
 class OnceSnapshotTest {
 
     static final double RELATIVE_TOLERANCE = 1e-6;
-    static final Path GOLDEN = Path.of("..", "allocation-redis", "src", "test", "resources", "golden");
-    static final Path DISCOVERED = Path.of("..", "allocation-redis", "src", "test", "resources", "discovered");
+    static final Path GOLDEN = Path.of("src", "test", "resources", "golden");
+    static final Path DISCOVERED = Path.of("src", "test", "resources", "discovered");
 
     static List<Path> goldenCases() throws Exception {
         return cases(GOLDEN);

@@ -9,6 +9,8 @@ import com.quantumtrader.allocation.runner.Logging;
 import com.quantumtrader.allocation.runner.CycleRunner;
 
 import com.quantumtrader.allocation.runner.Config;
+import com.quantumtrader.allocation.runner.PolicySettings;
+import com.quantumtrader.allocation.runner.Variable;
 
 import com.quantumtrader.allocation.redis.client.Access;
 
@@ -189,7 +191,7 @@ final class BenchCommand implements Callable<Integer> {
             try (RedisConnection redis = new RedisConnection(deployment, null)) {
                 Metrics metrics = new Metrics(new CollectorRegistry(true));
                 // Inputs keep their seed timestamps while simulated time advances by the interval: nothing goes stale.
-                Policy policy = Policy.fromEnv(Map.of("STALE_DATA_SEC", "86400"));
+                Policy policy = PolicySettings.parse(Map.of("STALE_DATA_SEC", "86400"));
                 OutputWriter writer = new OutputWriter(redis, 300, Math.max(100_000, symbols), policy, OutputWriter.DEFAULT_MIN_CHANGE_PCT,
                         OutputWriter.DEFAULT_REFRESH, OutputWriter.DEFAULT_CYCLE_STREAM_MAXLEN);
                 CycleRunner runner = new CycleRunner(new Lease(redis, "bench", Duration.ofSeconds(3600)), "bench",

@@ -11,6 +11,8 @@ import com.quantumtrader.allocation.runner.DecisionTable;
 import com.quantumtrader.allocation.runner.CycleRunner;
 
 import com.quantumtrader.allocation.runner.Config;
+import com.quantumtrader.allocation.runner.PolicySettings;
+import com.quantumtrader.allocation.runner.Variable;
 
 import com.quantumtrader.allocation.redis.client.RedisEndpoint;
 
@@ -91,12 +93,12 @@ final class DemoCommand implements Callable<Integer> {
         List<Config> configs = new ArrayList<>();
         for (int r = 1; r <= replicas; r++) {
             Map<String, String> env = new HashMap<>();
-            env.put(Config.P29_MODE, "enforce");
-            env.put(Config.P29_INTERVAL_SEC, Integer.toString(intervalSec));
-            env.put(Config.P29_METRICS_PORT, Integer.toString(r == 1 ? port : EmbeddedRedis.freePort()));
-            env.put(Config.P29_METRICS_BIND, "127.0.0.1");
-            env.put(Config.REDIS_URL, url);
-            env.put(Config.P29_INSTANCE_ID, "demo-" + r);
+            env.put(Variable.P29_MODE.name(), "enforce");
+            env.put(Variable.P29_INTERVAL_SEC.name(), Integer.toString(intervalSec));
+            env.put(Variable.P29_METRICS_PORT.name(), Integer.toString(r == 1 ? port : EmbeddedRedis.freePort()));
+            env.put(Variable.P29_METRICS_BIND.name(), "127.0.0.1");
+            env.put(Variable.REDIS_URL.name(), url);
+            env.put(Variable.P29_INSTANCE_ID.name(), "demo-" + r);
             // The shipped band; a relax dwell of 4 cycles instead of 300 s, so the demo shows the zone both held and relaxing.
             env.put("DD_HYSTERESIS", "0.005");
             env.put("DD_RELAX_SEC", Integer.toString(4 * intervalSec));

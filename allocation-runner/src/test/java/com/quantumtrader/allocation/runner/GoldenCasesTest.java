@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.runner;
 
 import com.quantumtrader.allocation.redis.wire.InputCodec;
 import com.quantumtrader.allocation.redis.wire.RawInputs;
@@ -67,7 +67,7 @@ class GoldenCasesTest {
     @MethodSource("goldenCases")
     void allocate_goldenCase_reproducesEveryExpectedField(Path file) throws IOException {
         JsonNode root = read(file);
-        Policy policy = Policy.fromEnv(strings(root.path("policy")));
+        Policy policy = PolicySettings.parse(strings(root.path("policy")));
         Instant now = Instant.ofEpochSecond(root.get("now").asLong());
 
         CycleResult result = Allocator.allocate(InputCodec.decode(rawInputs(root)), policy, now);

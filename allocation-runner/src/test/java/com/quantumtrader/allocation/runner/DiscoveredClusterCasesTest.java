@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.runner;
 
 import com.quantumtrader.allocation.redis.wire.InputCodec;
 
@@ -78,7 +78,7 @@ class DiscoveredClusterCasesTest {
         JsonNode root = GoldenCasesTest.read(file);
         Instant now = Instant.ofEpochSecond(root.get("now").asLong());
 
-        CycleResult result = Allocator.allocate(InputCodec.decode(GoldenCasesTest.rawInputs(root)), Policy.fromEnv(Map.of()), now);
+        CycleResult result = Allocator.allocate(InputCodec.decode(GoldenCasesTest.rawInputs(root)), PolicySettings.parse(Map.of()), now);
 
         GoldenCasesTest.assertExpected(root, result);
         JsonNode expected = root.get("expected");

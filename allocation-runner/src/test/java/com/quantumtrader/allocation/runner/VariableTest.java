@@ -1,0 +1,83 @@
+package com.quantumtrader.allocation.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.core.Policy;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Each variable is declared once, in {@link Variable}; the docs' tables, the known names and check-config agree with it. */
+class VariableTest {
+
+    private static final Pattern ROW = Pattern.compile("^\\| `([A-Z0-9_]+)` \\| (.*?) \\| (.*?) \\|(.*)\\|\\s*$");
+
+    @Test
+    void docsConfigurationTables_equalTheVariables_rowForRow() throws Exception {
+        List<String> docs = new ArrayList<>();
+        Variable.Table table = null;
+        for (String line : Files.readAllLines(Path.of("..", "docs", "configuration.md"))) {
+            if (line.startsWith("## The service document")) {
+                table = Variable.Table.SERVICE_DOCUMENT;
+            } else if (line.startsWith("## Connection and extra")) {
+                table = Variable.Table.CONNECTION_AND_EXTRA;
+            }
+            Matcher m = ROW.matcher(line);
+            if (m.matches()) {
+                docs.add(m.group(1) + " | " + table + " | " + m.group(2).strip() + " | " + m.group(3).strip() + " | " + m.group(4).strip());
+            }
+        }
+        List<String> declared = new ArrayList<>();
+        for (Variable v : Variable.values()) {
+            declared.add(v.name() + " | " + v.table() + " | " + v.defaultValue() + " | " + v.allowed() + " | " + v.meaning());
+        }
+        assertEquals(declared, docs);
+    }
+
+    @Test
+    void known_isEveryVariable() {
+        Set<String> names = new TreeSet<>();
+        for (Variable v : Variable.values()) {
+            names.add(v.name());
+        }
+        assertEquals(names, new TreeSet<>(Config.KNOWN));
+    }
+
+    @Test
+    void describe_listsEveryVariable_theRedisDeploymentOnesAsOneLine() {
+        Map<String, String> described = Config.fromEnv(Map.of()).describe();
+        List<String> missing = new ArrayList<>();
+        for (Variable v : Variable.values()) {
+            boolean connection = v.name().startsWith("REDIS_") && !v.name().equals("REDIS_TIMEOUT_MS") && !v.name().equals("REDIS_TLS_CA_FILE");
+            if (!described.containsKey(v.name()) && !connection) {
+                missing.add(v.name());
+            }
+        }
+        assertEquals(List.of(), missing, "check-config prints every variable (the deployment's as 'redis')");
+        assertTrue(described.containsKey("redis"), described.toString());
+    }
+
+    @Test
+    void policySettings_areTheVariablesCoreNamesInItsMessages() throws Exception {
+        Set<String> core = new TreeSet<>();
+        for (Field f : Policy.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+                core.add((String) f.get(null));
+            }
+        }
+        Set<String> runner = new TreeSet<>();
+        PolicySettings.VARIABLES.forEach(v -> runner.add(v.name()));
+        assertEquals(core, runner);
+        assertEquals(PolicySettings.VARIABLES.size(), PolicySettings.of(Policy.DEFAULTS).size());
+    }
+}
