@@ -85,7 +85,8 @@ public final class Allocator {
         // 1. Portfolio: missing, invalid, non-positive equity or stale skips the cycle.
         if (inputs.portfolio().isEmpty()) {
             boolean invalid = rejected.contains(key(DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT));
-            fallbacks.add(new Fallback(DataSource.PORTFOLIO, invalid ? FallbackReason.INVALID : FallbackReason.MISSING, DataSource.PORTFOLIO_SUBJECT));
+            fallbacks.add(new Fallback(DataSource.PORTFOLIO, invalid ? FallbackReason.INVALID : FallbackReason.MISSING,
+                    DataSource.PORTFOLIO_SUBJECT));
             return new Cycle(new CycleResult.Skipped(now, invalid ? SkipReason.PORTFOLIO_INVALID : SkipReason.PORTFOLIO_MISSING, fallbacks,
                     rejections), previous);
         }

@@ -28,11 +28,10 @@ public record CarryOver(
         Optional<Map<String, WrittenTarget>> written) {
 
     /**
-     * A target as last written: its {@code target_usd}, its {@code timestamp} and its labels
-     * ({@link #labelsOf}: cluster, regime, zone, cap), which decide, with the value, whether it is
-     * rewritten ({@link WritePlan}). Empty labels: unknown, so the next write rewrites it.
+     * A target as last written: its {@code target_usd}, its {@code timestamp} and its {@link Labels}, which decide,
+     * with the value, whether it is rewritten ({@link WritePlan}). {@link Labels#UNKNOWN}: the next write rewrites it.
      */
-    public record WrittenTarget(double targetUsd, Instant at, String labels) {
+    public record WrittenTarget(double targetUsd, Instant at, Labels labels) {
         public WrittenTarget {
             Checks.finiteNonNegative(targetUsd, "targetUsd");
             Objects.requireNonNull(at, "at");
@@ -41,17 +40,39 @@ public record CarryOver(
 
         /** A target whose labels are unknown. */
         public WrittenTarget(double targetUsd, Instant at) {
-            this(targetUsd, at, "");
+            this(targetUsd, at, Labels.UNKNOWN);
         }
 
         /** The target of {@code d} written at {@code at}. */
         public static WrittenTarget of(Decision d, Instant at) {
-            return new WrittenTarget(d.targetUsd(), at, labelsOf(d.clusterId(), d.regime().name(), d.drawdownZone().name(), d.cap().wireName()));
+            return new WrittenTarget(d.targetUsd(), at, Labels.of(d));
+        }
+    }
+
+    /**
+     * The labels of a written target, as its hash holds them: {@code cluster_id}, {@code regime}, {@code drawdown_zone}
+     * and {@code cap}. A change of any of them rewrites the target, whatever its value.
+     */
+    public record Labels(String clusterId, String regime, String zone, String cap) {
+        /** Labels not known (a hash that did not hold them all): they match no decision. */
+        public static final Labels UNKNOWN = new Labels("", "", "", "");
+
+        public Labels {
+            Objects.requireNonNull(clusterId, "clusterId");
+            Objects.requireNonNull(regime, "regime");
+            Objects.requireNonNull(zone, "zone");
+            Objects.requireNonNull(cap, "cap");
         }
 
-        /** The label signature of a target: its {@code cluster_id}, {@code regime}, {@code drawdown_zone} and {@code cap}. */
-        public static String labelsOf(String clusterId, String regime, String zone, String cap) {
-            return clusterId + '|' + regime + '|' + zone + '|' + cap;
+        /** {@code d}'s labels. */
+        public static Labels of(Decision d) {
+            return new Labels(d.clusterId(), d.regime().name(), d.drawdownZone().name(), d.cap().wireName());
+        }
+
+        /** Whether these are {@code d}'s labels (compared field by field: no label string is built). */
+        public boolean matches(Decision d) {
+            return clusterId.equals(d.clusterId()) && regime.equals(d.regime().name()) && zone.equals(d.drawdownZone().name())
+                    && cap.equals(d.cap().wireName());
         }
     }
 

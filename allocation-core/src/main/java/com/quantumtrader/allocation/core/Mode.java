@@ -15,7 +15,10 @@ public enum Mode {
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 
-    /** The value of {@code P29_MODE}, of the control hash's {@code mode} and of the cycle's mode in logs: {@code shadow}, {@code enforce}, {@code reduce}. */
+    /**
+     * The value of {@code P29_MODE}, of the control hash's {@code mode} and of the cycle's mode in logs:
+     * {@code shadow}, {@code enforce}, {@code reduce}.
+     */
     public String wireName() {
         return wireName;
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,7 +21,7 @@ import java.util.Set;
  * break this cycle's symbol or cluster cap, or when it is at least {@code refresh} old; otherwise it
  * is left as it is. So a written target is never more than {@code minChangePct} from the computed
  * one, never past a cap, and never older than {@code refresh} plus one interval. The refresh age is
- * spread per symbol over the last fifth of {@code refresh} ({@link #refreshAge}).
+ * spread per symbol over the last fifth of {@code refresh} ({@link #refreshAgeMillis}).
  */
 public final class WritePlan {
 
@@ -88,32 +89,61 @@ public final class WritePlan {
     }
 
     /**
-     * Whether {@code labels} ({@link CarryOver.WrittenTarget#labelsOf}) are {@code d}'s, compared in place:
-     * most targets are unchanged, and building their label string only to compare it was most of a plan's cost.
+     * What one cycle does with the target hashes (DESIGN sections 10, 12, 13), decided here only, from the mode in
+     * force, the mode of the last write that completed and the role.
+     *
+     * @param writes        whether this runner writes at all (the leader; a standby writes nothing)
+     * @param writesTargets whether target hashes are written (enforce and reduce)
+     * @param retractsAll   whether every target this service holds is deleted now (the first cycle in shadow after
+     *                      enforce or reduce, computed or skipped, retried until a write completes it)
+     * @param reduces       whether each target is held at most at what is written (reduce)
+     * @param hashMode      the {@code mode} of the hashes and decision entries: enforce in enforce and reduce (the Governor
+     *                      uses a target only when it says enforce; reduce's say so in their {@code cap}), else shadow
+     * @param heldInRedis   whether the carry-over's written targets are what Redis holds (the last write wrote targets);
+     *                      otherwise the targets are read from Redis when they are needed
+     * @param baseline      what the plan compares the computed targets with
      */
-    static boolean sameLabels(String labels, Decision d) {
-        int at = part(labels, 0, d.clusterId());
-        at = at < 0 ? -1 : part(labels, at, d.regime().name());
-        at = at < 0 ? -1 : part(labels, at, d.drawdownZone().name());
-        return at >= 0 && labels.length() == at + d.cap().wireName().length() && labels.startsWith(d.cap().wireName(), at);
+    public record Transition(boolean writes, boolean writesTargets, boolean retractsAll, boolean reduces, Mode hashMode,
+                             boolean heldInRedis, Baseline baseline) {
+        public Transition {
+            Objects.requireNonNull(hashMode, "hashMode");
+            Objects.requireNonNull(baseline, "baseline");
+        }
     }
 
-    /** The index after {@code value} and its {@code |} at {@code from}, or -1. */
-    private static int part(String labels, int from, String value) {
-        int end = from + value.length();
-        return labels.startsWith(value, from) && end < labels.length() && labels.charAt(end) == '|' ? end + 1 : -1;
+    /** What a plan compares the computed targets with. */
+    public enum Baseline {
+        /** The targets the service holds in Redis (enforce, reduce). */
+        WRITTEN,
+        /** What enforce would have written in the previous cycle, itself shadow (the shadow twin: its decision stream is enforce's). */
+        SHADOW_TWIN,
+        /** Nothing: every target is new (the first shadow cycle after a start or after enforce). */
+        NONE
     }
 
     /**
-     * The age at which an unchanged target of {@code symbol} is refreshed: between 80 % and 100 % of
-     * {@code refresh}, fixed per symbol ({@link String#hashCode} is the same in every JVM). Targets
-     * first written in one cycle would otherwise all be refreshed in one later cycle, every time.
+     * The transition of a cycle in mode {@code inForce} after a last completed write in {@code previous} (empty: none
+     * since start), as leader or standby.
      */
-    public static Duration refreshAge(String symbol, Duration refresh) {
-        return Duration.ofMillis(refreshAgeMillis(symbol, refresh.toMillis()));
+    public static Transition transition(Mode inForce, Optional<Mode> previous, boolean leading) {
+        Objects.requireNonNull(inForce, "inForce");
+        Objects.requireNonNull(previous, "previous");
+        boolean wroteBefore = previous.map(Mode::writesTargets).orElse(false);
+        if (!leading) {
+            return new Transition(false, false, false, false, Mode.SHADOW, wroteBefore, Baseline.NONE);
+        }
+        if (inForce.writesTargets()) {
+            return new Transition(true, true, false, inForce == Mode.REDUCE, Mode.ENFORCE, wroteBefore, Baseline.WRITTEN);
+        }
+        Baseline baseline = previous.equals(Optional.of(Mode.SHADOW)) ? Baseline.SHADOW_TWIN : Baseline.NONE;
+        return new Transition(true, false, wroteBefore, false, Mode.SHADOW, wroteBefore, baseline);
     }
 
-    /** {@link #refreshAge} in milliseconds, without allocating. */
+    /**
+     * The age in milliseconds at which an unchanged target of {@code symbol} is refreshed: between 80 % and 100 % of
+     * {@code refresh}, fixed per symbol ({@link String#hashCode} is the same in every JVM). Targets first written in
+     * one cycle would otherwise all be refreshed in one later cycle, every time.
+     */
     static long refreshAgeMillis(String symbol, long refreshMillis) {
         int h = symbol.hashCode(); // then murmur3's finaliser: similar names (S1, S2, ...) spread evenly
         h ^= h >>> 16;
@@ -160,7 +190,7 @@ public final class WritePlan {
             if (w == null) {
                 c = Change.NEW;
             } else if (Math.abs(d.targetUsd() - w.targetUsd()) > minChangePct * w.targetUsd()
-                    || !sameLabels(w.labels(), d)
+                    || !w.labels().matches(d)
                     || w.targetUsd() > symbolCap) {
                 c = Change.CHANGED;
             } else if (w.at().toEpochMilli() + refreshAgeMillis(d.symbol(), refreshMillis) <= nowMillis) {

@@ -98,7 +98,7 @@ class WritePlanTest {
     void plan_labelChanged_orUnknown_rewrittenAsChanged() {
         CycleResult.Computed r = computed(1000);
         CarryOver.WrittenTarget otherZone = new CarryOver.WrittenTarget(1000, ago(1),
-                CarryOver.WrittenTarget.labelsOf("UNKNOWN", "UNKNOWN", "MID", "none"));
+                new CarryOver.Labels("UNKNOWN", "UNKNOWN", "MID", "none"));
         assertEquals(List.of(WritePlan.Change.CHANGED), WritePlan.plan(r, Map.of("S0", otherZone), Policy.DEFAULTS, MIN_CHANGE, REFRESH).changes());
         assertEquals(List.of(WritePlan.Change.CHANGED),
                 WritePlan.plan(r, Map.of("S0", new CarryOver.WrittenTarget(1000, ago(1))), Policy.DEFAULTS, MIN_CHANGE, REFRESH).changes());
@@ -121,22 +121,22 @@ class WritePlanTest {
         assertEquals(List.of(WritePlan.Change.CHANGED), p.changes());
     }
 
-    @ParameterizedTest(name = "labels ''{0}'' -> {1}")
+    @ParameterizedTest(name = "labels {0} {1} {2} {3} -> {4}")
     @CsvSource(delimiter = ';', value = {
-            "UNKNOWN|UNKNOWN|LOW|none   ; true",
-            "UNKNOWN|UNKNOWN|LOW|nonee  ; false",
-            "UNKNOWN|UNKNOWN|LOW|non    ; false",
-            "UNKNOWN|UNKNOWN|MID|none   ; false",
-            "UNKNOWN|TREND|LOW|none     ; false",
-            "UNKNOW|UNKNOWN|LOW|none    ; false",
-            "UNKNOWNX|UNKNOWN|LOW|none  ; false",
-            "UNKNOWN|UNKNOWN|LOW        ; false",
-            "''                         ; false",
+            "UNKNOWN ; UNKNOWN ; LOW ; none  ; true",
+            "UNKNOWN ; UNKNOWN ; LOW ; nonee ; false",
+            "UNKNOWN ; UNKNOWN ; LOW ; non   ; false",
+            "UNKNOWN ; UNKNOWN ; MID ; none  ; false",
+            "UNKNOWN ; TREND   ; LOW ; none  ; false",
+            "UNKNOW  ; UNKNOWN ; LOW ; none  ; false",
+            "UNKNOWNX; UNKNOWN ; LOW ; none  ; false",
+            "UNKNOWN ; UNKNOWN ; LOW ; ''    ; false",
+            "''      ; ''      ; ''  ; ''    ; false",
     })
-    void sameLabels_comparedInPlace_equalsTheBuiltSignature(String labels, boolean same) {
+    void labelsMatches_eachLabel_comparedWithTheDecisions(String cluster, String regime, String zone, String cap, boolean same) {
         Decision d = computed(1000).decisions().get(0);
-        assertEquals("UNKNOWN|UNKNOWN|LOW|none", CarryOver.WrittenTarget.of(d, NOW).labels());
-        assertEquals(same, WritePlan.sameLabels(labels, d));
+        assertEquals(new CarryOver.Labels("UNKNOWN", "UNKNOWN", "LOW", "none"), CarryOver.WrittenTarget.of(d, NOW).labels());
+        assertEquals(same, new CarryOver.Labels(cluster, regime, zone, cap).matches(d));
     }
 
     @Test
@@ -183,5 +183,31 @@ class WritePlanTest {
     @net.jqwik.api.Provide
     net.jqwik.api.Arbitrary<AllocatorProperties.Scenario> scenarios() {
         return new AllocatorProperties().scenarios();
+    }
+
+    @ParameterizedTest(name = "{0} after {1}, leading {2}")
+    @CsvSource(delimiter = '|', value = {
+            // in force | previous | leading | writes | targets | retracts | reduces | hash mode | held in Redis | baseline
+            "enforce    | (none)   | true    | true   | true    | false    | false   | ENFORCE   | false | WRITTEN",
+            "enforce    | shadow   | true    | true   | true    | false    | false   | ENFORCE   | false | WRITTEN",
+            "enforce    | enforce  | true    | true   | true    | false    | false   | ENFORCE   | true  | WRITTEN",
+            "enforce    | reduce   | true    | true   | true    | false    | false   | ENFORCE   | true  | WRITTEN",
+            "reduce     | (none)   | true    | true   | true    | false    | true    | ENFORCE   | false | WRITTEN",
+            "reduce     | enforce  | true    | true   | true    | false    | true    | ENFORCE   | true  | WRITTEN",
+            "reduce     | shadow   | true    | true   | true    | false    | true    | ENFORCE   | false | WRITTEN",
+            "shadow     | (none)   | true    | true   | false   | false    | false   | SHADOW    | false | NONE",
+            "shadow     | shadow   | true    | true   | false   | false    | false   | SHADOW    | false | SHADOW_TWIN",
+            "shadow     | enforce  | true    | true   | false   | true     | false   | SHADOW    | true  | NONE",
+            "shadow     | reduce   | true    | true   | false   | true     | false   | SHADOW    | true  | NONE",
+            "enforce    | enforce  | false   | false  | false   | false    | false   | SHADOW    | true  | NONE",
+            "reduce     | (none)   | false   | false  | false   | false    | false   | SHADOW    | false | NONE",
+            "shadow     | enforce  | false   | false  | false   | false    | false   | SHADOW    | true  | NONE",
+    })
+    void transition_modeInForcePreviousAndRole_decideWhatTheCycleWrites(String inForce, String previous, boolean leading, boolean writes,
+                                                                         boolean targets, boolean retracts, boolean reduces, Mode hashMode,
+                                                                         boolean held, WritePlan.Baseline baseline) {
+        Optional<Mode> before = previous.equals("(none)") ? Optional.empty() : Optional.of(Mode.valueOf(previous.toUpperCase(java.util.Locale.ROOT)));
+        WritePlan.Transition t = WritePlan.transition(Mode.valueOf(inForce.toUpperCase(java.util.Locale.ROOT)), before, leading);
+        assertEquals(new WritePlan.Transition(writes, targets, retracts, reduces, hashMode, held, baseline), t);
     }
 }

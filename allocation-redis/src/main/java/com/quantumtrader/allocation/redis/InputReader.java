@@ -56,7 +56,8 @@ public final class InputReader {
 
     /** Fields per HMGET of the cluster map. */
     static final int CLUSTER_MAP_CHUNK = 1000;
-    /** Matches {@code quantum:portfolio:budget:*} and {@code quantum:alpha:attribution:*} in one pass, and not the service's own {@code quantum:allocation:*} keys, which Redis then need not send. */
+    /** Matches {@code quantum:portfolio:budget:*} and {@code quantum:alpha:attribution:*} in one pass, and not the service's own
+     * {@code quantum:allocation:*} keys, which Redis then need not send. */
     static final String DISCOVERY_PATTERN = "quantum:[pa][lo][pr]*";
 
 
@@ -189,7 +190,8 @@ public final class InputReader {
         }
         nodes.sync();
 
-        Map<String, String> portfolio = Reply.fields(get(portfolioResponse, DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT, rejections), InputCodec.PORTFOLIO_FIELDS);
+        Map<String, String> portfolio = Reply.fields(get(portfolioResponse, DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT,
+                rejections), InputCodec.PORTFOLIO_FIELDS);
 
         List<List<String>> mapChunks = new ArrayList<>(clusterMapResponses.size());
         for (Reply<List<String>> chunk : clusterMapResponses) {
@@ -236,7 +238,8 @@ public final class InputReader {
             Reply<List<String>> attributionResponse = attributionResponses.get(i);
             if (attributionResponse != null) {
                 List<String> a = get(attributionResponse, DataSource.ATTRIBUTION, symbol, rejections);
-                PerformanceAttribution attribution = a == null ? null : InputCodec.attribution(symbol, a.get(0), a.get(1), a.get(2), attributionRejections);
+                PerformanceAttribution attribution = a == null ? null : InputCodec.attribution(symbol, a.get(0), a.get(1),
+                        a.get(2), attributionRejections);
                 if (attribution != null) {
                     attributions.put(symbol, attribution);
                 }

@@ -176,25 +176,25 @@ public final class OutputWriter {
         Objects.requireNonNull(next, "next");
         Objects.requireNonNull(fence, "fence");
         Objects.requireNonNull(stamp, "stamp");
-        boolean targets = mode.writesTargets();
-        boolean wroteBefore = next.mode().map(Mode::writesTargets).orElse(false);
-        // Leaving enforce or reduce for shadow: every target goes, in this cycle, computed or skipped.
-        boolean retract = mode == Mode.SHADOW && wroteBefore;
+        WritePlan.Transition transition = WritePlan.transition(mode, next.mode(), true); // the writer writes: it leads
+        boolean targets = transition.writesTargets();
+        boolean retract = transition.retractsAll();
         CycleResult.Computed computed = result instanceof CycleResult.Computed c ? c : null;
         if (computed == null && !retract && stamp.isEmpty()) {
             return WriteResult.nothing(next.withMode(mode));
         }
-        // The Governor uses a target only when its mode is enforce: reduce writes enforce hashes (their cap says reduce).
-        Mode hashMode = targets ? Mode.ENFORCE : Mode.SHADOW;
+        Mode hashMode = transition.hashMode();
         return connection.call(RedisFailure.Operation.WRITE, nodes -> {
             long before = connection.roundTrips();
             // What the service holds in Redis, when targets are touched at all.
             boolean needReal = (targets && computed != null) || retract;
             Map<String, CarryOver.WrittenTarget> real = !needReal ? Map.of()
-                    : wroteBefore && next.written().isPresent() ? next.written().get() : readWritten(nodes);
-            // What the plan compares with: in shadow, what enforce would have written in the previous shadow cycle.
-            Map<String, CarryOver.WrittenTarget> base = targets ? real
-                    : next.mode().equals(Optional.of(Mode.SHADOW)) ? next.written().orElse(Map.of()) : Map.of();
+                    : transition.heldInRedis() && next.written().isPresent() ? next.written().get() : readWritten(nodes);
+            Map<String, CarryOver.WrittenTarget> base = switch (transition.baseline()) {
+                case WRITTEN -> real;
+                case SHADOW_TWIN -> next.written().orElse(Map.of());
+                case NONE -> Map.of();
+            };
             WritePlan.Plan plan = computed == null ? null : WritePlan.plan(computed, base, policy, minChangePct, refresh);
             Set<String> delete = new HashSet<>();
             if (targets && plan != null) {
@@ -223,7 +223,7 @@ public final class OutputWriter {
             gone.addAll(removedEntries);
             for (String symbol : gone) {
                 CarryOver.WrittenTarget was = labelsFrom.getOrDefault(symbol, base.get(symbol));
-                String cluster = was == null ? "" : clusterOf(was.labels());
+                String cluster = was == null ? "" : was.labels().clusterId();
                 byCluster.computeIfAbsent(cluster, k -> new ArrayList<>()).add(new Item(null, null, symbol));
             }
 
@@ -242,14 +242,16 @@ public final class OutputWriter {
                         if (targets) {
                             String key = Keys.target(item.symbol());
                             if (item.change() == WritePlan.Change.NEW) {
-                                unit.add(Command.Name.DEL, key); // whatever the key held (a foreign value, another type) goes; ours is overwritten whole by HSET
+                                // whatever the key held (a foreign value, another type) goes; ours is overwritten whole by HSET
+                                unit.add(Command.Name.DEL, key);
                             }
                             unit.addFields(Command.Name.HSET, key, fields, Arg.NONE);
                             unit.add(Command.Name.EXPIRE, key, ttl);
                             written++;
                         }
                         if (item.change().streamed()) {
-                            unit.addFields(Command.Name.XADD, Keys.DECISION_STREAM, fields, FencedWrite.args(entry.encodeOwnPairs()), "MAXLEN", "~", maxLen, "*");
+                            unit.addFields(Command.Name.XADD, Keys.DECISION_STREAM, fields,
+                                    FencedWrite.args(entry.encodeOwnPairs()), "MAXLEN", "~", maxLen, "*");
                             streamed++;
                         }
                     } else {
@@ -300,11 +302,6 @@ public final class OutputWriter {
     private record Item(Decision decision, WritePlan.Change change, String symbol) {
     }
 
-    private static String clusterOf(String labels) {
-        int bar = labels.indexOf('|');
-        return bar < 0 ? "" : labels.substring(0, bar);
-    }
-
     /**
      * {@code next} with its written targets known: as they are when the mode before wrote targets, or
      * read from Redis (a start, a failed write, a takeover, a change from shadow). Reduce mode needs them
@@ -327,8 +324,8 @@ public final class OutputWriter {
         ourTargets(nodes).forEach((key, values) -> {
             double usd = TargetHash.targetUsd(values.get(0)).orElse(0);
             Instant at = Instant.ofEpochSecond(Values.epochSeconds(values.get(3)).orElse(0));
-            String labels = values.get(4) == null || values.get(5) == null || values.get(6) == null ? ""
-                    : CarryOver.WrittenTarget.labelsOf(values.get(4), values.get(5), values.get(6), values.get(1));
+            CarryOver.Labels labels = values.get(4) == null || values.get(5) == null || values.get(6) == null ? CarryOver.Labels.UNKNOWN
+                    : new CarryOver.Labels(values.get(4), values.get(5), values.get(6), values.get(1));
             written.put(key.substring(Keys.TARGET_PREFIX.length()), new CarryOver.WrittenTarget(usd, at, labels));
         });
         return written;

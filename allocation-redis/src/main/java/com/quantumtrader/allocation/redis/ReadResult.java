@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param discoverNanos time spent discovering keys (the SCAN pages), part of the read
  * @param targetsGone   of the target hashes the read was asked to vouch for (the writer's), how many Redis no longer holds
  */
-public record ReadResult(CycleInputs inputs, List<Rejection> rejections, Decoded<ControlHash> control, java.util.Optional<String> lastWrite, Discovery discovery, long roundTrips, long discoverNanos,
+public record ReadResult(CycleInputs inputs, List<Rejection> rejections, Decoded<ControlHash> control,
+        java.util.Optional<String> lastWrite, Discovery discovery, long roundTrips, long discoverNanos,
                          long targetsGone) {
     public ReadResult {
         if (targetsGone < 0) {

@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * Where the runner keeps the {@link CarryOver} between cycles: the one owner of the state that
- * lives across cycles. In process for now (it starts from {@link CarryOver#START} with every run);
- * under HA its small part (zone, relax timer, mode in force) moves to Redis. Written by the loop
- * thread only; readable from any thread.
+ * lives across cycles. It starts from {@link CarryOver#START} with every run; on taking the lease it
+ * continues from the small part (zone, relax timer, mode in force) the previous writer left in
+ * {@code quantum:allocation:state} ({@code CycleRunner.adopt}). Written by the loop thread only; readable from any thread.
  */
 final class CarryOverStore {
 

@@ -16,7 +16,8 @@ final class CheckConfigCommand implements Callable<Integer> {
     @Mixin
     EnvOptions env;
 
-    @CommandLine.Option(names = "--probe", description = "Also connect: ask each primary (the Sentinel's current one, every Cluster primary) for its ROLE.")
+    @CommandLine.Option(names = "--probe",
+            description = "Also connect: ask each primary (the Sentinel's current one, every Cluster primary) for its ROLE.")
     boolean probe;
 
     @CommandLine.Spec

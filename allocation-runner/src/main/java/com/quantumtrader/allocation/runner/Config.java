@@ -147,7 +147,8 @@ public record Config(
         long maxLen = integer(env, P29_DECISION_STREAM_MAXLEN, 100_000, 1, 1_000_000_000);
         String level = Objects.requireNonNullElse(LOG_LEVEL.in(env), "INFO").strip().toUpperCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(level)) {
-            throw new ConfigException(LOG_LEVEL + ": must be one of TRACE, DEBUG, INFO, WARN, ERROR, was '" + Scalars.printable(LOG_LEVEL.in(env)) + "'");
+            throw new ConfigException(LOG_LEVEL + ": must be one of TRACE, DEBUG, INFO, WARN, ERROR, was '"
+                    + Scalars.printable(LOG_LEVEL.in(env)) + "'");
         }
         LogFormat format = switch (Objects.requireNonNullElse(LOG_FORMAT.in(env), "text").strip().toLowerCase(Locale.ROOT)) {
             case "text" -> LogFormat.TEXT;
@@ -179,7 +180,8 @@ public record Config(
         int refresh = (int) integer(env, P29_TARGET_REFRESH_SEC, Math.max(interval, Math.min(30, ttl - interval - 1)), 1, 299);
         if (refresh < interval || refresh + interval >= ttl) {
             throw new ConfigException(P29_TARGET_REFRESH_SEC + ": must be at least " + P29_INTERVAL_SEC + " (" + interval + ") and below "
-                    + TARGET_TTL_SEC + " - " + P29_INTERVAL_SEC + " (" + (ttl - interval) + ") so an unchanged target is rewritten before it expires, was "
+                    + TARGET_TTL_SEC + " - " + P29_INTERVAL_SEC + " (" + (ttl - interval)
+                            + ") so an unchanged target is rewritten before it expires, was "
                     + refresh);
         }
         long cycleMaxLen = integer(env, P29_CYCLE_STREAM_MAXLEN, 50_000, 1, 1_000_000_000);

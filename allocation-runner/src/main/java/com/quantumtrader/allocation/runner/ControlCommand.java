@@ -44,7 +44,9 @@ final class ControlCommand implements Runnable {
     }
 
     static Mode parseMode(String value) {
-        return Values.mode(value == null ? null : value.strip().toLowerCase(java.util.Locale.ROOT)).orElseThrow(() -> new IllegalArgumentException("MODE: must be enforce, reduce or shadow, was '" + value + "'"));
+        String lower = value == null ? null : value.strip().toLowerCase(java.util.Locale.ROOT);
+        return Values.mode(lower).orElseThrow(() -> new IllegalArgumentException("MODE: must be enforce, reduce or shadow, was '"
+                + value + "'"));
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
@@ -70,7 +72,7 @@ final class ControlCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             try (RedisConnection redis = config.connect()) {
                 Decoded<ControlHash> before = new Control(redis).set(control);
-                Mode was = inForce(before, config.mode());
+                Mode was = ControlHash.inForce(before, config.mode());
                 out.println("control set: mode " + m.wireName() + " (was " + was.wireName() + ", " + source(before, config) + ") by "
                         + control.by() + ": " + control.reason());
                 out.println("every runner applies it at its next cycle (within P29_INTERVAL_SEC=" + config.interval().toSeconds() + "s)");
@@ -128,7 +130,7 @@ final class ControlCommand implements Runnable {
             try (RedisConnection redis = config.connect()) {
                 Control control = new Control(redis);
                 Decoded<ControlHash> now = control.read();
-                out.println("mode in force: " + inForce(now, config.mode()).wireName() + " (" + source(now, config) + ")");
+                out.println("mode in force: " + ControlHash.inForce(now, config.mode()).wireName() + " (" + source(now, config) + ")");
                 if (now instanceof Decoded.Valid<ControlHash> v) {
                     ControlHash c = v.value();
                     out.println("  set by " + (c.by().isEmpty() ? "unknown" : c.by()) + c.timestamp().map(t -> " at " + t).orElse("")
@@ -158,11 +160,7 @@ final class ControlCommand implements Runnable {
         }
     }
 
-    /** The mode a runner applies with this control hash: its mode when valid, else {@code P29_MODE}. */
-    static Mode inForce(Decoded<ControlHash> control, Mode configured) {
-        return control instanceof Decoded.Valid<ControlHash> v ? v.value().mode() : configured;
-    }
-
+    /** Where the mode in force comes from: the control hash, or {@code P29_MODE} (and why). */
     private static String source(Decoded<ControlHash> control, Config config) {
         if (control instanceof Decoded.Valid<ControlHash>) {
             return "control hash " + Keys.CONTROL;

@@ -8,6 +8,7 @@ import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Fallback;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.core.WritePlan;
 import com.quantumtrader.allocation.core.Rejection;
 import com.quantumtrader.allocation.redis.wire.ControlHash;
 import com.quantumtrader.allocation.redis.InputReader;
@@ -143,6 +144,31 @@ public final class CycleRunner {
         this.warnings = warnings;
     }
 
+    /**
+     * What a cycle computed, before it writes: its result (reduced in reduce mode), the carry-over it hands on and
+     * what it does with the target hashes.
+     */
+    record Step(CycleResult result, CarryOver next, WritePlan.Transition transition) {
+    }
+
+    /**
+     * The cycle's sequence from its inputs to what it writes, the one place it is written ({@code run} and {@code once},
+     * and so the demo and the bench): the rules ({@link Allocator#cycle}), the transition of the mode in force
+     * ({@link WritePlan#transition}), and in reduce mode each target held at most at what is written (read from
+     * Redis by {@code writer} when the carry-over does not hold it).
+     */
+    static Step step(CycleInputs inputs, Mode mode, Policy policy, Instant now, CarryOver previous, boolean leading, OutputWriter writer) {
+        Allocator.Cycle cycle = Allocator.cycle(inputs, policy, now, previous);
+        WritePlan.Transition transition = WritePlan.transition(mode, previous.mode(), leading);
+        CycleResult result = cycle.result();
+        CarryOver next = cycle.next();
+        if (transition.reduces()) {
+            next = writer.withWrittenKnown(next);
+            result = Allocator.reduce(result, next.written().orElseThrow());
+        }
+        return new Step(result, next, transition);
+    }
+
     /** Runs one cycle evaluated at Redis's clock ({@code TIME}, read with the lease): the service's one clock. */
     public Report run() {
         return run(Optional.empty());
@@ -194,9 +220,10 @@ public final class CycleRunner {
                 carryOver.forgetWrites();
             }
             CarryOver previous = carryOver.get();
-            Allocator.Cycle cycle = Allocator.cycle(inputs, policy, now, previous);
-            CycleResult result = cycle.result();
-            CarryOver next = cycle.next();
+            boolean leading = role.leading();
+            Step step = step(inputs, mode, policy, now, previous, leading, writer);
+            CycleResult result = step.result();
+            CarryOver next = step.next();
             if (previous.zone().isPresent() && !previous.zone().equals(next.zone())) {
                 metrics.zoneChanged();
                 LOG.info("Drawdown zone in force: {} -> {}", previous.zone().get(), next.zone().map(Enum::name).orElse("none"));
@@ -204,14 +231,10 @@ public final class CycleRunner {
             if (!previous.mode().equals(inForce)) {
                 logModeChange(previous.mode(), mode, read.control());
             }
-            boolean leading = role.leading();
-            if (leading && mode == Mode.REDUCE) {
-                next = writer.withWrittenKnown(next); // reduce holds each target at most at what is written
-                result = Allocator.reduce(result, next.written().orElseThrow());
-            }
             long t2 = System.nanoTime();
             Optional<Set<String>> partial = excess > 0 ? Optional.of(new HashSet<>(read.discovery().symbols())) : Optional.empty();
-            WriteResult written = leading ? write(result, mode, next, now, (t2 - start) / 1_000_000, partial) : standby(next, mode);
+            WriteResult written = step.transition().writes() ? write(result, mode, next, now, (t2 - start) / 1_000_000, partial)
+                    : standby(next, mode);
             leading = leading && role.leading(); // false when the write was fenced
             long t3 = System.nanoTime();
             double seconds = (t3 - start) / 1e9;
@@ -231,8 +254,10 @@ public final class CycleRunner {
             warnings.warn("redis-failure:" + e.kind().wireName(), warnings.event()
                     .addKeyValue("outcome", "failed").addKeyValue("redis_cause", e.kind().wireName())
                     .addKeyValue("duration_s", round3(seconds)).addKeyValue("mode", mode.wireName()),
-                    String.format(Locale.ROOT, "Allocation cycle failed after %.3fs: Redis %s (cause: %s)", seconds, e.getMessage(), e.kind().wireName()));
-            report = new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage() + " (cause: " + e.kind().wireName() + ")"),
+                    String.format(Locale.ROOT, "Allocation cycle failed after %.3fs: Redis %s (cause: %s)", seconds,
+                            e.getMessage(), e.kind().wireName()));
+            report = new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of("redis " + e.getMessage()
+                    + " (cause: " + e.kind().wireName() + ")"),
                     Phases.NONE, false, inForce);
             return report;
         } catch (RuntimeException e) {
@@ -316,18 +341,14 @@ public final class CycleRunner {
      * there but not valid is ignored, counted and logged (rate-limited), and {@code P29_MODE} applies.
      */
     private Mode modeInForce(Decoded<ControlHash> control) {
-        if (control instanceof Decoded.Valid<ControlHash> valid) {
-            metrics.mode(valid.value().mode());
-            return valid.value().mode();
-        }
-        String reason = ((Decoded.Invalid<ControlHash>) control).reason();
-        if (!ControlHash.ABSENT.equals(reason)) {
+        if (control instanceof Decoded.Invalid<ControlHash> invalid && !ControlHash.ABSENT.equals(invalid.reason())) {
             metrics.controlInvalid();
-            warnings.warn("control-invalid", "Control hash " + Keys.CONTROL + " ignored (" + reason + "); P29_MODE="
+            warnings.warn("control-invalid", "Control hash " + Keys.CONTROL + " ignored (" + invalid.reason() + "); P29_MODE="
                     + configured.wireName() + " applies");
         }
-        metrics.mode(configured);
-        return configured;
+        Mode mode = ControlHash.inForce(control, configured);
+        metrics.mode(mode);
+        return mode;
     }
 
     private void logModeChange(Optional<Mode> before, Mode now, Decoded<ControlHash> control) {

@@ -86,7 +86,8 @@ public final class EnvFile {
                 }
                 case KEY -> {
                     if (newline) {
-                        throw error(source, entryLine, "must be KEY=VALUE (systemd ignores a line without '='; the line is not echoed: it may hold a secret)");
+                        throw error(source, entryLine,
+                                "must be KEY=VALUE (systemd ignores a line without '='; the line is not echoed: it may hold a secret)");
                     } else if (c == '=') {
                         String name = key.toString().strip();
                         if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** The {@code allocation-runner} command line. Exit codes: 0 done, 1 runtime failure, 2 bad configuration or usage. */
 @Command(name = "allocation-runner", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Capital Allocation Brain: per-symbol exposure targets from budgets, regime, cluster stress, drawdown and performance.",
-        subcommands = {RunCommand.class, OnceCommand.class, CheckConfigCommand.class, ControlCommand.class, ReportCommand.class, RetractCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, OnceCommand.class, CheckConfigCommand.class, ControlCommand.class, ReportCommand.class,
+                RetractCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** The exit code of a bad configuration or usage. */

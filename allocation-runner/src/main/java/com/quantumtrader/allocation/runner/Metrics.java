@@ -113,7 +113,8 @@ public final class Metrics {
                 "Times this runner gave the writer's lease up because it completed no write while a standby could.")
                 .register(registry);
         targetsLost = Counter.build("p29_targets_lost_total",
-                "Target hashes this runner wrote that were gone from Redis before their refresh (deleted, evicted, a node restarted); each is rewritten.")
+                "Target hashes this runner wrote that were gone from Redis before their refresh (deleted, evicted, a node "
+                        + "restarted); each is rewritten.")
                 .register(registry);
         overCapacity = Counter.build("p29_universe_over_capacity_total",
                 "Cycles whose universe had more budget keys than P29_MAX_SYMBOLS (the heap's capacity); the excess is left out.")

@@ -1,10 +1,10 @@
 package com.quantumtrader.allocation.runner;
 
-import com.quantumtrader.allocation.core.Allocator;
 import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.redis.wire.ControlHash;
 import com.quantumtrader.allocation.redis.wire.InputCodec;
 import com.quantumtrader.allocation.redis.InputReader;
 import com.quantumtrader.allocation.redis.Lease;
@@ -24,12 +24,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "once", mixinStandardHelpOptions = true, description = "Compute one cycle and print the decisions. Writes nothing unless --write in enforce mode.")
+@Command(name = "once", mixinStandardHelpOptions = true,
+        description = "Compute one cycle and print the decisions. Writes nothing unless --write in enforce mode.")
 final class OnceCommand implements Callable<Integer> {
     @Mixin
     EnvOptions env;
 
-    @Option(names = "--snapshot", paramLabel = "FILE", description = "Read the inputs from a snapshot file (docs/snapshot-format.md) instead of Redis.")
+    @Option(names = "--snapshot", paramLabel = "FILE",
+            description = "Read the inputs from a snapshot file (docs/snapshot-format.md) instead of Redis.")
     Path snapshot;
 
     @Option(names = "--json", description = "Print the result in the golden 'expected' format.")
@@ -61,15 +63,20 @@ final class OnceCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("snapshot policy: " + e.getMessage());
             }
-            Allocator.Cycle cycle = Allocator.cycle(InputCodec.decode(s.raw()), policy, s.now(), s.previous());
-            result = cycle.result();
-            next = cycle.next();
+            CycleRunner.Step step = CycleRunner.step(InputCodec.decode(s.raw()), config.mode(), policy, s.now(), s.previous(), false, null);
+            result = step.result();
+            next = step.next();
         } else {
             try (RedisConnection redis = config.connect()) {
                 ReadResult read = new InputReader(redis, config.staticClusterMap()).read();
-                result = Allocator.allocate(read.decode(), config.policy(), Instant.now());
-                Mode mode = ControlCommand.inForce(read.control(), config.mode()); // the operator's control hash wins, as in run
-                if (write && mode.writesTargets()) {
+                Mode mode = ControlHash.inForce(read.control(), config.mode()); // the operator's control hash wins, as in run
+                OutputWriter writer = config.writer(redis);
+                if (!write || !mode.writesTargets()) {
+                    result = CycleRunner.step(read.decode(), mode, policy, Instant.now(), CarryOver.START, false, writer).result();
+                    if (write) {
+                        spec.commandLine().getErr().println("--write ignored: the mode in force is shadow, nothing written");
+                    }
+                } else {
                     // A one-shot write is fenced like a runner's: it takes the lease or writes nothing.
                     Lease lease = config.lease(redis);
                     Role role = lease.hold(Role.UNKNOWN);
@@ -79,19 +86,15 @@ final class OnceCommand implements Callable<Integer> {
                         return 1;
                     }
                     try {
-                        OutputWriter writer = config.writer(redis);
-                        CarryOver held = writer.withWrittenKnown(CarryOver.START);
-                        if (mode == Mode.REDUCE) {
-                            result = Allocator.reduce(result, held.written().orElseThrow());
-                        }
-                        WriteResult w = writer.write(result, mode, Long.toString(result.now().toEpochMilli()), held, leader.fence());
+                        // Nothing is known of earlier writes: the writer reads the service's target hashes from Redis.
+                        CycleRunner.Step step = CycleRunner.step(read.decode(), mode, policy, Instant.now(), CarryOver.START, true, writer);
+                        result = step.result();
+                        WriteResult w = writer.write(result, mode, Long.toString(result.now().toEpochMilli()), step.next(), leader.fence());
                         spec.commandLine().getErr().println("wrote " + w.targetsWritten() + " target hashes and " + w.decisionsStreamed()
                                 + " decisions in mode " + mode.wireName() + " as " + leader.fence());
                     } finally {
                         lease.release(leader.fence());
                     }
-                } else if (write) {
-                    spec.commandLine().getErr().println("--write ignored: the mode in force is shadow, nothing written");
                 }
             }
         }

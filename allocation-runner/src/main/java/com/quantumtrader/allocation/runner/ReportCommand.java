@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * criterion passes, 1 when one fails, 2 on a usage error or when the window holds no cycle.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Judge the go-live criteria (targets every cycle, fallbacks < 1 %, confidence > 0.5, no failed cycle, coverage) over a window of the cycle stream.")
+        description = "Judge the go-live criteria (targets every cycle, fallbacks < 1 %, confidence > 0.5, no failed cycle, "
+                + "coverage) over a window of the cycle stream.")
 final class ReportCommand implements Callable<Integer> {
     @Mixin
     EnvOptions env;
@@ -34,7 +35,8 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--since", required = true, paramLabel = "DURATION", description = "The window's length before --until: 48h, 90m, 600s.")
     String since;
 
-    @Option(names = "--until", paramLabel = "TIME", description = "The window's end: ISO-8601 (2026-11-24T12:00:00Z) or epoch seconds (default: now).")
+    @Option(names = "--until", paramLabel = "TIME",
+            description = "The window's end: ISO-8601 (2026-11-24T12:00:00Z) or epoch seconds (default: now).")
     String until;
 
     @Option(names = "--out", paramLabel = "FILE.html", description = "Also write the report as one self-contained HTML page with charts.")
@@ -94,7 +96,8 @@ final class ReportCommand implements Callable<Integer> {
         out.println(failed == 0 ? "VERDICT: PASS (every criterion)" : "VERDICT: FAIL (" + failed + " of " + verdicts.get().size() + " criteria)");
         if (outFile != null) {
             try {
-                java.nio.file.Files.writeString(outFile, page.render(verdicts.get(), "Capital allocation go-live report, " + GoLiveReport.human(window)
+                java.nio.file.Files.writeString(outFile, page.render(verdicts.get(), "Capital allocation go-live report, "
+                        + GoLiveReport.human(window)
                         + " to " + end), java.nio.charset.StandardCharsets.UTF_8);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("--out: cannot write " + outFile + ": " + e.getMessage(), e);

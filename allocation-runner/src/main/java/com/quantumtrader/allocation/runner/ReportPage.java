@@ -148,11 +148,13 @@ final class ReportPage {
             return byGap != 0 ? byGap : a.getKey().compareTo(b.getKey());
         });
         StringBuilder sb = new StringBuilder();
-        sb.append("<table id=\"differences\"><tr><th>symbol</th><th>budget engine USD</th><th>target USD</th><th>change USD</th><th>change %</th></tr>\n");
+        sb.append("<table id=\"differences\"><tr><th>symbol</th><th>budget engine USD</th><th>target USD</th><th>change "
+                + "USD</th><th>change %</th></tr>\n");
         for (int i = 0; i < Math.min(TOP, rows.size()); i++) {
             double target = rows.get(i).getValue()[0];
             double budget = rows.get(i).getValue()[1];
-            sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%,.0f</td><td>%,.0f</td><td>%+,.0f</td><td>%s</td></tr>%n", esc(rows.get(i).getKey()),
+            sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%,.0f</td><td>%,.0f</td><td>%+,.0f</td><td>%s</td></tr>%n",
+                    esc(rows.get(i).getKey()),
                     budget, target, target - budget, budget == 0 ? "n/a" : String.format(Locale.ROOT, "%+.1f %%", 100 * (target - budget) / budget)));
         }
         if (rows.isEmpty()) {

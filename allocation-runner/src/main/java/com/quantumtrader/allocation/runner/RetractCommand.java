@@ -6,7 +6,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "retract", mixinStandardHelpOptions = true, description = "Delete every target hash this service wrote, now (emergency rollback). Touches no other key.")
+@Command(name = "retract", mixinStandardHelpOptions = true,
+        description = "Delete every target hash this service wrote, now (emergency rollback). Touches no other key.")
 final class RetractCommand implements Callable<Integer> {
     @Mixin
     EnvOptions env;

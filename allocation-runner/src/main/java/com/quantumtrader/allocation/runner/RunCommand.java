@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the service: the loop, /metrics, /healthz, /readyz. SIGTERM finishes the cycle in flight and exits 0.")
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the service: the loop, /metrics, /healthz, /readyz. SIGTERM finishes the cycle in flight and exits 0.")
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 

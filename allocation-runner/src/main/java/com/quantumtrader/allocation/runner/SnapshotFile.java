@@ -61,7 +61,8 @@ final class SnapshotFile {
                 ? Optional.of(Instant.ofEpochMilli(root.get("regime_entry_id_ms").asLong())) : Optional.empty();
         RawInputs raw = new RawInputs(
                 strings(root.path("portfolio")), hashes(root.path("budgets")), strings(root.path("cluster_map")),
-                strings(root.path("discovered_clusters")), hashes(root.path("cluster_states")), hashes(root.path("clusters")), strings(root.path("regime")), regimeEntryTime, hashes(root.path("attributions")));
+                strings(root.path("discovered_clusters")), hashes(root.path("cluster_states")), hashes(root.path("clusters")),
+                        strings(root.path("regime")), regimeEntryTime, hashes(root.path("attributions")));
         return new Snapshot(Instant.ofEpochSecond(now.asLong()), strings(root.path("policy")), raw, previous(file, strings(root.path("state"))));
     }
 

@@ -92,7 +92,8 @@ final class SymbolSeries extends Collector {
         return List.of(
                 new MetricFamilySamples(COMPUTED, Type.COUNTER, "Targets computed, per symbol.", computed),
                 new MetricFamilySamples(OVERRIDES, Type.COUNTER,
-                        "Cycles whose target for the symbol is in force in Redis (enforce or reduce; written this cycle or left as written), per symbol.",
+                        "Cycles whose target for the symbol is in force in Redis (enforce or reduce; written this cycle or left as "
+                                + "written), per symbol.",
                         overrides),
                 new MetricFamilySamples(CONFIDENCE, Type.GAUGE, "Allocation confidence in [0, 1], per symbol.", confidence),
                 new MetricFamilySamples(TARGET, Type.GAUGE, "Computed target in USD, per symbol.", target));

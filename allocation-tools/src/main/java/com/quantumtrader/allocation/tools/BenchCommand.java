@@ -76,16 +76,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cycles", paramLabel = "C", defaultValue = "20", description = "Measured cycles (default: ${DEFAULT-VALUE}).")
     int cycles;
 
-    @Option(names = "--warmup", paramLabel = "W", defaultValue = "5", description = "Unmeasured cycles first, for the JIT (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "5",
+            description = "Unmeasured cycles first, for the JIT (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--mode", defaultValue = "enforce", description = "shadow or enforce (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--attribution-pct", defaultValue = "10", description = "Percent of symbols with an attribution hash (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--attribution-pct", defaultValue = "10",
+            description = "Percent of symbols with an attribution hash (default: ${DEFAULT-VALUE}).")
     int attributionPct;
 
-    @Option(names = "--redis-url", paramLabel = "URL", description = "Use this Redis instead of an embedded one. It must hold no quantum:* key unless --force.")
+    @Option(names = "--redis-url", paramLabel = "URL",
+            description = "Use this Redis instead of an embedded one. It must hold no quantum:* key unless --force.")
     String redisUrl;
 
     @Option(names = "--redis-cluster", paramLabel = "HOST:PORT,...",
@@ -158,7 +161,8 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 probeNode = clusterNodes.iterator().next();
             } else {
-                RedisEndpoint endpoint = RedisEndpoint.fromUrl(redisUrl != null ? redisUrl : embedded.url(), Duration.ofSeconds(2), Duration.ofSeconds(30));
+                RedisEndpoint endpoint = RedisEndpoint.fromUrl(redisUrl != null ? redisUrl : embedded.url(), Duration.ofSeconds(2),
+                        Duration.ofSeconds(30));
                 deployment = new RedisDeployment.Standalone(endpoint);
                 probeNode = new HostAndPort(endpoint.host(), endpoint.port());
                 Jedis jedis = new Jedis(endpoint.host(), endpoint.port(), 30_000);

@@ -55,11 +55,13 @@ final class DemoCommand implements Callable<Integer> {
             description = "Port of /metrics (default: ${DEFAULT-VALUE}; a free one if it is taken).")
     int metricsPort;
 
-    @Option(names = "--redis-url", paramLabel = "URL", description = "Use this Redis instead of starting an embedded one (its quantum:* keys get overwritten).")
+    @Option(names = "--redis-url", paramLabel = "URL",
+            description = "Use this Redis instead of starting an embedded one (its quantum:* keys get overwritten).")
     String redisUrl;
 
     @Option(names = "--replicas", paramLabel = "N", defaultValue = "1",
-            description = "Run N loops (1-3) against the same Redis, as N hosts would: one holds the writer's lease and writes, the others stand by (default: ${DEFAULT-VALUE}).")
+            description = "Run N loops (1-3) against the same Redis, as N hosts would: one holds the writer's lease and writes, "
+                    + "the others stand by (default: ${DEFAULT-VALUE}).")
     int replicas;
 
     @CommandLine.Spec

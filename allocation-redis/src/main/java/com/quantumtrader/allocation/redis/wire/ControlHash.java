@@ -24,6 +24,11 @@ import java.util.OptionalLong;
  */
 public record ControlHash(Mode mode, String reason, String by, Optional<Instant> timestamp) {
 
+    /** The mode in force: a valid control hash's, else the configured one ({@code P29_MODE}). */
+    public static Mode inForce(Decoded<ControlHash> control, Mode configured) {
+        return control instanceof Decoded.Valid<ControlHash> v ? v.value().mode() : configured;
+    }
+
     /** The control hash's decoding when the key is not a hash. */
     public static final String WRONG_TYPE = Keys.CONTROL + " holds the wrong Redis type (must be a hash)";
 

@@ -180,7 +180,8 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
             Outcome outcome = switch (String.valueOf(f.get(OUTCOME))) {
                 case "computed" -> Outcome.COMPUTED;
                 case "skipped" -> Outcome.SKIPPED;
-                default -> throw new IllegalArgumentException(OUTCOME + ": must be computed or skipped, was '" + Scalars.printable(f.get(OUTCOME)) + "'");
+                default -> throw new IllegalArgumentException(OUTCOME + ": must be computed or skipped, was '"
+                        + Scalars.printable(f.get(OUTCOME)) + "'");
             };
             Mode mode = Values.mode(f.get(MODE)).orElseThrow(() -> new IllegalArgumentException(
                     MODE + ": must be shadow, enforce or reduce, was '" + Scalars.printable(f.get(MODE)) + "'"));
@@ -190,7 +191,8 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
             }
             return new Decoded.Valid<>(new CycleEntry(f.get(CYCLE_ID), Instant.ofEpochSecond(count(f, TS)), f.get(INSTANCE), mode, outcome,
                     f.getOrDefault(SKIP_REASON, ""), (int) count(f, SYMBOLS), (int) count(f, WRITTEN), (int) count(f, UNCHANGED),
-                    (int) count(f, REMOVED), fallbacks, (int) count(f, FALLBACK_SYMBOLS), (int) count(f, REJECTED), number(f, CONFIDENCE_MEAN), number(f, CONFIDENCE_MIN),
+                    (int) count(f, REMOVED), fallbacks, (int) count(f, FALLBACK_SYMBOLS), (int) count(f, REJECTED), number(f,
+                            CONFIDENCE_MEAN), number(f, CONFIDENCE_MIN),
                     number(f, CONFIDENCE_P10), number(f, TOTAL_TARGET_USD), number(f, TOTAL_BASE_USD), number(f, EQUITY_USD),
                     f.getOrDefault(DRAWDOWN_ZONE, ""), f.getOrDefault(REGIME, ""), count(f, DURATION_MS), count(f, FAILED_SINCE_LAST)));
         } catch (IllegalArgumentException | NullPointerException e) {

@@ -44,7 +44,8 @@ public record RemovalEntry(String symbol, String cycleId, Instant timestamp, Mod
     /** Decodes a removal entry; an entry whose {@code change} is not {@code removed} is invalid. */
     public static Decoded<RemovalEntry> decode(Map<String, String> fields) {
         if (!WritePlan.REMOVED.equals(fields.get(DecisionEntry.CHANGE))) {
-            return new Decoded.Invalid<>(DecisionEntry.CHANGE + ": must be removed, was '" + Scalars.printable(fields.get(DecisionEntry.CHANGE)) + "'");
+            return new Decoded.Invalid<>(DecisionEntry.CHANGE + ": must be removed, was '"
+                    + Scalars.printable(fields.get(DecisionEntry.CHANGE)) + "'");
         }
         OptionalLong ts = Values.epochSeconds(fields.get(TargetHash.TIMESTAMP));
         if (ts.isEmpty()) {
@@ -53,7 +54,8 @@ public record RemovalEntry(String symbol, String cycleId, Instant timestamp, Mod
         }
         var mode = Values.mode(fields.get(TargetHash.MODE));
         if (mode.isEmpty()) {
-            return new Decoded.Invalid<>(TargetHash.MODE + ": must be shadow, enforce or reduce, was '" + Scalars.printable(fields.get(TargetHash.MODE)) + "'");
+            return new Decoded.Invalid<>(TargetHash.MODE + ": must be shadow, enforce or reduce, was '"
+                    + Scalars.printable(fields.get(TargetHash.MODE)) + "'");
         }
         try {
             return new Decoded.Valid<>(new RemovalEntry(fields.get(DecisionEntry.SYMBOL), fields.get(DecisionEntry.CYCLE_ID),

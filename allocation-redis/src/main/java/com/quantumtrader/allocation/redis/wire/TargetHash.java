@@ -62,7 +62,8 @@ public record TargetHash(
         nonNegative(targetUsd, TARGET_USD);
         nonNegative(weight, WEIGHT);
         if (!Scalars.isValidName(clusterId)) {
-            throw new IllegalArgumentException(CLUSTER_ID + ": must be 1-64 characters of [A-Za-z0-9._-], was '" + Scalars.printable(clusterId) + "'");
+            throw new IllegalArgumentException(CLUSTER_ID + ": must be 1-64 characters of [A-Za-z0-9._-], was '"
+                    + Scalars.printable(clusterId) + "'");
         }
         Objects.requireNonNull(regime, REGIME);
         Objects.requireNonNull(drawdownZone, DRAWDOWN_ZONE);
