@@ -54,7 +54,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.PipelineBase;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.ScanParams;
 
@@ -324,12 +324,12 @@ final class BenchCommand implements Callable<Integer> {
             this.ts = now.getEpochSecond();
         }
 
-        void apply(java.util.function.BiFunction<List<Jedis>, Set<HostAndPort>, PipelineBase> pipelines, List<Jedis> admin, Set<HostAndPort> nodes) {
+        void apply(java.util.function.BiFunction<List<Jedis>, Set<HostAndPort>, AbstractPipeline> pipelines, List<Jedis> admin, Set<HostAndPort> nodes) {
             int moves = (int) Math.round(symbols * fraction);
             if (moves == 0) {
                 return;
             }
-            PipelineBase p = pipelines.apply(admin, nodes);
+            AbstractPipeline p = pipelines.apply(admin, nodes);
             try {
                 equity *= 1 + (rnd.nextDouble() - 0.5) * 0.002;
                 p.hset(Keys.PORTFOLIO, InputHashes.portfolio(fmt(equity), "0.06", ts));
@@ -345,7 +345,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private PipelineBase pipeline(List<Jedis> admin, Set<HostAndPort> nodes) {
+    private AbstractPipeline pipeline(List<Jedis> admin, Set<HostAndPort> nodes) {
         return nodes.isEmpty() ? admin.get(0).pipelined()
                 : new ClusterPipeline(nodes, DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build());
     }
@@ -476,7 +476,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Realistic inputs: budgets of 1k-500k USD, ~20 symbols per cluster, a tenth with attributions. */
-    static void seed(PipelineBase p, int n, int k, int attributionPct, Instant now) {
+    static void seed(AbstractPipeline p, int n, int k, int attributionPct, Instant now) {
         Random rnd = new Random(42);
         long ts = now.getEpochSecond();
         p.hset(Keys.PORTFOLIO, InputHashes.portfolio("250000000", "0.06", ts));
