@@ -9,25 +9,17 @@ import com.quantumtrader.allocation.redis.wire.ControlHash;
 import com.quantumtrader.allocation.redis.wire.Decoded;
 import com.quantumtrader.allocation.redis.wire.InputCodec;
 import com.quantumtrader.allocation.redis.wire.Keys;
-import com.quantumtrader.allocation.redis.wire.RawInputs;
 import com.quantumtrader.allocation.redis.wire.StateHash;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisFailure;
 import com.quantumtrader.allocation.redis.client.Nodes;
-import com.quantumtrader.allocation.redis.client.Command;
 
 import com.quantumtrader.allocation.core.Allocator;
-import com.quantumtrader.allocation.core.ClusterStress;
 import com.quantumtrader.allocation.core.CycleInputs;
 import com.quantumtrader.allocation.core.DataSource;
-import com.quantumtrader.allocation.core.DiscoveredCluster;
-import com.quantumtrader.allocation.core.PerformanceAttribution;
-import com.quantumtrader.allocation.core.PortfolioState;
-import com.quantumtrader.allocation.core.RegimeState;
 import com.quantumtrader.allocation.core.RejectReason;
 import com.quantumtrader.allocation.core.Rejection;
 import com.quantumtrader.allocation.core.Scalars;
-import com.quantumtrader.allocation.core.SymbolBudget;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -202,18 +194,12 @@ public final class InputReader {
             }
             mapChunks.add(values);
         }
-        // Decoded straight from the replies, symbol by symbol in the discovery's (sorted) order: no hash of strings per
-        // symbol, no copy, no sort, names checked once at discovery. The decoding rules are InputCodec's, shared with snapshots.
-        List<Rejection> budgetRejections = new ArrayList<>();
-        List<Rejection> mapRejections = new ArrayList<>();
-        List<Rejection> attributionRejections = new ArrayList<>();
-        List<SymbolBudget> budgets = new ArrayList<>(symbols.size());
-        List<Map.Entry<String, String>> clusterMap = new ArrayList<>();
-        Map<String, PerformanceAttribution> attributions = new HashMap<>();
-        Set<String> clustersInUse = new LinkedHashSet<>();
+        // Decoded straight from the replies, symbol by symbol in the discovery's (sorted) order, through the one
+        // decode path (InputCodec.Assembly, shared with snapshots): no hash of strings per symbol, no copy, no sort.
+        InputCodec.Assembly assembly = new InputCodec.Assembly(symbols.size());
         for (int i = 0; i < symbols.size(); i++) {
             String symbol = symbols.get(i);
-            List<String> budget = get(budgetResponses.get(i), DataSource.BUDGET, symbol, rejections);
+            List<String> budget = get(budgetResponses.get(i), DataSource.BUDGET, symbol, rejections); // null: wrong type, rejected
             if (budget != null && cached.isPresent() && allNull(budget)) {
                 continue; // the budget key vanished since the SCAN: the symbol left the universe, in this cycle
             }
@@ -221,30 +207,12 @@ public final class InputReader {
             if (mapped == null) {
                 mapped = staticClusterMap.get(symbol);
             }
-            if (mapped != null) {
-                String cluster = InputCodec.mappedCluster(symbol, mapped, mapRejections);
-                if (cluster != null) {
-                    clusterMap.add(Map.entry(symbol, cluster));
-                    clustersInUse.add(cluster);
-                }
-            }
-            if (budget != null) { // null: wrong type, already rejected
-                SymbolBudget b = InputCodec.budget(symbol, budget.get(0), budget.get(1), budget.get(2), budgetRejections);
-                if (b != null) {
-                    budgets.add(b);
-                    b.clusterId().ifPresent(clustersInUse::add);
-                }
-            }
             Reply<List<String>> attributionResponse = attributionResponses.get(i);
-            if (attributionResponse != null) {
-                List<String> a = get(attributionResponse, DataSource.ATTRIBUTION, symbol, rejections);
-                PerformanceAttribution attribution = a == null ? null : InputCodec.attribution(symbol, a.get(0), a.get(1),
-                        a.get(2), attributionRejections);
-                if (attribution != null) {
-                    attributions.put(symbol, attribution);
-                }
-            }
+            List<String> attribution = attributionResponse == null ? null
+                    : get(attributionResponse, DataSource.ATTRIBUTION, symbol, rejections);
+            assembly.symbol(symbol, budget, mapped, attribution);
         }
+        Set<String> clustersInUse = new LinkedHashSet<>(assembly.clustersInUse());
 
         Map<String, String> regime = Map.of();
         Optional<Instant> regimeEntryTime = Optional.empty();
@@ -272,20 +240,7 @@ public final class InputReader {
         Map<String, Map<String, String>> clusterStates = new HashMap<>(discoveredIds.size() * 2);
         Map<String, Map<String, String>> stress = readStress(nodes, clustersInUse, discoveredIds, clusterStates, rejections);
 
-        // Rejections in the order InputCodec.decode gives them: what reading rejected, portfolio, budgets, cluster map,
-        // clusters, discovered clusters, regime, attributions.
-        List<Rejection> all = new ArrayList<>(rejections);
-        Optional<PortfolioState> portfolioState = InputCodec.decodePortfolio(portfolio, all);
-        all.addAll(budgetRejections);
-        all.addAll(mapRejections);
-        List<DiscoveredCluster> discoveredClusters = new ArrayList<>();
-        Map<String, ClusterStress> clusters = InputCodec.decodeClusters(stress, discovered, clusterStates, discoveredClusters, all);
-        Optional<RegimeState> regimeState = InputCodec.decodeRegime(regime, regimeEntryTime, all);
-        all.addAll(attributionRejections);
-        @SuppressWarnings("unchecked")
-        Map.Entry<String, String>[] mapEntries = clusterMap.toArray(new Map.Entry[0]);
-        CycleInputs inputs = new CycleInputs(portfolioState, budgets, Map.ofEntries(mapEntries), discoveredClusters, clusters, regimeState,
-                attributions, all);
+        CycleInputs inputs = assembly.finish(rejections, portfolio, stress, discovered, clusterStates, regime, regimeEntryTime);
         Optional<String> lastWrite = Optional.ofNullable(lastWriteResponse.orNullIfWrongType());
         long present = 0;
         for (Reply<Long> r : existsResponses) {

@@ -26,10 +26,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The input half of the wire contract (DESIGN section 3): the field names of every input hash and
@@ -79,41 +82,123 @@ public final class InputCodec {
 
     /**
      * Decodes one cycle's raw hashes after rejections the reader already made (a key of the wrong
-     * Redis type, a bad key name); those come first in the result's rejections.
+     * Redis type, a bad key name); those come first in the result's rejections. The same
+     * {@link Assembly} as the reader's, fed from hashes instead of replies.
      */
     public static CycleInputs decode(RawInputs raw, List<Rejection> readRejections) {
-        List<Rejection> rejections = new ArrayList<>(readRejections);
-        Optional<PortfolioState> portfolio = decodePortfolio(raw.portfolio(), rejections);
+        TreeSet<String> symbols = new TreeSet<>(raw.budgets().keySet());
+        symbols.addAll(raw.clusterMap().keySet());
+        symbols.addAll(raw.attributions().keySet());
+        Assembly assembly = new Assembly(symbols.size());
+        for (String symbol : symbols) {
+            Map<String, String> budget = raw.budgets().get(symbol);
+            Map<String, String> attribution = raw.attributions().get(symbol);
+            assembly.symbol(symbol, budget == null ? null : valuesOf(budget, BUDGET_FIELDS), raw.clusterMap().get(symbol),
+                    attribution == null ? null : valuesOf(attribution, ATTRIBUTION_FIELDS));
+        }
+        return assembly.finish(readRejections, raw.portfolio(), raw.clusters(), raw.discovered(), raw.clusterStates(), raw.regime(),
+                raw.regimeEntryTime());
+    }
 
-        List<SymbolBudget> budgets = new ArrayList<>(raw.budgets().size());
-        for (String symbol : sortedKeys(raw.budgets())) {
-            decodeBudget(symbol, raw.budgets().get(symbol), rejections).ifPresent(budgets::add);
+    private static List<String> valuesOf(Map<String, String> hash, String[] fields) {
+        String[] values = new String[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            values[i] = hash.get(fields[i]);
+        }
+        return Arrays.asList(values);
+    }
+
+    /**
+     * The one decode path of a cycle's inputs, used by {@link #decode(RawInputs)} (snapshots, golden cases) and by the
+     * reader straight from its replies: symbols are fed in sorted order, each with the values of its budget hash
+     * ({@link #BUDGET_FIELDS}' order, null: no budget read), its cluster-map entry and the values of its attribution
+     * hash ({@link #ATTRIBUTION_FIELDS}' order, null: none read); {@link #finish} decodes the few whole hashes and returns
+     * the inputs with the rejections in one order: read, portfolio, budgets, cluster map, clusters and discovered
+     * clusters, regime, attributions. Lives for one decode, on one thread.
+     */
+    public static final class Assembly {
+        private final List<SymbolBudget> budgets;
+        private final List<Map.Entry<String, String>> clusterMap = new ArrayList<>();
+        private final Map<String, PerformanceAttribution> attributions = new HashMap<>();
+        private final Set<String> clustersInUse = new LinkedHashSet<>();
+        private final List<Rejection> budgetRejections = new ArrayList<>();
+        private final List<Rejection> mapRejections = new ArrayList<>();
+        private final List<Rejection> attributionRejections = new ArrayList<>();
+
+        public Assembly(int expectedSymbols) {
+            budgets = new ArrayList<>(expectedSymbols);
         }
 
-        Map<String, String> clusterMap = new HashMap<>(raw.clusterMap().size() * 2);
-        for (String symbol : sortedKeys(raw.clusterMap())) {
-            String cluster = raw.clusterMap().get(symbol);
-            if (!isValidName(symbol)) {
-                rejections.add(badName(DataSource.CLUSTER_MAP, printable(symbol), "symbol", symbol));
-            } else {
-                String mapped = mappedCluster(symbol, cluster, rejections);
-                if (mapped != null) {
-                    clusterMap.put(symbol, mapped);
+        /** One symbol's values; a name that breaks the rule is rejected per source that names it. */
+        public void symbol(String symbol, List<String> budget, String mapped, List<String> attribution) {
+            boolean valid = isValidName(symbol);
+            if (budget != null) {
+                if (!valid) {
+                    budgetRejections.add(badName(DataSource.BUDGET, printable(symbol), "symbol", symbol));
+                } else {
+                    SymbolBudget b = budget(symbol, budget.get(0), budget.get(1), budget.get(2), budgetRejections);
+                    if (b != null) {
+                        budgets.add(b);
+                        b.clusterId().ifPresent(clustersInUse::add);
+                    }
+                }
+            }
+            if (mapped != null) {
+                if (!valid) {
+                    mapRejections.add(badName(DataSource.CLUSTER_MAP, printable(symbol), "symbol", symbol));
+                } else {
+                    String cluster = mappedCluster(symbol, mapped, mapRejections);
+                    if (cluster != null) {
+                        clusterMap.add(Map.entry(symbol, cluster));
+                        clustersInUse.add(cluster);
+                    }
+                }
+            }
+            if (attribution != null && !allNull(attribution)) {
+                if (!valid) {
+                    attributionRejections.add(badName(DataSource.ATTRIBUTION, printable(symbol), "symbol", symbol));
+                } else {
+                    PerformanceAttribution a = attribution(symbol, attribution.get(0), attribution.get(1), attribution.get(2),
+                            attributionRejections);
+                    if (a != null) {
+                        attributions.put(symbol, a);
+                    }
                 }
             }
         }
 
-        List<DiscoveredCluster> discovered = new ArrayList<>(raw.discovered().size());
-        Map<String, ClusterStress> clusters = decodeClusters(raw.clusters(), raw.discovered(), raw.clusterStates(), discovered, rejections);
-
-        Optional<RegimeState> regime = decodeRegime(raw.regime(), raw.regimeEntryTime(), rejections);
-
-        Map<String, PerformanceAttribution> attributions = new HashMap<>(raw.attributions().size() * 2);
-        for (String symbol : sortedKeys(raw.attributions())) {
-            decodeAttribution(symbol, raw.attributions().get(symbol), rejections).ifPresent(a -> attributions.put(symbol, a));
+        /** The clusters the symbols fed so far name (budget's cluster_id, cluster map): the stress hashes worth reading. */
+        public Set<String> clustersInUse() {
+            return clustersInUse;
         }
 
-        return new CycleInputs(portfolio, budgets, clusterMap, discovered, clusters, regime, attributions, rejections);
+        /** The inputs: the symbols fed so far and these whole hashes (empty: the key does not exist). */
+        public CycleInputs finish(List<Rejection> readRejections, Map<String, String> portfolio, Map<String, Map<String, String>> stress,
+                                  Map<String, String> discoveredHash, Map<String, Map<String, String>> clusterStates,
+                                  Map<String, String> regime, Optional<Instant> regimeEntryTime) {
+            List<Rejection> all = new ArrayList<>(readRejections.size() + budgetRejections.size() + mapRejections.size()
+                    + attributionRejections.size() + 8);
+            all.addAll(readRejections);
+            Optional<PortfolioState> portfolioState = decodePortfolio(portfolio, all);
+            all.addAll(budgetRejections);
+            all.addAll(mapRejections);
+            List<DiscoveredCluster> discovered = new ArrayList<>(discoveredHash.size());
+            Map<String, ClusterStress> clusters = decodeClusters(stress, discoveredHash, clusterStates, discovered, all);
+            Optional<RegimeState> regimeState = decodeRegime(regime, regimeEntryTime, all);
+            all.addAll(attributionRejections);
+            @SuppressWarnings("unchecked")
+            Map.Entry<String, String>[] entries = clusterMap.toArray(new Map.Entry[0]);
+            return new CycleInputs(portfolioState, budgets, Map.ofEntries(entries), discovered, clusters, regimeState, attributions, all);
+        }
+    }
+
+    private static boolean allNull(List<String> values) {
+        for (String v : values) {
+            if (v != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
