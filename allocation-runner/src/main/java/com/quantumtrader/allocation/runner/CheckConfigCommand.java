@@ -29,7 +29,7 @@ final class CheckConfigCommand implements Callable<Integer> {
         Config config = Config.fromEnv(vars);
         config.staticClusterMap(); // validates P29_CLUSTER_MAP_FILE
         PrintWriter out = spec.commandLine().getOut();
-        try (RedisConnection redis = config.connect()) { // validates REDIS_TLS_CA_FILE; opens no connection unless --probe
+        try (RedisConnection redis = Wiring.connect(config)) { // validates REDIS_TLS_CA_FILE; opens no connection unless --probe
             config.describe().forEach((k, v) -> out.println(k + "=" + v));
             long heap = Runtime.getRuntime().maxMemory();
             out.println(String.format(java.util.Locale.ROOT, "capacity: this JVM's heap (-Xmx %d MB) holds %,d symbols ((heap - %d MB) / %,d bytes"

@@ -11,12 +11,9 @@ import com.quantumtrader.allocation.redis.client.HostPort;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.Scalars;
-import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
-import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisDeployment;
 import com.quantumtrader.allocation.redis.client.RedisEndpoint;
-import com.quantumtrader.allocation.redis.client.TlsTrust;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -176,15 +173,16 @@ public record Config(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
-        double minChange = decimal(env, P29_MIN_CHANGE_PCT, 0.001, 0, 0.1, "a number in [0, 0.1] (0.001 = 0.1 %)");
-        int refresh = (int) integer(env, P29_TARGET_REFRESH_SEC, Math.max(interval, Math.min(30, ttl - interval - 1)), 1, 299);
+        double minChange = decimal(env, P29_MIN_CHANGE_PCT, OutputWriter.DEFAULT_MIN_CHANGE_PCT, 0, 0.1, "a number in [0, 0.1] (0.001 = 0.1 %)");
+        int defaultRefresh = Math.max(interval, Math.min((int) OutputWriter.DEFAULT_REFRESH.toSeconds(), (int) ttl - interval - 1));
+        int refresh = (int) integer(env, P29_TARGET_REFRESH_SEC, defaultRefresh, 1, 299);
         if (refresh < interval || refresh + interval >= ttl) {
             throw new ConfigException(P29_TARGET_REFRESH_SEC + ": must be at least " + P29_INTERVAL_SEC + " (" + interval + ") and below "
                     + TARGET_TTL_SEC + " - " + P29_INTERVAL_SEC + " (" + (ttl - interval)
                             + ") so an unchanged target is rewritten before it expires, was "
                     + refresh);
         }
-        long cycleMaxLen = integer(env, P29_CYCLE_STREAM_MAXLEN, 50_000, 1, 1_000_000_000);
+        long cycleMaxLen = integer(env, P29_CYCLE_STREAM_MAXLEN, OutputWriter.DEFAULT_CYCLE_STREAM_MAXLEN, 1, 1_000_000_000);
         int yieldAfter = (int) integer(env, P29_YIELD_AFTER_CYCLES, 3, 1, 100);
         double maxOffset = decimal(env, P29_MAX_CLOCK_OFFSET_SEC, 5, 0.1, 3600, "a number of seconds in [0.1, 3600]");
         int maxSymbols = (int) integer(env, P29_MAX_SYMBOLS, capacity(Runtime.getRuntime().maxMemory()), 1, 10_000_000);
@@ -235,24 +233,9 @@ public record Config(
         return out;
     }
 
-    /** A connection to the configured Redis (TLS trust from {@code REDIS_TLS_CA_FILE} when set). */
-    public RedisConnection connect() {
-        try {
-            return new RedisConnection(redis, redisTlsCaFile.map(TlsTrust::fromPemFile).orElse(null));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(REDIS_TLS_CA_FILE + ": " + e.getMessage());
-        }
-    }
-
     /** The static cluster map of {@code P29_CLUSTER_MAP_FILE}, read now; empty without one. */
     public Map<String, String> staticClusterMap() {
         return clusterMapFile.map(ClusterMapFile::load).orElse(Map.of());
-    }
-
-    /** The writer of this configuration's targets and decisions. */
-    public OutputWriter writer(RedisConnection connection) {
-        return new OutputWriter(connection, targetTtlSec, decisionStreamMaxLen, policy, minChangePct, Duration.ofSeconds(targetRefreshSec),
-                cycleStreamMaxLen);
     }
 
     /** {@code host-pid}: the host name cut to the characters an instance id allows, and this process's pid. */
@@ -266,11 +249,6 @@ public record Config(
         String clean = host.replaceAll("[^A-Za-z0-9._:-]", "_");
         clean = clean.isEmpty() ? "host" : clean.substring(0, Math.min(clean.length(), 100));
         return clean + "-" + ProcessHandle.current().pid();
-    }
-
-    /** The writer's lease of this configuration. */
-    public Lease lease(RedisConnection connection) {
-        return new Lease(connection, instanceId, Duration.ofSeconds(leaseSec));
     }
 
     /** Heap a runner needs beside its universe (the JVM's own, Jedis, HTTP, metrics), measured: docs/performance.md. */

@@ -70,7 +70,7 @@ final class ControlCommand implements Runnable {
             ControlHash control = ControlHash.set(m, reason, by == null ? defaultBy() : by, Instant.now());
             Config config = env.config();
             PrintWriter out = spec.commandLine().getOut();
-            try (RedisConnection redis = config.connect()) {
+            try (RedisConnection redis = Wiring.connect(config)) {
                 Decoded<ControlHash> before = new Control(redis).set(control);
                 Mode was = ControlHash.inForce(before, config.mode());
                 out.println("control set: mode " + m.wireName() + " (was " + was.wireName() + ", " + source(before, config) + ") by "
@@ -103,7 +103,7 @@ final class ControlCommand implements Runnable {
         public Integer call() {
             Config config = env.config();
             PrintWriter out = spec.commandLine().getOut();
-            try (RedisConnection redis = config.connect()) {
+            try (RedisConnection redis = Wiring.connect(config)) {
                 Decoded<ControlHash> before = new Control(redis).clear(reason, by == null ? defaultBy() : by, Instant.now());
                 out.println("control cleared (was " + Control.summary(before) + "): P29_MODE=" + config.mode().wireName()
                         + " applies from every runner's next cycle");
@@ -127,7 +127,7 @@ final class ControlCommand implements Runnable {
         public Integer call() {
             Config config = env.config();
             PrintWriter out = spec.commandLine().getOut();
-            try (RedisConnection redis = config.connect()) {
+            try (RedisConnection redis = Wiring.connect(config)) {
                 Control control = new Control(redis);
                 Decoded<ControlHash> now = control.read();
                 out.println("mode in force: " + ControlHash.inForce(now, config.mode()).wireName() + " (" + source(now, config) + ")");

@@ -6,7 +6,6 @@ import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.redis.wire.ControlHash;
 import com.quantumtrader.allocation.redis.wire.InputCodec;
-import com.quantumtrader.allocation.redis.InputReader;
 import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.ReadResult;
@@ -67,10 +66,10 @@ final class OnceCommand implements Callable<Integer> {
             result = step.result();
             next = step.next();
         } else {
-            try (RedisConnection redis = config.connect()) {
-                ReadResult read = new InputReader(redis, config.staticClusterMap()).read();
+            try (RedisConnection redis = Wiring.connect(config)) {
+                ReadResult read = Wiring.reader(config, redis).read();
                 Mode mode = ControlHash.inForce(read.control(), config.mode()); // the operator's control hash wins, as in run
-                OutputWriter writer = config.writer(redis);
+                OutputWriter writer = Wiring.writer(config, redis);
                 if (!write || !mode.writesTargets()) {
                     result = CycleRunner.step(read.decode(), mode, policy, Instant.now(), CarryOver.START, false, writer).result();
                     if (write) {
@@ -78,7 +77,7 @@ final class OnceCommand implements Callable<Integer> {
                     }
                 } else {
                     // A one-shot write is fenced like a runner's: it takes the lease or writes nothing.
-                    Lease lease = config.lease(redis);
+                    Lease lease = Wiring.lease(config, redis);
                     Role role = lease.hold(Role.UNKNOWN);
                     if (!(role instanceof Role.Leader leader)) {
                         spec.commandLine().getErr().println("nothing written: the writer's lease is held by "

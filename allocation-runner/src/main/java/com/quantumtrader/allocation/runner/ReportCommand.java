@@ -59,7 +59,7 @@ final class ReportCommand implements Callable<Integer> {
         ReportPage page = new ReportPage(start, end);
         long[] unreadable = {0};
         String[] firstReason = {null};
-        try (RedisConnection redis = config.connect()) {
+        try (RedisConnection redis = Wiring.connect(config)) {
             new CycleStream(redis).read(start, end, decoded -> {
                 if (decoded instanceof Decoded.Valid<CycleEntry> v) {
                     report.add(v.value());

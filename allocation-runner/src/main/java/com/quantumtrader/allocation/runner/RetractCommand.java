@@ -18,8 +18,8 @@ final class RetractCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config config = env.config();
-        try (RedisConnection redis = config.connect()) {
-            int n = config.writer(redis).retract();
+        try (RedisConnection redis = Wiring.connect(config)) {
+            int n = Wiring.writer(config, redis).retract();
             spec.commandLine().getOut().println("retracted " + n + " target hashes from " + config.redis());
             spec.commandLine().getOut().flush();
         }

@@ -1,6 +1,5 @@
 package com.quantumtrader.allocation.runner;
 
-import com.quantumtrader.allocation.redis.InputReader;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.hotspot.DefaultExports;
@@ -28,17 +27,11 @@ public final class Service implements AutoCloseable {
 
     public Service(Config config, Clock clock, Consumer<CycleRunner.Report> listener) {
         this.config = config;
-        Map<String, String> staticMap = config.staticClusterMap();
         CollectorRegistry registry = new CollectorRegistry(true);
         DefaultExports.register(registry);
         this.metrics = new Metrics(registry);
-        this.redis = config.connect();
-        this.runner = new CycleRunner(config.lease(redis), config.instanceId(),
-                new InputReader(redis, staticMap, config.maxSymbols()),
-                config.writer(redis),
-                config.policy(), config.mode(), metrics,
-                new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime),
-                config.duty(), clock);
+        this.redis = Wiring.connect(config);
+        this.runner = Wiring.cycleRunner(config, redis, metrics, clock);
         this.loop = new AllocationLoop(runner, config.interval(), metrics, listener);
         try {
             this.http = new HttpEndpoints(config.metricsBind(), config.metricsPort(), metrics.exposition, loop::ready);

@@ -191,12 +191,12 @@ class SecurityIT {
             try (Jedis plain = new Jedis("127.0.0.1", server.port(), 2000)) {
                 ServiceIT.seed(plain, "BTCUSDT");
             }
-            try (RedisConnection tls = config.connect()) {
+            try (RedisConnection tls = Wiring.connect(config)) {
                 var inputs = new InputReader(tls, Map.of()).read().decode();
                 assertEquals(1, inputs.budgets().size());
             }
             Config untrusted = Config.fromEnv(Map.of("REDIS_URL", "rediss://localhost:" + tlsPort + "/0"));
-            try (RedisConnection tls = untrusted.connect()) {
+            try (RedisConnection tls = Wiring.connect(untrusted)) {
                 RedisFailure e = assertThrows(RedisFailure.class, () -> new InputReader(tls, Map.of()).read());
                 assertTrue(e.getMessage().startsWith("read: "), e.getMessage());
             }

@@ -54,6 +54,32 @@ class VariableTest {
     }
 
     @Test
+    void defaults_documentedAsOneLiteral_areWhatAnEmptyEnvironmentGives() {
+        Map<String, String> described = Config.fromEnv(Map.of()).describe();
+        List<String> differ = new ArrayList<>();
+        int compared = 0;
+        for (Variable v : Variable.values()) {
+            java.util.regex.Matcher literal = Pattern.compile("`([^`( ]+)`").matcher(v.defaultValue());
+            if (!literal.matches() || !described.containsKey(v.name())) {
+                continue; // a rule ("`30` (shorter when ...)"), no default, or a deployment variable
+            }
+            compared++;
+            String value = described.get(v.name());
+            boolean equal = value.equals(literal.group(1))
+                    || (isNumber(value) && isNumber(literal.group(1)) && Double.parseDouble(value) == Double.parseDouble(literal.group(1)));
+            if (!equal) {
+                differ.add(v.name() + ": documented " + literal.group(1) + ", fromEnv gives " + value);
+            }
+        }
+        assertEquals(List.of(), differ);
+        assertTrue(compared >= 20, "compared only " + compared + " defaults");
+    }
+
+    private static boolean isNumber(String s) {
+        return s.matches("-?[0-9]+(\\.[0-9]+)?");
+    }
+
+    @Test
     void describe_listsEveryVariable_theRedisDeploymentOnesAsOneLine() {
         Map<String, String> described = Config.fromEnv(Map.of()).describe();
         List<String> missing = new ArrayList<>();

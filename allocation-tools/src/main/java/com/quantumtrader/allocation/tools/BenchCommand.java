@@ -1,28 +1,21 @@
 package com.quantumtrader.allocation.tools;
 
-import com.quantumtrader.allocation.runner.RateLimitedLog;
 
 import com.quantumtrader.allocation.runner.Metrics;
 
 import com.quantumtrader.allocation.runner.Logging;
 
 import com.quantumtrader.allocation.runner.CycleRunner;
+import com.quantumtrader.allocation.runner.Wiring;
 
 import com.quantumtrader.allocation.runner.Config;
-import com.quantumtrader.allocation.runner.PolicySettings;
-import com.quantumtrader.allocation.runner.Variable;
 
-import com.quantumtrader.allocation.redis.client.Access;
 
 import com.quantumtrader.allocation.redis.client.HostPort;
 
 import com.quantumtrader.allocation.core.Mode;
-import com.quantumtrader.allocation.core.Policy;
-import com.quantumtrader.allocation.redis.InputReader;
-import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
-import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisEndpoint;
 import io.prometheus.client.CollectorRegistry;
@@ -44,9 +37,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import com.quantumtrader.allocation.redis.client.RedisDeployment;
 import java.util.LinkedHashSet;
-import java.util.Optional;
 import java.util.Set;
 import redis.clients.jedis.ClusterPipeline;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -148,11 +139,10 @@ final class BenchCommand implements Callable<Integer> {
         Set<HostAndPort> clusterNodes = new LinkedHashSet<>();
         HostAndPort probeNode; // the node the probe client asks: the one server, or the Cluster's first node
         try {
-            RedisDeployment deployment;
+            String deployment; // as the runner's start line names it
             if (redisCluster != null) {
                 List<HostPort> seeds = HostPort.parseList(redisCluster);
-                deployment = new RedisDeployment.Cluster(seeds, new Access(Optional.empty(), Optional.empty(), 0, false,
-                        Duration.ofSeconds(2), Duration.ofSeconds(30)));
+                deployment = "Redis Cluster " + redisCluster;
                 try (JedisCluster cluster = new JedisCluster(new HostAndPort(seeds.get(0).socketHost(), seeds.get(0).port()), 30_000)) {
                     for (String node : new java.util.TreeSet<>(cluster.getClusterNodes().keySet())) {
                         clusterNodes.add(HostAndPort.from(node));
@@ -163,7 +153,7 @@ final class BenchCommand implements Callable<Integer> {
             } else {
                 RedisEndpoint endpoint = RedisEndpoint.fromUrl(redisUrl != null ? redisUrl : embedded.url(), Duration.ofSeconds(2),
                         Duration.ofSeconds(30));
-                deployment = new RedisDeployment.Standalone(endpoint);
+                deployment = endpoint.toString();
                 probeNode = new HostAndPort(endpoint.host(), endpoint.port());
                 Jedis jedis = new Jedis(endpoint.host(), endpoint.port(), 30_000);
                 admin.add(jedis);
@@ -192,15 +182,20 @@ final class BenchCommand implements Callable<Integer> {
                     (System.nanoTime() - seedStart) / 1e9);
             out.flush();
 
-            try (RedisConnection redis = new RedisConnection(deployment, null)) {
+            // The service's own wiring from a configuration, as `run` builds it. Inputs keep their seed timestamps while
+            // simulated time advances by the interval: STALE_DATA_SEC is a day so nothing goes stale.
+            Map<String, String> env = new java.util.HashMap<>(Map.of("P29_MODE", m.wireName(), "STALE_DATA_SEC", "86400",
+                    "P29_INSTANCE_ID", "bench", "P29_INTERVAL_SEC", Integer.toString(intervalSec),
+                    "P29_DECISION_STREAM_MAXLEN", Integer.toString(Math.max(100_000, symbols)), "P29_MAX_SYMBOLS", Integer.toString(symbols)));
+            if (redisCluster != null) {
+                env.put("REDIS_CLUSTER_NODES", redisCluster);
+            } else {
+                env.put("REDIS_URL", redisUrl != null ? redisUrl : embedded.url());
+            }
+            Config config = Config.fromEnv(env);
+            try (RedisConnection redis = Wiring.connect(config)) {
                 Metrics metrics = new Metrics(new CollectorRegistry(true));
-                // Inputs keep their seed timestamps while simulated time advances by the interval: nothing goes stale.
-                Policy policy = PolicySettings.parse(Map.of("STALE_DATA_SEC", "86400"));
-                OutputWriter writer = new OutputWriter(redis, 300, Math.max(100_000, symbols), policy, OutputWriter.DEFAULT_MIN_CHANGE_PCT,
-                        OutputWriter.DEFAULT_REFRESH, OutputWriter.DEFAULT_CYCLE_STREAM_MAXLEN);
-                CycleRunner runner = new CycleRunner(new Lease(redis, "bench", Duration.ofSeconds(3600)), "bench",
-                        new InputReader(redis, Map.of()), writer, policy, m, metrics,
-                        new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime));
+                CycleRunner runner = Wiring.cycleRunner(config, redis, metrics, java.time.Clock.systemUTC());
                 Churn moves = new Churn(symbols, churn, now);
                 long heapBase = heapAfterGc();
                 for (int i = 0; i < warmup; i++) {
