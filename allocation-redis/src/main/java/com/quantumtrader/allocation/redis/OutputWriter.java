@@ -207,64 +207,12 @@ public final class OutputWriter {
             read.ifPresent(removedEntries::retainAll);
             Map<String, CarryOver.WrittenTarget> labelsFrom = targets || retract ? real : base;
 
-            // Items per allocation cluster: each decision to write or stream, each deletion or removal entry.
-            Map<String, List<Item>> byCluster = new TreeMap<>();
-            if (plan != null) {
-                List<Decision> decisions = computed.decisions();
-                for (int i = 0; i < decisions.size(); i++) {
-                    WritePlan.Change change = plan.changes().get(i);
-                    if (change.written()) {
-                        Decision d = decisions.get(i);
-                        byCluster.computeIfAbsent(d.clusterId(), k -> new ArrayList<>()).add(new Item(d, change, d.symbol()));
-                    }
-                }
-            }
-            Set<String> gone = new TreeSet<>(delete);
-            gone.addAll(removedEntries);
-            for (String symbol : gone) {
-                CarryOver.WrittenTarget was = labelsFrom.getOrDefault(symbol, base.get(symbol));
-                String cluster = was == null ? "" : was.labels().clusterId();
-                byCluster.computeIfAbsent(cluster, k -> new ArrayList<>()).add(new Item(null, null, symbol));
-            }
-
+            Map<String, List<Item>> units = units(computed, plan, delete, removedEntries, labelsFrom, base);
             FencedWrite unit = new FencedWrite(fence, nodes);
-            String maxLen = Long.toString(streamMaxLen);
-            String ttl = Long.toString(targetTtlSeconds);
-            int written = 0;
-            int deleted = 0;
-            int streamed = 0;
-            for (List<Item> items : byCluster.values()) {
+            int[] counts = new int[3]; // written, deleted, streamed
+            for (List<Item> items : units.values()) {
                 for (Item item : items) {
-                    if (item.decision() != null) {
-                        DecisionEntry entry = DecisionEntry.of(item.decision(), result.now(), hashMode, cycleId,
-                                item.change().streamed() ? item.change() : WritePlan.Change.CHANGED);
-                        Arg[] fields = FencedWrite.args(entry.target().encodePairs()); // encoded once for the hash and the entry
-                        if (targets) {
-                            String key = Keys.target(item.symbol());
-                            if (item.change() == WritePlan.Change.NEW) {
-                                // whatever the key held (a foreign value, another type) goes; ours is overwritten whole by HSET
-                                unit.add(Command.Name.DEL, key);
-                            }
-                            unit.addFields(Command.Name.HSET, key, fields, Arg.NONE);
-                            unit.add(Command.Name.EXPIRE, key, ttl);
-                            written++;
-                        }
-                        if (item.change().streamed()) {
-                            unit.addFields(Command.Name.XADD, Keys.DECISION_STREAM, fields,
-                                    FencedWrite.args(entry.encodeOwnPairs()), "MAXLEN", "~", maxLen, "*");
-                            streamed++;
-                        }
-                    } else {
-                        if (delete.contains(item.symbol())) {
-                            unit.add(Command.Name.DEL, Keys.target(item.symbol())); // left the universe, or shadow now
-                            deleted++;
-                        }
-                        if (removedEntries.contains(item.symbol())) {
-                            unit.add(Command.Name.XADD, Keys.DECISION_STREAM, new RemovalEntry(item.symbol(), cycleId, result.now(), mode).encode(),
-                                    "MAXLEN", "~", maxLen, "*");
-                            streamed++;
-                        }
-                    }
+                    encode(unit, item, result.now(), mode, hashMode, cycleId, targets, delete, removedEntries, counts);
                 }
                 unit.endUnit();
                 if (unit.size() >= FLUSH_COMMANDS) {
@@ -273,17 +221,7 @@ public final class OutputWriter {
                 }
             }
             CarryOver after = next.withMode(mode);
-            Map<String, String> state = new LinkedHashMap<>(StateHash.of(after, fence, result.now()).encode());
-            state.put(StateHash.CYCLE_ID, cycleId);
-            unit.add(Command.Name.HSET, Keys.STATE, state);
-            int unchanged = plan == null ? 0 : plan.count(WritePlan.Change.UNCHANGED);
-            int planned = plan == null ? 0 : plan.changes().size() - unchanged;
-            if (stamp.isPresent()) {
-                CycleStamp st = stamp.get();
-                CycleEntry entry = CycleEntry.of(result, mode, cycleId, st.instance(), planned, unchanged,
-                        plan == null ? 0 : plan.removed().size(), st.durationMs(), st.failedSinceLast());
-                unit.add(Command.Name.XADD, Keys.CYCLE_STREAM, entry.encode(), "MAXLEN", "~", Long.toString(cycleStreamMaxLen), "*");
-            }
+            appendState(unit, after, fence, result, mode, cycleId, plan, stamp);
             unit.run(nodes);
             Map<String, CarryOver.WrittenTarget> now;
             if (plan != null) {
@@ -294,11 +232,90 @@ public final class OutputWriter {
                 now = next.written().orElse(null); // skipped: nothing changed
             }
             CarryOver out = now == null ? after.withWrittenUnknown() : after.withWritten(now);
-            return new WriteResult(written, deleted, streamed, connection.roundTrips() - before, out);
+            return new WriteResult(counts[0], counts[1], counts[2], connection.roundTrips() - before, out);
         });
     }
 
-    /** One target to write or stream, or (no decision) one to delete or record as removed. */
+    /**
+     * The cycle's items per allocation cluster (a cluster's items are one fenced unit): each decision to write or
+     * stream, then each symbol whose target goes or whose removal is streamed, under the cluster it was written with.
+     */
+    private static Map<String, List<Item>> units(CycleResult.Computed computed, WritePlan.Plan plan, Set<String> delete,
+                                                 Set<String> removedEntries, Map<String, CarryOver.WrittenTarget> labelsFrom,
+                                                 Map<String, CarryOver.WrittenTarget> base) {
+        Map<String, List<Item>> byCluster = new TreeMap<>();
+        if (plan != null) {
+            List<Decision> decisions = computed.decisions();
+            for (int i = 0; i < decisions.size(); i++) {
+                WritePlan.Change change = plan.changes().get(i);
+                if (change.written()) {
+                    Decision d = decisions.get(i);
+                    byCluster.computeIfAbsent(d.clusterId(), k -> new ArrayList<>()).add(new Item(d, change, d.symbol()));
+                }
+            }
+        }
+        Set<String> gone = new TreeSet<>(delete);
+        gone.addAll(removedEntries);
+        for (String symbol : gone) {
+            CarryOver.WrittenTarget was = labelsFrom.getOrDefault(symbol, base.get(symbol));
+            String cluster = was == null ? "" : was.labels().clusterId();
+            byCluster.computeIfAbsent(cluster, k -> new ArrayList<>()).add(new Item(null, null, symbol));
+        }
+        return byCluster;
+    }
+
+    /** One item's commands: a target's DEL-if-new, HSET, EXPIRE and decision entry, or a deletion and removal entry. */
+    private void encode(FencedWrite unit, Item item, java.time.Instant now, Mode mode, Mode hashMode, String cycleId, boolean targets,
+                        Set<String> delete, Set<String> removedEntries, int[] counts) {
+        String maxLen = Long.toString(streamMaxLen);
+        if (item.decision() != null) {
+            DecisionEntry entry = DecisionEntry.of(item.decision(), now, hashMode, cycleId,
+                    item.change().streamed() ? item.change() : WritePlan.Change.CHANGED);
+            Arg[] fields = FencedWrite.args(entry.target().encodePairs()); // encoded once for the hash and the entry
+            if (targets) {
+                String key = Keys.target(item.symbol());
+                if (item.change() == WritePlan.Change.NEW) {
+                    // whatever the key held (a foreign value, another type) goes; ours is overwritten whole by HSET
+                    unit.add(Command.Name.DEL, key);
+                }
+                unit.addFields(Command.Name.HSET, key, fields, Arg.NONE);
+                unit.add(Command.Name.EXPIRE, key, Long.toString(targetTtlSeconds));
+                counts[0]++;
+            }
+            if (item.change().streamed()) {
+                unit.addFields(Command.Name.XADD, Keys.DECISION_STREAM, fields,
+                        FencedWrite.args(entry.encodeOwnPairs()), "MAXLEN", "~", maxLen, "*");
+                counts[2]++;
+            }
+            return;
+        }
+        if (delete.contains(item.symbol())) {
+            unit.add(Command.Name.DEL, Keys.target(item.symbol())); // left the universe, or shadow now
+            counts[1]++;
+        }
+        if (removedEntries.contains(item.symbol())) {
+            unit.add(Command.Name.XADD, Keys.DECISION_STREAM, new RemovalEntry(item.symbol(), cycleId, now, mode).encode(),
+                    "MAXLEN", "~", maxLen, "*");
+            counts[2]++;
+        }
+    }
+
+    /** The last unit's tail: the state hash (carry-over, fence, cycle id) and, when stamped, the cycle entry. */
+    private void appendState(FencedWrite unit, CarryOver after, Fence fence, CycleResult result, Mode mode, String cycleId,
+                             WritePlan.Plan plan, Optional<CycleStamp> stamp) {
+        Map<String, String> state = new LinkedHashMap<>(StateHash.of(after, fence, result.now()).encode());
+        state.put(StateHash.CYCLE_ID, cycleId);
+        unit.add(Command.Name.HSET, Keys.STATE, state);
+        if (stamp.isPresent()) {
+            int unchanged = plan == null ? 0 : plan.count(WritePlan.Change.UNCHANGED);
+            int planned = plan == null ? 0 : plan.changes().size() - unchanged;
+            CycleStamp st = stamp.get();
+            CycleEntry entry = CycleEntry.of(result, mode, cycleId, st.instance(), planned, unchanged,
+                    plan == null ? 0 : plan.removed().size(), st.durationMs(), st.failedSinceLast());
+            unit.add(Command.Name.XADD, Keys.CYCLE_STREAM, entry.encode(), "MAXLEN", "~", Long.toString(cycleStreamMaxLen), "*");
+        }
+    }
+
     private record Item(Decision decision, WritePlan.Change change, String symbol) {
     }
 
