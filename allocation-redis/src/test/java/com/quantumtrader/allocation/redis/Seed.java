@@ -22,18 +22,18 @@ public final class Seed {
     }
 
     public static void portfolio(Jedis j, String equity, String drawdown, Instant t) {
-        j.hset(Keys.PORTFOLIO, InputHashes.portfolio(equity, drawdown, t.getEpochSecond()));
+        j.hset(Keys.PORTFOLIO, InputHashes.portfolio(equity, drawdown, Long.toString(t.getEpochSecond())));
     }
 
     public static void budget(Jedis j, String symbol, String usd, Instant t) {
-        j.hset(Keys.budget(symbol), InputHashes.budget(usd, t.getEpochSecond()));
+        j.hset(Keys.budget(symbol), InputHashes.budget(usd, Long.toString(t.getEpochSecond())));
     }
 
     public static void stress(Jedis j, String cluster, String stress, String alpha, Instant t) {
-        j.hset(Keys.stress(cluster), InputHashes.stress(stress, alpha, t.getEpochSecond()));
+        j.hset(Keys.stress(cluster), InputHashes.stress(stress, alpha, Long.toString(t.getEpochSecond())));
     }
 
     public static void regime(Jedis j, String regime, String confidence, Instant t) {
-        j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, InputHashes.regime(regime, confidence, t.getEpochSecond()));
+        j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, InputHashes.regime(regime, confidence, Long.toString(t.getEpochSecond())));
     }
 }

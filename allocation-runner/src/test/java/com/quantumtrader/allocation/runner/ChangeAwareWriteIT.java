@@ -9,6 +9,7 @@ import com.quantumtrader.allocation.core.Outcome;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.redis.wire.CycleEntry;
 import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.TestRedis;
@@ -39,9 +40,9 @@ class ChangeAwareWriteIT {
     /** Equity 100,000, drawdown 0, no regime or cluster input: each target is its budget (cluster UNKNOWN). */
     private static void seed(Jedis j, double a, double b) {
         String ts = Long.toString(T0.getEpochSecond());
-        j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "100000", "drawdown", "0", "timestamp", ts));
-        j.hset(Keys.budget("AAA"), Map.of("budget_usd", Double.toString(a), "timestamp", ts));
-        j.hset(Keys.budget("BBB"), Map.of("budget_usd", Double.toString(b), "timestamp", ts));
+        j.hset(Keys.PORTFOLIO, InputHashes.portfolio("100000", "0", ts));
+        j.hset(Keys.budget("AAA"), InputHashes.budget(Double.toString(a), ts));
+        j.hset(Keys.budget("BBB"), InputHashes.budget(Double.toString(b), ts));
     }
 
     private static List<Map<String, String>> stream(Jedis j, String key) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.redis.Control;
 import com.quantumtrader.allocation.redis.wire.ControlHash;
+import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.TestRedis;
@@ -105,13 +106,13 @@ class ChaosIT {
     /** The upstream: fresh inputs every second on Redis's clock; 60,000 per symbol, so both caps bind. */
     private void publish(Jedis j) {
         String ts = j.time().get(0);
-        j.hset(Keys.PORTFOLIO, Map.of("equity_usd", Double.toString(EQUITY), "drawdown", "0.03", "timestamp", ts));
+        j.hset(Keys.PORTFOLIO, InputHashes.portfolio(Double.toString(EQUITY), "0.03", ts));
         for (int i = 0; i < SYMBOLS; i++) {
-            j.hset(Keys.budget(symbol(i)), Map.of("budget_usd", "60000", "timestamp", ts));
+            j.hset(Keys.budget(symbol(i)), InputHashes.budget("60000", ts));
             j.hset(Keys.CLUSTER_MAP, symbol(i), cluster(i));
         }
         for (int k = 0; k < 4; k++) {
-            j.hset(Keys.stress("k" + k), Map.of("stress", "0.3", "alpha", "0.5", "timestamp", ts));
+            j.hset(Keys.stress("k" + k), InputHashes.stress("0.3", "0.5", ts));
         }
         j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", "TREND", "confidence", "0.8", "timestamp", ts));
         j.xtrim(Keys.REGIME_STREAM, 100, true);

@@ -15,6 +15,7 @@ import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.Scalars;
 import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.ReadResult;
@@ -115,15 +116,15 @@ class ClusterIT {
     /** 1,000 budgets over ten clusters, each key on whatever node its slot says. */
     private void seed(JedisCluster j) {
         String ts = Long.toString(Instant.now().getEpochSecond());
-        j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "2000000", "drawdown", "0.07", "timestamp", ts));
+        j.hset(Keys.PORTFOLIO, InputHashes.portfolio("2000000", "0.07", ts));
         Map<String, String> map = new HashMap<>();
         for (int i = 0; i < SYMBOLS; i++) {
-            j.hset(Keys.budget(symbol(i)), Map.of("budget_usd", Integer.toString(1000 + (i * 37) % 5000), "timestamp", ts));
+            j.hset(Keys.budget(symbol(i)), InputHashes.budget(Integer.toString(1000 + (i * 37) % 5000), ts));
             map.put(symbol(i), "c" + (i % 10));
         }
         j.hset(Keys.CLUSTER_MAP, map);
         for (int c = 0; c < 10; c++) {
-            j.hset(Keys.stress("c" + c), Map.of("stress", Double.toString(0.05 * c), "alpha", "0.5", "timestamp", ts));
+            j.hset(Keys.stress("c" + c), InputHashes.stress(Double.toString(0.05 * c), "0.5", ts));
         }
         j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", "TREND", "confidence", "0.8", "timestamp", ts));
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quantumtrader.allocation.redis.GovernorGate;
+import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.TestRedis;
@@ -275,9 +276,9 @@ class EndToEndIT {
             try (Jedis j = redis.client()) {
                 String ts = Long.toString(Instant.now().getEpochSecond());
                 Pipeline p = j.pipelined();
-                p.hset(Keys.PORTFOLIO, Map.of("equity_usd", "100000000", "drawdown", "0.02", "timestamp", ts));
+                p.hset(Keys.PORTFOLIO, InputHashes.portfolio("100000000", "0.02", ts));
                 for (int i = 0; i < symbols; i++) {
-                    p.hset(Keys.budget("S" + i), Map.of("budget_usd", "1000", "timestamp", ts, "cluster_id", "c" + (i % 50)));
+                    p.hset(Keys.budget("S" + i), InputHashes.budget("1000", ts, "c" + (i % 50)));
                 }
                 p.sync();
             }

@@ -13,6 +13,7 @@ import com.quantumtrader.allocation.redis.wire.RawInputs;
 import com.quantumtrader.allocation.core.Rejection;
 import com.quantumtrader.allocation.redis.wire.InputCodec;
 import com.quantumtrader.allocation.redis.Discovery;
+import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.TestRedis;
@@ -129,8 +130,7 @@ class FaultsIT {
             java.util.Set<String> targets = new java.util.HashSet<>();
             for (int i = 0; i < 40; i++) {
                 Instant now = start.plusMillis(1500L * i);
-                j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "100000", "drawdown", i % 2 == 0 ? "0.051" : "0.049",
-                        "timestamp", Long.toString(now.getEpochSecond())));
+                j.hset(Keys.PORTFOLIO, InputHashes.portfolio("100000", i % 2 == 0 ? "0.051" : "0.049", Long.toString(now.getEpochSecond())));
                 assertTrue(h.runner.run(now).computed());
                 if (i > 0) {
                     targets.add(j.hget(Keys.target("BTCUSDT"), "target_usd"));
@@ -148,8 +148,7 @@ class FaultsIT {
             ServiceIT.seed(j, "BTCUSDT");
             for (int i = 0; i < 40; i++) {
                 Instant now = start.plusMillis(1500L * i);
-                j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "100000", "drawdown", i % 2 == 0 ? "0.051" : "0.049",
-                        "timestamp", Long.toString(now.getEpochSecond())));
+                j.hset(Keys.PORTFOLIO, InputHashes.portfolio("100000", i % 2 == 0 ? "0.051" : "0.049", Long.toString(now.getEpochSecond())));
                 assertTrue(exact.runner.run(now).computed());
             }
             assertEquals(39.0, exact.metrics.registry.getSampleValue("p29_drawdown_zone_changes_total"), 0.0,
@@ -163,11 +162,11 @@ class FaultsIT {
         String old = Long.toString(start.getEpochSecond() - 120);
         try (Jedis j = redis.client(); Harness h = new Harness(new RedisConnection(redis.endpoint()), Mode.ENFORCE)) {
             for (int i = 0; i < 50; i++) {
-                j.hset(Keys.budget("S" + i), Map.of("budget_usd", Integer.toString(10_000 * (i + 1)), "timestamp", old));
+                j.hset(Keys.budget("S" + i), InputHashes.budget(Integer.toString(10_000 * (i + 1)), old));
                 j.hset(Keys.CLUSTER_MAP, "S" + i, "c" + (i % 5));
             }
             for (int c = 0; c < 5; c++) {
-                j.hset(Keys.stress("c" + c), Map.of("stress", "0.5", "alpha", "1", "timestamp", old));
+                j.hset(Keys.stress("c" + c), InputHashes.stress("0.5", "1", old));
             }
             j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", "CHOP", "timestamp", old));
             int cycles = 120; // 10 minutes of 5-second cycles
@@ -175,7 +174,7 @@ class FaultsIT {
             for (int k = 0; k < cycles; k++) {
                 Instant now = start.plusSeconds(5L * k);
                 h.nanos.set(5_000_000_000L * k);
-                j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "1000000", "drawdown", "0.2", "timestamp", Long.toString(now.getEpochSecond())));
+                j.hset(Keys.PORTFOLIO, InputHashes.portfolio("1000000", "0.2", Long.toString(now.getEpochSecond())));
                 CycleRunner.Report r = h.runner.run(now);
                 assertTrue(r.computed(), r.failure().orElse("skipped"));
                 last = r.result().get();
@@ -221,7 +220,7 @@ class FaultsIT {
                 h.nanos.set(5_000_000_000L * k);
                 String ts = Long.toString(now.getEpochSecond());
                 Pipeline p = j.pipelined();
-                p.hset(Keys.PORTFOLIO, Map.of("equity_usd", "1000000", "drawdown", "0.03", "timestamp", ts));
+                p.hset(Keys.PORTFOLIO, InputHashes.portfolio("1000000", "0.03", ts));
                 for (int n = 0; n < 10; n++) { // ten symbols leave, ten arrive, each cycle
                     if (!live.isEmpty()) {
                         String gone = live.iterator().next();
@@ -232,7 +231,7 @@ class FaultsIT {
                     live.add(sym);
                 }
                 for (String s : live) {
-                    p.hset(Keys.budget(s), Map.of("budget_usd", "1000", "timestamp", ts, "cluster_id", "c" + (s.hashCode() & 0xff) % 40));
+                    p.hset(Keys.budget(s), InputHashes.budget("1000", ts, "c" + (s.hashCode() & 0xff) % 40));
                 }
                 p.sync();
                 CycleRunner.Report r = h.runner.run(now);
@@ -283,12 +282,12 @@ class FaultsIT {
         try (Jedis j = redis.client()) {
             Pipeline p = j.pipelined();
             for (int c = 0; c < 500; c++) {
-                Map<String, String> stress = Map.of("stress", Double.toString(rnd.nextDouble()), "alpha", Double.toString(rnd.nextGaussian()), "timestamp", ts);
+                Map<String, String> stress = InputHashes.stress(Double.toString(rnd.nextDouble()), Double.toString(rnd.nextGaussian()), ts);
                 validStress.put("v" + c, stress);
                 p.hset(Keys.stress("v" + c), stress);
             }
             for (int i = 0; i < 10_000; i++) {
-                Map<String, String> b = Map.of("budget_usd", Double.toString(rnd.nextDouble() * 100_000), "timestamp", ts);
+                Map<String, String> b = InputHashes.budget(Double.toString(rnd.nextDouble() * 100_000), ts);
                 valid.put("V" + i, b);
                 validMap.put("V" + i, "v" + (i % 500));
                 p.hset(Keys.budget("V" + i), b);
@@ -296,16 +295,16 @@ class FaultsIT {
                 String g = garbage[i % garbage.length];
                 switch (i % 8) {
                     case 0 -> p.set(Keys.budget("G" + i), g);
-                    case 1 -> p.hset(Keys.budget("G" + i), Map.of("budget_usd", "x" + g, "timestamp", ts));
-                    case 2 -> p.hset(Keys.budget("G" + i), Map.of("budget_usd", "100", "timestamp", "t" + g));
-                    case 3 -> p.hset(Keys.BUDGET_PREFIX + "bad name " + i, Map.of("budget_usd", "1", "timestamp", ts));
-                    case 4 -> p.hset(Keys.BUDGET_PREFIX + "L".repeat(70) + i, Map.of("budget_usd", "1", "timestamp", ts));
+                    case 1 -> p.hset(Keys.budget("G" + i), InputHashes.budget("x" + g, ts));
+                    case 2 -> p.hset(Keys.budget("G" + i), InputHashes.budget("100", "t" + g));
+                    case 3 -> p.hset(Keys.BUDGET_PREFIX + "bad name " + i, InputHashes.budget("1", ts));
+                    case 4 -> p.hset(Keys.BUDGET_PREFIX + "L".repeat(70) + i, InputHashes.budget("1", ts));
                     case 5 -> p.rpush(Keys.budget("G" + i), "1", "2");
                     case 6 -> {
-                        p.hset(Keys.budget("G" + i), Map.of("budget_usd", "-" + (i + 1), "timestamp", ts));
-                        p.hset(Keys.attribution("G" + i), Map.of("performance_factor", "x" + g, "ts_utc", ts));
+                        p.hset(Keys.budget("G" + i), InputHashes.budget("-" + (i + 1), ts));
+                        p.hset(Keys.attribution("G" + i), InputHashes.attribution("x" + g, ts));
                     }
-                    default -> p.hset(Keys.budget("G" + i), Map.of("budget_usd", i % 16 == 7 ? "1e400" : "nan", "timestamp", ts));
+                    default -> p.hset(Keys.budget("G" + i), InputHashes.budget(i % 16 == 7 ? "1e400" : "nan", ts));
                 }
                 if (i % 2000 == 0) {
                     p.sync();
@@ -315,7 +314,7 @@ class FaultsIT {
             p.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, regime);
             p.sync();
 
-            Map<String, String> goodPortfolio = Map.of("equity_usd", "50000000", "drawdown", "0.09", "timestamp", ts);
+            Map<String, String> goodPortfolio = InputHashes.portfolio("50000000", "0.09", ts);
             CycleResult alone = Allocator.allocate(InputCodec.decode(new RawInputs(goodPortfolio, valid, validMap, validStress, regime,
                     Optional.empty(), Map.of())), Policy.DEFAULTS, start);
             Map<String, Decision> expected = alone.decisions().stream().collect(Collectors.toMap(Decision::symbol, d -> d));
@@ -325,7 +324,7 @@ class FaultsIT {
                 for (int k = 0; k < 6; k++) {
                     boolean flip = k % 2 == 1;
                     j.del(Keys.PORTFOLIO);
-                    j.hset(Keys.PORTFOLIO, flip ? Map.of("equity_usd", "NaN", "drawdown", "0.09", "timestamp", ts) : goodPortfolio);
+                    j.hset(Keys.PORTFOLIO, flip ? InputHashes.portfolio("NaN", "0.09", ts) : goodPortfolio);
                     CycleRunner.Report r = h.runner.run(start);
                     assertTrue(r.failure().isEmpty(), r.failure().orElse(""));
                     CycleResult result = r.result().get();

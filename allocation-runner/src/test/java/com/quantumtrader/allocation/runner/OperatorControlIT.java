@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.TestRedis;
 import java.nio.charset.StandardCharsets;
@@ -60,9 +61,9 @@ class OperatorControlIT {
     private void seed(double budgetUsd) {
         try (Jedis j = redis.client()) {
             String ts = Long.toString(Instant.now().getEpochSecond());
-            j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "100000", "drawdown", "0.0", "timestamp", ts));
+            j.hset(Keys.PORTFOLIO, InputHashes.portfolio("100000", "0.0", ts));
             for (String s : SYMBOLS) {
-                j.hset(Keys.budget(s), Map.of("budget_usd", Double.toString(budgetUsd), "timestamp", ts));
+                j.hset(Keys.budget(s), InputHashes.budget(Double.toString(budgetUsd), ts));
             }
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.TestRedis;
 import java.nio.charset.StandardCharsets;
@@ -71,12 +72,12 @@ class ReliabilityIT {
     private void seed(long ageSec) {
         String ts = Long.toString(redisNow() - ageSec);
         try (Jedis j = client()) {
-            j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "1000000", "drawdown", "0.12", "timestamp", ts));
+            j.hset(Keys.PORTFOLIO, InputHashes.portfolio("1000000", "0.12", ts));
             for (String s : new String[] {"BTCUSDT", "ETHUSDT"}) {
-                j.hset(Keys.budget(s), Map.of("budget_usd", "100000", "timestamp", ts));
+                j.hset(Keys.budget(s), InputHashes.budget("100000", ts));
                 j.hset(Keys.CLUSTER_MAP, s, "majors");
             }
-            j.hset(Keys.stress("majors"), Map.of("stress", "0.8", "alpha", "0.5", "timestamp", ts));
+            j.hset(Keys.stress("majors"), InputHashes.stress("0.8", "0.5", ts));
             j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", "CHOP", "confidence", "0.9", "timestamp", ts));
         }
     }
@@ -212,9 +213,9 @@ class ReliabilityIT {
     void run_universeBeyondCapacity_keepsTheWrittenTargetsFirstCountsTheRestNeverCrashes() throws Exception {
         String ts = Long.toString(redisNow());
         try (Jedis j = client()) {
-            j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "10000000", "drawdown", "0.01", "timestamp", ts));
+            j.hset(Keys.PORTFOLIO, InputHashes.portfolio("10000000", "0.01", ts));
             for (int i = 0; i < 30; i++) {
-                j.hset(Keys.budget(String.format("S%02d", i)), Map.of("budget_usd", "1000", "timestamp", ts));
+                j.hset(Keys.budget(String.format("S%02d", i)), InputHashes.budget("1000", ts));
             }
         }
         Process a = start("A", Map.of("P29_MAX_SYMBOLS", "30"));
@@ -223,7 +224,7 @@ class ReliabilityIT {
         a.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
         try (Jedis j = client()) {
             for (int i = 0; i < 20; i++) { // an upstream bug: 20 more budget keys, all sorting before the real ones
-                j.hset(Keys.budget(String.format("A%02d", i)), Map.of("budget_usd", "1000", "timestamp", Long.toString(redisNow())));
+                j.hset(Keys.budget(String.format("A%02d", i)), InputHashes.budget("1000", Long.toString(redisNow())));
             }
         }
         start("B", Map.of("P29_MAX_SYMBOLS", "30"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.TestRedis;
 import io.prometheus.client.CollectorRegistry;
@@ -46,11 +47,11 @@ class ServiceIT {
 
     static void seed(Jedis j, String... symbols) {
         String ts = Long.toString(Instant.now().getEpochSecond());
-        j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "100000", "drawdown", "0.07", "timestamp", ts));
+        j.hset(Keys.PORTFOLIO, InputHashes.portfolio("100000", "0.07", ts));
         for (String s : symbols) {
-            j.hset(Keys.budget(s), Map.of("budget_usd", "10000", "timestamp", ts));
+            j.hset(Keys.budget(s), InputHashes.budget("10000", ts));
             j.hset(Keys.CLUSTER_MAP, s, "c-" + s);
-            j.hset(Keys.stress("c-" + s), Map.of("stress", "0.2", "alpha", "0.5", "timestamp", ts));
+            j.hset(Keys.stress("c-" + s), InputHashes.stress("0.2", "0.5", ts));
         }
         j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", "TREND", "confidence", "0.8", "timestamp", ts));
     }

@@ -310,13 +310,13 @@ final class BenchCommand implements Callable<Integer> {
         private final Random rnd = new Random(7);
         private final int symbols;
         private final double fraction;
-        private final long ts;
+        private final String ts;
         private double equity = 250_000_000;
 
         Churn(int symbols, double fraction, Instant now) {
             this.symbols = symbols;
             this.fraction = fraction;
-            this.ts = now.getEpochSecond();
+            this.ts = Long.toString(now.getEpochSecond());
         }
 
         void apply(java.util.function.BiFunction<List<Jedis>, Set<HostAndPort>, AbstractPipeline> pipelines, List<Jedis> admin, Set<HostAndPort> nodes) {
@@ -473,7 +473,7 @@ final class BenchCommand implements Callable<Integer> {
     /** Realistic inputs: budgets of 1k-500k USD, ~20 symbols per cluster, a tenth with attributions. */
     static void seed(AbstractPipeline p, int n, int k, int attributionPct, Instant now) {
         Random rnd = new Random(42);
-        long ts = now.getEpochSecond();
+        String ts = Long.toString(now.getEpochSecond());
         p.hset(Keys.PORTFOLIO, InputHashes.portfolio("250000000", "0.06", ts));
         p.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, InputHashes.regime("TREND", "0.8", ts));
         for (int c = 0; c < k; c++) {

@@ -228,7 +228,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             discovered.put("cluster_3", "[\"LINKUSDT\"]"); // a cluster of an earlier clustering: never deleted
             jedis.hset(Keys.DISCOVERED_CLUSTERS, discovered);
-            jedis.hset(Keys.clusterState("cluster_3"), InputHashes.clusterState("0.9000", now.getEpochSecond() - 86_400));
+            jedis.hset(Keys.clusterState("cluster_3"), InputHashes.clusterState("0.9000", Long.toString(now.getEpochSecond() - 86_400)));
             for (String[] s : UNIVERSE) {
                 performance.put(s[0], 1.0);
             }
@@ -236,24 +236,25 @@ final class DemoCommand implements Callable<Integer> {
 
         void publish(int cycle, Instant now) {
             long ts = now.getEpochSecond();
+            String t = Long.toString(ts);
             double drawdown = DRAWDOWN[cycle % DRAWDOWN.length];
-            jedis.hset(Keys.PORTFOLIO, InputHashes.portfolio(fmt(1_000_000 + 20_000 * Math.sin(cycle / 5.0)), fmt(drawdown), ts));
+            jedis.hset(Keys.PORTFOLIO, InputHashes.portfolio(fmt(1_000_000 + 20_000 * Math.sin(cycle / 5.0)), fmt(drawdown), t));
             for (String[] s : UNIVERSE) {
                 boolean stale = s[0].equals("DOGEUSDT") && cycle >= 20 && cycle < 26;
                 long budgetTs = stale ? ts - 120 : ts;
-                jedis.hset(Keys.budget(s[0]), s[1].equals("oracles") ? InputHashes.budget(s[2], budgetTs, "oracles")
-                        : InputHashes.budget(s[2], budgetTs));
+                jedis.hset(Keys.budget(s[0]), s[1].equals("oracles") ? InputHashes.budget(s[2], Long.toString(budgetTs), "oracles")
+                        : InputHashes.budget(s[2], Long.toString(budgetTs)));
                 double perf = clamp(performance.get(s[0]) + random.nextGaussian() * 0.03, 0.6, 1.1);
                 performance.put(s[0], perf);
-                jedis.hset(Keys.attribution(s[0]), InputHashes.attribution(fmt(perf), ts));
+                jedis.hset(Keys.attribution(s[0]), InputHashes.attribution(fmt(perf), t));
             }
             clusters.forEach((id, stress) -> {
                 stress[0] = clamp(stress[0] + random.nextGaussian() * 0.05, 0, 1);
                 boolean stuck = id.equals("cluster_2") && cycle >= 10 && cycle < 18;
-                jedis.hset(Keys.clusterState(id), InputHashes.clusterState(fmt(stress[0]), stuck ? ts - 90 : ts));
+                jedis.hset(Keys.clusterState(id), InputHashes.clusterState(fmt(stress[0]), Long.toString(stuck ? ts - 90 : ts)));
             });
             jedis.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, InputHashes.regime(REGIMES[(cycle / 8) % 3],
-                    fmt(0.55 + 0.4 * random.nextDouble()), ts));
+                    fmt(0.55 + 0.4 * random.nextDouble()), t));
             jedis.xtrim(Keys.REGIME_STREAM, 100, true);
         }
 
