@@ -240,26 +240,25 @@ public final class InputCodec {
     }
 
     /**
-     * A budget hash: {@code budget_usd} (finite, {@code >= 0}), {@code timestamp}, optional
-     * {@code cluster_id}. A hash with none of the three (empty: the key vanished between discovery and read) is
-     * rejected as vanished, as the reader, which reads only those fields, sees it.
+     * One budget hash through the {@link Assembly}: {@code budget_usd} (finite, {@code >= 0}), {@code timestamp},
+     * optional {@code cluster_id}. A hash with none of the three (empty: the key vanished between discovery and read)
+     * is rejected as vanished, as the reader, which reads only those fields, sees it.
      */
     public static Optional<SymbolBudget> decodeBudget(String symbol, Map<String, String> hash, List<Rejection> rejections) {
-        if (!isValidName(symbol)) {
-            rejections.add(badName(DataSource.BUDGET, printable(symbol), "symbol", symbol));
-            return Optional.empty();
-        }
-        return Optional.ofNullable(budget(symbol, hash.get(BUDGET_USD), hash.get(TIMESTAMP), hash.get(CLUSTER_ID), rejections));
+        Assembly one = new Assembly(1);
+        one.symbol(symbol, valuesOf(hash, BUDGET_FIELDS), null, null);
+        rejections.addAll(one.budgetRejections);
+        return one.budgets.isEmpty() ? Optional.empty() : Optional.of(one.budgets.get(0));
     }
 
     /**
      * A budget from its fields' values as Redis returned them ({@code null}: absent), for a symbol whose name is
-     * valid: the reader decodes straight from its HMGET reply with this, and {@link #decodeBudget} from a hash.
+     * valid, as the {@link Assembly} feeds them.
      * All three absent is a key that vanished between discovery and read: rejected.
      *
      * @return the budget, or null when it was rejected
      */
-    public static SymbolBudget budget(String symbol, String usd, String ts, String cluster, List<Rejection> rejections) {
+    private static SymbolBudget budget(String symbol, String usd, String ts, String cluster, List<Rejection> rejections) {
         if (usd == null && ts == null && cluster == null) {
             rejections.add(new Rejection(DataSource.BUDGET, RejectReason.MISSING_FIELD, symbol, "budget hash vanished before it was read"));
             return null;
@@ -290,7 +289,7 @@ public final class InputCodec {
      * One entry of the operator's cluster map for a symbol whose name is valid: the cluster, stripped, or null after
      * rejecting a bad name (the next source of the map then applies).
      */
-    public static String mappedCluster(String symbol, String cluster, List<Rejection> rejections) {
+    private static String mappedCluster(String symbol, String cluster, List<Rejection> rejections) {
         String stripped = cluster.strip();
         if (isValidName(stripped)) {
             return stripped;
@@ -433,25 +432,13 @@ public final class InputCodec {
         return ts.map(t -> new RegimeState(regime, c, t));
     }
 
-    /** An attribution hash: {@code performance_factor} (finite, {@code >= 0}), {@code ts_utc} (else {@code timestamp}). */
-    public static Optional<PerformanceAttribution> decodeAttribution(String symbol, Map<String, String> hash, List<Rejection> rejections) {
-        if (hash.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!isValidName(symbol)) {
-            rejections.add(badName(DataSource.ATTRIBUTION, printable(symbol), "symbol", symbol));
-            return Optional.empty();
-        }
-        return Optional.ofNullable(attribution(symbol, hash.get(PERFORMANCE_FACTOR), hash.get(TS_UTC), hash.get(TIMESTAMP), rejections));
-    }
-
     /**
      * An attribution from its fields' values ({@code null}: absent) for a symbol whose name is valid; all absent is
      * no attribution (null, nothing rejected).
      *
      * @return the attribution, or null when absent or rejected
      */
-    public static PerformanceAttribution attribution(String symbol, String factorText, String tsUtc, String timestamp, List<Rejection> rejections) {
+    private static PerformanceAttribution attribution(String symbol, String factorText, String tsUtc, String timestamp, List<Rejection> rejections) {
         if (factorText == null && tsUtc == null && timestamp == null) {
             return null;
         }
