@@ -225,6 +225,28 @@ public final class Allocator {
             }
         }
 
+        CapKind[] caps = new CapKind[n];
+        double book = 0; // the book's total, in weights (fractions of equity) so no sum can overflow
+        for (int i = 0; i < n; i++) {
+            caps[i] = symbolCapped[i] ? CapKind.SYMBOL : CapKind.NONE;
+            if (clusterOf[i].scale < 1.0) {
+                target[i] *= clusterOf[i].scale;
+                caps[i] = CapKind.CLUSTER;
+            }
+            book += target[i] / equity;
+        }
+
+        // Gross cap (DESIGN section 17): a book past MAX_GROSS_PCT x equity is scaled whole by one ratio.
+        if (policy.maxGrossPct().isPresent() && book > policy.maxGrossPct().getAsDouble()) {
+            double ratio = policy.maxGrossPct().getAsDouble() / book;
+            for (int i = 0; i < n; i++) {
+                if (target[i] > 0) {
+                    target[i] *= ratio;
+                    caps[i] = CapKind.GROSS;
+                }
+            }
+        }
+
         // 9. Decisions.
         List<Decision> decisions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -232,11 +254,7 @@ public final class Allocator {
             ClusterEval cluster = clusterOf[i];
             boolean stale = (fallbackBits[i] & BIT_BUDGET) != 0;
             double t = target[i];
-            CapKind cap = symbolCapped[i] ? CapKind.SYMBOL : CapKind.NONE;
-            if (cluster.scale < 1.0) {
-                t *= cluster.scale;
-                cap = CapKind.CLUSTER;
-            }
+            CapKind cap = caps[i];
             decisions.add(new Decision(
                     budget.symbol(), cluster.id, budget.budgetUsd(), uncapped[i], t, t / equity,
                     regime,
@@ -250,6 +268,111 @@ public final class Allocator {
         CycleContext context = new CycleContext(equity, portfolio.drawdown(), zone, drawdownFactor, regime, regimeFactor, clusterFactors);
         CycleResult result = new CycleResult.Computed(now, context, decisions, fallbacks, rejections);
         return new Cycle(result, new CarryOver(Optional.of(zone), inForce.relaxSince(), previous.mode(), previous.written()));
+    }
+
+    /**
+     * The steps of DESIGN section 17 that need the previous cycle's state: the scoped controls in force at the cycle's
+     * {@code now}, then the ramp. Each only lowers a target. Per symbol, of the controls naming it or its cluster the
+     * most conservative wins: a {@code halt} sets 0 (cap {@code halt}, even when the rules already gave 0); otherwise
+     * the lowest of {@code reduce} (the written target; none written: 0) and {@code scale} (computed x factor) applies
+     * when it is below the computed target (cap {@code reduce} or {@code scale}; a tie is {@code reduce}). Then, with
+     * {@code P29_MAX_RAISE_PCT > 0}, a target above its written one rises by at most {@code P29_MAX_RAISE_PCT x base
+     * budget} per minute since that was written (cap {@code ramp}); a fall applies at once, and a symbol with no
+     * written target starts at its target. A skipped cycle is returned as it is.
+     *
+     * @param controls the scoped controls read this cycle (expired ones are ignored here)
+     * @param written  per symbol, the target last written (a carry-over's {@link CarryOver#written()}; empty when none)
+     */
+    public static CycleResult constrain(CycleResult result, List<ScopedControl> controls, Map<String, CarryOver.WrittenTarget> written,
+                                        Policy policy) {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(controls, "controls");
+        Objects.requireNonNull(written, "written");
+        Objects.requireNonNull(policy, "policy");
+        if (!(result instanceof CycleResult.Computed computed)) {
+            return result;
+        }
+        Instant now = computed.now();
+        Map<String, List<ScopedControl>> bySymbol = new HashMap<>();
+        Map<String, List<ScopedControl>> byCluster = new HashMap<>();
+        for (ScopedControl c : controls) {
+            if (c.inForce(now)) {
+                (c.scope() == ScopedControl.Scope.SYMBOL ? bySymbol : byCluster).computeIfAbsent(c.id(), k -> new ArrayList<>()).add(c);
+            }
+        }
+        if (bySymbol.isEmpty() && byCluster.isEmpty() && !policy.ramps()) {
+            return result;
+        }
+        double equity = computed.context().equityUsd();
+        List<Decision> out = new ArrayList<>(computed.decisions().size());
+        for (Decision d : computed.decisions()) {
+            double t = d.targetUsd();
+            CapKind cap = d.cap();
+            CarryOver.WrittenTarget w = written.get(d.symbol());
+            List<ScopedControl> mine = bySymbol.getOrDefault(d.symbol(), List.of());
+            List<ScopedControl> theirs = byCluster.getOrDefault(d.clusterId(), List.of());
+            if (!mine.isEmpty() || !theirs.isEmpty()) {
+                boolean halted = false;
+                double lowest = t;
+                CapKind lowestCap = null;
+                for (List<ScopedControl> list : List.of(mine, theirs)) {
+                    for (ScopedControl c : list) {
+                        switch (c.action()) {
+                            case HALT -> halted = true;
+                            case REDUCE -> {
+                                double v = Math.min(d.targetUsd(), w == null ? 0 : w.targetUsd());
+                                if (v < lowest || (v == lowest && lowestCap == CapKind.SCALE)) {
+                                    lowest = v;
+                                    lowestCap = CapKind.REDUCE;
+                                }
+                            }
+                            case SCALE -> {
+                                double v = d.targetUsd() * c.factor();
+                                if (v < lowest) {
+                                    lowest = v;
+                                    lowestCap = CapKind.SCALE;
+                                }
+                            }
+                        }
+                    }
+                }
+                if (halted) {
+                    t = 0;
+                    cap = CapKind.HALT;
+                } else if (lowestCap != null && lowest < t) {
+                    t = lowest;
+                    cap = lowestCap;
+                }
+            }
+            if (policy.ramps() && w != null && t > w.targetUsd()) {
+                double minutes = Math.max(0, now.toEpochMilli() - w.at().toEpochMilli()) / 60_000.0;
+                // rate x minutes first: both finite, so x base is never 0 x infinity (NaN would let the rise through whole)
+                double allowed = w.targetUsd() + policy.maxRaisePct() * minutes * d.baseBudgetUsd();
+                if (t > allowed) {
+                    t = allowed;
+                    cap = CapKind.RAMP;
+                }
+            }
+            out.add(t == d.targetUsd() && cap == d.cap() ? d : d.withTarget(t, equity, cap));
+        }
+        return new CycleResult.Computed(computed.now(), computed.context(), out, computed.fallbacks(), computed.rejections());
+    }
+
+    /**
+     * Halt mode (DESIGN section 17): every target 0 with cap {@code halt}, so the Governor blocks every position. A
+     * skipped cycle is returned as it is.
+     */
+    public static CycleResult halt(CycleResult result) {
+        Objects.requireNonNull(result, "result");
+        if (!(result instanceof CycleResult.Computed computed)) {
+            return result;
+        }
+        double equity = computed.context().equityUsd();
+        List<Decision> halted = new ArrayList<>(computed.decisions().size());
+        for (Decision d : computed.decisions()) {
+            halted.add(d.withTarget(0, equity, CapKind.HALT));
+        }
+        return new CycleResult.Computed(computed.now(), computed.context(), halted, computed.fallbacks(), computed.rejections());
     }
 
     /**
@@ -276,9 +399,7 @@ public final class Allocator {
             if (d.targetUsd() <= ceiling) {
                 reduced.add(d);
             } else {
-                reduced.add(new Decision(d.symbol(), d.clusterId(), d.baseBudgetUsd(), d.uncappedUsd(), ceiling, ceiling / equity,
-                        d.regime(), d.regimeFactor(), d.clusterFactor(), d.drawdownZone(), d.drawdownFactor(), d.performanceFactor(),
-                        CapKind.REDUCE, d.confidence(), d.fallbacks()));
+                reduced.add(d.withTarget(ceiling, equity, CapKind.REDUCE));
             }
         }
         return new CycleResult.Computed(computed.now(), computed.context(), reduced, computed.fallbacks(), computed.rejections());

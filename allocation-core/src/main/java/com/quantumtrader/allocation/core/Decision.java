@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param clusterId         its cluster, {@code UNKNOWN} when unmapped
  * @param baseBudgetUsd     the budget engine's budget
  * @param uncappedUsd       base x the four factors as applied, before any cap
- * @param targetUsd         the target after both caps; finite, in [0, MAX_SYMBOL_PCT x equity]
+ * @param targetUsd         the target after every cap and control; finite, in [0, MAX_SYMBOL_PCT x equity]
  * @param weight            target / equity
  * @param regime            the regime used, {@code UNKNOWN} when it fell back
  * @param regimeFactor      as applied (1.0 for a stale budget)
@@ -56,6 +56,12 @@ public record Decision(
         Objects.requireNonNull(cap, "cap");
         Checks.inClosed(confidence, 0, 1, "confidence");
         fallbacks = List.copyOf(fallbacks);
+    }
+
+    /** This decision with another target (never above this one, by the callers' rules), its weight and its cap. */
+    public Decision withTarget(double target, double equityUsd, CapKind capKind) {
+        return new Decision(symbol, clusterId, baseBudgetUsd, uncappedUsd, target, target / equityUsd, regime, regimeFactor, clusterFactor,
+                drawdownZone, drawdownFactor, performanceFactor, capKind, confidence, fallbacks);
     }
 
     /** True when the budget was stale and passed through unscaled. */

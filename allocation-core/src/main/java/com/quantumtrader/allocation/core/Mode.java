@@ -5,25 +5,29 @@ import java.util.Locale;
 /**
  * What the service does with a computed cycle. Shadow computes and streams decisions only; enforce
  * also writes the target hashes the Governor reads; reduce writes them as enforce does, except that
- * no target rises above the one already written (DESIGN section 13, {@link Allocator#reduce}).
+ * no target rises above the one already written (DESIGN section 13, {@link Allocator#reduce}); halt writes
+ * every target as 0, so the Governor blocks every position (DESIGN section 17, {@link Allocator#halt}). Reduce
+ * and halt are set at run time by an operator (the control hash), never by {@code P29_MODE}.
  */
 public enum Mode {
     SHADOW,
     ENFORCE,
     /** Exposures may fall, never rise: the REDUCING state of trading risk engines, set at run time by an operator. */
-    REDUCE;
+    REDUCE,
+    /** Every target 0: the Governor blocks any position. The incident stop of the whole book. */
+    HALT;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 
     /**
      * The value of {@code P29_MODE}, of the control hash's {@code mode} and of the cycle's mode in logs:
-     * {@code shadow}, {@code enforce}, {@code reduce}.
+     * {@code shadow}, {@code enforce}, {@code reduce}, {@code halt}.
      */
     public String wireName() {
         return wireName;
     }
 
-    /** Whether the mode writes target hashes (enforce and reduce). */
+    /** Whether the mode writes target hashes (enforce, reduce and halt). */
     public boolean writesTargets() {
         return this != SHADOW;
     }

@@ -2,6 +2,7 @@ package com.quantumtrader.allocation.core;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalDouble;
 
 /**
  * The allocation rules' settings, a plain value (core reads no environment: the runner's {@code PolicySettings}
@@ -13,7 +14,9 @@ import java.util.Objects;
  * [0, 5]; drawdown factors non-increasing LOW -> MID -> HIGH (so a deeper drawdown never raises a
  * target); {@code CLUSTER_STRESS_MIN <= CLUSTER_STRESS_MAX}; {@code STALE_DATA_SEC} in [1, 86400];
  * the drawdown hysteresis band {@code DD_HYSTERESIS} in [0, DD_LOW_THRESHOLD] and its dwell
- * {@code DD_RELAX_SEC} in [0, 86400] (both 0 by default: the exact thresholds).
+ * {@code DD_RELAX_SEC} in [0, 86400] (both 0 by default: the exact thresholds). The book limits of DESIGN
+ * section 17, both off by default: the gross cap {@code MAX_GROSS_PCT} in (0, 10] (empty: off) and the ramp
+ * {@code P29_MAX_RAISE_PCT} in [0, 10] (0: off).
  */
 public record Policy(
         double maxSymbolPct,
@@ -30,7 +33,9 @@ public record Policy(
         double clusterStressMin,
         double clusterStressMax,
         double ddHysteresis,
-        Duration ddRelax) {
+        Duration ddRelax,
+        OptionalDouble maxGrossPct,
+        double maxRaisePct) {
 
     public static final String MAX_SYMBOL_PCT = "MAX_SYMBOL_PCT";
     public static final String MAX_CLUSTER_PCT = "MAX_CLUSTER_PCT";
@@ -47,6 +52,8 @@ public record Policy(
     public static final String CLUSTER_STRESS_MAX = "CLUSTER_STRESS_MAX";
     public static final String DD_HYSTERESIS = "DD_HYSTERESIS";
     public static final String DD_RELAX_SEC = "DD_RELAX_SEC";
+    public static final String MAX_GROSS_PCT = "MAX_GROSS_PCT";
+    public static final String P29_MAX_RAISE_PCT = "P29_MAX_RAISE_PCT";
 
     /** Largest multiplier any factor setting may take. */
     public static final double MAX_MULTIPLIER = 5.0;
@@ -54,6 +61,10 @@ public record Policy(
     public static final long MAX_STALE_SEC = 86_400;
     /** Longest {@code DD_RELAX_SEC}: one day. */
     public static final long MAX_RELAX_SEC = 86_400;
+    /** Largest {@code MAX_GROSS_PCT}: a book of ten times equity. */
+    public static final double MAX_GROSS = 10.0;
+    /** Largest {@code P29_MAX_RAISE_PCT}: ten base budgets a minute. */
+    public static final double MAX_RAISE = 10.0;
 
     /** The service document's defaults. */
     public static final Policy DEFAULTS = new Policy(
@@ -61,7 +72,8 @@ public record Policy(
             1.2, 1.0, 0.6,
             0.05, 0.15, 1.0, 0.7, 0.4,
             0.3, 1.0,
-            0.0, Duration.ZERO);
+            0.0, Duration.ZERO,
+            OptionalDouble.empty(), 0.0);
 
     public Policy {
         Checks.inLeftOpen(maxSymbolPct, 0, 1, MAX_SYMBOL_PCT);
@@ -105,5 +117,32 @@ public record Policy(
         if (ddRelax.isNegative() || ddRelax.compareTo(Duration.ofSeconds(MAX_RELAX_SEC)) > 0) {
             throw new IllegalArgumentException(DD_RELAX_SEC + ": must be in [0, " + MAX_RELAX_SEC + "] seconds, was " + ddRelax.getSeconds());
         }
+        Objects.requireNonNull(maxGrossPct, MAX_GROSS_PCT);
+        if (maxGrossPct.isPresent()) {
+            Checks.inLeftOpen(maxGrossPct.getAsDouble(), 0, MAX_GROSS, MAX_GROSS_PCT);
+        }
+        Checks.inClosed(maxRaisePct, 0, MAX_RAISE, P29_MAX_RAISE_PCT);
+    }
+
+    /** The rules of the first two releases, without the book limits (gross cap and ramp off). */
+    public Policy(double maxSymbolPct, double maxClusterPct, Duration staleData, double regimeFactorTrend,
+                  double regimeFactorMeanReversion, double regimeFactorChop, double ddLowThreshold, double ddHighThreshold,
+                  double ddFactorLow, double ddFactorMid, double ddFactorHigh, double clusterStressMin, double clusterStressMax,
+                  double ddHysteresis, Duration ddRelax) {
+        this(maxSymbolPct, maxClusterPct, staleData, regimeFactorTrend, regimeFactorMeanReversion, regimeFactorChop, ddLowThreshold,
+                ddHighThreshold, ddFactorLow, ddFactorMid, ddFactorHigh, clusterStressMin, clusterStressMax, ddHysteresis, ddRelax,
+                OptionalDouble.empty(), 0.0);
+    }
+
+    /** This policy with the book limits of DESIGN section 17: {@code gross} (empty: off) and {@code maxRaisePct} (0: off). */
+    public Policy withBookLimits(OptionalDouble gross, double raisePct) {
+        return new Policy(maxSymbolPct, maxClusterPct, staleData, regimeFactorTrend, regimeFactorMeanReversion, regimeFactorChop,
+                ddLowThreshold, ddHighThreshold, ddFactorLow, ddFactorMid, ddFactorHigh, clusterStressMin, clusterStressMax, ddHysteresis,
+                ddRelax, gross, raisePct);
+    }
+
+    /** Whether the ramp is on ({@code P29_MAX_RAISE_PCT > 0}). */
+    public boolean ramps() {
+        return maxRaisePct > 0;
     }
 }

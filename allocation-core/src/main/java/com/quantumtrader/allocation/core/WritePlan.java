@@ -97,13 +97,14 @@ public final class WritePlan {
      * @param retractsAll   whether every target this service holds is deleted now (the first cycle in shadow after
      *                      enforce or reduce, computed or skipped, retried until a write completes it)
      * @param reduces       whether each target is held at most at what is written (reduce)
+     * @param halts         whether every target is written as 0 (halt)
      * @param hashMode      the {@code mode} of the hashes and decision entries: enforce in enforce and reduce (the Governor
      *                      uses a target only when it says enforce; reduce's say so in their {@code cap}), else shadow
      * @param heldInRedis   whether the carry-over's written targets are what Redis holds (the last write wrote targets);
      *                      otherwise the targets are read from Redis when they are needed
      * @param baseline      what the plan compares the computed targets with
      */
-    public record Transition(boolean writes, boolean writesTargets, boolean retractsAll, boolean reduces, Mode hashMode,
+    public record Transition(boolean writes, boolean writesTargets, boolean retractsAll, boolean reduces, boolean halts, Mode hashMode,
                              boolean heldInRedis, Baseline baseline) {
         public Transition {
             Objects.requireNonNull(hashMode, "hashMode");
@@ -130,13 +131,13 @@ public final class WritePlan {
         Objects.requireNonNull(previous, "previous");
         boolean wroteBefore = previous.map(Mode::writesTargets).orElse(false);
         if (!leading) {
-            return new Transition(false, false, false, false, Mode.SHADOW, wroteBefore, Baseline.NONE);
+            return new Transition(false, false, false, false, false, Mode.SHADOW, wroteBefore, Baseline.NONE);
         }
         if (inForce.writesTargets()) {
-            return new Transition(true, true, false, inForce == Mode.REDUCE, Mode.ENFORCE, wroteBefore, Baseline.WRITTEN);
+            return new Transition(true, true, false, inForce == Mode.REDUCE, inForce == Mode.HALT, Mode.ENFORCE, wroteBefore, Baseline.WRITTEN);
         }
         Baseline baseline = previous.equals(Optional.of(Mode.SHADOW)) ? Baseline.SHADOW_TWIN : Baseline.NONE;
-        return new Transition(true, false, wroteBefore, false, Mode.SHADOW, wroteBefore, baseline);
+        return new Transition(true, false, wroteBefore, false, false, Mode.SHADOW, wroteBefore, baseline);
     }
 
     /**

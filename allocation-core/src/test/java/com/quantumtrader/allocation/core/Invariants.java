@@ -55,6 +55,11 @@ public final class Invariants {
         }
         clusterTotals.forEach((cluster, total) -> assertTrue(total <= clusterCap * (1 + CLUSTER_TOLERANCE),
                 () -> "cluster " + cluster + " total " + total + " <= cap " + clusterCap));
+        if (policy.maxGrossPct().isPresent()) {
+            double grossCap = policy.maxGrossPct().getAsDouble() * equity;
+            double book = clusterTotals.values().stream().mapToDouble(Double::doubleValue).sum();
+            assertTrue(book <= grossCap * (1 + CLUSTER_TOLERANCE), () -> "the book's total " + book + " <= gross cap " + grossCap);
+        }
     }
 
     private static double saturate(double product) {

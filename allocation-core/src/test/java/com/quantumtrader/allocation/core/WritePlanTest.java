@@ -187,27 +187,34 @@ class WritePlanTest {
 
     @ParameterizedTest(name = "{0} after {1}, leading {2}")
     @CsvSource(delimiter = '|', value = {
-            // in force | previous | leading | writes | targets | retracts | reduces | hash mode | held in Redis | baseline
-            "enforce    | (none)   | true    | true   | true    | false    | false   | ENFORCE   | false | WRITTEN",
-            "enforce    | shadow   | true    | true   | true    | false    | false   | ENFORCE   | false | WRITTEN",
-            "enforce    | enforce  | true    | true   | true    | false    | false   | ENFORCE   | true  | WRITTEN",
-            "enforce    | reduce   | true    | true   | true    | false    | false   | ENFORCE   | true  | WRITTEN",
-            "reduce     | (none)   | true    | true   | true    | false    | true    | ENFORCE   | false | WRITTEN",
-            "reduce     | enforce  | true    | true   | true    | false    | true    | ENFORCE   | true  | WRITTEN",
-            "reduce     | shadow   | true    | true   | true    | false    | true    | ENFORCE   | false | WRITTEN",
-            "shadow     | (none)   | true    | true   | false   | false    | false   | SHADOW    | false | NONE",
-            "shadow     | shadow   | true    | true   | false   | false    | false   | SHADOW    | false | SHADOW_TWIN",
-            "shadow     | enforce  | true    | true   | false   | true     | false   | SHADOW    | true  | NONE",
-            "shadow     | reduce   | true    | true   | false   | true     | false   | SHADOW    | true  | NONE",
-            "enforce    | enforce  | false   | false  | false   | false    | false   | SHADOW    | true  | NONE",
-            "reduce     | (none)   | false   | false  | false   | false    | false   | SHADOW    | false | NONE",
-            "shadow     | enforce  | false   | false  | false   | false    | false   | SHADOW    | true  | NONE",
+            // in force | previous | leading | writes | targets | retracts | reduces | halts | hash mode | held in Redis | baseline
+            "enforce  | (none)   | true     | true     | true     | false    | false    | false    | ENFORCE  | false    | WRITTEN",
+            "enforce  | shadow   | true     | true     | true     | false    | false    | false    | ENFORCE  | false    | WRITTEN",
+            "enforce  | enforce  | true     | true     | true     | false    | false    | false    | ENFORCE  | true     | WRITTEN",
+            "enforce  | reduce   | true     | true     | true     | false    | false    | false    | ENFORCE  | true     | WRITTEN",
+            "reduce   | (none)   | true     | true     | true     | false    | true     | false    | ENFORCE  | false    | WRITTEN",
+            "reduce   | enforce  | true     | true     | true     | false    | true     | false    | ENFORCE  | true     | WRITTEN",
+            "reduce   | shadow   | true     | true     | true     | false    | true     | false    | ENFORCE  | false    | WRITTEN",
+            "shadow   | (none)   | true     | true     | false    | false    | false    | false    | SHADOW   | false    | NONE",
+            "shadow   | shadow   | true     | true     | false    | false    | false    | false    | SHADOW   | false    | SHADOW_TWIN",
+            "shadow   | enforce  | true     | true     | false    | true     | false    | false    | SHADOW   | true     | NONE",
+            "shadow   | reduce   | true     | true     | false    | true     | false    | false    | SHADOW   | true     | NONE",
+            "enforce  | enforce  | false    | false    | false    | false    | false    | false    | SHADOW   | true     | NONE",
+            "reduce   | (none)   | false    | false    | false    | false    | false    | false    | SHADOW   | false    | NONE",
+            "shadow   | enforce  | false    | false    | false    | false    | false    | false    | SHADOW   | true     | NONE",
+            "halt     | (none)   | true     | true     | true     | false    | false    | true     | ENFORCE  | false    | WRITTEN",
+            "halt     | enforce  | true     | true     | true     | false    | false    | true     | ENFORCE  | true     | WRITTEN",
+            "halt     | shadow   | true     | true     | true     | false    | false    | true     | ENFORCE  | false    | WRITTEN",
+            "shadow   | halt     | true     | true     | false    | true     | false    | false    | SHADOW   | true     | NONE",
+            "enforce  | halt     | true     | true     | true     | false    | false    | false    | ENFORCE  | true     | WRITTEN",
+            "halt     | enforce  | false    | false    | false    | false    | false    | false    | SHADOW   | true     | NONE",
     })
     void transition_modeInForcePreviousAndRole_decideWhatTheCycleWrites(String inForce, String previous, boolean leading, boolean writes,
-                                                                         boolean targets, boolean retracts, boolean reduces, Mode hashMode,
+                                                                         boolean targets, boolean retracts, boolean reduces, boolean halts,
+                                                                         Mode hashMode,
                                                                          boolean held, WritePlan.Baseline baseline) {
         Optional<Mode> before = previous.equals("(none)") ? Optional.empty() : Optional.of(Mode.valueOf(previous.toUpperCase(java.util.Locale.ROOT)));
         WritePlan.Transition t = WritePlan.transition(Mode.valueOf(inForce.toUpperCase(java.util.Locale.ROOT)), before, leading);
-        assertEquals(new WritePlan.Transition(writes, targets, retracts, reduces, hashMode, held, baseline), t);
+        assertEquals(new WritePlan.Transition(writes, targets, retracts, reduces, halts, hashMode, held, baseline), t);
     }
 }
