@@ -17,10 +17,10 @@ import java.util.Optional;
  * @param factor {@code scale}'s factor in [0, 1]; 1 for the other actions
  * @param reason why, as the operator wrote it
  * @param by     who
- * @param since  when it was set
+ * @param since  when it was set (empty: not known, a hash entry written by hand)
  * @param until  when it ends by itself, if it does
  */
-public record ScopedControl(Scope scope, String id, Action action, double factor, String reason, String by, Instant since,
+public record ScopedControl(Scope scope, String id, Action action, double factor, String reason, String by, Optional<Instant> since,
                             Optional<Instant> until) {
 
     /** What a control names. */
@@ -59,8 +59,8 @@ public record ScopedControl(Scope scope, String id, Action action, double factor
         Objects.requireNonNull(by, "by");
         Objects.requireNonNull(since, "since");
         Objects.requireNonNull(until, "until");
-        if (until.isPresent() && !until.get().isAfter(since)) {
-            throw new IllegalArgumentException("until: must be after since (" + since + "), was " + until.get());
+        if (until.isPresent() && since.isPresent() && !until.get().isAfter(since.get())) {
+            throw new IllegalArgumentException("until: must be after since (" + since.get() + "), was " + until.get());
         }
     }
 

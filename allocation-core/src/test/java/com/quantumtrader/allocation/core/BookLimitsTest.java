@@ -119,7 +119,7 @@ class BookLimitsTest {
 
     private static ScopedControl control(ScopedControl.Scope scope, String id, ScopedControl.Action action, double factor,
                                          Optional<Instant> until) {
-        return new ScopedControl(scope, id, action, factor, "incident 42", "alice", ago(600), until);
+        return new ScopedControl(scope, id, action, factor, "incident 42", "alice", Optional.of(ago(600)), until);
     }
 
     private static ScopedControl symbol(String id, ScopedControl.Action action, double factor) {

@@ -120,7 +120,7 @@ class ConstrainProperties {
             }
             controls.add(new ScopedControl(onSymbol ? ScopedControl.Scope.SYMBOL : ScopedControl.Scope.CLUSTER,
                     onSymbol ? symbols.get(rnd.nextInt(symbols.size())) : clusters[rnd.nextInt(clusters.length)], action, factor, "r", "b",
-                    since, until));
+                    rnd.nextInt(5) == 0 ? Optional.empty() : Optional.of(since), until));
         }
         Map<String, CarryOver.WrittenTarget> written = new HashMap<>();
         for (String symbol : symbols) {

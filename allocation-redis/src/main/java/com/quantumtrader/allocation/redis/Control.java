@@ -3,7 +3,10 @@ import com.quantumtrader.allocation.redis.client.StreamRecord;
 import com.quantumtrader.allocation.redis.client.ReplyError;
 import com.quantumtrader.allocation.redis.client.Server;
 
+import com.quantumtrader.allocation.core.Scalars;
+import com.quantumtrader.allocation.core.ScopedControl;
 import com.quantumtrader.allocation.redis.wire.ControlHash;
+import com.quantumtrader.allocation.redis.wire.ScopedControls;
 import com.quantumtrader.allocation.redis.wire.Decoded;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.wire.StateHash;
@@ -14,14 +17,17 @@ import com.quantumtrader.allocation.redis.client.Command;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
- * The operator's side of DESIGN section 13: sets, clears and reads the control hash
- * {@code quantum:control:allocation}, and appends each change to the audit stream
+ * The operator's side of DESIGN sections 13 and 17: sets, clears and reads the control hash
+ * {@code quantum:control:allocation} and the scoped controls {@code quantum:control:allocation:scoped}, and appends
+ * each change to the audit stream
  * {@code quantum:stream:allocation.control}. The runners read the hash with their inputs
  * ({@link InputReader}); this class is for the {@code control} command.
  */
@@ -31,6 +37,9 @@ public final class Control {
     static final long AUDIT_MAXLEN = 10_000;
     public static final String ACTION = "action";
     public static final String PREVIOUS = "previous";
+    /** A scoped control's audit entry: its field ({@code symbol:ID}, {@code cluster:ID}) and what it does. */
+    public static final String SCOPE = "scope";
+    public static final String CONTROL = "control";
 
     private final RedisConnection connection;
 
@@ -40,7 +49,7 @@ public final class Control {
 
     /**
      * Replaces the control hash with {@code control} (no field of an earlier hand-written hash survives)
-     * and appends the change to the audit stream, together or not at all (see {@link #apply}).
+     * and appends the change to the audit stream, together or not at all (see {@link #transact}).
      *
      * @return the control that was in the hash before (absent or invalid included)
      * @throws RedisFailure naming Redis's own cause ({@code OOM}, {@code READONLY}, {@code WRONGTYPE}, ...) when nothing was changed
@@ -48,12 +57,12 @@ public final class Control {
     public Decoded<ControlHash> set(ControlHash control) {
         Objects.requireNonNull(control, "control");
         Map<String, String> fields = control.encode();
-        return apply(fields, before -> {
+        return transact(Keys.CONTROL, Control::read, before -> replaceControl(fields), before -> {
             Map<String, String> audit = new LinkedHashMap<>();
             audit.put(ACTION, "set");
             audit.putAll(fields);
             audit.put(PREVIOUS, describe(before));
-            return audit;
+            return List.of(audit);
         });
     }
 
@@ -66,7 +75,7 @@ public final class Control {
     public Decoded<ControlHash> clear(String reason, String by, Instant now) {
         String why = ControlHash.text(ControlHash.REASON, reason);
         String who = ControlHash.text(ControlHash.BY, by);
-        return apply(null, before -> {
+        return transact(Keys.CONTROL, Control::read, before -> replaceControl(null), before -> {
             Map<String, String> audit = new LinkedHashMap<>();
             audit.put(ACTION, "clear");
             audit.put(ControlHash.MODE, "");
@@ -74,12 +83,134 @@ public final class Control {
             audit.put(ControlHash.BY, who);
             audit.put(ControlHash.TS, Long.toString(now.getEpochSecond()));
             audit.put(PREVIOUS, describe(before));
-            return audit;
+            return List.of(audit);
         });
     }
 
     /**
-     * The change ({@code hash} = the new control hash, {@code null} = none) and its audit entry in one
+     * Sets scoped controls (DESIGN section 17), one field of {@link Keys#SCOPED_CONTROLS} each (replacing what that field
+     * held), with one audit entry each, all together or not at all.
+     *
+     * @return per control's field, what it held before (the raw value; absent: none)
+     */
+    public Map<String, String> setScoped(List<ScopedControl> controls) {
+        if (controls.isEmpty()) {
+            throw new IllegalArgumentException("controls: at least one is needed");
+        }
+        List<String> fields = new ArrayList<>();
+        Command hset = Command.of(Command.Name.HSET).key(Keys.SCOPED_CONTROLS);
+        for (ScopedControl c : controls) {
+            fields.add(ScopedControls.field(c));
+            hset.add(ScopedControls.field(c)).add(ScopedControls.encode(c));
+        }
+        return transact(Keys.SCOPED_CONTROLS, nodes -> readFields(nodes, fields), before -> List.of(hset), before -> {
+            List<Map<String, String>> audits = new ArrayList<>();
+            for (ScopedControl c : controls) {
+                Map<String, String> audit = new LinkedHashMap<>();
+                audit.put(ACTION, "set");
+                audit.put(SCOPE, ScopedControls.field(c));
+                audit.put(CONTROL, describe(c));
+                audit.put(ControlHash.REASON, c.reason());
+                audit.put(ControlHash.BY, c.by());
+                audit.put(ControlHash.TS, c.since().map(t -> Long.toString(t.getEpochSecond())).orElse(""));
+                audit.put(ScopedControls.UNTIL, c.until().map(t -> Long.toString(t.getEpochSecond())).orElse(""));
+                audit.put(PREVIOUS, previous(before.get(ScopedControls.field(c))));
+                audits.add(audit);
+            }
+            return audits;
+        });
+    }
+
+    /**
+     * Clears the scoped controls of these fields ({@code symbol:ID}, {@code cluster:ID}), with one audit entry each, all
+     * together or not at all.
+     *
+     * @return per field, what it held before (absent: it held nothing; nothing is written for it)
+     */
+    public Map<String, String> clearScoped(List<String> fields, String reason, String by, Instant now) {
+        String why = ControlHash.text(ControlHash.REASON, reason);
+        String who = ControlHash.text(ControlHash.BY, by);
+        if (fields.isEmpty()) {
+            throw new IllegalArgumentException("fields: at least one is needed");
+        }
+        Command hdel = Command.of(Command.Name.HDEL).key(Keys.SCOPED_CONTROLS);
+        fields.forEach(hdel::add);
+        return transact(Keys.SCOPED_CONTROLS, nodes -> readFields(nodes, fields), before -> List.of(hdel), before -> {
+            List<Map<String, String>> audits = new ArrayList<>();
+            for (String field : fields) {
+                Map<String, String> audit = new LinkedHashMap<>();
+                audit.put(ACTION, "clear");
+                audit.put(SCOPE, field);
+                audit.put(CONTROL, "");
+                audit.put(ControlHash.REASON, why);
+                audit.put(ControlHash.BY, who);
+                audit.put(ControlHash.TS, Long.toString(now.getEpochSecond()));
+                audit.put(PREVIOUS, previous(before.get(field)));
+                audits.add(audit);
+            }
+            return audits;
+        });
+    }
+
+    /** The scoped controls as the runners decode them. */
+    public ScopedControls readScoped() {
+        return connection.call(RedisFailure.Operation.CONTROL, nodes -> {
+            try {
+                return ScopedControls.decode(nodes.server(Keys.SCOPED_CONTROLS).hgetAll(Keys.SCOPED_CONTROLS));
+            } catch (ReplyError e) {
+                if (!e.isWrongType()) {
+                    throw e;
+                }
+                return new ScopedControls(List.of(), List.of(Keys.SCOPED_CONTROLS + ": holds the wrong Redis type (must be a hash)"));
+            }
+        });
+    }
+
+    /** {@code halt}, {@code reduce} or {@code scale 0.5}: a control's action as the audit and {@code control show} name it. */
+    public static String describe(ScopedControl c) {
+        return c.action() == ScopedControl.Action.SCALE ? "scale " + Scalars.formatDecimal(c.factor()) : c.action().wireName();
+    }
+
+    private static String previous(String raw) {
+        if (raw == null) {
+            return "";
+        }
+        return ControlHash.escaped(raw);
+    }
+
+    private static Map<String, String> readFields(Nodes nodes, List<String> fields) {
+        Map<String, String> out = new HashMap<>();
+        try {
+            Map<String, String> all = nodes.server(Keys.SCOPED_CONTROLS).hgetAll(Keys.SCOPED_CONTROLS);
+            for (String f : fields) {
+                if (all.containsKey(f)) {
+                    out.put(f, all.get(f));
+                }
+            }
+        } catch (ReplyError e) {
+            if (!e.isWrongType()) {
+                throw e;
+            }
+            throw new RedisFailure(RedisFailure.Operation.CONTROL, "WRONGTYPE " + Keys.SCOPED_CONTROLS
+                    + " is not a hash: nothing was changed (delete it, then set the controls again)", null);
+        }
+        return out;
+    }
+
+    /** DEL of the control hash, then its new fields when there are any. */
+    private static List<Command> replaceControl(Map<String, String> hash) {
+        List<Command> commands = new ArrayList<>();
+        commands.add(Command.of(Command.Name.DEL).key(Keys.CONTROL));
+        if (hash != null) {
+            Command hset = Command.of(Command.Name.HSET).key(Keys.CONTROL);
+            hash.forEach((k, v) -> hset.add(k).add(v));
+            commands.add(hset);
+        }
+        return commands;
+    }
+
+    /**
+     * A change of {@code key} (its commands, planned from what it held before) and its audit entries in one
      * transaction (DESIGN section 16). Redis runs a transaction whole but does not roll it back, so
      * everything that could fail one of its commands is checked first, under WATCH: the audit stream must
      * be a stream (or absent), else {@code WRONGTYPE} and nothing is sent. A command Redis refuses while
@@ -87,27 +218,33 @@ public final class Control {
      * not {@code EXECABORT}, is the error. A concurrent change of either key (EXEC returns nil) is retried
      * once with the new {@code previous}.
      *
-     * <p>In a Redis Cluster the two keys live in different slots and no transaction spans them: the
-     * audit entry is appended first, then the hash is changed; if that fails, a second entry
+     * <p>In a Redis Cluster the keys live in different slots and no transaction spans them: the
+     * audit entries are appended first, then the key is changed; if that fails, a second entry each
      * ({@code action=failed}) says so, and the error is raised (docs/operations.md says so).
      */
-    private Decoded<ControlHash> apply(Map<String, String> hash, java.util.function.Function<Decoded<ControlHash>, Map<String, String>> audit) {
+    private <B> B transact(String key, Function<Nodes, B> readBefore, Function<B, List<Command>> changes,
+                           Function<B, List<Map<String, String>>> audits) {
         return connection.call(RedisFailure.Operation.CONTROL, nodes -> {
             if (!nodes.oneServer()) {
-                return applyClustered(nodes, hash, audit);
+                return transactClustered(nodes, key, readBefore, changes, audits);
             }
             Server server = nodes.single();
             for (int attempt = 0; ; attempt++) {
-                server.watch(Keys.CONTROL, Keys.CONTROL_STREAM);
+                server.watch(key, Keys.CONTROL_STREAM);
                 String type = server.type(Keys.CONTROL_STREAM);
                 if (!"none".equals(type) && !"stream".equals(type)) {
                     server.unwatch();
                     throw new RedisFailure(RedisFailure.Operation.CONTROL, "WRONGTYPE " + Keys.CONTROL_STREAM + " holds a " + type
                             + ", not a stream: the audit entry cannot be appended, nothing was changed", null);
                 }
-                Decoded<ControlHash> before = read(nodes);
-                Map<String, String> entry = audit.apply(before);
-                List<?> replies = transaction(server, hash, entry);
+                B before;
+                try {
+                    before = readBefore.apply(nodes);
+                } catch (RuntimeException e) {
+                    server.unwatch();
+                    throw e;
+                }
+                List<?> replies = transaction(server, changes.apply(before), audits.apply(before));
                 if (replies != null) {
                     ReplyError error = ReplyError.firstIn(replies);
                     if (error != null) {
@@ -116,7 +253,7 @@ public final class Control {
                     return before;
                 }
                 if (attempt == 1) {
-                    throw new RedisFailure(RedisFailure.Operation.CONTROL, Keys.CONTROL + " or " + Keys.CONTROL_STREAM
+                    throw new RedisFailure(RedisFailure.Operation.CONTROL, key + " or " + Keys.CONTROL_STREAM
                             + " changed twice while this command ran (another operator?): nothing was changed, run it again", null);
                 }
             }
@@ -124,21 +261,20 @@ public final class Control {
     }
 
     /**
-     * MULTI, the commands, EXEC, one reply at a time, so a command refused while queuing fails with
+     * MULTI, the commands, the audit XADDs, EXEC, one reply at a time, so a command refused while queuing fails with
      * Redis's own error (after DISCARD) instead of EXEC's {@code EXECABORT}. Null: a watched key changed.
      */
-    private static List<?> transaction(Server server, Map<String, String> hash, Map<String, String> entry) {
+    private static List<?> transaction(Server server, List<Command> commands, List<Map<String, String>> entries) {
         server.exchange(Command.of(Command.Name.MULTI));
         try {
-            server.exchange(Command.of(Command.Name.DEL).key(Keys.CONTROL)); // QUEUED, or Redis's refusal
-            if (hash != null) {
-                Command hset = Command.of(Command.Name.HSET).key(Keys.CONTROL);
-                hash.forEach((k, v) -> hset.add(k).add(v));
-                server.exchange(hset);
+            for (Command c : commands) {
+                server.exchange(c); // QUEUED, or Redis's refusal
             }
-            Command xadd = Command.of(Command.Name.XADD).key(Keys.CONTROL_STREAM).add("MAXLEN").add("~").add(AUDIT_MAXLEN).add("*");
-            entry.forEach((k, v) -> xadd.add(k).add(v));
-            server.exchange(xadd);
+            for (Map<String, String> entry : entries) {
+                Command xadd = Command.of(Command.Name.XADD).key(Keys.CONTROL_STREAM).add("MAXLEN").add("~").add(AUDIT_MAXLEN).add("*");
+                entry.forEach((k, v) -> xadd.add(k).add(v));
+                server.exchange(xadd);
+            }
         } catch (ReplyError e) {
             server.exchange(Command.of(Command.Name.DISCARD));
             throw e;
@@ -146,29 +282,27 @@ public final class Control {
         return (List<?>) server.exchange(Command.of(Command.Name.EXEC));
     }
 
-    private Decoded<ControlHash> applyClustered(Nodes nodes, Map<String, String> hash,
-                                                java.util.function.Function<Decoded<ControlHash>, Map<String, String>> audit) {
-        Decoded<ControlHash> before = read(nodes);
-        Map<String, String> entry = audit.apply(before);
-        append(nodes, entry);
+    private <B> B transactClustered(Nodes nodes, String key, Function<Nodes, B> readBefore, Function<B, List<Command>> changes,
+                                    Function<B, List<Map<String, String>>> audits) {
+        B before = readBefore.apply(nodes);
+        List<Map<String, String>> entries = audits.apply(before);
+        entries.forEach(entry -> append(nodes, entry));
         try {
-            Server server = nodes.server(Keys.CONTROL);
+            Server server = nodes.server(key);
             server.exchange(Command.of(Command.Name.MULTI));
-            server.exchange(Command.of(Command.Name.DEL).key(Keys.CONTROL));
-            if (hash != null) {
-                Command hset = Command.of(Command.Name.HSET).key(Keys.CONTROL);
-                hash.forEach((k, v) -> hset.add(k).add(v));
-                server.exchange(hset);
+            for (Command c : changes.apply(before)) {
+                server.exchange(c);
             }
             server.exchange(Command.of(Command.Name.EXEC));
         } catch (RuntimeException e) {
-            Map<String, String> failed = new LinkedHashMap<>(entry);
-            failed.put(ACTION, "failed");
-            failed.put(PREVIOUS, describe(before));
-            try {
-                append(nodes, failed);
-            } catch (RuntimeException ignored) {
-                e.addSuppressed(ignored);
+            for (Map<String, String> entry : entries) {
+                Map<String, String> failed = new LinkedHashMap<>(entry);
+                failed.put(ACTION, "failed");
+                try {
+                    append(nodes, failed);
+                } catch (RuntimeException ignored) {
+                    e.addSuppressed(ignored);
+                }
             }
             throw e;
         }

@@ -9,6 +9,7 @@ import com.quantumtrader.allocation.redis.wire.ControlHash;
 import com.quantumtrader.allocation.redis.wire.Decoded;
 import com.quantumtrader.allocation.redis.wire.InputCodec;
 import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.wire.ScopedControls;
 import com.quantumtrader.allocation.redis.wire.StateHash;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisFailure;
@@ -154,6 +155,7 @@ public final class InputReader {
         Reply<List<StreamRecord>> regimeResponse = nodes.pipeline(Keys.REGIME_STREAM).lastEntry(Keys.REGIME_STREAM);
         Reply<Map<String, String>> discoveredResponse = nodes.pipeline(Keys.DISCOVERED_CLUSTERS).hgetAll(Keys.DISCOVERED_CLUSTERS);
         Reply<Map<String, String>> controlResponse = nodes.pipeline(Keys.CONTROL).hgetAll(Keys.CONTROL);
+        Reply<Map<String, String>> scopedResponse = nodes.pipeline(Keys.SCOPED_CONTROLS).hgetAll(Keys.SCOPED_CONTROLS);
         Reply<String> lastWriteResponse = nodes.pipeline(Keys.STATE).hget(Keys.STATE, StateHash.CYCLE_ID);
         List<Reply<Long>> existsResponses = new ArrayList<>();
         if (!nodes.oneServer()) {
@@ -225,6 +227,7 @@ public final class InputReader {
 
         Map<String, String> controlHash = controlResponse.orNullIfWrongType();
         Decoded<ControlHash> control = controlHash == null ? new Decoded.Invalid<>(ControlHash.WRONG_TYPE) : ControlHash.decode(controlHash);
+        ScopedControls scoped = scoped(scopedResponse);
 
         Map<String, String> discovered = getOptional(discoveredResponse, DataSource.CLUSTER_MAP, Keys.DISCOVERED_CLUSTERS, rejections);
         if (discovered == null) {
@@ -246,7 +249,7 @@ public final class InputReader {
         for (Reply<Long> r : existsResponses) {
             present += r.get();
         }
-        return new ReadResult(inputs, rejections, control, lastWrite, discovery, connection.roundTrips() - before, discoverNanos,
+        return new ReadResult(inputs, rejections, control, scoped, lastWrite, discovery, connection.roundTrips() - before, discoverNanos,
                 targets.size() - present);
     }
 
@@ -398,6 +401,24 @@ public final class InputReader {
             }
             rejections.add(new Rejection(source, RejectReason.WRONG_TYPE, subject, "key holds the wrong Redis type"));
             return null;
+        }
+    }
+
+    /**
+     * The scoped controls: the hash decoded, or one invalid entry when the key is of the wrong type or the ACL denies it
+     * (an ACL written before this release must not fail every cycle; the controls it cannot read are reported).
+     */
+    private static ScopedControls scoped(Reply<Map<String, String>> response) {
+        try {
+            Map<String, String> hash = response.orNullIfWrongType();
+            return hash == null ? new ScopedControls(List.of(), List.of(Keys.SCOPED_CONTROLS + ": holds the wrong Redis type (must be a hash)"))
+                    : ScopedControls.decode(hash);
+        } catch (ReplyError e) {
+            if (!e.isDenied()) {
+                throw e;
+            }
+            return new ScopedControls(List.of(), List.of(Keys.SCOPED_CONTROLS + ": the service's Redis user may not read it (NOPERM):"
+                    + " add the key to its ACL (docs/security.md)"));
         }
     }
 

@@ -4,6 +4,7 @@ import com.quantumtrader.allocation.redis.wire.ControlHash;
 import com.quantumtrader.allocation.redis.wire.Decoded;
 import com.quantumtrader.allocation.redis.wire.InputCodec;
 import com.quantumtrader.allocation.redis.wire.RawInputs;
+import com.quantumtrader.allocation.redis.wire.ScopedControls;
 import com.quantumtrader.allocation.redis.wire.StateHash;
 
 import com.quantumtrader.allocation.core.CycleInputs;
@@ -17,13 +18,15 @@ import java.util.Objects;
  * @param inputs     the typed inputs, every rejection included (what reading rejected first)
  * @param rejections what reading itself rejected: keys of the wrong type, bad symbol names
  * @param control    the operator's control hash ({@code absent} when there is none), read in the same pipeline
+ * @param scoped     the operator's scoped controls (DESIGN section 17), read in the same pipeline; the wrong type is
+ *                   one invalid entry
  * @param lastWrite  the {@code cycle_id} of the last write as Redis holds it ({@link StateHash#CYCLE_ID}), empty when none
  * @param discovery  the symbols read and when they were discovered: the next read's {@code previous}
  * @param roundTrips     network round trips the read took
  * @param discoverNanos time spent discovering keys (the SCAN pages), part of the read
  * @param targetsGone   of the target hashes the read was asked to vouch for (the writer's), how many Redis no longer holds
  */
-public record ReadResult(CycleInputs inputs, List<Rejection> rejections, Decoded<ControlHash> control,
+public record ReadResult(CycleInputs inputs, List<Rejection> rejections, Decoded<ControlHash> control, ScopedControls scoped,
         java.util.Optional<String> lastWrite, Discovery discovery, long roundTrips, long discoverNanos,
                          long targetsGone) {
     public ReadResult {
@@ -33,6 +36,7 @@ public record ReadResult(CycleInputs inputs, List<Rejection> rejections, Decoded
         Objects.requireNonNull(inputs, "inputs");
         rejections = List.copyOf(rejections);
         Objects.requireNonNull(control, "control");
+        Objects.requireNonNull(scoped, "scoped");
         Objects.requireNonNull(lastWrite, "lastWrite");
         Objects.requireNonNull(discovery, "discovery");
     }

@@ -108,9 +108,9 @@ class ControlIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "mode=banana      | mode: must be enforce, reduce or shadow, was 'banana'",
-            "mode=enforced    | mode: must be enforce, reduce or shadow, was 'enforced'",
-            "reason=no mode   | mode: must be enforce, reduce or shadow, was 'null'",
+            "mode=banana      | mode: must be enforce, reduce, halt or shadow, was 'banana'",
+            "mode=enforced    | mode: must be enforce, reduce, halt or shadow, was 'enforced'",
+            "reason=no mode   | mode: must be enforce, reduce, halt or shadow, was 'null'",
     })
     void read_garbageControl_invalidWithTheRule_inputsReadAsUsual(String field, String reason) {
         seed();

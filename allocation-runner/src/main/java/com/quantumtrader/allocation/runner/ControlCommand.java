@@ -45,7 +45,7 @@ final class ControlCommand implements Runnable {
 
     static Mode parseMode(String value) {
         String lower = value == null ? null : value.strip().toLowerCase(java.util.Locale.ROOT);
-        return Values.mode(lower).orElseThrow(() -> new IllegalArgumentException("MODE: must be enforce, reduce or shadow, was '"
+        return Values.mode(lower).orElseThrow(() -> new IllegalArgumentException("MODE: must be enforce, reduce, halt or shadow, was '"
                 + value + "'"));
     }
 

@@ -233,7 +233,7 @@ class OperatorControlIT {
             assertEquals(1.0, metric("p29_mode", "mode", "shadow"), 0.0, "P29_MODE applies");
             ServiceIT.await("P29_MODE=shadow retracts", Duration.ofSeconds(5), () -> target("BTCUSDT").isEmpty());
             String show = control("show");
-            assertTrue(show.contains("mode in force: shadow (P29_MODE; control hash ignored: mode: must be enforce, reduce or shadow, was 'ENFORCE!')"), show);
+            assertTrue(show.contains("mode in force: shadow (P29_MODE; control hash ignored: mode: must be enforce, reduce, halt or shadow, was 'ENFORCE!')"), show);
 
             double counted = MetricsScrape.metric(MetricsScrape.scrape(port), "p29_control_invalid_total");
             try (Jedis j = redis.client()) {
@@ -250,7 +250,7 @@ class OperatorControlIT {
             assertTrue(MetricsScrape.metric(MetricsScrape.scrape(port), "p29_cycles_total", "outcome", "computed") > computed, "cycles go on");
             assertEquals(0.0, MetricsScrape.metric(MetricsScrape.scrape(port), "p29_cycles_total", "outcome", "failed"), 0.0);
             assertTrue(runner.isAlive());
-            assertTrue(Files.readString(log).contains("Control hash quantum:control:allocation ignored (mode: must be enforce, reduce or shadow, was 'ENFORCE!'); P29_MODE=shadow applies"));
+            assertTrue(Files.readString(log).contains("Control hash quantum:control:allocation ignored (mode: must be enforce, reduce, halt or shadow, was 'ENFORCE!'); P29_MODE=shadow applies"));
         } finally {
             runner.destroy();
             assertTrue(runner.waitFor(20, TimeUnit.SECONDS));

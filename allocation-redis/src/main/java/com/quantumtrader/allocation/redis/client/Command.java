@@ -9,7 +9,7 @@ public final class Command {
 
     /** The commands the service sends whole (the others have a method of {@link Batch} or {@link Server}). */
     public enum Name {
-        DEL, HSET, EXPIRE, XADD, WATCH, EVAL, MULTI, EXEC, DISCARD;
+        DEL, HSET, HDEL, EXPIRE, XADD, WATCH, EVAL, MULTI, EXEC, DISCARD;
 
         private final Protocol.Command jedis = Protocol.Command.valueOf(name());
     }

@@ -77,7 +77,7 @@ public record ControlHash(Mode mode, String reason, String by, Optional<Instant>
      * (control characters, escape sequences, bidirectional overrides) becomes a backslash, u and four hex digits, cut at
      * {@link #MAX_TEXT} characters of the original.
      */
-    static String escaped(String value) {
+    public static String escaped(String value) {
         StringBuilder sb = new StringBuilder(Math.min(value.length(), MAX_TEXT) + 8);
         for (int i = 0; i < value.length() && i < MAX_TEXT; i++) {
             char c = value.charAt(i);
@@ -111,7 +111,7 @@ public record ControlHash(Mode mode, String reason, String by, Optional<Instant>
         // Case-insensitive: a hand-typed "REDUCE" in an incident must apply, not be ignored.
         Optional<Mode> mode = Values.mode(raw == null ? null : raw.strip().toLowerCase(Locale.ROOT));
         if (mode.isEmpty()) {
-            return new Decoded.Invalid<>(MODE + ": must be enforce, reduce or shadow, was '" + Scalars.printable(raw) + "'");
+            return new Decoded.Invalid<>(MODE + ": must be enforce, reduce, halt or shadow, was '" + Scalars.printable(raw) + "'");
         }
         OptionalLong ts = Values.epochSeconds(hash.get(TS));
         return new Decoded.Valid<>(new ControlHash(mode.get(), escaped(hash.getOrDefault(REASON, "")),

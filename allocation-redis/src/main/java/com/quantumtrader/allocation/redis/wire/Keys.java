@@ -48,6 +48,11 @@ public final class Keys {
 
     /** The operator's control hash (DESIGN section 13): {@code mode}, {@code reason}, {@code by}, {@code ts}; read every cycle. */
     public static final String CONTROL = "quantum:control:allocation";
+    /**
+     * The operator's scoped controls (DESIGN section 17): one field per control, {@code symbol:SYM} or
+     * {@code cluster:ID}, its value a JSON object ({@link ScopedControls}); read every cycle with the control hash.
+     */
+    public static final String SCOPED_CONTROLS = "quantum:control:allocation:scoped";
     /** The audit stream of every {@code control set} and {@code control clear}. */
     public static final String CONTROL_STREAM = "quantum:stream:allocation.control";
 

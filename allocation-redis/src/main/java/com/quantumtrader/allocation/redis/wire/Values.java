@@ -13,7 +13,7 @@ public final class Values {
     /** Integer epoch seconds as Python's {@code int()} reads them from this service: digits only. */
     private static final int MAX_EPOCH_DIGITS = 12;
 
-    /** {@code mode}: exactly {@code shadow}, {@code enforce} or {@code reduce}, or empty. */
+    /** {@code mode}: exactly {@code shadow}, {@code enforce}, {@code reduce} or {@code halt}, or empty. */
     public static Optional<Mode> mode(String value) {
         return byName(Mode.values(), Mode::wireName, value);
     }
