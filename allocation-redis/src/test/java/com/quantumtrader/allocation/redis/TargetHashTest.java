@@ -62,7 +62,7 @@ class TargetHashTest {
             "mode       | ENFORCE | mode: must be shadow or enforce, was 'ENFORCE'",
             "regime     | trend | regime: must be TREND, MEAN_REVERSION, CHOP or UNKNOWN, was 'trend'",
             "drawdown_zone | NULL | drawdown_zone: must be LOW, MID or HIGH, was 'null'",
-            "cap        | max   | cap: must be none, symbol or cluster, was 'max'",
+            "cap        | max   | cap: must be none, symbol, cluster, reduce, gross, halt, scale or ramp, was 'max'",
             "cluster_id | a b   | cluster_id: must be 1-64 characters of [A-Za-z0-9._-], was 'a b'",
             "confidence | 2     | confidence: must be in [0, 1], was 2.0",
     })

@@ -10,6 +10,8 @@ import static com.quantumtrader.allocation.runner.Variable.DD_HYSTERESIS;
 import static com.quantumtrader.allocation.runner.Variable.DD_LOW_THRESHOLD;
 import static com.quantumtrader.allocation.runner.Variable.DD_RELAX_SEC;
 import static com.quantumtrader.allocation.runner.Variable.MAX_CLUSTER_PCT;
+import static com.quantumtrader.allocation.runner.Variable.MAX_GROSS_PCT;
+import static com.quantumtrader.allocation.runner.Variable.P29_MAX_RAISE_PCT;
 import static com.quantumtrader.allocation.runner.Variable.MAX_SYMBOL_PCT;
 import static com.quantumtrader.allocation.runner.Variable.REGIME_FACTOR_CHOP;
 import static com.quantumtrader.allocation.runner.Variable.REGIME_FACTOR_MR;
@@ -37,7 +39,7 @@ public final class PolicySettings {
     public static final List<Variable> VARIABLES = List.of(MAX_SYMBOL_PCT, MAX_CLUSTER_PCT, STALE_DATA_SEC,
             REGIME_FACTOR_TREND, REGIME_FACTOR_MR, REGIME_FACTOR_CHOP,
             DD_LOW_THRESHOLD, DD_HIGH_THRESHOLD, DD_FACTOR_LOW, DD_FACTOR_MID, DD_FACTOR_HIGH,
-            CLUSTER_STRESS_MIN, CLUSTER_STRESS_MAX, DD_HYSTERESIS, DD_RELAX_SEC);
+            CLUSTER_STRESS_MIN, CLUSTER_STRESS_MAX, DD_HYSTERESIS, DD_RELAX_SEC, MAX_GROSS_PCT, P29_MAX_RAISE_PCT);
 
     /**
      * The policy of these settings; an absent one takes its default ({@link Policy#DEFAULTS}). A present one
@@ -63,12 +65,14 @@ public final class PolicySettings {
                 number(settings, CLUSTER_STRESS_MIN, d.clusterStressMin()),
                 number(settings, CLUSTER_STRESS_MAX, d.clusterStressMax()),
                 number(settings, DD_HYSTERESIS, d.ddHysteresis()),
-                Duration.ofSeconds(wholeSeconds(settings, DD_RELAX_SEC, d.ddRelax().getSeconds(), 0, Policy.MAX_RELAX_SEC)));
+                Duration.ofSeconds(wholeSeconds(settings, DD_RELAX_SEC, d.ddRelax().getSeconds(), 0, Policy.MAX_RELAX_SEC)),
+                gross(settings),
+                number(settings, P29_MAX_RAISE_PCT, d.maxRaisePct()));
     }
 
     /** The settings of {@code policy}, the inverse of {@link #parse(Map)}. */
     public static Map<String, String> of(Policy policy) {
-        return Map.ofEntries(
+        Map<String, String> out = new java.util.HashMap<>(Map.ofEntries(
                 Map.entry(MAX_SYMBOL_PCT.name(), Scalars.formatDecimal(policy.maxSymbolPct())),
                 Map.entry(MAX_CLUSTER_PCT.name(), Scalars.formatDecimal(policy.maxClusterPct())),
                 Map.entry(STALE_DATA_SEC.name(), Long.toString(policy.staleData().getSeconds())),
@@ -83,7 +87,21 @@ public final class PolicySettings {
                 Map.entry(CLUSTER_STRESS_MIN.name(), Scalars.formatDecimal(policy.clusterStressMin())),
                 Map.entry(CLUSTER_STRESS_MAX.name(), Scalars.formatDecimal(policy.clusterStressMax())),
                 Map.entry(DD_HYSTERESIS.name(), Scalars.formatDecimal(policy.ddHysteresis())),
-                Map.entry(DD_RELAX_SEC.name(), Long.toString(policy.ddRelax().getSeconds())));
+                Map.entry(DD_RELAX_SEC.name(), Long.toString(policy.ddRelax().getSeconds())),
+                Map.entry(P29_MAX_RAISE_PCT.name(), Scalars.formatDecimal(policy.maxRaisePct()))));
+        out.put(MAX_GROSS_PCT.name(), policy.maxGrossPct().isPresent() ? Scalars.formatDecimal(policy.maxGrossPct().getAsDouble()) : OFF);
+        return Map.copyOf(out);
+    }
+
+    /** {@code MAX_GROSS_PCT}'s value for "no gross cap" (also its default, unset). */
+    public static final String OFF = "off";
+
+    private static OptionalDouble gross(Map<String, String> settings) {
+        String raw = MAX_GROSS_PCT.in(settings);
+        if (raw == null || raw.strip().equalsIgnoreCase(OFF)) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(number(settings, MAX_GROSS_PCT, 0));
     }
 
     private static double number(Map<String, String> settings, Variable name, double defaultValue) {

@@ -207,6 +207,16 @@ public enum Variable {
             + " (`p29_universe_over_capacity_total`, ERROR once a minute, alert `P29UniverseOverCapacity`); a"
             + " target of a symbol left out is not deleted (it expires at `TARGET_TTL_SEC`). Set above the"
             + " capacity, a universe that large may end the JVM (`check-config` warns)"),
+    MAX_GROSS_PCT(Table.CONNECTION_AND_EXTRA,
+            "`off` (the shipped env file: `1.0`)",
+            "number in (0, 10], or `off`",
+            "gross cap, fraction of equity (`rules.md`): after the symbol and cluster caps, a book whose targets sum"
+            + " above `MAX_GROSS_PCT x equity` is scaled whole by one ratio (cap `gross`)"),
+    P29_MAX_RAISE_PCT(Table.CONNECTION_AND_EXTRA,
+            "`0` = off (the shipped env file: `0.10`)",
+            "number in [0, 10]",
+            "ramp (`rules.md`): a written target rises by at most this share of its base budget per minute since it"
+            + " was written (cap `ramp`); falls apply at once; a symbol new to the universe starts at its target"),
     P29_INSTANCE_ID(Table.CONNECTION_AND_EXTRA,
             "host name-pid",
             "1-128 characters of `[A-Za-z0-9._:-]`",

@@ -227,8 +227,9 @@ class ConfigTest {
                     || name.equals("P29_MAX_SYMBOLS"); // its default is the heap's capacity, which the unit's -Xmx sets
             assertTrue(optional || file.containsKey(name), "deploy/capital-allocation.env sets " + name);
         }
-        // every value is the default, except the hysteresis the shipped file turns on (DESIGN section 13)
-        assertEquals(Config.fromEnv(Map.of("DD_HYSTERESIS", "0.005", "DD_RELAX_SEC", "300")), Config.fromEnv(file));
+        // every value is the default, except the hysteresis (DESIGN section 13) and the book limits (section 17) it turns on
+        assertEquals(Config.fromEnv(Map.of("DD_HYSTERESIS", "0.005", "DD_RELAX_SEC", "300", "MAX_GROSS_PCT", "1.0", "P29_MAX_RAISE_PCT", "0.10")),
+                Config.fromEnv(file));
         assertEquals(List.of(), Config.unknownVariables(file));
     }
 

@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.redis.wire;
 
+import com.quantumtrader.allocation.core.CapKind;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Decision;
@@ -33,12 +34,16 @@ import java.util.OptionalLong;
  * @param regime          the regime used, empty when skipped
  * @param durationMs      read and compute, up to the write
  * @param failedSinceLast cycles that failed (Redis, a bug) since the previous entry of this instance
+ * @param grossRatio      the book's total over equity ({@code total_target_usd / equity_usd}; 0 when skipped), DESIGN section 17
+ * @param halted          decisions whose target a halt set to 0 (cap {@code halt})
+ * @param scaled          decisions a scale control lowered (cap {@code scale})
+ * @param ramped          decisions the ramp held back (cap {@code ramp})
  */
 public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode, Outcome outcome, String skipReason,
                          int symbols, int written, int unchanged, int removed, Map<DataSource, Integer> fallbacks, int fallbackSymbols, int rejected,
                          double confidenceMean, double confidenceMin, double confidenceP10,
                          double totalTargetUsd, double totalBaseUsd, double equityUsd, String zone, String regime,
-                         long durationMs, long failedSinceLast) {
+                         long durationMs, long failedSinceLast, double grossRatio, int halted, int scaled, int ramped) {
 
     public static final String CYCLE_ID = "cycle_id";
     public static final String TS = "ts";
@@ -63,6 +68,10 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
     public static final String REGIME = "regime";
     public static final String DURATION_MS = "duration_ms";
     public static final String FAILED_SINCE_LAST = "failed_since_last";
+    public static final String GROSS_RATIO = "gross_ratio";
+    public static final String HALTED = "halted";
+    public static final String SCALED = "scaled";
+    public static final String RAMPED = "ramped";
 
     public CycleEntry {
         if (cycleId == null || cycleId.isEmpty()) {
@@ -100,6 +109,20 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
         if (durationMs < 0 || failedSinceLast < 0) {
             throw new IllegalArgumentException(DURATION_MS + ", " + FAILED_SINCE_LAST + ": must be >= 0, was " + durationMs + ", " + failedSinceLast);
         }
+        finiteNonNegative(GROSS_RATIO, grossRatio);
+        nonNegative(HALTED, halted);
+        nonNegative(SCALED, scaled);
+        nonNegative(RAMPED, ramped);
+    }
+
+    /** An entry without the book-limit counts (written before the third release): they read as 0. */
+    public CycleEntry(String cycleId, Instant ts, String instance, Mode mode, Outcome outcome, String skipReason, int symbols, int written,
+                      int unchanged, int removed, Map<DataSource, Integer> fallbacks, int fallbackSymbols, int rejected, double confidenceMean,
+                      double confidenceMin, double confidenceP10, double totalTargetUsd, double totalBaseUsd, double equityUsd, String zone,
+                      String regime, long durationMs, long failedSinceLast) {
+        this(cycleId, ts, instance, mode, outcome, skipReason, symbols, written, unchanged, removed, fallbacks, fallbackSymbols, rejected,
+                confidenceMean, confidenceMin, confidenceP10, totalTargetUsd, totalBaseUsd, equityUsd, zone, regime, durationMs, failedSinceLast,
+                0, 0, 0, 0);
     }
 
     /**
@@ -121,8 +144,10 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
         double base = 0;
         double sum = 0;
         int fellBack = 0;
+        int[] caps = new int[CapKind.values().length];
         for (int i = 0; i < n; i++) {
             Decision d = result.decisions().get(i);
+            caps[d.cap().ordinal()]++;
             if (!d.fallbacks().isEmpty()) {
                 fellBack++;
             }
@@ -135,9 +160,11 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
         double min = n == 0 ? 0 : confidence[0];
         double p10 = n == 0 ? 0 : confidence[(int) Math.floor(0.1 * (n - 1))]; // nearest rank, rounding down: never above the true 10th percentile
         if (result instanceof CycleResult.Computed c) {
+            double equity = c.context().equityUsd();
             return new CycleEntry(cycleId, result.now(), instance, mode, Outcome.COMPUTED, "", n, written, unchanged, removed, fallbacks,
-                    fellBack, result.rejections().size(), n == 0 ? 0 : sum / n, min, p10, saturate(target), saturate(base), c.context().equityUsd(),
-                    c.context().drawdownZone().name(), c.context().regime().name(), durationMs, failedSinceLast);
+                    fellBack, result.rejections().size(), n == 0 ? 0 : sum / n, min, p10, saturate(target), saturate(base), equity,
+                    c.context().drawdownZone().name(), c.context().regime().name(), durationMs, failedSinceLast, saturate(target / equity),
+                    caps[CapKind.HALT.ordinal()], caps[CapKind.SCALE.ordinal()], caps[CapKind.RAMP.ordinal()]);
         }
         CycleResult.Skipped s = (CycleResult.Skipped) result;
         return new CycleEntry(cycleId, result.now(), instance, mode, Outcome.SKIPPED, s.reason().wireName(), 0, written, unchanged, removed,
@@ -171,6 +198,10 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
         f.put(REGIME, regime);
         f.put(DURATION_MS, Long.toString(durationMs));
         f.put(FAILED_SINCE_LAST, Long.toString(failedSinceLast));
+        f.put(GROSS_RATIO, Scalars.formatDecimal(grossRatio));
+        f.put(HALTED, Integer.toString(halted));
+        f.put(SCALED, Integer.toString(scaled));
+        f.put(RAMPED, Integer.toString(ramped));
         return f;
     }
 
@@ -184,7 +215,7 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
                         + Scalars.printable(f.get(OUTCOME)) + "'");
             };
             Mode mode = Values.mode(f.get(MODE)).orElseThrow(() -> new IllegalArgumentException(
-                    MODE + ": must be shadow, enforce or reduce, was '" + Scalars.printable(f.get(MODE)) + "'"));
+                    MODE + ": must be shadow, enforce, reduce or halt, was '" + Scalars.printable(f.get(MODE)) + "'"));
             Map<DataSource, Integer> fallbacks = new EnumMap<>(DataSource.class);
             for (DataSource source : DataSource.values()) {
                 fallbacks.put(source, (int) count(f, FALLBACKS_PREFIX + source.wireName()));
@@ -194,10 +225,17 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
                     (int) count(f, REMOVED), fallbacks, (int) count(f, FALLBACK_SYMBOLS), (int) count(f, REJECTED), number(f,
                             CONFIDENCE_MEAN), number(f, CONFIDENCE_MIN),
                     number(f, CONFIDENCE_P10), number(f, TOTAL_TARGET_USD), number(f, TOTAL_BASE_USD), number(f, EQUITY_USD),
-                    f.getOrDefault(DRAWDOWN_ZONE, ""), f.getOrDefault(REGIME, ""), count(f, DURATION_MS), count(f, FAILED_SINCE_LAST)));
+                    f.getOrDefault(DRAWDOWN_ZONE, ""), f.getOrDefault(REGIME, ""), count(f, DURATION_MS), count(f, FAILED_SINCE_LAST),
+                    f.containsKey(GROSS_RATIO) ? number(f, GROSS_RATIO) : 0, (int) countOrZero(f, HALTED), (int) countOrZero(f, SCALED),
+                    (int) countOrZero(f, RAMPED)));
         } catch (IllegalArgumentException | NullPointerException e) {
             return new Decoded.Invalid<>(String.valueOf(e.getMessage()));
         }
+    }
+
+    /** A count this release added: absent (an entry of an earlier release) reads as 0. */
+    private static long countOrZero(Map<String, String> f, String field) {
+        return f.containsKey(field) ? count(f, field) : 0;
     }
 
     private static long count(Map<String, String> f, String field) {

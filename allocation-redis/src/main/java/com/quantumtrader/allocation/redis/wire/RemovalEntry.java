@@ -54,7 +54,7 @@ public record RemovalEntry(String symbol, String cycleId, Instant timestamp, Mod
         }
         var mode = Values.mode(fields.get(TargetHash.MODE));
         if (mode.isEmpty()) {
-            return new Decoded.Invalid<>(TargetHash.MODE + ": must be shadow, enforce or reduce, was '"
+            return new Decoded.Invalid<>(TargetHash.MODE + ": must be shadow, enforce, reduce or halt, was '"
                     + Scalars.printable(fields.get(TargetHash.MODE)) + "'");
         }
         try {

@@ -55,6 +55,8 @@ public record TargetHash(
     public static final String DRAWDOWN_FACTOR = "drawdown_factor";
     public static final String PERFORMANCE_FACTOR = "performance_factor";
     public static final String CAP = "cap";
+    /** The cap values, for messages: {@code none, symbol, ..., or ramp}. */
+    private static final String CAPS = capNames();
     /** Fields that mark a target hash as this service's: the contract fields only it writes. */
     public static final String[] SIGNATURE_FIELDS = {TARGET_USD, CAP, BASE_BUDGET_USD};
 
@@ -152,7 +154,7 @@ public record TargetHash(
                 return invalid(DRAWDOWN_ZONE, "LOW, MID or HIGH", hash.get(DRAWDOWN_ZONE));
             }
             if (cap.isEmpty()) {
-                return invalid(CAP, "none, symbol or cluster", hash.get(CAP));
+                return invalid(CAP, CAPS, hash.get(CAP));
             }
             return new Decoded.Valid<>(new TargetHash(number(hash, TARGET_USD), number(hash, WEIGHT), hash.get(CLUSTER_ID),
                     regime.get(), zone.get(), number(hash, CONFIDENCE), Instant.ofEpochSecond(ts.getAsLong()), mode.get(),
@@ -185,5 +187,14 @@ public record TargetHash(
         if (!(value >= 0) || value == Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException(field + ": must be finite and >= 0, was " + value);
         }
+    }
+
+    private static String capNames() {
+        CapKind[] all = CapKind.values();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < all.length; i++) {
+            sb.append(i == 0 ? "" : i == all.length - 1 ? " or " : ", ").append(all[i].wireName());
+        }
+        return sb.toString();
     }
 }
