@@ -309,6 +309,18 @@ public final class Control {
         return before;
     }
 
+    /**
+     * Redis's {@code TIME}, the service's one clock (DESIGN section 16): a scoped control's {@code since} and
+     * {@code until} are on it, so a wrong clock on the operator's host neither shortens nor stretches a control.
+     */
+    public Instant serverNow() {
+        return connection.call(RedisFailure.Operation.CONTROL, nodes -> {
+            var time = nodes.pipeline(Keys.SCOPED_CONTROLS).time();
+            nodes.sync();
+            return Lease.serverTime(time.get());
+        });
+    }
+
     /** The control hash as the runners decode it. */
     public Decoded<ControlHash> read() {
         return connection.call(RedisFailure.Operation.CONTROL, Control::read);

@@ -10,6 +10,9 @@ import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.WritePlan;
 import com.quantumtrader.allocation.core.Rejection;
+import com.quantumtrader.allocation.core.ScopedControl;
+import com.quantumtrader.allocation.redis.Control;
+import com.quantumtrader.allocation.redis.wire.ScopedControls;
 import com.quantumtrader.allocation.redis.wire.ControlHash;
 import com.quantumtrader.allocation.redis.InputReader;
 import com.quantumtrader.allocation.redis.wire.Decoded;
@@ -110,6 +113,8 @@ public final class CycleRunner {
      * next write re-reads them from Redis (Redis may have applied a write reported as failed).
      */
     private final CarryOverStore carryOver = new CarryOverStore();
+    /** Expired scoped controls already logged ({@code field@until}), of those the hash still holds: each is logged once. */
+    private final Set<String> expiredLogged = new HashSet<>();
     /** The role of the last cycle; written by the loop thread only. */
     private volatile Role role = Role.UNKNOWN;
     /** Cycles that failed since this runner's last cycle stream entry (its {@code failed_since_last}); loop thread only. */
@@ -153,20 +158,37 @@ public final class CycleRunner {
 
     /**
      * The cycle's sequence from its inputs to what it writes, the one place it is written ({@code run} and {@code once},
-     * and so the demo and the bench): the rules ({@link Allocator#cycle}), the transition of the mode in force
-     * ({@link WritePlan#transition}), and in reduce mode each target held at most at what is written (read from
-     * Redis by {@code writer} when the carry-over does not hold it).
+     * and so the demo and the bench), in DESIGN section 17's order: the rules with the symbol, cluster and gross caps
+     * ({@link Allocator#cycle}), the transition of the mode in force ({@link WritePlan#transition}), the scoped
+     * controls and the ramp ({@link Allocator#constrain}), then the global mode: halt sets every target to 0, reduce
+     * holds each at most at what is written. The written targets come from the carry-over, else (a leader that needs
+     * them) from Redis through {@code writer}; a standby, which writes nothing, uses what it has.
      */
-    static Step step(CycleInputs inputs, Mode mode, Policy policy, Instant now, CarryOver previous, boolean leading, OutputWriter writer) {
+    static Step step(CycleInputs inputs, Mode mode, Policy policy, Instant now, CarryOver previous, boolean leading, OutputWriter writer,
+                     List<ScopedControl> controls) {
         Allocator.Cycle cycle = Allocator.cycle(inputs, policy, now, previous);
         WritePlan.Transition transition = WritePlan.transition(mode, previous.mode(), leading);
         CycleResult result = cycle.result();
         CarryOver next = cycle.next();
-        if (transition.reduces()) {
+        boolean needsWritten = transition.reduces() || policy.ramps()
+                || controls.stream().anyMatch(c -> c.action() == ScopedControl.Action.REDUCE && c.inForce(now));
+        if (needsWritten && next.written().isEmpty() && transition.writes() && writer != null) {
             next = writer.withWrittenKnown(next);
-            result = Allocator.reduce(result, next.written().orElseThrow());
+        }
+        Map<String, CarryOver.WrittenTarget> written = next.written().orElse(Map.of());
+        result = Allocator.constrain(result, controls, written, policy);
+        if (transition.halts()) {
+            result = Allocator.halt(result);
+        }
+        if (transition.reduces()) {
+            result = Allocator.reduce(result, written);
         }
         return new Step(result, next, transition);
+    }
+
+    /** {@link #step(CycleInputs, Mode, Policy, Instant, CarryOver, boolean, OutputWriter, List)} without scoped controls. */
+    static Step step(CycleInputs inputs, Mode mode, Policy policy, Instant now, CarryOver previous, boolean leading, OutputWriter writer) {
+        return step(inputs, mode, policy, now, previous, leading, writer, List.of());
     }
 
     /** Runs one cycle evaluated at Redis's clock ({@code TIME}, read with the lease): the service's one clock. */
@@ -221,7 +243,8 @@ public final class CycleRunner {
             }
             CarryOver previous = carryOver.get();
             boolean leading = role.leading();
-            Step step = step(inputs, mode, policy, now, previous, leading, writer);
+            List<ScopedControl> controls = scopedControls(read.scoped(), now);
+            Step step = step(inputs, mode, policy, now, previous, leading, writer, controls);
             CycleResult result = step.result();
             CarryOver next = step.next();
             if (previous.zone().isPresent() && !previous.zone().equals(next.zone())) {
@@ -340,6 +363,31 @@ public final class CycleRunner {
      * The mode of this cycle: a valid control hash's, else {@code P29_MODE}. A control hash that is
      * there but not valid is ignored, counted and logged (rate-limited), and {@code P29_MODE} applies.
      */
+    /**
+     * The scoped controls of this read: each invalid entry logged (once a minute) and counted as an ignored control; each
+     * control that has expired logged once (its field and end), then ignored by the rules without a word.
+     */
+    private List<ScopedControl> scopedControls(ScopedControls scoped, Instant now) {
+        for (String invalid : scoped.invalid()) {
+            metrics.controlInvalid();
+            warnings.warn("scoped-invalid:" + invalid.split(":", 2)[0], "Scoped control ignored: " + invalid);
+        }
+        Set<String> expired = new HashSet<>();
+        for (ScopedControl c : scoped.controls()) {
+            String key = ScopedControls.field(c) + "@" + c.until().map(Instant::toString).orElse("");
+            if (!c.inForce(now)) {
+                expired.add(key);
+            }
+            if (!c.inForce(now) && expiredLogged.add(key)) {
+                LOG.info("Scoped control {} ({}, by {}: {}) expired at {}: ignored from now on; 'control clear --{} {}' removes it",
+                        ScopedControls.field(c), Control.describe(c), c.by().isEmpty() ? "unknown" : c.by(), c.reason(),
+                        c.until().orElseThrow(), c.scope().wireName(), c.id());
+            }
+        }
+        expiredLogged.retainAll(expired);
+        return scoped.controls();
+    }
+
     private Mode modeInForce(Decoded<ControlHash> control) {
         if (control instanceof Decoded.Invalid<ControlHash> invalid && !ControlHash.ABSENT.equals(invalid.reason())) {
             metrics.controlInvalid();

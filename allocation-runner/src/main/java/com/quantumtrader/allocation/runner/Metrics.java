@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.core.CapKind;
 import com.quantumtrader.allocation.core.CycleContext;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.DataSource;
@@ -66,6 +67,9 @@ public final class Metrics {
     final Counter targetsLost;
     final Counter overCapacity;
     final Gauge symbolsLeftOut;
+    /** DESIGN section 17: the book's total over equity, and the targets per cap label, of the last computed cycle. */
+    final Gauge grossExposure;
+    final Gauge targetsByCap;
 
     private Set<String> clusterLabels = new HashSet<>();
 
@@ -121,6 +125,14 @@ public final class Metrics {
                 .register(registry);
         symbolsLeftOut = Gauge.build("p29_universe_symbols_left_out",
                 "Budget keys beyond P29_MAX_SYMBOLS in the last read (0: the whole universe is allocated).").register(registry);
+        grossExposure = Gauge.build("p29_gross_exposure_ratio",
+                "The book's total (sum of the targets) over equity, last computed cycle (MAX_GROSS_PCT caps it).").register(registry);
+        targetsByCap = Gauge.build("p29_targets_by_cap",
+                "Targets of the last computed cycle per cap label: the step that lowered each last (none, symbol, cluster, gross,"
+                        + " halt, scale, ramp, reduce).").labelNames("cap").register(registry);
+        for (CapKind c : CapKind.values()) {
+            targetsByCap.labels(c.wireName());
+        }
         for (Mode m : Mode.values()) {
             mode.labels(m.wireName());
         }
@@ -228,9 +240,17 @@ public final class Metrics {
         boolean enforce = mode.writesTargets();
         boolean overridden = enforce && leading;
         perSymbol.beginCycle();
+        int[] caps = new int[CapKind.values().length];
+        double book = 0;
         for (Decision d : result.decisions()) {
             perSymbol.record(d.symbol(), d.confidence(), d.targetUsd(), overridden);
+            caps[d.cap().ordinal()]++;
+            book += d.weight();
         }
+        for (CapKind c : CapKind.values()) {
+            targetsByCap.labels(c.wireName()).set(caps[c.ordinal()]);
+        }
+        grossExposure.set(Double.isFinite(book) ? book : Double.MAX_VALUE);
         perSymbol.endCycle(result.decisions().size());
         if (!enforce) {
             shadowPass.inc(result.decisions().size());

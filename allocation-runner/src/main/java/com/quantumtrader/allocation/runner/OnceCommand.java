@@ -62,7 +62,11 @@ final class OnceCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("snapshot policy: " + e.getMessage());
             }
-            CycleRunner.Step step = CycleRunner.step(InputCodec.decode(s.raw()), config.mode(), policy, s.now(), s.previous(), false, null);
+            // The mode in force as run would have it: the snapshot's control hash, else P29_MODE; leading, since the
+            // snapshot's written targets are what a leader would hold (no Redis is asked).
+            Mode mode = ControlHash.inForce(s.control(), config.mode());
+            CycleRunner.Step step = CycleRunner.step(InputCodec.decode(s.raw()), mode, policy, s.now(), s.previous(), true, null,
+                    s.scoped().controls());
             result = step.result();
             next = step.next();
         } else {
@@ -71,7 +75,9 @@ final class OnceCommand implements Callable<Integer> {
                 Mode mode = ControlHash.inForce(read.control(), config.mode()); // the operator's control hash wins, as in run
                 OutputWriter writer = Wiring.writer(config, redis);
                 if (!write || !mode.writesTargets()) {
-                    result = CycleRunner.step(read.decode(), mode, policy, Instant.now(), CarryOver.START, false, writer).result();
+                    // What the service holds in Redis, so reduce, a scoped reduce and the ramp start where a leader would.
+                    CarryOver held = writer.withWrittenKnown(CarryOver.START);
+                    result = CycleRunner.step(read.decode(), mode, policy, Instant.now(), held, true, null, read.scoped().controls()).result();
                     if (write) {
                         spec.commandLine().getErr().println("--write ignored: the mode in force is shadow, nothing written");
                     }
@@ -86,7 +92,8 @@ final class OnceCommand implements Callable<Integer> {
                     }
                     try {
                         // Nothing is known of earlier writes: the writer reads the service's target hashes from Redis.
-                        CycleRunner.Step step = CycleRunner.step(read.decode(), mode, policy, Instant.now(), CarryOver.START, true, writer);
+                        CycleRunner.Step step = CycleRunner.step(read.decode(), mode, policy, Instant.now(), CarryOver.START, true, writer,
+                                read.scoped().controls());
                         result = step.result();
                         WriteResult w = writer.write(result, mode, Long.toString(result.now().toEpochMilli()), step.next(), leader.fence());
                         spec.commandLine().getErr().println("wrote " + w.targetsWritten() + " target hashes and " + w.decisionsStreamed()

@@ -10,6 +10,9 @@ import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.DrawdownZone;
 import com.quantumtrader.allocation.core.Scalars;
+import com.quantumtrader.allocation.redis.wire.ControlHash;
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.wire.ScopedControls;
 import com.quantumtrader.allocation.redis.wire.StateHash;
 import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.redis.wire.RawInputs;
@@ -20,6 +23,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
@@ -35,7 +39,8 @@ final class SnapshotFile {
      * @param previous the carry-over the cycle starts from: the zone in force and relax timer of the
      *                 optional {@code state} object (the {@code quantum:allocation:state} hash), else {@link CarryOver#START}
      */
-    record Snapshot(Instant now, Map<String, String> policy, RawInputs raw, CarryOver previous) {
+    record Snapshot(Instant now, Map<String, String> policy, RawInputs raw, CarryOver previous, Decoded<ControlHash> control,
+                    ScopedControls scoped) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -63,7 +68,39 @@ final class SnapshotFile {
                 strings(root.path("portfolio")), hashes(root.path("budgets")), strings(root.path("cluster_map")),
                 strings(root.path("discovered_clusters")), hashes(root.path("cluster_states")), hashes(root.path("clusters")),
                         strings(root.path("regime")), regimeEntryTime, hashes(root.path("attributions")));
-        return new Snapshot(Instant.ofEpochSecond(now.asLong()), strings(root.path("policy")), raw, previous(file, strings(root.path("state"))));
+        CarryOver previous = previous(file, strings(root.path("state")));
+        if (root.has("written")) {
+            previous = previous.withWritten(written(file, hashes(root.path("written"))));
+        }
+        Map<String, String> control = strings(root.path("control"));
+        Decoded<ControlHash> decoded = ControlHash.decode(control);
+        if (!control.isEmpty() && decoded instanceof Decoded.Invalid<ControlHash> invalid) {
+            throw new IllegalArgumentException("--snapshot: " + file + ": control." + invalid.reason());
+        }
+        ScopedControls scoped = ScopedControls.decode(strings(root.path("scoped_controls")));
+        if (!scoped.invalid().isEmpty()) {
+            throw new IllegalArgumentException("--snapshot: " + file + ": scoped_controls." + scoped.invalid().get(0));
+        }
+        return new Snapshot(Instant.ofEpochSecond(now.asLong()), strings(root.path("policy")), raw, previous, decoded, scoped);
+    }
+
+    /**
+     * The {@code written} object: per symbol, its target hash as Redis holds it ({@code redis-cli HGETALL} of
+     * {@code quantum:allocation:target:SYM} can be pasted); only {@code target_usd} and {@code timestamp} are used: what
+     * the ramp and reduce start from. Its labels are unknown, as after a failover.
+     */
+    private static Map<String, CarryOver.WrittenTarget> written(Path file, Map<String, Map<String, String>> hashes) {
+        Map<String, CarryOver.WrittenTarget> out = new HashMap<>();
+        hashes.forEach((symbol, hash) -> {
+            OptionalDouble usd = Scalars.parseNumber(hash.get(TargetHash.TARGET_USD));
+            OptionalLong ts = Values.epochSeconds(hash.get(TargetHash.TIMESTAMP));
+            if (usd.isEmpty() || !(usd.getAsDouble() >= 0) || ts.isEmpty()) {
+                throw new IllegalArgumentException("--snapshot: " + file + ": written." + Scalars.printable(symbol)
+                        + ": needs target_usd (a number >= 0) and timestamp (integer epoch seconds), was " + hash);
+            }
+            out.put(symbol, new CarryOver.WrittenTarget(usd.getAsDouble(), Instant.ofEpochSecond(ts.getAsLong())));
+        });
+        return out;
     }
 
     /**

@@ -143,10 +143,11 @@ final class BenchCommand implements Callable<Integer> {
             if (redisCluster != null) {
                 List<HostPort> seeds = HostPort.parseList(redisCluster);
                 deployment = "Redis Cluster " + redisCluster;
-                try (JedisCluster cluster = new JedisCluster(new HostAndPort(seeds.get(0).socketHost(), seeds.get(0).port()), 30_000)) {
+                try (JedisCluster cluster = new JedisCluster(Set.of(new HostAndPort(seeds.get(0).socketHost(), seeds.get(0).port())),
+                        DefaultJedisClientConfig.builder().serverDefaultProtocol().socketTimeoutMillis(30_000).build())) {
                     for (String node : new java.util.TreeSet<>(cluster.getClusterNodes().keySet())) {
                         clusterNodes.add(HostAndPort.from(node));
-                        admin.add(new Jedis(HostAndPort.from(node), DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build()));
+                        admin.add(new Jedis(HostAndPort.from(node), DefaultJedisClientConfig.builder().serverDefaultProtocol().socketTimeoutMillis(30_000).build()));
                     }
                 }
                 probeNode = clusterNodes.iterator().next();
@@ -155,7 +156,8 @@ final class BenchCommand implements Callable<Integer> {
                         Duration.ofSeconds(30));
                 deployment = endpoint.toString();
                 probeNode = new HostAndPort(endpoint.host(), endpoint.port());
-                Jedis jedis = new Jedis(endpoint.host(), endpoint.port(), 30_000);
+                Jedis jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()),
+                        DefaultJedisClientConfig.builder().serverDefaultProtocol().socketTimeoutMillis(30_000).build());
                 admin.add(jedis);
                 endpoint.password().ifPresent(pw -> jedis.auth(endpoint.user().orElse("default"), pw));
                 jedis.select(endpoint.database());
@@ -169,7 +171,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             long seedStart = System.nanoTime();
             if (redisCluster != null) {
-                try (ClusterPipeline p = new ClusterPipeline(clusterNodes, DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build())) {
+                try (ClusterPipeline p = new ClusterPipeline(clusterNodes, DefaultJedisClientConfig.builder().serverDefaultProtocol().socketTimeoutMillis(30_000).build())) {
                     seed(p, symbols, k, attributionPct, now);
                 }
             } else {
@@ -342,7 +344,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private AbstractPipeline pipeline(List<Jedis> admin, Set<HostAndPort> nodes) {
         return nodes.isEmpty() ? admin.get(0).pipelined()
-                : new ClusterPipeline(nodes, DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build());
+                : new ClusterPipeline(nodes, DefaultJedisClientConfig.builder().serverDefaultProtocol().socketTimeoutMillis(30_000).build());
     }
 
     /**

@@ -28,7 +28,7 @@ public final class BenchProbe {
         long n = 0;
         long max = 0;
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
-        try (Jedis jedis = new Jedis(node, DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build())) {
+        try (Jedis jedis = new Jedis(node, DefaultJedisClientConfig.builder().serverDefaultProtocol().socketTimeoutMillis(30_000).build())) {
             System.out.println("ready");
             System.out.flush();
             while (!stdin.ready()) {

@@ -212,7 +212,8 @@ final class DemoCommand implements Callable<Integer> {
                 0.040, 0.040, 0.040, 0.040, 0.040, 0.040, 0.030, 0.020};
 
         Upstream(String host, int port, Instant now) {
-            this.jedis = new Jedis(host, port, 2000);
+            this.jedis = new Jedis(new redis.clients.jedis.HostAndPort(host, port),
+                    redis.clients.jedis.DefaultJedisClientConfig.builder().serverDefaultProtocol().socketTimeoutMillis(2000).build());
             clusters.put("cluster_0", new double[] {0.15});
             clusters.put("cluster_1", new double[] {0.35});
             clusters.put("cluster_2", new double[] {0.6});

@@ -90,6 +90,7 @@ interface Topology extends AutoCloseable {
 
     static DefaultJedisClientConfig clientConfig(Access access, String name, SSLSocketFactory sslSocketFactory) {
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
+                .serverDefaultProtocol() // RESP2 without a HELLO, as Jedis 5 spoke; Jedis 8 would warn on every connection otherwise
                 .connectionTimeoutMillis(millis(access.connectTimeout()))
                 .socketTimeoutMillis(millis(access.socketTimeout()))
                 .clientName(name)
