@@ -13,6 +13,10 @@ import com.quantumtrader.allocation.runner.CycleRunner;
 import com.quantumtrader.allocation.runner.Config;
 import com.quantumtrader.allocation.runner.PolicySettings;
 import com.quantumtrader.allocation.runner.Variable;
+import com.quantumtrader.allocation.runner.Wiring;
+import com.quantumtrader.allocation.core.ScopedControl;
+import com.quantumtrader.allocation.redis.Control;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
 
 import com.quantumtrader.allocation.redis.client.RedisEndpoint;
 
@@ -27,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -104,6 +109,10 @@ final class DemoCommand implements Callable<Integer> {
             // The shipped band; a relax dwell of 4 cycles instead of 300 s, so the demo shows the zone both held and relaxing.
             env.put("DD_HYSTERESIS", "0.005");
             env.put("DD_RELAX_SEC", Integer.toString(4 * intervalSec));
+            // The shipped gross cap (the table's book is ~110 % of equity before it); the ramp at 2 base budgets a minute
+            // instead of the shipped 0.10, compressed as the relax dwell is, so a rise after the HIGH spell takes a few cycles.
+            env.put(Variable.MAX_GROSS_PCT.name(), "1.0");
+            env.put(Variable.P29_MAX_RAISE_PCT.name(), "2");
             configs.add(Config.fromEnv(env));
         }
         Config config = configs.get(0);
@@ -111,6 +120,7 @@ final class DemoCommand implements Callable<Integer> {
         Instant start = Instant.now();
         Upstream upstream = new Upstream(endpoint.host(), endpoint.port(), start);
         upstream.publish(0, start);
+        RedisConnection operator = Wiring.connect(config); // the operator's control command, as a process would run it
 
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger n = new AtomicInteger();
@@ -156,6 +166,10 @@ final class DemoCommand implements Callable<Integer> {
                             done.countDown();
                         } else {
                             upstream.publish(k, Instant.now());
+                            if (k == HALT_AT) {
+                                out.println(haltPepe(operator, intervalSec));
+                                out.println();
+                            }
                         }
                     }
                 }));
@@ -164,6 +178,7 @@ final class DemoCommand implements Callable<Integer> {
             done.await();
         } finally {
             services.forEach(Service::close);
+            operator.close();
             upstream.close();
             if (embedded != null) {
                 embedded.close();
@@ -172,6 +187,22 @@ final class DemoCommand implements Callable<Integer> {
         out.println("demo stopped");
         out.flush();
         return 0;
+    }
+
+    /** The cycle after which the demo's operator halts PEPEUSDT, for {@link #HALT_CYCLES} intervals. */
+    static final int HALT_AT = 3;
+    static final int HALT_CYCLES = 8;
+
+    /** {@code control set halt --symbol PEPEUSDT --for ...}, as the operator would type it, through the same Control. */
+    private static String haltPepe(RedisConnection redis, int intervalSec) {
+        Control control = new Control(redis);
+        Instant now = control.serverNow();
+        Instant since = Instant.ofEpochSecond(now.getEpochSecond());
+        control.setScoped(List.of(new ScopedControl(ScopedControl.Scope.SYMBOL, "PEPEUSDT", ScopedControl.Action.HALT, 1,
+                "demo: exchange delisting rumour", "demo-operator", Optional.of(since),
+                Optional.of(since.plusSeconds((long) HALT_CYCLES * intervalSec)))));
+        return String.format(Locale.ROOT, "operator: control set halt --symbol PEPEUSDT --for %ds --reason \"demo: exchange delisting"
+                + " rumour\"  (its target is 0 until then, then it ramps back)", HALT_CYCLES * intervalSec);
     }
 
     @SuppressWarnings("try") // the socket is opened only to see whether the port is free

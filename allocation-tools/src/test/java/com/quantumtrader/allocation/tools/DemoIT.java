@@ -75,6 +75,11 @@ class DemoIT {
         assertTrue(java.util.regex.Pattern.compile("(?m)^BTCUSDT +cluster_0 ").matcher(out).find(), out);
         assertTrue(java.util.regex.Pattern.compile("(?m)^SOLUSDT +cluster_1 ").matcher(out).find(), out);
         assertTrue(java.util.regex.Pattern.compile("(?m)^LINKUSDT +oracles ").matcher(out).find(), out);
+        // DESIGN section 17 in the demo: the operator halts PEPE after cycle 3 (its target 0, cap halt); the shipped gross cap
+        // holds the book at 100 % of equity in LOW.
+        assertTrue(out.contains("operator: control set halt --symbol PEPEUSDT --for 8s"), out);
+        assertTrue(java.util.regex.Pattern.compile("(?m)^PEPEUSDT +cluster_2 .* 0 halt ").matcher(out).find(), out);
+        assertTrue(java.util.regex.Pattern.compile("(?m)^BTCUSDT +cluster_0 .* gross ").matcher(out).find(), out);
     }
 
     @Test
