@@ -14,6 +14,8 @@ import com.quantumtrader.allocation.runner.Config;
 import com.quantumtrader.allocation.redis.client.HostPort;
 
 import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.ScopedControl;
+import com.quantumtrader.allocation.redis.Control;
 import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
@@ -31,6 +33,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
@@ -99,6 +102,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--interval-sec", paramLabel = "S", defaultValue = "5",
             description = "Simulated time between cycles, for the target refresh (default: ${DEFAULT-VALUE}; cycles run back to back).")
     int intervalSec;
+
+    @Option(names = "--book-limits", description = "Turn DESIGN section 17 on: the shipped MAX_GROSS_PCT=1.0 and P29_MAX_RAISE_PCT=0.10, and"
+            + " 20 scoped controls (10 symbol halts, 5 cluster scales 0.5, 5 cluster reduces).")
+    boolean bookLimits;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -194,10 +201,27 @@ final class BenchCommand implements Callable<Integer> {
             } else {
                 env.put("REDIS_URL", redisUrl != null ? redisUrl : embedded.url());
             }
+            if (bookLimits) {
+                env.put("MAX_GROSS_PCT", "1.0");
+                env.put("P29_MAX_RAISE_PCT", "0.10");
+            }
             Config config = Config.fromEnv(env);
             try (RedisConnection redis = Wiring.connect(config)) {
                 Metrics metrics = new Metrics(new CollectorRegistry(true));
                 CycleRunner runner = Wiring.cycleRunner(config, redis, metrics, java.time.Clock.systemUTC());
+                if (bookLimits) {
+                    List<ScopedControl> controls = new ArrayList<>();
+                    for (int i = 0; i < 20; i++) {
+                        ScopedControl.Action action = i < 10 ? ScopedControl.Action.HALT : i < 15 ? ScopedControl.Action.SCALE
+                                : ScopedControl.Action.REDUCE;
+                        boolean onSymbol = i < 10;
+                        controls.add(new ScopedControl(onSymbol ? ScopedControl.Scope.SYMBOL : ScopedControl.Scope.CLUSTER,
+                                onSymbol ? "SYM" + (i * 997 % symbols) + "USDT" : "C" + (i * 31 % k), action,
+                                action == ScopedControl.Action.SCALE ? 0.5 : 1, "bench", "bench", Optional.empty(), Optional.empty()));
+                    }
+                    new Control(redis).setScoped(controls);
+                    out.println("book limits on: MAX_GROSS_PCT=1.0, P29_MAX_RAISE_PCT=0.10, 20 scoped controls");
+                }
                 Churn moves = new Churn(symbols, churn, now);
                 long heapBase = heapAfterGc();
                 for (int i = 0; i < warmup; i++) {
