@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.CarryOver;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.ScopedControl;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisFailure;
@@ -13,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,5 +126,32 @@ class ScopedControlsIT {
         assertEquals("control: WRONGTYPE quantum:control:allocation:scoped is not a hash: nothing was changed (delete it, then set the"
                 + " controls again)", e.getMessage());
         assertFalse(jedis.exists(Keys.CONTROL_STREAM), "no audit entry for a change that did not happen");
+    }
+
+    /**
+     * A failover keeps the ramp: a new leader knows nothing, reads the targets from Redis with their {@code timestamp}, and
+     * the rise allowed is counted from that write, not from the takeover.
+     */
+    @Test
+    void ramp_afterFailover_startsFromTheTargetsAndTimestampsInRedis() {
+        Seed.portfolio(jedis, "100000", "0.0", NOW);
+        Seed.budget(jedis, "BTCUSDT", "10000", NOW);
+        Policy ramp = Policy.DEFAULTS
+                .withBookLimits(OptionalDouble.empty(), 0.10);
+        OutputWriter first = new OutputWriter(connection, 300, 100_000);
+        first.write(Allocator.allocate(new InputReader(connection, Map.of()).read().decode(), ramp, NOW),
+                Mode.ENFORCE, "c-1", CarryOver.START, redis.lead());
+
+        // a minute later the budget doubles; a new leader (nothing carried over) takes the written targets from Redis
+        Instant later = NOW.plusSeconds(60);
+        Seed.portfolio(jedis, "100000", "0.0", later);
+        Seed.budget(jedis, "BTCUSDT", "20000", later);
+        var computed = Allocator.allocate(new InputReader(connection, Map.of()).read().decode(), ramp, later);
+        var known = new OutputWriter(connection, 300, 100_000).withWrittenKnown(CarryOver.START);
+        var d = Allocator.constrain(computed, List.of(), known.written().orElseThrow(), ramp)
+                .decisions().get(0);
+
+        assertEquals(10_000 + 0.10 * 20_000 * 1, d.targetUsd(), 1e-6, "written 10,000 a minute ago: +10 % of the 20,000 base");
+        assertEquals("ramp", d.cap().wireName());
     }
 }

@@ -38,16 +38,18 @@ class ScopedControlIT {
     @TempDir
     Path dir;
     private Path env;
+    private int port;
 
     @BeforeEach
     void setUp() throws Exception {
         redis.flush();
         env = dir.resolve("scoped.env");
+        port = TestRedis.freePort();
         Files.writeString(env, String.join("\n",
                 "P29_MODE=enforce",
                 "P29_INTERVAL_SEC=1",
                 "P29_METRICS_BIND=127.0.0.1",
-                "P29_METRICS_PORT=" + TestRedis.freePort(),
+                "P29_METRICS_PORT=" + port,
                 "TARGET_TTL_SEC=60",
                 "P29_TARGET_REFRESH_SEC=2",
                 // 6 x the base budget per minute: 0 -> 10,000 in about 10 s, so the ramp is seen between cycles
@@ -121,6 +123,13 @@ class ScopedControlIT {
             String halt = control("set", "halt", "--symbol", "BTCUSDT", "--reason", "exchange halted BTC deposits", "--by", "alice");
             assertTrue(halt.contains("control set: symbol:BTCUSDT halt until cleared by alice: exchange halted BTC deposits"), halt);
             await("BTC halted", 10_000, () -> is("BTCUSDT", 0, "halt") && is("ETHUSDT", 10_000, "none") && is("DOGEUSDT", 10_000, "none"));
+            // the metrics of that cycle: one halted target, the book at 20,000 of 100,000
+            ServiceIT.await("metrics of the halt", Duration.ofSeconds(10), () -> {
+                String body = MetricsScrape.scrape(port);
+                return MetricsScrape.metric(body, "p29_targets_by_cap", "cap", "halt") == 1
+                        && MetricsScrape.metric(body, "p29_targets_by_cap", "cap", "none") == 2
+                        && Math.abs(MetricsScrape.metric(body, "p29_gross_exposure_ratio") - 0.2) < 1e-9;
+            });
 
             // 2. a halt for 3 s: applied, then it ends by itself and the target ramps back up (cap ramp on the way)
             String timed = control("set", "halt", "--symbol", "ETHUSDT", "--for", "3s", "--reason", "news in 3 s");
