@@ -343,6 +343,20 @@ public final class Control {
         });
     }
 
+    /** The runner holding the writer's lease now ({@code GET} of the lease key), if one does. */
+    public java.util.Optional<String> leaseHolder() {
+        return connection.call(RedisFailure.Operation.CONTROL, nodes -> {
+            try {
+                return java.util.Optional.ofNullable(nodes.server(Keys.LEADER).get(Keys.LEADER));
+            } catch (ReplyError e) {
+                if (!e.isWrongType()) {
+                    throw e;
+                }
+                return java.util.Optional.of("(a " + Keys.LEADER + " of the wrong type)");
+            }
+        });
+    }
+
     /** The state hash the writer left: which mode it wrote its last cycle in, and when. */
     public Decoded<StateHash> lastWrite() {
         return connection.call(RedisFailure.Operation.CONTROL, nodes -> {

@@ -238,6 +238,8 @@ final class ControlCommand implements Runnable {
         String reason;
         @Option(names = "--by", paramLabel = "NAME", description = "Who (default: $SUDO_USER, else the OS user).")
         String by;
+        @Option(names = "--yes", description = "Clear even when P29_MODE=shadow then applies and every target is deleted.")
+        boolean yes;
 
         @Override
         public Integer call() {
@@ -254,9 +256,17 @@ final class ControlCommand implements Runnable {
                     }
                     out.println("every runner lifts it at its next cycle; a target it held rises at most as P29_MAX_RAISE_PCT allows");
                 } else {
+                    Mode inForce = ControlHash.inForce(control.read(), config.mode());
+                    boolean deletes = inForce.writesTargets() && !config.mode().writesTargets();
+                    if (deletes && !yes) {
+                        spec.commandLine().getErr().println("control clear: refused: P29_MODE=" + config.mode().wireName() + " would apply"
+                                + " instead of " + inForce.wireName() + ": every target will be deleted at the next cycle; add --yes to clear");
+                        spec.commandLine().getErr().flush();
+                        return Main.EXIT_CONFIG;
+                    }
                     Decoded<ControlHash> before = control.clear(reason, by == null ? defaultBy() : by, Instant.now());
                     out.println("control cleared (was " + Control.summary(before) + "): P29_MODE=" + config.mode().wireName()
-                            + " applies from every runner's next cycle");
+                            + " applies from every runner's next cycle" + (deletes ? ": every target will be deleted next cycle" : ""));
                 }
             }
             out.flush();

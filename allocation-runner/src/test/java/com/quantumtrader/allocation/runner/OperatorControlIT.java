@@ -70,13 +70,24 @@ class OperatorControlIT {
 
     /** {@code control ARGS --env-file ENV} as a process; its exit code and output. */
     private String control(String... args) throws Exception {
+        return control(0, args);
+    }
+
+    private String control(int expectedExit, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("control"));
         all.addAll(List.of(args));
+        return command(expectedExit, all);
+    }
+
+    /** {@code COMMAND ARGS --env-file ENV} as a process; its output, after checking its exit code. */
+    private String command(int expectedExit, List<String> command) throws Exception {
+        List<String> all = new ArrayList<>(command);
+        String[] args = command.toArray(new String[0]);
         all.addAll(List.of("--env-file", env.toString()));
         Process p = EndToEndIT.jar(all.toArray(new String[0])).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), () -> String.join(" ", args) + ":\n" + out);
+        assertEquals(expectedExit, p.exitValue(), () -> String.join(" ", args) + ":\n" + out);
         return out;
     }
 
@@ -184,9 +195,14 @@ class OperatorControlIT {
             });
             assertEquals("none", target("BTCUSDT").get("cap"));
 
-            // clear: P29_MODE (shadow) again, so the targets go
-            String clear = control("clear", "--reason", "back to the env file", "--by", "alice");
-            assertTrue(clear.contains("control cleared (was enforce): P29_MODE=shadow applies"), clear);
+            // clear: P29_MODE (shadow) again, so the targets go; that deletes them, so it asks for --yes first
+            String refused = control(2, "clear", "--reason", "back to the env file", "--by", "alice");
+            assertTrue(refused.contains("control clear: refused: P29_MODE=shadow would apply instead of enforce: every target will be deleted"
+                    + " at the next cycle; add --yes to clear"), refused);
+            assertEquals(10_000, targetUsd("BTCUSDT"), TOLERANCE, "a refused clear changes nothing");
+            String clear = control("clear", "--yes", "--reason", "back to the env file", "--by", "alice");
+            assertTrue(clear.contains("control cleared (was enforce): P29_MODE=shadow applies from every runner's next cycle: every target"
+                    + " will be deleted next cycle"), clear);
             ServiceIT.await("targets gone after clear", Duration.ofSeconds(5), () -> target("BTCUSDT").isEmpty());
             assertEquals(1.0, metric("p29_mode", "mode", "shadow"), 0.0);
 
@@ -255,5 +271,34 @@ class OperatorControlIT {
             runner.destroy();
             assertTrue(runner.waitFor(20, TimeUnit.SECONDS));
         }
+    }
+
+    @Test
+    void retract_whileALeaderWritesInEnforce_refusedNamingIt_forceWarns_afterTheRunnerStops_retracts() throws Exception {
+        seed(10_000);
+        control("set", "enforce", "--reason", "go-live", "--by", "alice");
+        Process runner = EndToEndIT.jar("run", "--env-file", env.toString()).redirectOutput(dir.resolve("run.log").toFile()).start();
+        try {
+            ServiceIT.await("targets", Duration.ofSeconds(20), () -> {
+                seed(10_000);
+                return targetUsd("BTCUSDT") == 10_000;
+            });
+            String refused = command(2, List.of("retract"));
+            assertTrue(refused.matches("(?s).*retract: refused: \\S+ holds the writer's lease in mode enforce and would rewrite every"
+                    + " target at its next cycle; 'control set shadow --reason TEXT' deletes them and keeps them deleted.*"), refused);
+            assertEquals(10_000, targetUsd("BTCUSDT"), TOLERANCE, "a refused retract deletes nothing");
+            String forced = command(0, List.of("retract", "--force"));
+            assertTrue(forced.contains("retracted 2 target hashes"), forced);
+            assertTrue(forced.contains("holds the writer's lease in mode enforce: it rewrites them at its next cycle"), forced);
+            ServiceIT.await("the leader rewrote them", Duration.ofSeconds(10), () -> {
+                seed(10_000);
+                return targetUsd("BTCUSDT") == 10_000;
+            });
+        } finally {
+            runner.destroy();
+            assertTrue(runner.waitFor(20, TimeUnit.SECONDS));
+        }
+        String after = command(0, List.of("retract"));
+        assertTrue(after.contains("retracted 2 target hashes") && !after.contains("warning"), after);
     }
 }
