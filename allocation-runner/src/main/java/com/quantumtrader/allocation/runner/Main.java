@@ -76,7 +76,7 @@ public final class Main implements Callable<Integer> {
     public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"allocation-runner 1.0.0"};
+            return new String[] {"allocation-runner " + BuildInfo.CURRENT};
         }
     }
 

@@ -133,6 +133,8 @@ public final class Metrics {
         for (CapKind c : CapKind.values()) {
             targetsByCap.labels(c.wireName());
         }
+        Gauge.build("p29_build_info", "1, labelled with this jar's version and the commit it was built from.")
+                .labelNames("version", "commit").register(registry).labels(BuildInfo.CURRENT.version(), BuildInfo.CURRENT.commit()).set(1);
         for (Mode m : Mode.values()) {
             mode.labels(m.wireName());
         }

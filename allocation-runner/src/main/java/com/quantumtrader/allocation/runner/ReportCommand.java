@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * criterion passes, 1 when one fails, 2 on a usage error or when the window holds no cycle.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Judge the go-live criteria (targets every cycle, fallbacks < 1 %, confidence > 0.5, no failed cycle, "
+        description = "Judge the go-live criteria (targets every cycle, fallbacks < 1 %%, confidence > 0.5, no failed cycle, "
                 + "coverage) over a window of the cycle stream.")
 final class ReportCommand implements Callable<Integer> {
     @Mixin

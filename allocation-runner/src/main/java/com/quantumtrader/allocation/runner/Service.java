@@ -42,8 +42,8 @@ public final class Service implements AutoCloseable {
     }
 
     public void start() {
-        LOG.info("quantum-capital-allocation starting: instance={} mode={} interval={}s lease={}s redis={} metrics=http://{}:{}/metrics",
-                config.instanceId(), config.mode().wireName(), config.intervalSec(), config.leaseSec(), config.redis(),
+        LOG.info("quantum-capital-allocation {} starting: instance={} mode={} interval={}s lease={}s redis={} metrics=http://{}:{}/metrics",
+                BuildInfo.CURRENT, config.instanceId(), config.mode().wireName(), config.intervalSec(), config.leaseSec(), config.redis(),
                 config.metricsBind(), http.port());
         warnIfRedisEvicts();
         loop.start();

@@ -58,6 +58,8 @@ class HttpEndpointsTest {
                     "p29_last_target_timestamp_seconds", "p29_symbols"}) {
                 assertTrue(metrics.body().contains(name), name);
             }
+            assertTrue(metrics.body().contains("p29_build_info{version=\"" + BuildInfo.CURRENT.version() + "\",commit=\""
+                    + BuildInfo.CURRENT.commit() + "\",} 1.0"), metrics.body());
         } finally {
             http.close();
         }

@@ -56,6 +56,18 @@ class MainTest {
     }
 
     @Test
+    void version_namesTheProjectVersionTheCommitAndTheBuildTime() {
+        String[] r = OnceSnapshotTest.run("--version");
+        assertEquals("0", r[0], r[2]);
+        String expected = "allocation-runner " + System.getProperty("project.version") + " (commit ";
+        assertTrue(r[1].startsWith(expected), r[1]);
+        // built from a git checkout (CI clones one): a 12-digit commit, -dirty when the tree had changes
+        assertTrue(r[1].strip().matches(java.util.regex.Pattern.quote(expected) + "[0-9a-f]{12}(-dirty)?, built "
+                + "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\\)"), r[1]);
+        assertEquals(System.getProperty("project.version"), BuildInfo.CURRENT.version());
+    }
+
+    @Test
     void noArguments_printsUsageAndExitsTwo() {
         String[] r = OnceSnapshotTest.run();
         assertEquals("2", r[0]);
