@@ -23,14 +23,29 @@ final class CheckConfigCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Where a described value comes from; the deployment's line ({@code redis}) from its variables. */
+    private static String source(EnvOptions.Sources sources, String described) {
+        if (Config.KNOWN.contains(described)) {
+            return sources.of(described);
+        }
+        java.util.Set<String> from = new java.util.TreeSet<>();
+        for (String name : Config.KNOWN) {
+            if (name.startsWith("REDIS_") && sources.values().containsKey(name)) {
+                from.add(name + ": " + sources.of(name).replaceAll(", over .*", ", over the file's"));
+            }
+        }
+        return from.isEmpty() ? "default" : String.join("; ", from).replaceAll("(REDIS_PASSWORD|REDIS_SENTINEL_PASSWORD): [^;]*", "$1: set");
+    }
+
     @Override
     public Integer call() {
-        Map<String, String> vars = env.variables();
+        EnvOptions.Sources sources = env.sources();
+        Map<String, String> vars = sources.values();
         Config config = Config.fromEnv(vars);
         config.staticClusterMap(); // validates P29_CLUSTER_MAP_FILE
         PrintWriter out = spec.commandLine().getOut();
         try (RedisConnection redis = Wiring.connect(config)) { // validates REDIS_TLS_CA_FILE; opens no connection unless --probe
-            config.describe().forEach((k, v) -> out.println(k + "=" + v));
+            config.describe().forEach((k, v) -> out.println(k + "=" + v + "    (" + source(sources, k) + ")"));
             long heap = Runtime.getRuntime().maxMemory();
             out.println(String.format(java.util.Locale.ROOT, "capacity: this JVM's heap (-Xmx %d MB) holds %,d symbols ((heap - %d MB) / %,d bytes"
                     + " per symbol, docs/performance.md); P29_MAX_SYMBOLS=%,d%s", heap >> 20, Config.capacity(heap), Config.HEAP_RESERVE_BYTES >> 20,

@@ -197,12 +197,65 @@ public record Config(
     public static List<String> unknownVariables(Map<String, String> env) {
         List<String> warnings = new ArrayList<>();
         for (String name : new TreeSet<>(env.keySet())) {
-            if (name.startsWith("P29_") && !KNOWN.contains(name)) {
-                warnings.add(name + ": unknown P29_* variable, ignored (a typo? known: "
-                        + String.join(", ", new TreeSet<>(KNOWN).stream().filter(k -> k.startsWith("P29_")).toList()) + ")");
+            if (KNOWN.contains(name)) {
+                continue;
+            }
+            Optional<String> near = nearest(name);
+            if (name.startsWith("P29_")) {
+                warnings.add(name + ": unknown P29_* variable, ignored (a typo? " + near.map(n -> "did you mean " + n + "?; ").orElse("")
+                        + "known: " + String.join(", ", new TreeSet<>(KNOWN).stream().filter(k -> k.startsWith("P29_")).toList()) + ")");
+            } else if (near.isPresent()) {
+                warnings.add(name + ": unknown variable, ignored; did you mean " + near.get() + "?");
             }
         }
         return warnings;
+    }
+
+    /** {@code "; did you mean X?"} for the known name nearest to {@code name}, or a pointer to the list of variables. */
+    static String didYouMean(String name) {
+        return nearest(name).map(n -> "; did you mean " + n + "?").orElse("; the variables are listed in docs/configuration.md");
+    }
+
+    /**
+     * The known name within two edits (insert, delete, substitute, swap two neighbours) of {@code name}, case aside:
+     * {@code MAX_SYMBOL_PTC} -> {@code MAX_SYMBOL_PCT}. Names that far from every known one ({@code PATH}) have none.
+     */
+    static Optional<String> nearest(String name) {
+        String upper = name.toUpperCase(java.util.Locale.ROOT);
+        String best = null;
+        int bestDistance = 3;
+        for (String known : new TreeSet<>(KNOWN)) {
+            int d = distance(upper, known);
+            if (d < bestDistance) {
+                best = known;
+                bestDistance = d;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Optimal string alignment distance (Damerau-Levenshtein without repeated edits of a substring). */
+    private static int distance(String a, String b) {
+        if (Math.abs(a.length() - b.length()) > 2) {
+            return 3;
+        }
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     /** The effective configuration as variable -> value, the password masked, for check-config and the start log. */

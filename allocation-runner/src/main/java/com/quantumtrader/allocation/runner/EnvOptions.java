@@ -18,8 +18,8 @@ final class EnvOptions {
     Path envFile;
 
     @Option(names = "--env-file", paramLabel = "PATH",
-            description = "Read KEY=VALUE variables from this file with systemd's EnvironmentFile= grammar; they win over the"
-                    + " process environment. Also accepted before the command.")
+            description = "Read KEY=VALUE variables from this file with systemd's EnvironmentFile= grammar; a variable also set in"
+                    + " the process environment takes the environment's value (the dotenv convention). Also accepted before the command.")
     void envFile(Path path) {
         envFile = Main.checkedEnvFile(mixee, envFile, path);
     }
@@ -34,14 +34,39 @@ final class EnvOptions {
         return envFile != null ? envFile : top;
     }
 
-    /** The process environment with the env file's variables over it. */
+    /**
+     * The env file's variables with the process environment over them: a variable set in both takes the process
+     * environment's value, as dotenv loaders and {@code docker run -e} do. A name in the env file that the service does
+     * not know stops the command (a misspelt cap is otherwise silently its default).
+     */
     Map<String, String> variables() {
+        return sources().values();
+    }
+
+    /** The variables and where each came from. */
+    Sources sources() {
         Path envFile = envFile();
-        Map<String, String> merged = new HashMap<>(System.getenv());
-        if (envFile != null) {
-            merged.putAll(EnvFile.read(envFile));
+        Map<String, String> file = envFile == null ? Map.of() : EnvFile.read(envFile);
+        for (String name : new java.util.TreeSet<>(file.keySet())) {
+            if (!Config.KNOWN.contains(name)) {
+                throw new ConfigException(name + ": unknown variable in " + envFile + Config.didYouMean(name));
+            }
         }
-        return merged;
+        Map<String, String> process = System.getenv();
+        Map<String, String> merged = new HashMap<>(file);
+        merged.putAll(process);
+        return new Sources(merged, file, process, envFile);
+    }
+
+    /** The merged variables, and which of them came from the env file or the process environment. */
+    record Sources(Map<String, String> values, Map<String, String> file, Map<String, String> process, Path envFile) {
+        /** Where {@code name}'s value comes from: the process environment (and whether it overrides the file), the file, or the default. */
+        String of(String name) {
+            if (process.containsKey(name)) {
+                return file.containsKey(name) ? "process environment, over " + envFile + "'s " + file.get(name) : "process environment";
+            }
+            return file.containsKey(name) ? String.valueOf(envFile) : "default";
+        }
     }
 
     Config config() {

@@ -29,4 +29,41 @@ class CommandLineIT {
         assertTrue(out.contains(expected), out);
         assertFalse(out.contains("picocli WARN"), out);
     }
+
+    /**
+     * The process environment wins over {@code --env-file} (dotenv): the env file's metrics port is taken, the
+     * environment says 0 (a free one), and the service starts; a near-miss name in the environment is a WARN at start.
+     */
+    @org.junit.jupiter.api.Test
+    void run_processEnvironmentOverTheEnvFile_nearMissWarned(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        com.quantumtrader.allocation.redis.TestRedis redis = com.quantumtrader.allocation.redis.TestRedis.shared();
+        redis.flush();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.nio.file.Path env = dir.resolve("e.env");
+            java.nio.file.Files.writeString(env, "P29_METRICS_PORT=" + taken.getLocalPort() + "\nREDIS_URL=" + redis.url() + "\n");
+            java.nio.file.Path log = dir.resolve("run.log");
+            ProcessBuilder pb = EndToEndIT.jar("run", "--env-file", env.toString()).redirectOutput(log.toFile());
+            pb.environment().put("P29_METRICS_PORT", "0");
+            pb.environment().put("MAX_SYMBOL_PTC", "0.1");
+            Process p = pb.start();
+            try {
+                ServiceIT.await("the start line", java.time.Duration.ofSeconds(20), () -> {
+                    try {
+                        return java.nio.file.Files.readString(log).contains("starting:");
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                });
+                Thread.sleep(500);
+                String out = java.nio.file.Files.readString(log);
+                assertTrue(p.isAlive(), out);
+                assertFalse(out.contains("metrics=http://127.0.0.1:" + taken.getLocalPort() + "/"), out);
+                assertTrue(out.matches("(?s).*starting: .*metrics=http://127\\.0\\.0\\.1:[0-9]+/metrics.*"), out);
+                assertTrue(out.contains("MAX_SYMBOL_PTC: unknown variable, ignored; did you mean MAX_SYMBOL_PCT?"), out);
+            } finally {
+                p.destroy();
+                p.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+    }
 }

@@ -29,7 +29,8 @@ class MainTest {
                 new String[] {"--env-file", f.toString(), "check-config", "--env-file", f.toString()})) {
             String[] r = OnceSnapshotTest.run(args);
             assertEquals("0", r[0], String.join(" ", args) + "\n" + r[2]);
-            assertTrue(r[1].contains("P29_MODE=enforce\n") && r[1].contains("MAX_SYMBOL_PCT=0.25\n"), String.join(" ", args) + "\n" + r[1]);
+            assertTrue(r[1].contains("P29_MODE=enforce    (" + f + ")\n") && r[1].contains("MAX_SYMBOL_PCT=0.25    (" + f + ")\n"),
+                    String.join(" ", args) + "\n" + r[1]);
         }
     }
 
@@ -65,6 +66,18 @@ class MainTest {
         assertTrue(r[1].strip().matches(java.util.regex.Pattern.quote(expected) + "[0-9a-f]{12}(-dirty)?, built "
                 + "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\\)"), r[1]);
         assertEquals(System.getProperty("project.version"), BuildInfo.CURRENT.version());
+    }
+
+    @Test
+    void envFile_unknownName_exitTwoWithTheNearestKnownName_nothingElseRead() throws Exception {
+        Path f = env("MAX_SYMBOL_PTC=0.9\n");
+        String[] r = OnceSnapshotTest.run("check-config", "--env-file", f.toString());
+        assertEquals("2", r[0], r[1]);
+        assertEquals("configuration error: MAX_SYMBOL_PTC: unknown variable in " + f + "; did you mean MAX_SYMBOL_PCT?", r[2].strip());
+        Path far = env("SOMETHING_ELSE=1\n");
+        String[] r2 = OnceSnapshotTest.run("check-config", "--env-file", far.toString());
+        assertEquals("configuration error: SOMETHING_ELSE: unknown variable in " + far + "; the variables are listed in docs/configuration.md",
+                r2[2].strip());
     }
 
     @Test
