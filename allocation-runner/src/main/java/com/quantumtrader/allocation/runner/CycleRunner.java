@@ -272,9 +272,13 @@ public final class CycleRunner {
             failedSinceEntry++;
             carryOver.forgetAfterFailure(); // Redis may have restarted, failed over or applied part of a write: re-read next time
             metrics.failed(true, seconds);
+            metrics.redisUp(!Metrics.unreachable(e.kind()));
             // One rate-limit key per cause: a READONLY or OOM is logged when it first appears even
             // while a burst of timeouts is being suppressed.
-            warnings.warn("redis-failure:" + e.kind().wireName(), warnings.event()
+            // Redis unreachable or refusing the login is an ERROR (nothing can be computed or written; the targets expire);
+            // a refusal of one command (READONLY, OOM, NOPERM, ...) stays a WARN naming it.
+            boolean down = Metrics.unreachable(e.kind());
+            warnings.warn("redis-failure:" + e.kind().wireName(), (down ? warnings.errorEvent() : warnings.event())
                     .addKeyValue("outcome", "failed").addKeyValue("redis_cause", e.kind().wireName())
                     .addKeyValue("duration_s", round3(seconds)).addKeyValue("mode", mode.wireName()),
                     String.format(Locale.ROOT, "Allocation cycle failed after %.3fs: Redis %s (cause: %s)", seconds,

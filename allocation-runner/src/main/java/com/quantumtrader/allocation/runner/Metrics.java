@@ -69,6 +69,8 @@ public final class Metrics {
     final Gauge symbolsLeftOut;
     /** DESIGN section 17: the book's total over equity, and the targets per cap label, of the last computed cycle. */
     final Gauge grossExposure;
+    /** 1 while Redis answers (the last cycle reached it and logged in), 0 after a cycle found it unreachable or refusing the login. */
+    final Gauge redisUp;
     final Gauge targetsByCap;
 
     private Set<String> clusterLabels = new HashSet<>();
@@ -125,6 +127,8 @@ public final class Metrics {
                 .register(registry);
         symbolsLeftOut = Gauge.build("p29_universe_symbols_left_out",
                 "Budget keys beyond P29_MAX_SYMBOLS in the last read (0: the whole universe is allocated).").register(registry);
+        redisUp = Gauge.build("p29_redis_up", "1 when the last cycle reached Redis and logged in; 0 when Redis was unreachable"
+                + " (refused, timed out, dropped) or refused the login (alert P29RedisDown).").register(registry);
         grossExposure = Gauge.build("p29_gross_exposure_ratio",
                 "The book's total (sum of the targets) over equity, last computed cycle (MAX_GROSS_PCT caps it).").register(registry);
         targetsByCap = Gauge.build("p29_targets_by_cap",
@@ -209,6 +213,7 @@ public final class Metrics {
 
     private void record(CycleResult result, Mode mode, boolean leading, int streamed, double seconds) {
         loopDuration.observe(seconds);
+        redisUp.set(1);
         // Counted per label first: a storm of 10,000 rejections is a handful of increments, not 10,000 lookups.
         Map<DataSource, Integer> fallbacks = new EnumMap<>(DataSource.class);
         for (Fallback f : result.fallbacks()) {
@@ -262,6 +267,19 @@ public final class Metrics {
         if (!result.decisions().isEmpty()) {
             lastTarget.set(result.now().toEpochMilli() / 1000.0);
         }
+    }
+
+    /** Whether a Redis failure of this kind means Redis cannot be used at all (versus one command refused). */
+    static boolean unreachable(com.quantumtrader.allocation.redis.client.RedisFailure.Kind kind) {
+        return switch (kind) {
+            case CONNECTION_REFUSED, TIMEOUT, CONNECTION_CLOSED, AUTH -> true;
+            default -> false;
+        };
+    }
+
+    /** Whether Redis answered the last cycle. */
+    void redisUp(boolean up) {
+        exposition.update(() -> redisUp.set(up ? 1 : 0));
     }
 
     /** A cycle that failed. */

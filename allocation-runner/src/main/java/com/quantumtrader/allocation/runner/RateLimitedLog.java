@@ -33,6 +33,11 @@ public final class RateLimitedLog {
         return log.atWarn();
     }
 
+    /** An ERROR event of this log's logger, rate-limited the same way through {@link #warn(String, LoggingEventBuilder, String)}. */
+    LoggingEventBuilder errorEvent() {
+        return log.atError();
+    }
+
     /** As {@link #warn(String, String)}, through {@code event} (from {@link #event()}, with key-value pairs). */
     boolean warn(String key, LoggingEventBuilder event, String message) {
         long now = nanoClock.getAsLong();

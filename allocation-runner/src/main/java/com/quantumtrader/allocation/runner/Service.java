@@ -1,6 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
 import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.client.RedisFailure;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.hotspot.DefaultExports;
 import java.io.IOException;
@@ -56,17 +57,31 @@ public final class Service implements AutoCloseable {
      * {@code noeviction} is safe (docs/operations.md).
      */
     private void warnIfRedisEvicts() {
-        Optional<Map<String, String>> memory = redis.memoryPolicy();
-        if (memory.isEmpty()) {
-            LOG.info("Could not read Redis maxmemory-policy (CONFIG GET denied or Redis unreachable): it must be noeviction,"
-                    + " see docs/operations.md");
+        Map<String, String> memory;
+        try {
+            memory = redis.memoryPolicy();
+        } catch (RedisFailure e) {
+            if (e.kind() == RedisFailure.Kind.NOPERM || e.kind() == RedisFailure.Kind.OTHER) {
+                LOG.info("Could not read Redis maxmemory-policy (CONFIG GET: {}): it must be noeviction, see docs/operations.md",
+                        e.getMessage());
+            } else {
+                // Not CONFIG's fault: Redis cannot be reached or refuses the login. Said once here; each cycle says it again, once a minute.
+                LOG.atError().addKeyValue("redis_cause", e.kind().wireName()).log("Redis is not usable at start ({}, cause: {}): no"
+                        + " cycle can compute or write until it is; the Governor loses its limits as the targets expire", e.getMessage(),
+                        e.kind().wireName());
+            }
             return;
         }
-        String policy = memory.get().get("maxmemory-policy");
+        if (memory.isEmpty()) {
+            LOG.info("Could not read Redis maxmemory-policy (CONFIG GET answered without it: renamed or filtered): it must be"
+                    + " noeviction, see docs/operations.md");
+            return;
+        }
+        String policy = memory.get("maxmemory-policy");
         if (!"noeviction".equals(policy)) {
             LOG.warn("Redis maxmemory-policy is {} (maxmemory {}): when Redis is full it evicts keys, target hashes first under"
                     + " volatile-*, and the Governor silently loses its limits; set maxmemory-policy noeviction (docs/operations.md)",
-                    policy, memory.get().getOrDefault("maxmemory", "?"));
+                    policy, memory.getOrDefault("maxmemory", "?"));
         }
     }
 

@@ -58,10 +58,13 @@ class RedisFailureLogIT {
     private List<String> causes() {
         List<String> out = new ArrayList<>();
         for (ILoggingEvent e : logs.list) {
-            if (e.getLevel() == Level.WARN && e.getFormattedMessage().startsWith("Allocation cycle failed")) {
+            if (e.getFormattedMessage().startsWith("Allocation cycle failed")) {
                 String cause = e.getKeyValuePairs().stream().filter(kv -> kv.key.equals("redis_cause")).map(kv -> kv.value.toString())
                         .findFirst().orElse("(none)");
                 assertTrue(e.getFormattedMessage().endsWith("(cause: " + cause + ")"), e.getFormattedMessage());
+                // Redis unreachable or refusing the login: ERROR; one command refused (readonly, oom): WARN
+                Level expected = List.of("connection_refused", "timeout", "connection_closed", "auth").contains(cause) ? Level.ERROR : Level.WARN;
+                assertEquals(expected, e.getLevel(), e.getFormattedMessage());
                 out.add(cause);
             }
         }
@@ -117,5 +120,6 @@ class RedisFailureLogIT {
         assertEquals(List.of("connection_refused", "readonly", "oom", "auth", "timeout"), causes(),
                 "one line per cause, the second cycle of each suppressed");
         assertEquals(10.0, metrics.registry.getSampleValue("p29_redis_errors_total"));
+        assertEquals(0.0, metrics.registry.getSampleValue("p29_redis_up"), "the last cycles timed out: Redis is down for the service");
     }
 }

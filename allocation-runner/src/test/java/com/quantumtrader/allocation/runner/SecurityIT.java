@@ -244,8 +244,15 @@ class SecurityIT {
                 for (String secret : new String[] {PASSWORD, wrong}) {
                     assertFalse(all.contains(secret), "the password appears in output, logs or metrics:\n" + all);
                 }
+                String logged = Files.readString(log);
                 if (credentials.length == 2) {
-                    assertTrue(Files.readString(log).contains("Allocation cycle failed"), "a wrong password fails cycles, logged");
+                    // a wrong password: ERROR naming the cause (at start and each minute), p29_redis_up 0, no CONFIG GET blame
+                    assertTrue(logged.matches("(?s).*ERROR .*Allocation cycle failed after [0-9.]+s: Redis .*\\(cause: auth\\).*"), logged);
+                    assertTrue(logged.matches("(?s).*ERROR .*Redis is not usable at start \\(.*cause: auth\\).*"), logged);
+                    assertFalse(logged.contains("CONFIG GET"), logged);
+                    assertEquals(0.0, MetricsScrape.metric(metrics, "p29_redis_up"), metrics);
+                } else {
+                    assertEquals(1.0, MetricsScrape.metric(metrics, "p29_redis_up"), metrics);
                 }
             }
         } finally {

@@ -117,20 +117,17 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /**
-     * Redis's {@code maxmemory-policy} and {@code maxmemory} ({@code CONFIG GET maxmemory*}), or
-     * empty when they cannot be read: CONFIG denied by the ACL or renamed (managed Redis), or Redis
-     * unreachable. One round trip.
+     * Redis's {@code maxmemory-policy} and {@code maxmemory} ({@code CONFIG GET maxmemory*}), or empty when CONFIG
+     * answers without them (renamed or filtered by a managed Redis). One round trip.
+     *
+     * @throws RedisFailure when Redis cannot be asked: denied by the ACL ({@code noperm}), unreachable, or refusing the login
      */
-    public Optional<Map<String, String>> memoryPolicy() {
-        try {
-            Map<String, String> config = call(RedisFailure.Operation.READ, nodes -> {
-                nodes.countRoundTrip();
-                return nodes.primaries().get(0).configGet("maxmemory*");
-            });
-            return config.containsKey("maxmemory-policy") ? Optional.of(Map.copyOf(config)) : Optional.empty();
-        } catch (RedisFailure e) {
-            return Optional.empty();
-        }
+    public Map<String, String> memoryPolicy() {
+        Map<String, String> config = call(RedisFailure.Operation.READ, nodes -> {
+            nodes.countRoundTrip();
+            return nodes.primaries().get(0).configGet("maxmemory*");
+        });
+        return config.containsKey("maxmemory-policy") ? Map.copyOf(config) : Map.of();
     }
 
     @Override
