@@ -109,6 +109,34 @@ class ClusterIT {
                 Duration.ofSeconds(1), Duration.ofSeconds(2))), null);
     }
 
+    /**
+     * The documented ACL on every node (docs/security.md's line for the server's version, plus operations.md's Cluster
+     * additions): a cycle computes and writes as that user, and {@code check-config --probe} (ROLE on every primary) passes.
+     */
+    @Test
+    void acl_documentedUserOnEveryNode_cyclesWriteAndProbePasses() throws Exception {
+        String line;
+        try (Jedis first = nodes.get(0).client()) {
+            line = SecurityIT.aclLine(first, "p29-cluster", "s3cret-cluster-pw") + " +cluster|slots";
+        }
+        List<String> parts = List.of(line.split(" "));
+        for (RedisProcess n : nodes) {
+            try (Jedis j = n.client()) {
+                j.sendCommand(redis.clients.jedis.Protocol.Command.ACL, parts.subList(1, parts.size()).toArray(new String[0]));
+            }
+        }
+        seed(other);
+        List<HostPort> seeds = nodes.stream().map(n -> new HostPort("127.0.0.1", n.port())).toList();
+        try (RedisConnection asUser = new RedisConnection(new RedisDeployment.Cluster(seeds, new Access(Optional.of("p29-cluster"),
+                Optional.of("s3cret-cluster-pw"), 0, false, Duration.ofSeconds(1), Duration.ofSeconds(2))), null);
+             Harness h = new Harness(asUser, Mode.ENFORCE, PolicySettings.parse(Map.of("STALE_DATA_SEC", "3600")))) {
+            CycleRunner.Report r = h.runner.run(Instant.now());
+            assertTrue(r.computed(), r.failure().orElse("skipped"));
+            assertEquals(SYMBOLS, r.written().orElseThrow().targetsWritten(), "written as the documented user");
+            assertEquals(NODES, asUser.probe().size(), "ROLE answered by every primary");
+        }
+    }
+
     private static String symbol(int i) {
         return String.format("S%04dUSDT", i);
     }

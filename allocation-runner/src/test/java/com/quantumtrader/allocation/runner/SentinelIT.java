@@ -135,6 +135,33 @@ class SentinelIT {
         }
     }
 
+    /**
+     * The documented ACL (docs/security.md's line for the server's version) on both data nodes, the Sentinels without
+     * one: {@code check-config --probe} as that user, a process as an operator runs it, asks the Sentinels for the primary
+     * and the primary for its ROLE, and passes.
+     */
+    @Test
+    void acl_documentedUserOnTheDataNodes_checkConfigProbePasses() throws Exception {
+        for (RedisProcess node : data) {
+            try (Jedis j = node.client()) {
+                List<String> parts = List.of(SecurityIT.aclLine(j, "p29-sentinel", "s3cret-sentinel-pw").split(" "));
+                j.sendCommand(redis.clients.jedis.Protocol.Command.ACL, parts.subList(1, parts.size()).toArray(new String[0]));
+            }
+        }
+        ProcessBuilder pb = EndToEndIT.jar("check-config", "--probe");
+        Map<String, String> env = pb.environment();
+        env.put("REDIS_SENTINELS", sentinelList());
+        env.put("REDIS_SENTINEL_MASTER", MASTER);
+        env.put("REDIS_USERNAME", "p29-sentinel");
+        env.put("REDIS_PASSWORD", "s3cret-sentinel-pw");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        org.junit.jupiter.api.Assertions.assertEquals(0, p.exitValue(), out);
+        org.junit.jupiter.api.Assertions.assertTrue(out.contains("probe: 127.0.0.1:" + data.get(0).port() + ": role master")
+                && out.contains("probe: OK"), out);
+    }
+
     @Test
     void sigkillPrimary_runnerWritesToThePromotedReplicaWithNoRestart_andNeverTouchesTheOldPrimaryAgain() throws Exception {
         startRunner();
