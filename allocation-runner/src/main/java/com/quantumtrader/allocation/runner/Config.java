@@ -64,6 +64,8 @@ import java.util.TreeSet;
  *                             [0.1, 3600]; default 5
  * @param maxSymbols           {@code P29_MAX_SYMBOLS}: the most symbols a cycle reads, [1, 10,000,000]; default the heap's
  *                             capacity, {@link #capacity(long)} of the JVM's max heap (DESIGN section 16, docs/performance.md)
+ * @param logTargets           {@code P29_LOG_TARGETS}: changed targets logged per cycle as {@code SYMBOL: target=$X ...},
+ *                             [0, 10000]; default 20
  */
 public record Config(
         Mode mode,
@@ -85,7 +87,8 @@ public record Config(
         long cycleStreamMaxLen,
         int yieldAfterCycles,
         double maxClockOffsetSec,
-        int maxSymbols) {
+        int maxSymbols,
+        int logTargets) {
 
     /** {@code LOG_FORMAT}: one line of text per event, or one JSON object per line. */
     public enum LogFormat { TEXT, JSON }
@@ -186,8 +189,9 @@ public record Config(
         int yieldAfter = (int) integer(env, P29_YIELD_AFTER_CYCLES, 3, 1, 100);
         double maxOffset = decimal(env, P29_MAX_CLOCK_OFFSET_SEC, 5, 0.1, 3600, "a number of seconds in [0.1, 3600]");
         int maxSymbols = (int) integer(env, P29_MAX_SYMBOLS, capacity(Runtime.getRuntime().maxMemory()), 1, 10_000_000);
+        int logTargets = (int) integer(env, P29_LOG_TARGETS, 20, 0, 10_000);
         return new Config(mode, interval, bind, port, policy, ttl, redis, mapFile, maxLen, level, format, caFile, lease, instance,
-                minChange, refresh, cycleMaxLen, yieldAfter, maxOffset, maxSymbols);
+                minChange, refresh, cycleMaxLen, yieldAfter, maxOffset, maxSymbols, logTargets);
     }
 
     /**
@@ -283,6 +287,7 @@ public record Config(
         out.put(P29_YIELD_AFTER_CYCLES.name(), Integer.toString(yieldAfterCycles));
         out.put(P29_MAX_CLOCK_OFFSET_SEC.name(), Scalars.formatDecimal(maxClockOffsetSec));
         out.put(P29_MAX_SYMBOLS.name(), Integer.toString(maxSymbols));
+        out.put(P29_LOG_TARGETS.name(), Integer.toString(logTargets));
         return out;
     }
 
@@ -320,7 +325,7 @@ public record Config(
 
     /** What this runner owes the others: when to yield the lease, how far its clock may stray. */
     CycleRunner.Duty duty() {
-        return new CycleRunner.Duty(interval(), yieldAfterCycles, maxClockOffsetSec);
+        return new CycleRunner.Duty(interval(), yieldAfterCycles, maxClockOffsetSec, logTargets);
     }
 
     /** The loop interval. */

@@ -82,9 +82,10 @@ public final class CycleRunner {
      * @param yieldAfterCycles  {@code P29_YIELD_AFTER_CYCLES}: a leader with this many cycles in a row without a completed
      *                          write gives the lease up while a standby reports that it computed
      * @param maxClockOffsetSec {@code P29_MAX_CLOCK_OFFSET_SEC}: a local clock further than this from Redis's is logged
+     * @param logTargets        {@code P29_LOG_TARGETS}: changed targets logged per cycle, one line each (0: none)
      */
-    record Duty(Duration interval, int yieldAfterCycles, double maxClockOffsetSec) {
-        static final Duty DEFAULTS = new Duty(Duration.ofSeconds(5), 3, 5);
+    record Duty(Duration interval, int yieldAfterCycles, double maxClockOffsetSec, int logTargets) {
+        static final Duty DEFAULTS = new Duty(Duration.ofSeconds(5), 3, 5, 20);
 
         Duty {
             Objects.requireNonNull(interval, "interval");
@@ -93,6 +94,9 @@ public final class CycleRunner {
             }
             if (!(maxClockOffsetSec > 0)) {
                 throw new IllegalArgumentException("maxClockOffsetSec: must be > 0, was " + maxClockOffsetSec);
+            }
+            if (logTargets < 0) {
+                throw new IllegalArgumentException("logTargets: must be >= 0, was " + logTargets);
             }
         }
     }
@@ -263,6 +267,9 @@ public final class CycleRunner {
             double seconds = (t3 - start) / 1e9;
             metrics.completed(result, mode, leading, written.decisionsStreamed(), seconds);
             log(result, mode, seconds, leading);
+            if (leading) {
+                logChangedTargets(result, next, written.next());
+            }
             Phases phases = new Phases(read.discoverNanos(), t1 - start - read.discoverNanos(), t2 - t1, t3 - t2,
                     read.roundTrips() + written.roundTrips());
             report = new Report(now, Optional.of(result), Optional.of(written), seconds, Optional.empty(), phases, leading, inForce);
@@ -560,6 +567,39 @@ public final class CycleRunner {
 
     private static double round3(double seconds) {
         return Math.round(seconds * 1000.0) / 1000.0;
+    }
+
+    /**
+     * The targets this cycle wrote, one line each as the original service logged them ({@code BTCUSDT: target=$12345.67
+     * ...}; runbooks grep the journal for {@code target=} over the last 30 s), at most {@code P29_LOG_TARGETS} a cycle, then
+     * one line with how many more: the new and changed ones, and the refreshes of unchanged ones (marked), which come
+     * at least every {@code P29_TARGET_REFRESH_SEC}, so a quiet market still shows its targets within that window.
+     */
+    private void logChangedTargets(CycleResult result, CarryOver before, CarryOver after) {
+        int limit = duty.logTargets();
+        if (limit == 0 || !(result instanceof CycleResult.Computed) || after.written().isEmpty()) {
+            return;
+        }
+        Map<String, CarryOver.WrittenTarget> was = before.written().orElse(Map.of());
+        Map<String, CarryOver.WrittenTarget> now = after.written().get();
+        int changed = 0;
+        for (Decision d : result.decisions()) {
+            CarryOver.WrittenTarget w = was.get(d.symbol());
+            CarryOver.WrittenTarget n = now.get(d.symbol());
+            if (n == null || w != null && w.at().equals(n.at()) && w.targetUsd() == n.targetUsd()) {
+                continue; // left as written
+            }
+            boolean refresh = w != null && w.targetUsd() == n.targetUsd() && w.labels().equals(n.labels());
+            if (++changed <= limit) {
+                LOG.info(String.format(Locale.ROOT, "%s: target=$%.2f weight=%.4f cap=%s base=$%.2f regime=%s x%.2f cluster=%s x%.2f dd=%s x%.2f"
+                                + " perf x%.3f conf=%.2f%s", d.symbol(), n.targetUsd(), d.weight(), d.cap().wireName(), d.baseBudgetUsd(), d.regime(),
+                        d.regimeFactor(), d.clusterId(), d.clusterFactor(), d.drawdownZone(), d.drawdownFactor(), d.performanceFactor(),
+                        d.confidence(), refresh ? " (refreshed)" : ""));
+            }
+        }
+        if (changed > limit) {
+            LOG.info("... and {} more targets written this cycle (P29_LOG_TARGETS={})", changed - limit, limit);
+        }
     }
 
     private void log(CycleResult result, Mode mode, double seconds, boolean leading) {

@@ -207,6 +207,11 @@ public enum Variable {
             + " (`p29_universe_over_capacity_total`, ERROR once a minute, alert `P29UniverseOverCapacity`); a"
             + " target of a symbol left out is not deleted (it expires at `TARGET_TTL_SEC`). Set above the"
             + " capacity, a universe that large may end the JVM (`check-config` warns)"),
+    P29_LOG_TARGETS(Table.CONNECTION_AND_EXTRA,
+            "`20`",
+            "whole number in [0, 10000]; 0 = none",
+            "the targets a cycle changed are logged one line each as the original service did (`BTCUSDT: target=$12345.67"
+            + " ...`, what runbooks grep for), at most this many per cycle, then `... and N more`"),
     MAX_GROSS_PCT(Table.CONNECTION_AND_EXTRA,
             "`off` (the shipped env file: `1.0`)",
             "number in (0, 10], or `off`",
