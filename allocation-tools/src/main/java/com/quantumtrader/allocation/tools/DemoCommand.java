@@ -129,6 +129,9 @@ final class DemoCommand implements Callable<Integer> {
                 replicas > 1 ? ", " + replicas + " replicas (one writes, the others stand by)" : "");
         out.println("upstream simulated as the live stack writes it: clusters from quantum:portfolio:clusters and their cluster_state"
                 + " (no operator map, no quantum:cluster:stress hash), performance from quantum:alpha:attribution:*");
+        out.println("legend: base $ = the budget engine's budget; regime, clust (cluster: clamp(1 - stress)), dd (drawdown zone), perf"
+                + " (performance) = the multipliers; target $ = base x the four, then the symbol, cluster and gross caps, scoped controls"
+                + " and ramp; cap = the step that lowered it last; conf = input confidence in [0, 1]; total = the book and its % of equity");
         out.printf(Locale.ROOT, "metrics: http://127.0.0.1:%d/metrics   Ctrl-C to stop%s%n%n", port,
                 cycles != null ? ", or after " + cycles + " cycles" : "");
         out.flush();

@@ -78,6 +78,8 @@ class DemoIT {
         // DESIGN section 17 in the demo: the operator halts PEPE after cycle 3 (its target 0, cap halt); the shipped gross cap
         // holds the book at 100 % of equity in LOW.
         assertTrue(out.contains("operator: control set halt --symbol PEPEUSDT --for 8s"), out);
+        assertTrue(out.contains("legend: base $ = the budget engine's budget; regime, clust (cluster: clamp(1 - stress)), dd (drawdown"), out);
+        assertTrue(java.util.regex.Pattern.compile("(?m)^total +[0-9,]+  \\([0-9.]+% of equity\\)$").matcher(out).find(), out);
         assertTrue(java.util.regex.Pattern.compile("(?m)^PEPEUSDT +cluster_2 .* 0 halt ").matcher(out).find(), out);
         assertTrue(java.util.regex.Pattern.compile("(?m)^BTCUSDT +cluster_0 .* gross ").matcher(out).find(), out);
     }
