@@ -39,6 +39,32 @@ class DeployFilesTest {
         assertTrue(last.strip().endsWith("allocation-runner.jar run"), last);
     }
 
+    /**
+     * The operator's wrapper runs the jar the unit runs, with the unit's Java, passing every argument on; run by a real
+     * sh with a stand-in {@code java} (the wrapper's /usr/bin/java rewritten to it) that prints what it was given.
+     */
+    @Test
+    void wrapper_runsTheUnitsJarWithTheUnitsJava_argumentsPassedOn(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path wrapper = Path.of("..", "deploy", "allocation-runner");
+        assertTrue(Files.isExecutable(wrapper), wrapper + " is executable");
+        String unitJar = Files.readAllLines(UNIT).stream().filter(l -> l.contains("-jar ")).findFirst().orElseThrow().strip()
+                .replaceAll(".*-jar (\\S+) run$", "$1");
+        String unitJava = unitValue("ExecStart").split(" ")[0];
+        String text = Files.readString(wrapper);
+        assertTrue(text.contains("exec " + unitJava + " -jar " + unitJar + " \"$@\""), text);
+        assertTrue(Files.readString(Path.of("..", "docs", "operations.md")).contains("install -m 755 deploy/allocation-runner"
+                + " /usr/local/bin/allocation-runner"), "operations.md installs the wrapper");
+        Path java = dir.resolve("java");
+        Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]' \"$a\"; done\n");
+        java.toFile().setExecutable(true);
+        Path copy = dir.resolve("allocation-runner");
+        Files.writeString(copy, text.replace("exec " + unitJava, "exec " + java));
+        Process p = new ProcessBuilder("sh", copy.toString(), "control", "set", "halt", "--reason", "two words").start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        assertEquals("[-jar][" + unitJar + "][control][set][halt][--reason][two words]", out.strip());
+    }
+
     @Test
     void unit_systemdAnalyzeVerify_noComplaint() throws Exception {
         Path analyze = Path.of("/usr/bin/systemd-analyze");
