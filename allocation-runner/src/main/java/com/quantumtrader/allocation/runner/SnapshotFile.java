@@ -52,8 +52,15 @@ final class SnapshotFile {
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // The parser's own words and where, without its internals ("Source: REDACTED (StreamReadFeature...)")
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            String words = e.getOriginalMessage().lines().findFirst().orElse("")
+                    .replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "").replaceAll("\\s*at \\[Source:[^\\]]*\\]", "");
+            throw new IllegalArgumentException("--snapshot: cannot read " + file + " as JSON: " + words
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
-            throw new IllegalArgumentException("--snapshot: cannot read " + file + " as JSON: " + e.getMessage());
+            throw new IllegalArgumentException("--snapshot: cannot read " + file + ": " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("--snapshot: " + file + " must hold a JSON object");
