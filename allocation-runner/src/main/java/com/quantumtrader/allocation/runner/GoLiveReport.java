@@ -136,11 +136,13 @@ final class GoLiveReport {
      * @throws IllegalArgumentException naming the option, the rule and the value
      */
     static Duration parse(String option, String value) {
-        if (value == null || !value.matches("[0-9]{1,7}[hms]")) {
-            throw new IllegalArgumentException(option + ": must be a whole number followed by h, m or s (48h, 90m, 600s), was '" + value + "'");
+        if (value == null || !value.matches("[0-9]{1,7}[dhms]")) {
+            throw new IllegalArgumentException(option + ": must be a whole number followed by d, h, m or s (2d, 48h, 90m, 600s), was '"
+                    + value + "'");
         }
         long n = Long.parseLong(value.substring(0, value.length() - 1));
         Duration d = switch (value.charAt(value.length() - 1)) {
+            case 'd' -> Duration.ofDays(n);
             case 'h' -> Duration.ofHours(n);
             case 'm' -> Duration.ofMinutes(n);
             default -> Duration.ofSeconds(n);

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code report} (DESIGN section 14): the service document's shadow-to-enforce checklist judged from
  * the cycle stream of a window, as a text summary with PASS / FAIL per criterion. Exit 0 when every
- * criterion passes, 1 when one fails, 2 on a usage error or when the window holds no cycle.
+ * criterion passes, 1 when one fails, 2 on a usage error, an I/O error ({@code --out}) or when the window holds no cycle.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Judge the go-live criteria (targets every cycle, fallbacks < 1 %%, confidence > 0.5, no failed cycle, "
@@ -32,7 +32,7 @@ final class ReportCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--since", required = true, paramLabel = "DURATION", description = "The window's length before --until: 48h, 90m, 600s.")
+    @Option(names = "--since", required = true, paramLabel = "DURATION", description = "The window's length before --until: 2d, 48h, 90m, 600s.")
     String since;
 
     @Option(names = "--until", paramLabel = "TIME",
@@ -50,13 +50,13 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         Duration window = GoLiveReport.parse("--since", since);
         Duration span = GoLiveReport.parse("--min-span", minSpan);
-        Instant end = until == null ? Instant.now() : parseTime(until);
+        Instant end = (until == null ? Instant.now() : parseTime(until)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant start = end.minus(window);
         Config config = env.config();
         Logging.setRootLevel("WARN");
         PrintWriter out = spec.commandLine().getOut();
         GoLiveReport report = new GoLiveReport();
-        ReportPage page = new ReportPage(start, end);
+        ReportPage page = new ReportPage(start, end, config.interval(), config.describe(), BuildInfo.CURRENT);
         long[] unreadable = {0};
         String[] firstReason = {null};
         try (RedisConnection redis = Wiring.connect(config)) {
@@ -72,13 +72,15 @@ final class ReportCommand implements Callable<Integer> {
                 }
             });
             if (outFile != null) {
+                new CycleStream(redis).readControls(start, end, page::control);
                 long[] decisions = new CycleStream(redis).readDecisions(start, end, page::change);
                 if (decisions[1] > 0) {
                     out.printf("decision stream: %d entries in the window, %d unreadable (skipped)%n", decisions[0], decisions[1]);
                 }
             }
         }
-        out.printf("go-live report: %s from %s to %s (%s): %d cycles%s%n", Keys.CYCLE_STREAM, start, end, GoLiveReport.human(window),
+        out.printf("go-live report (allocation-runner %s): %s from %s to %s (%s): %d cycles%s%n", BuildInfo.CURRENT, Keys.CYCLE_STREAM, start,
+                end, GoLiveReport.human(window),
                 report.cycles(), unreadable[0] == 0 ? "" : ", " + unreadable[0] + " entries unreadable (first: " + firstReason[0] + ")");
         Optional<List<GoLiveReport.Verdict>> verdicts = report.judge(end, span);
         if (verdicts.isEmpty()) {
@@ -100,7 +102,11 @@ final class ReportCommand implements Callable<Integer> {
                         + GoLiveReport.human(window)
                         + " to " + end), java.nio.charset.StandardCharsets.UTF_8);
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("--out: cannot write " + outFile + ": " + e.getMessage(), e);
+                // an I/O error is exit 2 (as a bad argument), never 1, which means FAIL
+                spec.commandLine().getErr().println("error: --out: cannot write " + outFile + ": " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + e.getMessage()));
+                out.flush();
+                return Main.EXIT_CONFIG;
             }
             out.println("wrote " + outFile);
         }

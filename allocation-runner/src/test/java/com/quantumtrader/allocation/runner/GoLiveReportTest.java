@@ -119,16 +119,16 @@ class GoLiveReportTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({"48h, PT48H", "90m, PT1H30M", "600s, PT10M"})
+    @CsvSource({"2d, PT48H", "48h, PT48H", "90m, PT1H30M", "600s, PT10M"})
     void parse_durations(String text, String expected) {
         assertEquals(Duration.parse(expected), GoLiveReport.parse("--since", text));
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"2d", "1.5h", "0h", "h", "-5m"})
+    @CsvSource({"2w", "1.5h", "0h", "h", "-5m"})
     void parse_bad_refusedWithTheRule(String text) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GoLiveReport.parse("--since", text));
         assertEquals(text.equals("0h") ? "--since: must be above 0, was '0h'"
-                : "--since: must be a whole number followed by h, m or s (48h, 90m, 600s), was '" + text + "'", e.getMessage());
+                : "--since: must be a whole number followed by d, h, m or s (2d, 48h, 90m, 600s), was '" + text + "'", e.getMessage());
     }
 }

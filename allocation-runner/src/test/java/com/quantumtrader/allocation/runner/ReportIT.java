@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,8 +135,101 @@ class ReportIT {
         String[] empty = report("--since", "10m");
         assertEquals("2", empty[0], empty[1]);
         assertTrue(empty[1].contains("error: no cycle entries in the window: is the service running, and writing to this Redis?"), empty[1]);
-        String[] bad = report("--since", "2d");
+        String[] bad = report("--since", "2w");
         assertEquals("2", bad[0]);
-        assertTrue(bad[1].contains("error: --since: must be a whole number followed by h, m or s (48h, 90m, 600s), was '2d'"), bad[1]);
+        assertTrue(bad[1].contains("error: --since: must be a whole number followed by d, h, m or s (2d, 48h, 90m, 600s), was '2w'"), bad[1]);
+    }
+
+    /**
+     * {@code minutes} of cycle entries, one every 5 s ending at {@code end}, written with ids at their times (as the service
+     * writes them), enforce with a reduce spell in the middle, and the two control changes that made it.
+     */
+    private void seedWindow(java.time.Instant end, int minutes) {
+        long first = end.getEpochSecond() - minutes * 60L;
+        try (Jedis j = redis.client()) {
+            redis.clients.jedis.Pipeline p = j.pipelined();
+            for (long t = first; t <= end.getEpochSecond(); t += 5) {
+                long k = t - first;
+                boolean reduce = k >= minutes * 24L && k < minutes * 36L; // the middle fifth
+                com.quantumtrader.allocation.redis.wire.CycleEntry e = new com.quantumtrader.allocation.redis.wire.CycleEntry("c" + t,
+                        java.time.Instant.ofEpochSecond(t), k % 600 < 300 ? "alloc-a" : "alloc-b",
+                        reduce ? com.quantumtrader.allocation.core.Mode.REDUCE : com.quantumtrader.allocation.core.Mode.ENFORCE,
+                        com.quantumtrader.allocation.core.Outcome.COMPUTED, "", 40, 4, 36, 0,
+                        Map.of(com.quantumtrader.allocation.core.DataSource.CLUSTER, k % 120 == 0 ? 1 : 0), k % 120 == 0 ? 1 : 0, 0,
+                        0.9 - 0.1 * Math.sin(k / 200.0), 0.7, 0.8, 800_000 + 50_000 * Math.sin(k / 300.0), 1_000_000, 1_000_000,
+                        k < minutes * 30L ? "LOW" : "MID", k < minutes * 40L ? "TREND" : "CHOP", 12, 0);
+                p.xadd(Keys.CYCLE_STREAM, new redis.clients.jedis.StreamEntryID(t * 1000, 0), e.encode());
+            }
+            p.xadd(Keys.CONTROL_STREAM, new redis.clients.jedis.StreamEntryID((first + minutes * 24L) * 1000, 0), Map.of("action", "set",
+                    "mode", "reduce", "reason", "exchange X outage", "by", "alice", "ts", Long.toString(first + minutes * 24L), "previous", ""));
+            p.xadd(Keys.CONTROL_STREAM, new redis.clients.jedis.StreamEntryID((first + minutes * 36L) * 1000, 0), Map.of("action", "set",
+                    "mode", "enforce", "reason", "outage over", "by", "bob", "ts", Long.toString(first + minutes * 36L), "previous", "reduce"));
+            p.sync();
+        }
+    }
+
+    /**
+     * A 10-minute window in a real browser: headless Chromium renders the page, and every chart in its DOM has a line of
+     * more than one point and a time axis with UTC tick labels and its title; the mode band shows the reduce spell and
+     * the two control changes with who and why. Skipped with a message where Chromium is absent.
+     */
+    @Test
+    void report_tenMinuteWindow_everyChartDrawsLinesOnALabelledTimeAxis_inChromium() throws Exception {
+        Files.writeString(env, Files.readString(env).replace("P29_INTERVAL_SEC=1", "P29_INTERVAL_SEC=5"));
+        java.time.Instant end = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        seedWindow(end, 10);
+        Path html = dir.resolve("ten-minutes.html");
+        String[] r = report("--since", "10m", "--until", end.toString(), "--min-span", "5m", "--out", html.toString());
+        assertEquals("0", r[0], r[1]);
+        assertTrue(r[1].contains("go-live report (allocation-runner " + BuildInfo.CURRENT + "): "), r[1]);
+        assertTrue(r[1].contains(" from " + end.minusSeconds(600) + " to " + end + " "), "timestamps to the second: " + r[1]);
+        Path chromium = java.util.stream.Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+                .map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
+        if (chromium == null) {
+            System.out.println("[ReportIT] no Chromium on this machine: the browser check of the 10-minute report is skipped");
+            return;
+        }
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir="
+                + dir.resolve("chromium-10m"), "--dump-dom", html.toUri().toString()).redirectError(dir.resolve("chromium-10m.err").toFile()).start();
+        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium ends");
+        java.util.regex.Matcher svg = java.util.regex.Pattern.compile("<svg id=\"([a-z-]+)\" class=\"chart\"(.*?)</svg>", java.util.regex.Pattern.DOTALL)
+                .matcher(dom);
+        List<String> charts = new java.util.ArrayList<>();
+        while (svg.find()) {
+            String id = svg.group(1);
+            String body = svg.group(2);
+            charts.add(id);
+            java.util.regex.Matcher ticks = java.util.regex.Pattern.compile("<text class=\"tick\"[^>]*>([0-9]{2}:[0-9]{2}[^<]*)</text>").matcher(body);
+            int n = 0;
+            while (ticks.find()) {
+                n++;
+            }
+            assertTrue(n >= 3, id + ": a time axis with at least 3 labelled ticks, had " + n);
+            assertTrue(body.contains(">time (UTC)</text>"), id + ": the axis says its zone");
+            if (!id.equals("timeline")) {
+                java.util.regex.Matcher line = java.util.regex.Pattern.compile("<polyline [^>]*points=\"([^\"]+)\"").matcher(body);
+                int longest = 0;
+                while (line.find()) {
+                    longest = Math.max(longest, line.group(1).trim().split(" ").length);
+                }
+                assertTrue(longest > 1, id + ": a line of more than one point, longest " + longest);
+            }
+        }
+        assertEquals(List.of("timeline", "total-target", "gross", "confidence", "fallbacks"), charts);
+        assertTrue(dom.contains("<title>mode reduce</title>") && dom.contains("<title>mode enforce</title>"), "the mode band");
+        assertTrue(dom.contains("set mode reduce by alice: exchange X outage") && dom.contains("set mode enforce by bob: outage over"),
+                "the control changes with who and why");
+        assertTrue(dom.contains("alloc-a, alloc-b"), "the instances that wrote the window");
+        System.out.println("[ReportIT] Chromium rendered the 10-minute report: charts " + charts);
+    }
+
+    @Test
+    void report_outToABadPath_exit2_notTheCodeOfAFail() throws Exception {
+        java.time.Instant end = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        seedWindow(end, 10);
+        String[] r = report("--since", "10m", "--until", end.toString(), "--min-span", "5m", "--out", "/nonexistent/dir/report.html");
+        assertEquals("2", r[0], r[1]);
+        assertTrue(r[1].contains("error: --out: cannot write /nonexistent/dir/report.html: NoSuchFileException"), r[1]);
     }
 }

@@ -38,6 +38,11 @@ class ReportPageTest {
                 Map.of(DataSource.REGIME, s % 600 == 0 ? 1 : 0), 0, 0, 0.9, 0.7, 0.8, 1000 + s, 2000, 100_000, zone, regime, 40, 0);
     }
 
+    /** A page of the window at the service's 5 s interval, the default configuration. */
+    static ReportPage page(Instant start, Instant end) {
+        return new ReportPage(start, end, Duration.ofSeconds(5), Config.fromEnv(Map.of()).describe(), BuildInfo.CURRENT);
+    }
+
     private static Document render(ReportPage page, GoLiveReport report, Instant until) throws Exception {
         String html = page.render(report.judge(until, Duration.ofMinutes(30)).orElseThrow(), "Go-live <report> & \"test\"");
         assertFalse(html.contains("<script"), "no script");
@@ -60,7 +65,7 @@ class ReportPageTest {
 
     @Test
     void render_anHourOfCycles_wellFormed_verdictTableAndEveryChartDrawn() throws Exception {
-        ReportPage page = new ReportPage(T0, T0.plusSeconds(3600));
+        ReportPage page = page(T0, T0.plusSeconds(3600));
         GoLiveReport report = new GoLiveReport();
         for (long s = 0; s <= 3600; s += 5) {
             CycleEntry e = entry(s, s < 1800 ? "LOW" : "MID", s < 2400 ? "TREND" : "CHOP");
@@ -72,17 +77,20 @@ class ReportPageTest {
         assertEquals(6, byId(d, "table", "verdicts").getElementsByTagName("tr").getLength(), "a header and the five criteria");
         assertEquals(2, byId(d, "svg", "total-target").getElementsByTagName("polyline").getLength(), "total target and total budget");
         assertEquals(2, byId(d, "svg", "confidence").getElementsByTagName("polyline").getLength(), "mean and p10");
-        assertEquals(DataSource.values().length, byId(d, "svg", "fallbacks").getElementsByTagName("polyline").getLength(), "one per source");
+        assertEquals(1, byId(d, "svg", "fallbacks").getElementsByTagName("polyline").getLength(), "the criterion's share per bucket");
+        assertEquals(1, byId(d, "svg", "gross").getElementsByTagName("polyline").getLength(), "the book over equity");
         NodeList rects = byId(d, "svg", "timeline").getElementsByTagName("rect");
-        assertEquals(2 * ReportPage.BUCKETS, rects.getLength(), "a zone and a regime rectangle per bucket");
-        assertEquals("LOW", ((Element) rects.item(0)).getElementsByTagName("title").item(0).getTextContent());
+        assertEquals(240, page.buckets(), "an hour at 5 s: 15-s buckets");
+        assertEquals(3 * page.buckets(), rects.getLength(), "a mode, a zone and a regime rectangle per bucket");
+        assertEquals("mode shadow", ((Element) rects.item(0)).getElementsByTagName("title").item(0).getTextContent());
+        assertEquals("zone LOW", ((Element) rects.item(1)).getElementsByTagName("title").item(0).getTextContent());
         String points = ((Element) byId(d, "svg", "total-target").getElementsByTagName("polyline").item(0)).getAttribute("points");
-        assertEquals(ReportPage.BUCKETS, points.split(" ").length, "one point per bucket of the window");
+        assertEquals(page.buckets(), points.split(" ").length, "one point per bucket of the window");
     }
 
     @Test
     void render_hostileRegimeName_escaped_noMarkupInjected() throws Exception {
-        ReportPage page = new ReportPage(T0, T0.plusSeconds(60));
+        ReportPage page = page(T0, T0.plusSeconds(60));
         GoLiveReport report = new GoLiveReport();
         CycleEntry e = entry(0, "LOW", "<script>alert(1)</script>");
         page.add(e);
@@ -93,9 +101,9 @@ class ReportPageTest {
 
     @Test
     void render_gapWithoutCycles_breaksTheLine() throws Exception {
-        ReportPage page = new ReportPage(T0, T0.plusSeconds(4800));
+        ReportPage page = page(T0, T0.plusSeconds(4800));
         GoLiveReport report = new GoLiveReport();
-        for (long s : new long[] {0, 5, 10, 4790, 4795}) { // nothing computed in between: two separate pieces of line
+        for (long s : new long[] {0, 5, 10, 20, 30, 40, 50, 60, 4700, 4720, 4740, 4760, 4780, 4795}) { // nothing in between: two pieces
             page.add(entry(s, "LOW", "TREND"));
             report.add(entry(s, "LOW", "TREND"));
         }
@@ -111,7 +119,7 @@ class ReportPageTest {
 
     @Test
     void render_differences_lastTargetPerSymbol_largestFirst_removedSymbolsOut() throws Exception {
-        ReportPage page = new ReportPage(T0, T0.plusSeconds(60));
+        ReportPage page = page(T0, T0.plusSeconds(60));
         GoLiveReport report = new GoLiveReport();
         page.add(entry(0, "LOW", "TREND"));
         report.add(entry(0, "LOW", "TREND"));
