@@ -60,10 +60,26 @@ class CommandLineIT {
                 assertFalse(out.contains("metrics=http://127.0.0.1:" + taken.getLocalPort() + "/"), out);
                 assertTrue(out.matches("(?s).*starting: .*metrics=http://127\\.0\\.0\\.1:[0-9]+/metrics.*"), out);
                 assertTrue(out.contains("MAX_SYMBOL_PTC: unknown variable, ignored; did you mean MAX_SYMBOL_PCT?"), out);
+                assertTrue(out.contains("quantum-capital-allocation " + BuildInfo.CURRENT + " starting: "), "the start line names the build: " + out);
             } finally {
                 p.destroy();
                 p.waitFor(20, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /** A misspelt variable in the env file stops check-config (and run) with exit 2 and the nearest name, as a process. */
+    @org.junit.jupiter.api.Test
+    void checkConfig_misspeltVariableInTheEnvFile_exit2WithDidYouMean(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path env = dir.resolve("typo.env");
+        java.nio.file.Files.writeString(env, "MAX_SYMBOL_PTC=0.9\n");
+        for (String command : new String[] {"check-config", "run"}) {
+            Process p = EndToEndIT.jar(command, "--env-file", env.toString()).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(2, p.exitValue(), out);
+            assertTrue(out.contains("MAX_SYMBOL_PTC: unknown variable in " + env + "; did you mean MAX_SYMBOL_PCT?"), out);
+            assertFalse(out.contains("configuration OK"), out);
         }
     }
 }

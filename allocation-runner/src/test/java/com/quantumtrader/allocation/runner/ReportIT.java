@@ -222,6 +222,9 @@ class ReportIT {
                 "the control changes with who and why");
         assertTrue(dom.contains("alloc-a, alloc-b"), "the instances that wrote the window");
         System.out.println("[ReportIT] Chromium rendered the 10-minute report: charts " + charts);
+        String[] days = report("--since", "1d", "--until", end.toString());
+        assertEquals("1", days[0], "a day's window is read (10 minutes of data: coverage fails): " + days[1]);
+        assertTrue(days[1].contains("(24h): "), days[1]);
     }
 
     @Test

@@ -91,8 +91,15 @@ class SecurityIT {
                     assertEquals("cluster_0", admin.hget(Keys.target("BTCUSDT"), "cluster_id"));
                     assertEquals(2, new OutputWriter(h.redis, 300, 1000).retract());
                     assertTrue(admin.exists(Keys.LEADER), "retract leaves the lease alone");
-                    // check-config --probe sends ROLE: the documented user may (issue: it once could not on standalone)
+                    // check-config --probe sends ROLE: the documented user may (issue: it once could not on standalone), as a process too
                     assertEquals(List.of(redis.endpoint().host() + ":" + redis.endpoint().port() + ": role master"), h.redis.probe());
+                    ProcessBuilder pb = EndToEndIT.jar("check-config", "--probe");
+                    pb.environment().put("REDIS_URL", "redis://p29-test:" + PASSWORD + "@" + redis.endpoint().host() + ":" + redis.endpoint().port() + "/0");
+                    Process probe = pb.start();
+                    String probed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertTrue(probe.waitFor(30, TimeUnit.SECONDS));
+                    assertEquals(0, probe.exitValue(), probed);
+                    assertTrue(probed.contains("probe: OK"), probed);
                 }
                 admin.del(Keys.LEADER); // the next runner takes the lease (its SET is allowed), then cannot write
                 try (Harness h = new Harness(new RedisConnection(as("p29-readonly", PASSWORD)), Mode.ENFORCE)) {
