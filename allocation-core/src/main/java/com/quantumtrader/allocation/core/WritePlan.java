@@ -18,7 +18,7 @@ import java.util.Set;
  * targets as last written, which targets to write and why. A target is rewritten only when it is
  * new, when its {@code target_usd} moved by more than {@code minChangePct} of the written value
  * ({@code 0}: any change), when a label changed (cluster, regime, zone, cap), when keeping it would
- * break this cycle's symbol or cluster cap, or when it is at least {@code refresh} old; otherwise it
+ * break this cycle's symbol, cluster or gross cap, or when it is at least {@code refresh} old; otherwise it
  * is left as it is. So a written target is never more than {@code minChangePct} from the computed
  * one, never past a cap, and never older than {@code refresh} plus one interval. The refresh age is
  * spread per symbol over the last fifth of {@code refresh} ({@link #refreshAgeMillis}).
@@ -206,9 +206,15 @@ public final class WritePlan {
             double stands = c == Change.UNCHANGED ? w.targetUsd() : d.targetUsd();
             clusterTotals.computeIfAbsent(d.clusterId(), k -> new double[1])[0] += stands;
         }
-        // A cluster whose kept targets would sum past its cap is written whole, as computed (which is within it).
+        // A cluster whose kept targets would sum past its cap is written whole, as computed (which is within it); so is the
+        // whole book when what stands would sum past the gross cap (DESIGN section 17: the book never exceeds it in Redis).
+        double book = 0;
+        for (double[] total : clusterTotals.values()) {
+            book += total[0];
+        }
+        boolean bookOver = policy.maxGrossPct().isPresent() && book > policy.maxGrossPct().getAsDouble() * equity * (1 + CAP_SLACK);
         for (int i = 0; i < n; i++) {
-            if (changes[i] == Change.UNCHANGED && clusterTotals.get(decisions.get(i).clusterId())[0] > clusterCap) {
+            if (changes[i] == Change.UNCHANGED && (bookOver || clusterTotals.get(decisions.get(i).clusterId())[0] > clusterCap)) {
                 changes[i] = Change.CHANGED;
             }
         }

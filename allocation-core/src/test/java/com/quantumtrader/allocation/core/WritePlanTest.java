@@ -114,6 +114,22 @@ class WritePlanTest {
     }
 
     @Test
+    void plan_keptTargetsWouldBreakTheGrossCap_wholeBookRewritten() {
+        // MAX_GROSS_PCT 0.5: budgets 30,000 + 30,000 (book 60,000) scaled to 25,000 each; written 25,020 each (within
+        // 0.1 % of the computed) would stand at 50,040 > 50 % of 100,000: the Governor would see the book past its cap.
+        Policy gross = Policy.DEFAULTS.withBookLimits(java.util.OptionalDouble.of(0.5), 0);
+        CycleInputs in = new CycleInputs(Optional.of(portfolio(100_000, 0.0)), List.of(budget("S0", 30_000), budget("S1", 30_000)), Map.of(),
+                Map.of(), Optional.empty(), Map.of(), List.of());
+        CycleResult.Computed r = (CycleResult.Computed) Allocator.allocate(in, gross, NOW);
+        assertEquals(25_000, r.decisions().get(0).targetUsd(), 1e-9);
+        Map<String, CarryOver.WrittenTarget> w = Map.of("S0", writtenAs(r, 0, 25_020, 5), "S1", writtenAs(r, 1, 25_020, 5));
+        assertEquals(List.of(WritePlan.Change.CHANGED, WritePlan.Change.CHANGED), WritePlan.plan(r, w, gross, MIN_CHANGE, REFRESH).changes());
+        // the same written targets under no gross cap are left as written
+        assertEquals(List.of(WritePlan.Change.UNCHANGED, WritePlan.Change.UNCHANGED),
+                WritePlan.plan(r, w, Policy.DEFAULTS, MIN_CHANGE, REFRESH).changes());
+    }
+
+    @Test
     void plan_keptTargetOverTheSymbolCap_rewritten() {
         // Computed 39,990 (under 40 % of 100,000); written 40,020 (within 0.1 %) is over the cap.
         CycleResult.Computed r = computed(39_990);
@@ -178,6 +194,10 @@ class WritePlanTest {
         }
         totals.forEach((cluster, total) -> assertTrue(total <= s.policy().maxClusterPct() * equity * (1 + 1e-6),
                 () -> "cluster " + cluster + " stands at " + total));
+        if (s.policy().maxGrossPct().isPresent()) {
+            double book = totals.values().stream().mapToDouble(Double::doubleValue).sum();
+            assertTrue(book <= s.policy().maxGrossPct().getAsDouble() * equity * (1 + 1e-6), () -> "the book stands at " + book);
+        }
     }
 
     @net.jqwik.api.Provide
