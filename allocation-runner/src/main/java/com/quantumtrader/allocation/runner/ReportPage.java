@@ -417,7 +417,8 @@ final class ReportPage {
             String[] values = {mode[i] == null ? null : mode[i].wireName(), zone[i], regime[i]};
             for (int r = 0; r < 3; r++) {
                 if (values[r] != null) {
-                    sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.2f\" height=\"22\" fill=\"%s\"><title>%s %s</title></rect>",
+                    sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.2f\" height=\"22\" fill=\"%s\">"
+                                    + "<title>%s %s</title></rect>",
                             x, 8 + r * 28, w + 0.2, color(values[r]), rows[r], esc(values[r])));
                 }
             }
@@ -429,7 +430,8 @@ final class ReportPage {
             double x = xAt(controls.get(i).getKey());
             Map<String, String> f = controls.get(i).getValue();
             sb.append(String.format(Locale.ROOT, "<g class=\"control\"><title>%s by %s: %s</title><line x1=\"%.1f\" y1=\"4\" x2=\"%.1f\" y2=\"88\""
-                            + " stroke=\"#000\" stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"100\" font-size=\"10\" text-anchor=\"middle\">%d</text></g>",
+                            + " stroke=\"#000\" stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"100\" font-size=\"10\""
+                            + " text-anchor=\"middle\">%d</text></g>",
                     esc(describe(f)), esc(f.getOrDefault("by", "")), esc(f.getOrDefault("reason", "")), x, x, x, i + 1));
         }
         timeAxis(sb, 104);

@@ -110,6 +110,9 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The bench's own connections (seed, churn, INFO CPU): long socket timeouts for big pipelines, RESP2 as the service speaks. */
+    static final DefaultJedisClientConfig ADMIN = DefaultJedisClientConfig.builder().serverDefaultProtocol().socketTimeoutMillis(30_000).build();
+
     private static void atLeast(String option, int value, int min) {
         if (value < min) {
             throw new IllegalArgumentException(option + ": must be >= " + min + ", was " + value);
@@ -151,10 +154,10 @@ final class BenchCommand implements Callable<Integer> {
                 List<HostPort> seeds = HostPort.parseList(redisCluster);
                 deployment = "Redis Cluster " + redisCluster;
                 try (JedisCluster cluster = new JedisCluster(Set.of(new HostAndPort(seeds.get(0).socketHost(), seeds.get(0).port())),
-                        DefaultJedisClientConfig.builder().serverDefaultProtocol().socketTimeoutMillis(30_000).build())) {
+                        ADMIN)) {
                     for (String node : new java.util.TreeSet<>(cluster.getClusterNodes().keySet())) {
                         clusterNodes.add(HostAndPort.from(node));
-                        admin.add(new Jedis(HostAndPort.from(node), DefaultJedisClientConfig.builder().serverDefaultProtocol().socketTimeoutMillis(30_000).build()));
+                        admin.add(new Jedis(HostAndPort.from(node), ADMIN));
                     }
                 }
                 probeNode = clusterNodes.iterator().next();
@@ -164,7 +167,7 @@ final class BenchCommand implements Callable<Integer> {
                 deployment = endpoint.toString();
                 probeNode = new HostAndPort(endpoint.host(), endpoint.port());
                 Jedis jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()),
-                        DefaultJedisClientConfig.builder().serverDefaultProtocol().socketTimeoutMillis(30_000).build());
+                        ADMIN);
                 admin.add(jedis);
                 endpoint.password().ifPresent(pw -> jedis.auth(endpoint.user().orElse("default"), pw));
                 jedis.select(endpoint.database());
@@ -178,7 +181,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             long seedStart = System.nanoTime();
             if (redisCluster != null) {
-                try (ClusterPipeline p = new ClusterPipeline(clusterNodes, DefaultJedisClientConfig.builder().serverDefaultProtocol().socketTimeoutMillis(30_000).build())) {
+                try (ClusterPipeline p = new ClusterPipeline(clusterNodes, ADMIN)) {
                     seed(p, symbols, k, attributionPct, now);
                 }
             } else {
@@ -345,7 +348,8 @@ final class BenchCommand implements Callable<Integer> {
             this.ts = Long.toString(now.getEpochSecond());
         }
 
-        void apply(java.util.function.BiFunction<List<Jedis>, Set<HostAndPort>, AbstractPipeline> pipelines, List<Jedis> admin, Set<HostAndPort> nodes) {
+        void apply(java.util.function.BiFunction<List<Jedis>, Set<HostAndPort>, AbstractPipeline> pipelines, List<Jedis> admin,
+                   Set<HostAndPort> nodes) {
             int moves = (int) Math.round(symbols * fraction);
             if (moves == 0) {
                 return;
@@ -368,7 +372,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private AbstractPipeline pipeline(List<Jedis> admin, Set<HostAndPort> nodes) {
         return nodes.isEmpty() ? admin.get(0).pipelined()
-                : new ClusterPipeline(nodes, DefaultJedisClientConfig.builder().serverDefaultProtocol().socketTimeoutMillis(30_000).build());
+                : new ClusterPipeline(nodes, ADMIN);
     }
 
     /**
