@@ -23,7 +23,7 @@ final class CheckConfigCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Where a described value comes from; the deployment's line ({@code redis}) from its variables. */
+    /** Where a described value comes from; the deployment's line ({@code redis}) from the variables that set it. */
     private static String source(EnvOptions.Sources sources, String described) {
         if (Config.KNOWN.contains(described)) {
             return sources.of(described);
@@ -31,10 +31,10 @@ final class CheckConfigCommand implements Callable<Integer> {
         java.util.Set<String> from = new java.util.TreeSet<>();
         for (String name : Config.KNOWN) {
             if (name.startsWith("REDIS_") && sources.values().containsKey(name)) {
-                from.add(name + ": " + sources.of(name).replaceAll(", over .*", ", over the file's"));
+                from.add(name + ": " + sources.of(name));
             }
         }
-        return from.isEmpty() ? "default" : String.join("; ", from).replaceAll("(REDIS_PASSWORD|REDIS_SENTINEL_PASSWORD): [^;]*", "$1: set");
+        return from.isEmpty() ? "default" : String.join("; ", from);
     }
 
     @Override

@@ -279,12 +279,12 @@ public final class CycleRunner {
             failedSinceEntry++;
             carryOver.forgetAfterFailure(); // Redis may have restarted, failed over or applied part of a write: re-read next time
             metrics.failed(true, seconds);
-            metrics.redisUp(!Metrics.unreachable(e.kind()));
+            metrics.redisUp(!e.kind().unreachable());
             // One rate-limit key per cause: a READONLY or OOM is logged when it first appears even
             // while a burst of timeouts is being suppressed.
             // Redis unreachable or refusing the login is an ERROR (nothing can be computed or written; the targets expire);
             // a refusal of one command (READONLY, OOM, NOPERM, ...) stays a WARN naming it.
-            boolean down = Metrics.unreachable(e.kind());
+            boolean down = e.kind().unreachable();
             warnings.warn("redis-failure:" + e.kind().wireName(), (down ? warnings.errorEvent() : warnings.event())
                     .addKeyValue("outcome", "failed").addKeyValue("redis_cause", e.kind().wireName())
                     .addKeyValue("duration_s", round3(seconds)).addKeyValue("mode", mode.wireName()),

@@ -63,7 +63,10 @@ final class EnvOptions {
         /** Where {@code name}'s value comes from: the process environment (and whether it overrides the file), the file, or the default. */
         String of(String name) {
             if (process.containsKey(name)) {
-                return file.containsKey(name) ? "process environment, over " + envFile + "'s " + file.get(name) : "process environment";
+                // the file's value only for what holds no secret: a password (REDIS_URL may carry one) never reaches the output
+                boolean secret = name.contains("PASSWORD") || name.equals(Variable.REDIS_URL.name());
+                return !file.containsKey(name) ? "process environment" : "process environment, over " + envFile + "'s "
+                        + (secret ? "value" : file.get(name));
             }
             return file.containsKey(name) ? String.valueOf(envFile) : "default";
         }

@@ -269,14 +269,6 @@ public final class Metrics {
         }
     }
 
-    /** Whether a Redis failure of this kind means Redis cannot be used at all (versus one command refused). */
-    static boolean unreachable(com.quantumtrader.allocation.redis.client.RedisFailure.Kind kind) {
-        return switch (kind) {
-            case CONNECTION_REFUSED, TIMEOUT, CONNECTION_CLOSED, AUTH -> true;
-            default -> false;
-        };
-    }
-
     /** Whether Redis answered the last cycle. */
     void redisUp(boolean up) {
         exposition.update(() -> redisUp.set(up ? 1 : 0));

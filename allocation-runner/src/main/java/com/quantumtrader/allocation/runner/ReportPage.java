@@ -88,13 +88,9 @@ final class ReportPage {
         }
     }
 
-    /** How many buckets the window is drawn in, and how long each is. */
+    /** How many buckets the window is drawn in. */
     int buckets() {
         return buckets;
-    }
-
-    long bucketSeconds() {
-        return bucketSeconds;
     }
 
     /** Adds the next entry of the window. */

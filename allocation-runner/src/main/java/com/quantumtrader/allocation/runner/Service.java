@@ -61,7 +61,7 @@ public final class Service implements AutoCloseable {
         try {
             memory = redis.memoryPolicy();
         } catch (RedisFailure e) {
-            if (e.kind() == RedisFailure.Kind.NOPERM || e.kind() == RedisFailure.Kind.OTHER) {
+            if (!e.kind().unreachable()) {
                 LOG.info("Could not read Redis maxmemory-policy (CONFIG GET: {}): it must be noeviction, see docs/operations.md",
                         e.getMessage());
             } else {

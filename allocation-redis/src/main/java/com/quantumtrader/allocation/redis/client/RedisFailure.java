@@ -53,6 +53,14 @@ public final class RedisFailure extends RuntimeException {
         public String wireName() {
             return wireName;
         }
+
+        /**
+         * Whether Redis cannot be used at all (refused, timed out, dropped, or refusing the login), as against one command
+         * refused (READONLY, OOM, NOPERM, ...): no cycle can compute or write until it passes.
+         */
+        public boolean unreachable() {
+            return this == CONNECTION_REFUSED || this == TIMEOUT || this == CONNECTION_CLOSED || this == AUTH;
+        }
     }
 
     private final Operation operation;
