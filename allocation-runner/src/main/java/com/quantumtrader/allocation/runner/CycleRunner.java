@@ -381,7 +381,8 @@ public final class CycleRunner {
     private List<ScopedControl> scopedControls(ScopedControls scoped, Instant now) {
         for (String invalid : scoped.invalid()) {
             metrics.controlInvalid();
-            warnings.warn("scoped-invalid:" + invalid.split(":", 2)[0], "Scoped control ignored: " + invalid);
+            int end = invalid.indexOf(": "); // "symbol:XRPUSDT: factor ...": one rate-limit key per field, not per scope
+            warnings.warn("scoped-invalid:" + (end < 0 ? invalid : invalid.substring(0, end)), "Scoped control ignored: " + invalid);
         }
         Set<String> expired = new HashSet<>();
         for (ScopedControl c : scoped.controls()) {
