@@ -45,7 +45,7 @@ import java.util.Set;
  * any suffix with {@code :} are not symbols and are skipped. Only a failure of Redis itself
  * (connection, timeout, ACL) ends the read, as a {@link RedisFailure}.
  */
-public final class InputReader {
+public final class InputReader implements AutoCloseable {
 
     /** Fields per HMGET of the cluster map. */
     static final int CLUSTER_MAP_CHUNK = 1000;
@@ -57,6 +57,8 @@ public final class InputReader {
     private final RedisConnection connection;
     private final Map<String, String> staticClusterMap;
     private final int maxSymbols;
+    /** The incremental reads' cache and link; null when every read is full. */
+    private final InputCache cache;
 
     /**
      * @param staticClusterMap symbol -> cluster from {@code P29_CLUSTER_MAP_FILE}; the Redis hash wins over it
@@ -70,12 +72,74 @@ public final class InputReader {
      *                   the excess is counted in the {@link Discovery}, never read
      */
     public InputReader(RedisConnection connection, Map<String, String> staticClusterMap, int maxSymbols) {
+        this(connection, staticClusterMap, maxSymbols, Optional.empty());
+    }
+
+    /**
+     * @param incremental {@code P29_INCREMENTAL}: read only what changed, told by Redis ({@link Incremental}); empty: read
+     *                    every input every cycle
+     */
+    public InputReader(RedisConnection connection, Map<String, String> staticClusterMap, int maxSymbols, Optional<Incremental> incremental) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.staticClusterMap = Map.copyOf(staticClusterMap);
         if (maxSymbols < 1) {
             throw new IllegalArgumentException("maxSymbols: must be >= 1, was " + maxSymbols);
         }
         this.maxSymbols = maxSymbols;
+        this.cache = incremental.map(i -> new InputCache(connection, i.fullReadEvery(), i.timeout())).orElse(null);
+    }
+
+    /**
+     * Incremental reads (issue 28): the reader keeps what it read and reads again only the keys Redis says changed
+     * ({@code CLIENT TRACKING ... BCAST}), every key at least every {@code fullReadEvery} (an audit that counts where
+     * the cache was wrong).
+     *
+     * @param fullReadEvery {@code P29_FULL_READ_SEC}
+     * @param timeout       how long the cycle's barrier waits for the link's reply before the link counts as lost
+     */
+    public record Incremental(java.time.Duration fullReadEvery, java.time.Duration timeout) {
+        public Incremental {
+            if (fullReadEvery.isNegative() || fullReadEvery.isZero()) {
+                throw new IllegalArgumentException("fullReadEvery: must be > 0, was " + fullReadEvery);
+            }
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout: must be > 0, was " + timeout);
+            }
+        }
+    }
+
+    /** What changed, of the inputs whose change starts a cycle at once. */
+    public enum Change { PORTFOLIO, REGIME, CONTROL }
+
+    /**
+     * Who is told, on the invalidation link's thread, when the portfolio, the regime or a control changes (incremental
+     * reads only; the listener must not block).
+     */
+    public void onChange(java.util.function.Consumer<Change> listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (cache != null) {
+            cache.onChange(c -> listener.accept(Change.valueOf(c.name())));
+        }
+    }
+
+    /** Drops every cached input (a failed cycle, a change of leader or epoch): the next read reads everything. */
+    public void dropCache(String reason) {
+        if (cache != null) {
+            cache.drop(reason);
+        }
+    }
+
+    /** The cache of incremental reads, null without them (tests plant a wrong value in it). */
+    InputCache cache() {
+        return cache;
+    }
+
+    /** Closes the invalidation link, if any. */
+    @Override
+    public void close() {
+        if (cache != null) {
+            cache.close();
+        }
     }
 
     /** Reads every input of one cycle, walking the keyspace (SCAN) to discover the symbols. */
@@ -103,13 +167,19 @@ public final class InputReader {
         Objects.requireNonNull(previous, "previous");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(targets, "targets");
-        return connection.call(RedisFailure.Operation.READ, nodes -> read(nodes, previous.filter(d -> d.fresh(now)), now, targets));
+        InputCache.Plan plan = cache == null ? InputCache.Plan.OFF : cache.begin(now, previous);
+        // Listening, the discovery stands until a change names a symbol it lacks (or the audit's full read); otherwise it is walked again
+        // when it is RESCAN old.
+        Optional<Discovery> reuse = plan.rescan() ? Optional.empty()
+                : plan.use() && !plan.audit() && previous.map(d -> d.overCapacity() == 0).orElse(false)
+                ? previous.filter(d -> !now.isBefore(d.scannedAt())) : previous.filter(d -> d.fresh(now));
+        return connection.call(RedisFailure.Operation.READ, nodes -> read(nodes, reuse, now, targets, plan));
     }
 
     /** Keys per {@code EXISTS} of the lost-target check: short enough never to hold Redis (~0.1 ms each). */
     static final int EXISTS_CHUNK = 1000;
 
-    private ReadResult read(Nodes nodes, Optional<Discovery> cached, Instant now, List<String> targets) {
+    private ReadResult read(Nodes nodes, Optional<Discovery> cached, Instant now, List<String> targets, InputCache.Plan plan) {
         long before = connection.roundTrips();
         long start = System.nanoTime();
         List<Rejection> rejections = new ArrayList<>();
@@ -147,8 +217,11 @@ public final class InputReader {
         Reply<List<String>> portfolioResponse = nodes.pipeline(Keys.PORTFOLIO).hmget(Keys.PORTFOLIO, InputCodec.PORTFOLIO_FIELDS);
         // The cluster map's entries of this universe only, in HMGETs of CLUSTER_MAP_CHUNK fields: an HGETALL of a
         // 100,000-entry hash holds Redis for tens of ms, and entries of symbols without a budget are not needed.
+        long inputReads = 5; // portfolio, regime, discovered clusters, control, scoped controls
+        List<List<String>> keptMap = cache == null ? null : cache.mapChunks(plan, symbols);
         List<Reply<List<String>>> clusterMapResponses = new ArrayList<>(symbols.size() / CLUSTER_MAP_CHUNK + 1);
-        for (int from = 0; from < symbols.size(); from += CLUSTER_MAP_CHUNK) {
+        for (int from = 0; keptMap == null && from < symbols.size(); from += CLUSTER_MAP_CHUNK) {
+            inputReads++;
             String[] chunk = symbols.subList(from, Math.min(symbols.size(), from + CLUSTER_MAP_CHUNK)).toArray(new String[0]);
             clusterMapResponses.add(nodes.pipeline(Keys.CLUSTER_MAP).hmget(Keys.CLUSTER_MAP, chunk));
         }
@@ -175,33 +248,62 @@ public final class InputReader {
         }
         List<Reply<List<String>>> budgetResponses = new ArrayList<>(symbols.size());
         List<Reply<List<String>>> attributionResponses = new ArrayList<>(symbols.size());
+        List<List<String>> keptBudgets = new ArrayList<>(symbols.size());
+        List<List<String>> keptAttributions = new ArrayList<>(symbols.size());
         for (String symbol : symbols) {
-            String budgetKey = Keys.budget(symbol);
-            budgetResponses.add(nodes.pipeline(budgetKey).hmget(budgetKey, BUDGET_FIELDS));
-            String attributionKey = Keys.attribution(symbol);
-            attributionResponses.add(withAttribution.contains(symbol)
-                    ? nodes.pipeline(attributionKey).hmget(attributionKey, ATTRIBUTION_FIELDS) : null);
+            List<String> budget = cache == null ? null : cache.get(plan, InputCache.Part.BUDGET, symbol);
+            keptBudgets.add(budget);
+            if (budget == null) {
+                String budgetKey = Keys.budget(symbol);
+                budgetResponses.add(nodes.pipeline(budgetKey).hmget(budgetKey, BUDGET_FIELDS));
+                inputReads++;
+            } else {
+                budgetResponses.add(null);
+            }
+            List<String> attribution = null;
+            if (withAttribution.contains(symbol)) {
+                attribution = cache == null ? null : cache.get(plan, InputCache.Part.ATTRIBUTION, symbol);
+            }
+            keptAttributions.add(attribution);
+            if (withAttribution.contains(symbol) && attribution == null) {
+                String attributionKey = Keys.attribution(symbol);
+                attributionResponses.add(nodes.pipeline(attributionKey).hmget(attributionKey, ATTRIBUTION_FIELDS));
+                inputReads++;
+            } else {
+                attributionResponses.add(null);
+            }
         }
         nodes.sync();
+        List<String> candidates = new ArrayList<>();
 
         Map<String, String> portfolio = Reply.fields(get(portfolioResponse, DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT,
                 rejections), InputCodec.PORTFOLIO_FIELDS);
 
-        List<List<String>> mapChunks = new ArrayList<>(clusterMapResponses.size());
-        for (Reply<List<String>> chunk : clusterMapResponses) {
-            List<String> values = get(chunk, DataSource.CLUSTER_MAP, Keys.CLUSTER_MAP, rejections);
-            if (values == null) {
-                mapChunks = null; // the wrong type: rejected once, the file's map and the other sources apply
-                break;
+        List<List<String>> mapChunks = keptMap;
+        if (keptMap == null) {
+            mapChunks = new ArrayList<>(clusterMapResponses.size());
+            for (Reply<List<String>> chunk : clusterMapResponses) {
+                List<String> values = get(chunk, DataSource.CLUSTER_MAP, Keys.CLUSTER_MAP, rejections);
+                if (values == null) {
+                    mapChunks = null; // the wrong type: rejected once, the file's map and the other sources apply
+                    break;
+                }
+                mapChunks.add(values);
             }
-            mapChunks.add(values);
+            if (cache != null && cache.putMapChunks(plan, symbols, mapChunks)) {
+                candidates.add(Keys.CLUSTER_MAP);
+            }
         }
         // Decoded straight from the replies, symbol by symbol in the discovery's (sorted) order, through the one
         // decode path (InputCodec.Assembly, shared with snapshots): no hash of strings per symbol, no copy, no sort.
         InputCodec.Assembly assembly = new InputCodec.Assembly(symbols.size());
         for (int i = 0; i < symbols.size(); i++) {
             String symbol = symbols.get(i);
-            List<String> budget = get(budgetResponses.get(i), DataSource.BUDGET, symbol, rejections); // null: wrong type, rejected
+            List<String> budget = keptBudgets.get(i);
+            if (budget == null) {
+                budget = get(budgetResponses.get(i), DataSource.BUDGET, symbol, rejections); // null: wrong type, rejected
+                audit(cache == null ? null : cache.put(plan, InputCache.Part.BUDGET, symbol, budget), candidates);
+            }
             if (budget != null && cached.isPresent() && allNull(budget)) {
                 continue; // the budget key vanished since the SCAN: the symbol left the universe, in this cycle
             }
@@ -210,8 +312,11 @@ public final class InputReader {
                 mapped = staticClusterMap.get(symbol);
             }
             Reply<List<String>> attributionResponse = attributionResponses.get(i);
-            List<String> attribution = attributionResponse == null ? null
-                    : get(attributionResponse, DataSource.ATTRIBUTION, symbol, rejections);
+            List<String> attribution = keptAttributions.get(i);
+            if (attributionResponse != null) {
+                attribution = get(attributionResponse, DataSource.ATTRIBUTION, symbol, rejections);
+                audit(cache == null ? null : cache.put(plan, InputCache.Part.ATTRIBUTION, symbol, attribution), candidates);
+            }
             assembly.symbol(symbol, budget, mapped, attribution);
         }
         Set<String> clustersInUse = new LinkedHashSet<>(assembly.clustersInUse());
@@ -241,7 +346,10 @@ public final class InputReader {
             }
         }
         Map<String, Map<String, String>> clusterStates = new HashMap<>(discoveredIds.size() * 2);
-        Map<String, Map<String, String>> stress = readStress(nodes, clustersInUse, discoveredIds, clusterStates, rejections);
+        long[] reads = {inputReads, 0};
+        Map<String, Map<String, String>> stress = readStress(nodes, clustersInUse, discoveredIds, clusterStates, rejections, plan, candidates,
+                reads);
+        List<String> missed = cache == null ? List.of() : cache.settle(plan, candidates);
 
         CycleInputs inputs = assembly.finish(rejections, portfolio, stress, discovered, clusterStates, regime, regimeEntryTime);
         Optional<String> lastWrite = Optional.ofNullable(lastWriteResponse.orNullIfWrongType());
@@ -249,8 +357,10 @@ public final class InputReader {
         for (Reply<Long> r : existsResponses) {
             present += r.get();
         }
+        ReadResult.Cache how = new ReadResult.Cache(cache == null ? ReadResult.Cache.Kind.OFF : plan.audit() ? ReadResult.Cache.Kind.AUDIT
+                : plan.use() ? ReadResult.Cache.Kind.INCREMENTAL : ReadResult.Cache.Kind.FULL, reads[0], missed, plan.note());
         return new ReadResult(inputs, rejections, control, scoped, lastWrite, discovery, connection.roundTrips() - before, discoverNanos,
-                targets.size() - present);
+                targets.size() - present, how);
     }
 
     /**
@@ -329,7 +439,8 @@ public final class InputReader {
      * the states go into {@code clusterStates}.
      */
     private Map<String, Map<String, String>> readStress(Nodes nodes, Set<String> clusterIds, Set<String> discoveredIds,
-                                                        Map<String, Map<String, String>> clusterStates, List<Rejection> rejections) {
+                                                        Map<String, Map<String, String>> clusterStates, List<Rejection> rejections,
+                                                        InputCache.Plan plan, List<String> candidates, long[] reads) {
         List<String> ids = new ArrayList<>();
         for (String id : clusterIds) {
             if (Scalars.isValidName(id) && !Allocator.UNKNOWN_CLUSTER.equals(id)) {
@@ -339,33 +450,68 @@ public final class InputReader {
         if (ids.isEmpty()) {
             return Map.of();
         }
-        List<Reply<List<String>>> responses = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            String key = Keys.stress(id);
-            responses.add(nodes.pipeline(key).hmget(key, STRESS_FIELDS));
-        }
         List<String> stateIds = new ArrayList<>(discoveredIds);
-        List<Reply<List<String>>> stateResponses = new ArrayList<>(stateIds.size());
-        for (String id : stateIds) {
-            String key = Keys.clusterState(id);
-            stateResponses.add(nodes.pipeline(key).hmget(key, CLUSTER_STATE_FIELDS));
+        List<Reply<List<String>>> responses = request(nodes, ids, InputCache.Part.STRESS, plan, reads);
+        List<Reply<List<String>>> stateResponses = request(nodes, stateIds, InputCache.Part.CLUSTER_STATE, plan, reads);
+        if (reads[1] > 0) {
+            nodes.sync();
         }
-        nodes.sync();
         for (int i = 0; i < stateIds.size(); i++) {
-            Map<String, String> state = Reply.fields(getOptional(stateResponses.get(i), DataSource.CLUSTER_MAP, stateIds.get(i), rejections),
-                    InputCodec.CLUSTER_STATE_FIELDS);
+            String id = stateIds.get(i);
+            List<String> values = reply(stateResponses.get(i), InputCache.Part.CLUSTER_STATE, id, plan, candidates,
+                    r -> getOptional(r, DataSource.CLUSTER_MAP, id, rejections));
+            Map<String, String> state = Reply.fields(values, InputCodec.CLUSTER_STATE_FIELDS);
             if (!state.isEmpty()) {
-                clusterStates.put(stateIds.get(i), state);
+                clusterStates.put(id, state);
             }
         }
         Map<String, Map<String, String>> clusters = new HashMap<>(ids.size() * 2);
         for (int i = 0; i < ids.size(); i++) {
-            Map<String, String> hash = Reply.fields(get(responses.get(i), DataSource.CLUSTER, ids.get(i), rejections), InputCodec.STRESS_FIELDS);
+            String id = ids.get(i);
+            List<String> values = reply(responses.get(i), InputCache.Part.STRESS, id, plan, candidates,
+                    r -> get(r, DataSource.CLUSTER, id, rejections));
+            Map<String, String> hash = Reply.fields(values, InputCodec.STRESS_FIELDS);
             if (!hash.isEmpty()) {
-                clusters.put(ids.get(i), hash);
+                clusters.put(id, hash);
             }
         }
         return clusters;
+    }
+
+    /**
+     * The HMGETs of {@code ids}' hashes of one part, a null reply for each the cache holds; counts them in {@code reads[0]} (input reads)
+     * and {@code reads[1]} (sent in this pipeline).
+     */
+    private List<Reply<List<String>>> request(Nodes nodes, List<String> ids, InputCache.Part part, InputCache.Plan plan, long[] reads) {
+        List<Reply<List<String>>> responses = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            if (cache != null && cache.get(plan, part, id) != null) {
+                responses.add(null);
+                continue;
+            }
+            String key = part == InputCache.Part.STRESS ? Keys.stress(id) : Keys.clusterState(id);
+            responses.add(nodes.pipeline(key).hmget(key, part == InputCache.Part.STRESS ? STRESS_FIELDS : CLUSTER_STATE_FIELDS));
+            reads[0]++;
+            reads[1]++;
+        }
+        return responses;
+    }
+
+    /** The values of one hash: kept by the cache (no reply), or the reply decoded by {@code get} and kept. */
+    private List<String> reply(Reply<List<String>> response, InputCache.Part part, String id, InputCache.Plan plan, List<String> candidates,
+                               java.util.function.Function<Reply<List<String>>, List<String>> get) {
+        if (response == null) {
+            return cache.get(plan, part, id);
+        }
+        List<String> values = get.apply(response);
+        audit(cache == null ? null : cache.put(plan, part, id, values), candidates);
+        return values;
+    }
+
+    private static void audit(String candidate, List<String> candidates) {
+        if (candidate != null) {
+            candidates.add(candidate);
+        }
     }
 
     /** The field names of the per-symbol and per-cluster HMGETs, encoded once for the process. */

@@ -7,6 +7,7 @@ import com.quantumtrader.allocation.redis.client.Reply;
 import com.quantumtrader.allocation.redis.wire.CycleEntry;
 import com.quantumtrader.allocation.redis.wire.DecisionEntry;
 import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.wire.Trigger;
 import com.quantumtrader.allocation.redis.wire.RemovalEntry;
 import com.quantumtrader.allocation.redis.wire.StateHash;
 import com.quantumtrader.allocation.redis.wire.TargetHash;
@@ -75,9 +76,15 @@ public final class OutputWriter {
      * @param durationMs      read and compute, up to the write
      * @param failedSinceLast cycles of this runner that failed since its previous entry
      */
-    public record CycleStamp(String instance, long durationMs, long failedSinceLast) {
+    public record CycleStamp(String instance, long durationMs, long failedSinceLast, Trigger trigger) {
         public CycleStamp {
             Names.checkInstanceId(instance);
+            java.util.Objects.requireNonNull(trigger, "trigger");
+        }
+
+        /** A stamp of a cycle the timer started. */
+        public CycleStamp(String instance, long durationMs, long failedSinceLast) {
+            this(instance, durationMs, failedSinceLast, Trigger.TIMER);
         }
     }
 
@@ -311,7 +318,7 @@ public final class OutputWriter {
             int planned = plan == null ? 0 : plan.changes().size() - unchanged;
             CycleStamp st = stamp.get();
             CycleEntry entry = CycleEntry.of(result, mode, cycleId, st.instance(), planned, unchanged,
-                    plan == null ? 0 : plan.removed().size(), st.durationMs(), st.failedSinceLast());
+                    plan == null ? 0 : plan.removed().size(), st.durationMs(), st.failedSinceLast(), st.trigger());
             unit.add(Command.Name.XADD, Keys.CYCLE_STREAM, entry.encode(), "MAXLEN", "~", Long.toString(cycleStreamMaxLen), "*");
         }
     }

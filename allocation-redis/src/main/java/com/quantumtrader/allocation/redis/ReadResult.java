@@ -25,11 +25,13 @@ import java.util.Objects;
  * @param roundTrips     network round trips the read took
  * @param discoverNanos time spent discovering keys (the SCAN pages), part of the read
  * @param targetsGone   of the target hashes the read was asked to vouch for (the writer's), how many Redis no longer holds
+ * @param cache         how the read used the incremental reads' cache (issue 28)
  */
 public record ReadResult(CycleInputs inputs, List<Rejection> rejections, Decoded<ControlHash> control, ScopedControls scoped,
         java.util.Optional<String> lastWrite, Discovery discovery, long roundTrips, long discoverNanos,
-                         long targetsGone) {
+                         long targetsGone, Cache cache) {
     public ReadResult {
+        Objects.requireNonNull(cache, "cache");
         if (targetsGone < 0) {
             throw new IllegalArgumentException("targetsGone: must be >= 0, was " + targetsGone);
         }
@@ -39,6 +41,30 @@ public record ReadResult(CycleInputs inputs, List<Rejection> rejections, Decoded
         Objects.requireNonNull(scoped, "scoped");
         Objects.requireNonNull(lastWrite, "lastWrite");
         Objects.requireNonNull(discovery, "discovery");
+    }
+
+    /**
+     * How a read used the cache of incremental reads.
+     *
+     * @param kind          off (every read full, {@code P29_INCREMENTAL=false}), full (the cache was empty or unusable: everything
+     *                      read, and kept when a link listens), incremental (only what changed read), or audit (everything read and
+     *                      compared with what the cache held)
+     * @param inputReads    HMGET, HGETALL and XREVRANGE commands on input keys this read sent
+     * @param discrepancies in an audit, the keys whose cached value differed from Redis's with no change heard: each one a
+     *                      change the cache missed (goal: none)
+     * @param note          why the cache was dropped or not used, when it was
+     */
+    public record Cache(Kind kind, long inputReads, List<String> discrepancies, java.util.Optional<String> note) {
+        public enum Kind { OFF, FULL, INCREMENTAL, AUDIT }
+
+        public Cache {
+            Objects.requireNonNull(kind, "kind");
+            if (inputReads < 0) {
+                throw new IllegalArgumentException("inputReads: must be >= 0, was " + inputReads);
+            }
+            discrepancies = List.copyOf(discrepancies);
+            Objects.requireNonNull(note, "note");
+        }
     }
 
     /** The typed inputs (as {@link InputCodec#decode(RawInputs, List)} gives them for the same hashes). */

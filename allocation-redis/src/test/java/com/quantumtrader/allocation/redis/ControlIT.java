@@ -52,7 +52,7 @@ class ControlIT {
     }
 
     private ReadResult read() {
-        return new InputReader(connection, Map.of()).read();
+        return TestRedis.reader(connection, Map.of()).read();
     }
 
     private OutputWriter writer() {

@@ -31,7 +31,7 @@ class DiscoveryIT {
         redis.flush();
         jedis = redis.client();
         connection = new RedisConnection(redis.endpoint());
-        reader = new InputReader(connection, Map.of());
+        reader = TestRedis.reader(connection, Map.of());
         Seed.portfolio(jedis, "100000", "0", NOW);
         Seed.budget(jedis, "AAA", "1000", NOW);
         Seed.budget(jedis, "BBB", "1000", NOW);
@@ -49,6 +49,7 @@ class DiscoveryIT {
 
     @Test
     void read_freshDiscovery_noScan_vanishedBudgetDropsAtOnce_newBudgetAfterTheRescan() {
+        InputReader reader = new InputReader(connection, Map.of()); // full reads: with incremental ones a new budget is found at once (IncrementalReadIT)
         ReadResult first = reader.read(Optional.empty(), NOW);
         assertEquals(List.of("AAA", "BBB"), symbols(first));
         assertEquals(2, first.roundTrips(), "one SCAN page, the inputs (no cluster in use: no stress pipeline)");

@@ -85,7 +85,7 @@ class HostileInputIT {
 
         CycleResult viaRedis;
         try (RedisConnection connection = new RedisConnection(redis.endpoint())) {
-            viaRedis = Allocator.allocate(new InputReader(connection, Map.of()).read().decode(), Policy.DEFAULTS, NOW);
+            viaRedis = Allocator.allocate(TestRedis.reader(connection, Map.of()).read().decode(), Policy.DEFAULTS, NOW);
             new OutputWriter(connection, 300, 100_000).write(viaRedis, Mode.ENFORCE, "hostile", fence());
         }
 
@@ -139,7 +139,7 @@ class HostileInputIT {
         }
         ReadResult read;
         try (RedisConnection connection = new RedisConnection(redis.endpoint())) {
-            read = new InputReader(connection, Map.of()).read();
+            read = TestRedis.reader(connection, Map.of()).read();
         }
 
         // The snapshot of the same keys, cut the way redis-cli would: HGETALL of each hash the reader read.

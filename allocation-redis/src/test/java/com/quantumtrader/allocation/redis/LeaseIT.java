@@ -57,7 +57,7 @@ class LeaseIT {
         String ts = Long.toString(NOW.getEpochSecond());
         jedis.hset(Keys.PORTFOLIO, Map.of("equity_usd", "100000", "drawdown", "0.07", "timestamp", ts));
         jedis.hset(Keys.budget("BTCUSDT"), Map.of("budget_usd", "10000", "timestamp", ts));
-        return Allocator.allocate(new InputReader(connection, Map.of()).read().decode(), Policy.DEFAULTS, NOW);
+        return Allocator.allocate(TestRedis.reader(connection, Map.of()).read().decode(), Policy.DEFAULTS, NOW);
     }
 
     @Test

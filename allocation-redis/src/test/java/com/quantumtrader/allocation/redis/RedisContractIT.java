@@ -79,7 +79,7 @@ class RedisContractIT {
     }
 
     private InputReader reader(Map<String, String> fileMap) {
-        return new InputReader(connection, fileMap);
+        return TestRedis.reader(connection, fileMap);
     }
 
     private OutputWriter writer() {
@@ -373,7 +373,7 @@ class RedisContractIT {
     void connection_closedPort_failsAsTypedRedisFailure() {
         RedisConnection dead = new RedisConnection(TestRedis.endpoint("127.0.0.1", TestRedis.freePort()));
         try {
-            RedisFailure e = assertThrows(RedisFailure.class, () -> new InputReader(dead, Map.of()).read());
+            RedisFailure e = assertThrows(RedisFailure.class, () -> TestRedis.reader(dead, Map.of()).read());
             assertEquals(RedisFailure.Operation.READ, e.operation());
             assertTrue(e.getMessage().startsWith("read: "), e.getMessage());
         } finally {

@@ -68,7 +68,7 @@ class ScopedControlsIT {
                         + "\"until\":1767226200}",
                 "cluster:majors", "{\"action\":\"scale\",\"factor\":0.5,\"reason\":\"stress desk call\",\"by\":\"bob\",\"since\":1767225600}"),
                 jedis.hgetAll(Keys.SCOPED_CONTROLS));
-        ReadResult read = new InputReader(connection, Map.of()).read();
+        ReadResult read = TestRedis.reader(connection, Map.of()).read();
         assertEquals(new ScopedControls(List.of(scale("majors", 0.5), halt("BTCUSDT")), List.of()), read.scoped(), "fields in sorted order");
         List<Map<String, String>> history = control.history(10);
         assertEquals(2, history.size());
@@ -119,7 +119,7 @@ class ScopedControlsIT {
         Seed.portfolio(jedis, "100000", "0.0", NOW);
         Seed.budget(jedis, "BTCUSDT", "30000", NOW);
         jedis.set(Keys.SCOPED_CONTROLS, "halt");
-        ReadResult read = new InputReader(connection, Map.of()).read();
+        ReadResult read = TestRedis.reader(connection, Map.of()).read();
         assertEquals(List.of("quantum:control:allocation:scoped: holds the wrong Redis type (must be a hash)"), read.scoped().invalid());
         assertEquals(1, read.decode().budgets().size());
         RedisFailure e = assertThrows(RedisFailure.class, () -> new Control(connection).setScoped(List.of(halt("BTCUSDT"))));
@@ -139,14 +139,14 @@ class ScopedControlsIT {
         Policy ramp = Policy.DEFAULTS
                 .withBookLimits(OptionalDouble.empty(), 0.10);
         OutputWriter first = new OutputWriter(connection, 300, 100_000);
-        first.write(Allocator.allocate(new InputReader(connection, Map.of()).read().decode(), ramp, NOW),
+        first.write(Allocator.allocate(TestRedis.reader(connection, Map.of()).read().decode(), ramp, NOW),
                 Mode.ENFORCE, "c-1", CarryOver.START, redis.lead());
 
         // a minute later the budget doubles; a new leader (nothing carried over) takes the written targets from Redis
         Instant later = NOW.plusSeconds(60);
         Seed.portfolio(jedis, "100000", "0.0", later);
         Seed.budget(jedis, "BTCUSDT", "20000", later);
-        var computed = Allocator.allocate(new InputReader(connection, Map.of()).read().decode(), ramp, later);
+        var computed = Allocator.allocate(TestRedis.reader(connection, Map.of()).read().decode(), ramp, later);
         var known = new OutputWriter(connection, 300, 100_000).withWrittenKnown(CarryOver.START);
         var d = Allocator.constrain(computed, List.of(), known.written().orElseThrow(), ramp)
                 .decisions().get(0);

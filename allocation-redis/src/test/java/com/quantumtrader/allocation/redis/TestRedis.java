@@ -133,6 +133,20 @@ public final class TestRedis {
     }
 
     /** A free loopback port. */
+    /**
+     * Incremental reads as the service's default (on), or off when the test run's environment says
+     * {@code P29_INCREMENTAL=false}: the suite runs both ways (README, "Tests").
+     */
+    public static java.util.Optional<InputReader.Incremental> incremental() {
+        return "false".equalsIgnoreCase(System.getenv("P29_INCREMENTAL")) ? java.util.Optional.empty()
+                : java.util.Optional.of(new InputReader.Incremental(Duration.ofSeconds(60), Duration.ofSeconds(2)));
+    }
+
+    /** A reader of the service's kind: incremental unless the run turns it off ({@link #incremental()}). */
+    public static InputReader reader(com.quantumtrader.allocation.redis.client.RedisConnection connection, java.util.Map<String, String> fileMap) {
+        return new InputReader(connection, fileMap, Integer.MAX_VALUE, incremental());
+    }
+
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);

@@ -59,7 +59,7 @@ class TransactionIT {
         ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "polling-reader"));
         AtomicBoolean writing = new AtomicBoolean(true);
         try (RedisConnection connection = new RedisConnection(redis.endpoint())) {
-            CycleInputs inputs = new InputReader(connection, Map.of()).read().decode();
+            CycleInputs inputs = TestRedis.reader(connection, Map.of()).read().decode();
             OutputWriter writer = new OutputWriter(connection, 300, 100_000);
             writer.write(Allocator.allocate(inputs, Policy.DEFAULTS, start), Mode.ENFORCE, "c0", fence()); // all keys exist from here on
 
@@ -70,7 +70,7 @@ class TransactionIT {
                     for (int i = 0; i < SYMBOLS; i++) { // every budget moves 1 %: every target changes, every cluster is a unit
                         Seed.budget(seed, "S" + i, Integer.toString(1000 + 10 * c), start);
                     }
-                    CycleResult r = Allocator.allocate(new InputReader(connection, Map.of()).read().decode(), Policy.DEFAULTS, start.plusSeconds(c));
+                    CycleResult r = Allocator.allocate(TestRedis.reader(connection, Map.of()).read().decode(), Policy.DEFAULTS, start.plusSeconds(c));
                     WriteResult w = writer.write(r, Mode.ENFORCE, "c" + c, held, fence());
                     assertEquals(SYMBOLS, w.targetsWritten());
                     held = w.next();

@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.wire.Trigger;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.locks.Condition;
@@ -9,9 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fixed-schedule loop on its own thread, {@code allocation-loop}. Cycles start on a grid of
- * the interval and never overlap: a cycle that overruns is logged and counted, and the next one
- * starts at the next grid point. {@link #stop()} lets the cycle in flight finish.
+ * The loop on its own thread, {@code allocation-loop}. Cycles start on a grid of the interval, the heartbeat, and
+ * never overlap: a cycle that overruns is logged and counted, and the next one starts at the next grid point. A
+ * change of the portfolio, the regime or a control ({@link #changed}, told by the incremental reads' link) starts a
+ * cycle at once, no earlier than the minimum gap after the last start; the grid stays where it was.
+ * {@link #stop()} lets the cycle in flight finish.
  */
 final class AllocationLoop {
 
@@ -19,6 +22,9 @@ final class AllocationLoop {
 
     private final CycleRunner runner;
     private final long intervalNanos;
+    private final long minGapNanos;
+    /** The first change heard since the last cycle started, null when none; guarded by lock. */
+    private Trigger pending;
     private final Metrics metrics;
     private final Consumer<CycleRunner.Report> listener;
     private final ReentrantLock lock = new ReentrantLock();
@@ -29,8 +35,14 @@ final class AllocationLoop {
     private long cycles; // loop thread only
 
     AllocationLoop(CycleRunner runner, Duration interval, Metrics metrics, Consumer<CycleRunner.Report> listener) {
+        this(runner, interval, Duration.ofMillis(200), metrics, listener);
+    }
+
+    /** @param minGap {@code P29_MIN_CYCLE_GAP_MS}: a cycle a change starts waits this long after the last start */
+    AllocationLoop(CycleRunner runner, Duration interval, Duration minGap, Metrics metrics, Consumer<CycleRunner.Report> listener) {
         this.runner = runner;
         this.intervalNanos = interval.toNanos();
+        this.minGapNanos = minGap.toNanos();
         this.metrics = metrics;
         this.listener = listener;
         this.thread = new Thread(this::loop, "allocation-loop");
@@ -43,7 +55,21 @@ final class AllocationLoop {
     }
 
     void start() {
+        runner.reader().onChange(change -> changed(Trigger.valueOf(change.name())));
         thread.start();
+    }
+
+    /** A change that starts a cycle at once (from any thread; never blocks for long). */
+    void changed(Trigger trigger) {
+        lock.lock();
+        try {
+            if (pending == null) {
+                pending = trigger;
+            }
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Asks the loop to end after the cycle in flight, and waits up to {@code timeout} for it. */
@@ -69,7 +95,7 @@ final class AllocationLoop {
         long next = System.nanoTime();
         while (!stopping) {
             long started = System.nanoTime();
-            CycleRunner.Report report = runner.run();
+            CycleRunner.Report report = runner.run(take());
             cycles++;
             if (report.computed()) {
                 lastComputedNanos = System.nanoTime();
@@ -80,26 +106,41 @@ final class AllocationLoop {
                 LOG.warn("cycle listener failed", e);
             }
             long now = System.nanoTime();
-            next += intervalNanos;
             if (now - started > intervalNanos) {
                 metrics.overruns.inc();
                 LOG.warn(String.format(Locale.ROOT, "Allocation cycle overran the %.1fs interval: took %.3fs",
                         intervalNanos / 1e9, (now - started) / 1e9));
             }
+            if (next <= started) {
+                next += intervalNanos; // this cycle was (or stood in for) the grid's
+            }
             if (next <= now) {
                 long missed = (now - next) / intervalNanos + 1;
                 next += missed * intervalNanos; // keep the grid; never start two cycles back to back to catch up
             }
-            sleepUntil(next);
+            sleepUntil(next, started + minGapNanos);
         }
         LOG.info("Allocation loop stopped after {} cycles", cycles);
     }
 
-    private void sleepUntil(long deadline) {
+    /** What starts the cycle about to run: the first change heard since the last start, else the timer. */
+    private Trigger take() {
+        lock.lock();
+        try {
+            Trigger t = pending == null ? Trigger.TIMER : pending;
+            pending = null;
+            return t;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sleeps until the grid's {@code deadline}, or, when a change is pending, until {@code earliest} (the minimum gap), whichever is first. */
+    private void sleepUntil(long deadline, long earliest) {
         lock.lock();
         try {
             long wait;
-            while (!stopping && (wait = deadline - System.nanoTime()) > 0) {
+            while (!stopping && (wait = (pending != null ? Math.min(deadline, earliest) : deadline) - System.nanoTime()) > 0) {
                 wake.awaitNanos(wait);
             }
         } catch (InterruptedException e) {
@@ -109,5 +150,4 @@ final class AllocationLoop {
             lock.unlock();
         }
     }
-
 }

@@ -66,6 +66,11 @@ import java.util.TreeSet;
  *                             capacity, {@link #capacity(long)} of the JVM's max heap (DESIGN section 16, docs/performance.md)
  * @param logTargets           {@code P29_LOG_TARGETS}: changed targets logged per cycle as {@code SYMBOL: target=$X ...},
  *                             [0, 10000]; default 20
+ * @param incremental          {@code P29_INCREMENTAL}: read only what changed and start a cycle on a change; default true
+ * @param fullReadSec          {@code P29_FULL_READ_SEC}: with incremental reads, every input read (and compared) this often, [5, 3600];
+ *                             default 60
+ * @param minCycleGapMs        {@code P29_MIN_CYCLE_GAP_MS}: a cycle a change starts waits this long after the last start,
+ *                             [10, 60000] below the interval; default 200
  */
 public record Config(
         Mode mode,
@@ -88,7 +93,10 @@ public record Config(
         int yieldAfterCycles,
         double maxClockOffsetSec,
         int maxSymbols,
-        int logTargets) {
+        int logTargets,
+        boolean incremental,
+        int fullReadSec,
+        int minCycleGapMs) {
 
     /** {@code LOG_FORMAT}: one line of text per event, or one JSON object per line. */
     public enum LogFormat { TEXT, JSON }
@@ -190,8 +198,15 @@ public record Config(
         double maxOffset = decimal(env, P29_MAX_CLOCK_OFFSET_SEC, 5, 0.1, 3600, "a number of seconds in [0.1, 3600]");
         int maxSymbols = (int) integer(env, P29_MAX_SYMBOLS, capacity(Runtime.getRuntime().maxMemory()), 1, 10_000_000);
         int logTargets = (int) integer(env, P29_LOG_TARGETS, 20, 0, 10_000);
+        boolean incremental = bool(env, P29_INCREMENTAL, true);
+        int fullRead = (int) integer(env, P29_FULL_READ_SEC, 60, 5, 3600);
+        int gap = (int) integer(env, P29_MIN_CYCLE_GAP_MS, 200, 10, 60_000);
+        if (gap >= interval * 1000L) {
+            throw new ConfigException(P29_MIN_CYCLE_GAP_MS + ": must be below " + P29_INTERVAL_SEC + " x 1000 (" + interval * 1000L
+                    + "), was " + gap);
+        }
         return new Config(mode, interval, bind, port, policy, ttl, redis, mapFile, maxLen, level, format, caFile, lease, instance,
-                minChange, refresh, cycleMaxLen, yieldAfter, maxOffset, maxSymbols, logTargets);
+                minChange, refresh, cycleMaxLen, yieldAfter, maxOffset, maxSymbols, logTargets, incremental, fullRead, gap);
     }
 
     /**
@@ -288,6 +303,9 @@ public record Config(
         out.put(P29_MAX_CLOCK_OFFSET_SEC.name(), Scalars.formatDecimal(maxClockOffsetSec));
         out.put(P29_MAX_SYMBOLS.name(), Integer.toString(maxSymbols));
         out.put(P29_LOG_TARGETS.name(), Integer.toString(logTargets));
+        out.put(P29_INCREMENTAL.name(), Boolean.toString(incremental));
+        out.put(P29_FULL_READ_SEC.name(), Integer.toString(fullReadSec));
+        out.put(P29_MIN_CYCLE_GAP_MS.name(), Integer.toString(minCycleGapMs));
         return out;
     }
 
@@ -448,6 +466,19 @@ public record Config(
             throw new ConfigException(name + ": must be in [" + min + ", " + max + "], was " + v);
         }
         return v;
+    }
+
+    /** {@code true} or {@code false} (any case), or its default when absent; else one line naming it, the values allowed and the value. */
+    private static boolean bool(Map<String, String> env, Variable name, boolean defaultValue) {
+        String raw = name.in(env);
+        if (raw == null) {
+            return defaultValue;
+        }
+        return switch (raw.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(name + ": must be true or false, was '" + Scalars.printable(raw) + "'");
+        };
     }
 
     /** A decimal variable in [min, max], or its default when absent; else one line naming it, {@code allowed} and the value. */

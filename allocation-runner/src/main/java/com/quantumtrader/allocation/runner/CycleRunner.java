@@ -26,6 +26,7 @@ import com.quantumtrader.allocation.redis.Role;
 import com.quantumtrader.allocation.redis.wire.StateHash;
 import com.quantumtrader.allocation.redis.WriteResult;
 import com.quantumtrader.allocation.redis.wire.Beat;
+import com.quantumtrader.allocation.redis.wire.Trigger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,8 +72,8 @@ public final class CycleRunner {
      * Where a completed cycle spent its time, in nanoseconds, and its Redis round trips.
      * read includes decoding the strings; discover is the SCAN part of read, counted apart.
      */
-    public record Phases(long discover, long read, long compute, long write, long roundTrips) {
-        static final Phases NONE = new Phases(0, 0, 0, 0, 0);
+    public record Phases(long discover, long read, long compute, long write, long roundTrips, long inputReads, ReadResult.Cache.Kind reads) {
+        static final Phases NONE = new Phases(0, 0, 0, 0, 0, 0, ReadResult.Cache.Kind.OFF);
     }
 
     /**
@@ -197,15 +198,28 @@ public final class CycleRunner {
 
     /** Runs one cycle evaluated at Redis's clock ({@code TIME}, read with the lease): the service's one clock. */
     public Report run() {
-        return run(Optional.empty());
+        return run(Optional.empty(), Trigger.TIMER);
+    }
+
+    /** {@link #run()}, started by {@code trigger} (the cycle stream records it). */
+    public Report run(Trigger trigger) {
+        return run(Optional.empty(), trigger);
     }
 
     /** Runs one cycle evaluated at {@code now} instead of Redis's clock (tests that step time, a replay). */
     public Report run(Instant now) {
-        return run(Optional.of(now));
+        return run(Optional.of(now), Trigger.TIMER);
     }
 
-    private Report run(Optional<Instant> fixedNow) {
+    /** The reader of the inputs: the loop asks it to be told of changes that start a cycle. */
+    InputReader reader() {
+        return reader;
+    }
+
+    /** The last cache discrepancy keys logged, at most this many per audit. */
+    static final int LOG_DISCREPANCIES = 10;
+
+    private Report run(Optional<Instant> fixedNow, Trigger trigger) {
         long start = System.nanoTime();
         Mode mode = configured;
         Optional<Mode> inForce = Optional.empty();
@@ -220,6 +234,7 @@ public final class CycleRunner {
             yieldIfUnable(now);
             ReadResult read = reader.read(carryOver.discovery(), now, targetsToVouchFor());
             carryOver.discovered(read.discovery());
+            cacheOutcome(read.cache());
             CycleInputs inputs = read.decode();
             long t1 = System.nanoTime();
             mode = modeInForce(read.control());
@@ -260,7 +275,7 @@ public final class CycleRunner {
             }
             long t2 = System.nanoTime();
             Optional<Set<String>> partial = excess > 0 ? Optional.of(new HashSet<>(read.discovery().symbols())) : Optional.empty();
-            WriteResult written = step.transition().writes() ? write(result, mode, next, now, (t2 - start) / 1_000_000, partial)
+            WriteResult written = step.transition().writes() ? write(result, mode, next, now, (t2 - start) / 1_000_000, partial, trigger)
                     : standby(next, mode);
             leading = leading && role.leading(); // false when the write was fenced
             long t3 = System.nanoTime();
@@ -270,14 +285,16 @@ public final class CycleRunner {
             if (leading) {
                 logChangedTargets(result, next, written.next());
             }
+            metrics.cycleStarted(trigger);
             Phases phases = new Phases(read.discoverNanos(), t1 - start - read.discoverNanos(), t2 - t1, t3 - t2,
-                    read.roundTrips() + written.roundTrips());
+                    read.roundTrips() + written.roundTrips(), read.cache().inputReads(), read.cache().kind());
             report = new Report(now, Optional.of(result), Optional.of(written), seconds, Optional.empty(), phases, leading, inForce);
             return report;
         } catch (RedisFailure e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             failedSinceEntry++;
             carryOver.forgetAfterFailure(); // Redis may have restarted, failed over or applied part of a write: re-read next time
+            reader.dropCache("a failed cycle");
             metrics.failed(true, seconds);
             metrics.redisUp(!e.kind().unreachable());
             // One rate-limit key per cause: a READONLY or OOM is logged when it first appears even
@@ -298,6 +315,7 @@ public final class CycleRunner {
             double seconds = (System.nanoTime() - start) / 1e9;
             failedSinceEntry++;
             carryOver.forgetAfterFailure();
+            reader.dropCache("a failed cycle");
             metrics.failed(false, seconds);
             LOG.error("Allocation cycle failed after {}s: unexpected error", String.format(Locale.ROOT, "%.3f", seconds), e);
             report = new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()), Phases.NONE, false, inForce);
@@ -442,6 +460,9 @@ public final class CycleRunner {
         peers = tenure.peers();
         Role now = tenure.role();
         role = now;
+        if (!sameTenure(before, now)) {
+            reader.dropCache("a change of leader or epoch"); // DESIGN section 19: what a cache holds is vouched for within one tenure
+        }
         if (now instanceof Role.Leader leader && leader.inherited().isPresent()) {
             adopt(leader, "Took the writer's lease: ");
         } else if (now instanceof Role.Standby standby && (before.leading() || before == Role.UNKNOWN
@@ -457,6 +478,31 @@ public final class CycleRunner {
                             + " at epoch " + standby.epoch());
         }
         return tenure;
+    }
+
+    /** Whether two roles are the same tenure: both standby, or leading at the same epoch. */
+    private static boolean sameTenure(Role a, Role b) {
+        if (a instanceof Role.Leader la && b instanceof Role.Leader lb) {
+            return la.fence().token() == lb.fence().token();
+        }
+        return a instanceof Role.Standby && b instanceof Role.Standby;
+    }
+
+    /** Counts what the read's cache did; a drop is INFO, tracking unavailable a WARN, a discrepancy an ERROR (each rate-limited). */
+    private void cacheOutcome(ReadResult.Cache cache) {
+        metrics.inputReads(cache);
+        cache.note().ifPresent(note -> {
+            boolean unavailable = note.startsWith("client tracking unavailable");
+            warnings.warn(unavailable ? "cache-unavailable" : "cache-dropped", unavailable ? warnings.event() : LOG.atInfo(),
+                    "Incremental reads: " + note);
+        });
+        if (!cache.discrepancies().isEmpty()) {
+            List<String> keys = cache.discrepancies();
+            LOG.atError().addKeyValue("cache_discrepancies", keys.size()).log("Incremental reads: the full read found " + keys.size()
+                    + " input keys whose cached value differed from Redis with no change heard (first: "
+                    + String.join(", ", keys.subList(0, Math.min(LOG_DISCREPANCIES, keys.size())))
+                    + "); the cycle used Redis's values. A missed invalidation: report it; P29_INCREMENTAL=false reads everything");
+        }
     }
 
     /**
@@ -521,12 +567,13 @@ public final class CycleRunner {
      * from Redis next time. A fenced write (the lease or the epoch moved on) lands nothing: counted,
      * logged, and this runner becomes a standby.
      */
-    private WriteResult write(CycleResult result, Mode mode, CarryOver next, Instant now, long durationMs, Optional<Set<String>> partial) {
+    private WriteResult write(CycleResult result, Mode mode, CarryOver next, Instant now, long durationMs, Optional<Set<String>> partial,
+                              Trigger trigger) {
         Fence fence = ((Role.Leader) role).fence();
         try {
             String cycleId = Long.toString(now.toEpochMilli());
             WriteResult w = writer.write(result, mode, cycleId, next, fence,
-                    Optional.of(new OutputWriter.CycleStamp(instance, durationMs, failedSinceEntry)), partial);
+                    Optional.of(new OutputWriter.CycleStamp(instance, durationMs, failedSinceEntry, trigger)), partial);
             carryOver.written(w.next(), cycleId);
             failedSinceEntry = 0;
             return w;

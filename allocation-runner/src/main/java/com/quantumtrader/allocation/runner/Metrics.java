@@ -72,6 +72,10 @@ public final class Metrics {
     /** 1 while Redis answers (the last cycle reached it and logged in), 0 after a cycle found it unreachable or refusing the login. */
     final Gauge redisUp;
     final Gauge targetsByCap;
+    final Counter inputReads;
+    final Counter reads;
+    final Counter cacheDiscrepancies;
+    final Counter cyclesByTrigger;
 
     private Set<String> clusterLabels = new HashSet<>();
 
@@ -137,6 +141,21 @@ public final class Metrics {
         for (CapKind c : CapKind.values()) {
             targetsByCap.labels(c.wireName());
         }
+        inputReads = Counter.build("p29_input_reads_total",
+                "Commands that read an input key (HMGET, HGETALL, XREVRANGE): with incremental reads about the keys that changed.")
+                .register(registry);
+        reads = Counter.build("p29_reads_total", "Cycle reads by kind: off (P29_INCREMENTAL=false), full (cache empty or unusable),"
+                + " incremental, audit (every P29_FULL_READ_SEC).").labelNames("kind").register(registry);
+        cacheDiscrepancies = Counter.build("p29_cache_discrepancies_total", "Input keys whose cached value a full read found different"
+                + " from Redis with no change heard: a missed invalidation (goal 0; alert P29CacheDiscrepancy).").register(registry);
+        cyclesByTrigger = Counter.build("p29_cycle_triggers_total", "Cycles by what started them: timer, portfolio, regime, control.")
+                .labelNames("trigger").register(registry);
+        for (com.quantumtrader.allocation.redis.wire.Trigger t : com.quantumtrader.allocation.redis.wire.Trigger.values()) {
+            cyclesByTrigger.labels(t.wireName());
+        }
+        for (com.quantumtrader.allocation.redis.ReadResult.Cache.Kind k : com.quantumtrader.allocation.redis.ReadResult.Cache.Kind.values()) {
+            reads.labels(k.name().toLowerCase(java.util.Locale.ROOT));
+        }
         Gauge.build("p29_build_info", "1, labelled with this jar's version and the commit it was built from.")
                 .labelNames("version", "commit").register(registry).labels(BuildInfo.CURRENT.version(), BuildInfo.CURRENT.commit()).set(1);
         for (Mode m : Mode.values()) {
@@ -152,6 +171,18 @@ public final class Metrics {
      *
      * @param leading whether this runner wrote the cycle (a standby computes and writes nothing)
      */
+    /** What a read did with the cache (issue 28). */
+    void inputReads(com.quantumtrader.allocation.redis.ReadResult.Cache cache) {
+        inputReads.inc(cache.inputReads());
+        reads.labels(cache.kind().name().toLowerCase(java.util.Locale.ROOT)).inc();
+        cacheDiscrepancies.inc(cache.discrepancies().size());
+    }
+
+    /** A completed cycle, by what started it. */
+    void cycleStarted(com.quantumtrader.allocation.redis.wire.Trigger trigger) {
+        cyclesByTrigger.labels(trigger.wireName()).inc();
+    }
+
     void completed(CycleResult result, Mode mode, boolean leading, int streamed, double seconds) {
         exposition.update(() -> record(result, mode, leading, streamed, seconds));
     }

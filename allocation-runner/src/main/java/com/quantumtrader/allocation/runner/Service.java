@@ -33,7 +33,7 @@ public final class Service implements AutoCloseable {
         this.metrics = new Metrics(registry);
         this.redis = Wiring.connect(config);
         this.runner = Wiring.cycleRunner(config, redis, metrics, clock);
-        this.loop = new AllocationLoop(runner, config.interval(), metrics, listener);
+        this.loop = new AllocationLoop(runner, config.interval(), Duration.ofMillis(config.minCycleGapMs()), metrics, listener);
         try {
             this.http = new HttpEndpoints(config.metricsBind(), config.metricsPort(), metrics.exposition, loop::ready);
         } catch (IOException e) {
@@ -108,6 +108,7 @@ public final class Service implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         runner.release();
+        runner.reader().close();
         http.close();
         redis.close();
         LOG.info("quantum-capital-allocation stopped");

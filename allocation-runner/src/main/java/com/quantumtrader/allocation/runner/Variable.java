@@ -222,6 +222,24 @@ public enum Variable {
             "number in [0, 10]",
             "ramp (`rules.md`): a written target rises by at most this share of its base budget per minute since it"
             + " was written (cap `ramp`); falls apply at once; a symbol new to the universe starts at its target"),
+    P29_INCREMENTAL(Table.CONNECTION_AND_EXTRA,
+            "`true`",
+            "`true`, `false` (any case)",
+            "incremental reads (`performance.md`, \"Incremental reads\"): Redis tells the service which input keys changed"
+            + " (`CLIENT TRACKING ... BCAST` on a connection of its own) and a cycle reads only those; a change of the"
+            + " portfolio, the regime or a control starts a cycle at once. `false`: every cycle reads every input, on the"
+            + " timer only. A Redis Cluster always reads everything"),
+    P29_FULL_READ_SEC(Table.CONNECTION_AND_EXTRA,
+            "`60`",
+            "whole number in [5, 3600]",
+            "with incremental reads, a cycle at least this often reads every input and compares it with what the service"
+            + " held: a difference no change explains is counted (`p29_cache_discrepancies_total`, alert"
+            + " `P29CacheDiscrepancy`)"),
+    P29_MIN_CYCLE_GAP_MS(Table.CONNECTION_AND_EXTRA,
+            "`200`",
+            "whole number in [10, 60000], below `P29_INTERVAL_SEC x 1000`",
+            "a cycle started by a change (portfolio, regime, control) starts no earlier than this after the last cycle"
+            + " started: a burst of writes costs at most one cycle per gap"),
     P29_INSTANCE_ID(Table.CONNECTION_AND_EXTRA,
             "host name-pid",
             "1-128 characters of `[A-Za-z0-9._:-]`",

@@ -40,7 +40,9 @@ public final class Wiring {
 
     /** The reader of the inputs, with the static cluster map read now and the heap's symbol capacity. */
     public static InputReader reader(Config config, RedisConnection connection) {
-        return new InputReader(connection, config.staticClusterMap(), config.maxSymbols());
+        return new InputReader(connection, config.staticClusterMap(), config.maxSymbols(), config.incremental()
+                ? java.util.Optional.of(new InputReader.Incremental(Duration.ofSeconds(config.fullReadSec()), config.redis().socketTimeout()))
+                : java.util.Optional.empty());
     }
 
     /** The cycle of {@code run} (and of the bench): lease, read, rules, transition, write. */

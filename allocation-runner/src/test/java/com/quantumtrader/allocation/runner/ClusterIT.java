@@ -185,7 +185,7 @@ class ClusterIT {
         // what core computes from the inputs as seeded, read back through the cluster client
         ReadResult read;
         try (RedisConnection c = connect()) {
-            read = new InputReader(c, Map.of()).read();
+            read = Harness.reader(c).read();
         }
         assertEquals(SYMBOLS, read.decode().budgets().size());
         // discovery: 1 SCAN page per node at these sizes; reads: one pipeline per node, twice (inputs, stress)

@@ -37,9 +37,18 @@ final class Harness implements AutoCloseable {
         this.redis = redis;
         logs.start();
         logger.addAppender(logs);
-        runner = new CycleRunner(new Lease(redis, "harness", Duration.ofSeconds(60)), "harness", new InputReader(redis, Map.of()),
+        runner = new CycleRunner(new Lease(redis, "harness", Duration.ofSeconds(60)), "harness", reader(redis),
                 new OutputWriter(redis, 300, 100_000, policy, 0.001, refresh, 50_000), policy, mode, metrics,
                 new RateLimitedLog(logger, 60_000_000_000L, nanos::get));
+    }
+
+    /**
+     * A reader of the service's kind: incremental reads on (the default), or off when the test run's environment says
+     * {@code P29_INCREMENTAL=false}: the suite runs both ways.
+     */
+    static InputReader reader(RedisConnection redis) {
+        return new InputReader(redis, Map.of(), Integer.MAX_VALUE, "false".equalsIgnoreCase(System.getenv("P29_INCREMENTAL"))
+                ? java.util.Optional.empty() : java.util.Optional.of(new InputReader.Incremental(Duration.ofSeconds(60), Duration.ofSeconds(2))));
     }
 
     long warnings() {

@@ -82,7 +82,7 @@ class HighAvailabilityIT {
         }
         writerOfTarget = new HashMap<>();
         try (RedisConnection c = new RedisConnection(server.endpoint())) {
-            var inputs = new InputReader(c, Map.of()).read().decode();
+            var inputs = Harness.reader(c).read().decode();
             for (Map.Entry<String, String> f : FACTOR.entrySet()) {
                 Policy p = PolicySettings.parse(Map.of("REGIME_FACTOR_TREND", f.getValue(), "STALE_DATA_SEC", "3600"));
                 Decision btc = Allocator.allocate(inputs, p, Instant.now()).decisions().get(0);

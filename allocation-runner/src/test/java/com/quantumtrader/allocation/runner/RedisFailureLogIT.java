@@ -46,7 +46,7 @@ class RedisFailureLogIT {
     /** Two enforce cycles against {@code endpoint}; both must fail. */
     private void twoFailedCycles(RedisEndpoint endpoint) {
         try (RedisConnection redis = new RedisConnection(endpoint)) {
-            CycleRunner runner = new CycleRunner(new Lease(redis, "failure-log", Duration.ofSeconds(60)), "failure-log", new InputReader(redis, Map.of()), new OutputWriter(redis, 300, 1000), Policy.DEFAULTS,
+            CycleRunner runner = new CycleRunner(new Lease(redis, "failure-log", Duration.ofSeconds(60)), "failure-log", Harness.reader(redis), new OutputWriter(redis, 300, 1000), Policy.DEFAULTS,
                     Mode.ENFORCE, metrics, warnings);
             for (int i = 0; i < 2; i++) {
                 CycleRunner.Report r = runner.run(Instant.now());

@@ -201,12 +201,12 @@ class SecurityIT {
                 ServiceIT.seed(plain, "BTCUSDT");
             }
             try (RedisConnection tls = Wiring.connect(config)) {
-                var inputs = new InputReader(tls, Map.of()).read().decode();
+                var inputs = Harness.reader(tls).read().decode();
                 assertEquals(1, inputs.budgets().size());
             }
             Config untrusted = Config.fromEnv(Map.of("REDIS_URL", "rediss://localhost:" + tlsPort + "/0"));
             try (RedisConnection tls = Wiring.connect(untrusted)) {
-                RedisFailure e = assertThrows(RedisFailure.class, () -> new InputReader(tls, Map.of()).read());
+                RedisFailure e = assertThrows(RedisFailure.class, () -> Harness.reader(tls).read());
                 assertTrue(e.getMessage().startsWith("read: "), e.getMessage());
             }
         } finally {

@@ -37,6 +37,9 @@ class ServiceIT {
         Map<String, String> env = new HashMap<>();
         env.put("REDIS_URL", url);
         env.put("P29_MODE", mode);
+        if (System.getenv("P29_INCREMENTAL") != null) {
+            env.put("P29_INCREMENTAL", System.getenv("P29_INCREMENTAL")); // the suite runs with incremental reads on and off
+        }
         env.put("P29_INTERVAL_SEC", "1");
         env.put("P29_METRICS_PORT", "0");
         env.put("P29_METRICS_BIND", "127.0.0.1");

@@ -26,6 +26,8 @@ public final class RedisConnection implements AutoCloseable {
     /** The deployment's pools (and a Cluster's slot map), created at first use. */
     private Topology topology;
     private boolean closed;
+    /** The invalidation links opened through this connection, closed with it. */
+    private final List<Invalidations> links = new ArrayList<>();
 
     /** A standalone server. */
     public RedisConnection(RedisEndpoint endpoint) {
@@ -130,10 +132,46 @@ public final class RedisConnection implements AutoCloseable {
         return config.containsKey("maxmemory-policy") ? Map.copyOf(config) : Map.of();
     }
 
+    /**
+     * Opens a link that hears every change of a key under {@code prefixes} ({@link Invalidations}), on the primary that
+     * serves writes now. Empty in a Redis Cluster, whose keys live on many nodes (the reader then reads everything).
+     *
+     * @param timeout  how long a barrier waits for the link's reply before the link counts as lost
+     * @param listener told each invalidated key ({@code null}: everything), on the link's own thread
+     * @throws RedisFailure when the primary cannot be reached or refuses tracking
+     */
+    public Optional<Invalidations> track(List<String> prefixes, java.time.Duration timeout, java.util.function.Consumer<String> listener) {
+        Optional<Topology.Primary> primary;
+        try {
+            primary = topology().primary();
+        } catch (JedisException | IllegalStateException e) {
+            throw new RedisFailure(RedisFailure.Operation.READ, describe(e), e);
+        }
+        Optional<Invalidations> link = primary.map(p -> Invalidations.open(p.address(), p.config(), prefixes, timeout, listener));
+        link.ifPresent(l -> {
+            synchronized (lock) {
+                links.removeIf(old -> !old.alive());
+                links.add(l);
+            }
+        });
+        return link;
+    }
+
+    /** {@code host:port} of the one primary that serves writes now (a Sentinel's current master); empty in a Cluster. */
+    public Optional<String> primaryAddress() {
+        try {
+            return topology().primary().map(p -> p.address().toString());
+        } catch (JedisException | IllegalStateException e) {
+            throw new RedisFailure(RedisFailure.Operation.READ, describe(e), e);
+        }
+    }
+
     @Override
     public void close() {
         synchronized (lock) {
             closed = true;
+            links.forEach(Invalidations::close);
+            links.clear();
             if (topology != null) {
                 topology.close();
             }

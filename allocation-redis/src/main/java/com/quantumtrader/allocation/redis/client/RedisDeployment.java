@@ -55,10 +55,10 @@ public sealed interface RedisDeployment permits RedisDeployment.Standalone, Redi
         public Topology open(SSLSocketFactory sslSocketFactory) {
             Access access = new Access(endpoint.user(), endpoint.password(), endpoint.database(), endpoint.tls(),
                     endpoint.connectTimeout(), endpoint.socketTimeout());
-            JedisPool pool = new JedisPool(Topology.poolConfig(endpoint.connectTimeout()), new HostAndPort(endpoint.host(), endpoint.port()),
-                    Topology.clientConfig(access, Topology.CLIENT_NAME, sslSocketFactory));
-            String address = endpoint.host() + ":" + endpoint.port();
-            return Topology.pooled(pool, () -> address);
+            HostAndPort address = new HostAndPort(endpoint.host(), endpoint.port());
+            DefaultJedisClientConfig config = Topology.clientConfig(access, Topology.CLIENT_NAME, sslSocketFactory);
+            JedisPool pool = new JedisPool(Topology.poolConfig(endpoint.connectTimeout()), address, config);
+            return Topology.pooled(pool, () -> address, config);
         }
 
         @Override
@@ -108,9 +108,9 @@ public sealed interface RedisDeployment permits RedisDeployment.Standalone, Redi
             DefaultJedisClientConfig sentinelConfig = Topology.clientConfig(sentinelAccess, Topology.CLIENT_NAME + "-sentinel", sslSocketFactory);
             Set<HostAndPort> addresses = new LinkedHashSet<>();
             sentinels.forEach(n -> addresses.add(new HostAndPort(n.socketHost(), n.port())));
-            JedisSentinelPool pool = new JedisSentinelPool(master, addresses, Topology.poolConfig(data.connectTimeout()),
-                    Topology.clientConfig(data, Topology.CLIENT_NAME, sslSocketFactory), sentinelConfig);
-            return Topology.pooled(pool, () -> Topology.sentinelPrimary(pool));
+            DefaultJedisClientConfig config = Topology.clientConfig(data, Topology.CLIENT_NAME, sslSocketFactory);
+            JedisSentinelPool pool = new JedisSentinelPool(master, addresses, Topology.poolConfig(data.connectTimeout()), config, sentinelConfig);
+            return Topology.pooled(pool, pool::getCurrentHostMaster, config);
         }
 
         @Override

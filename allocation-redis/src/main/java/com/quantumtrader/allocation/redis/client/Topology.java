@@ -6,8 +6,9 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisSentinelPool;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.util.Pool;
 
@@ -23,6 +24,18 @@ interface Topology extends AutoCloseable {
     /** After a failed call: re-learn where things are (a Cluster's slot map), so the next call does not fail the same way. */
     void afterFailure();
 
+    /**
+     * The one primary's address and login, for a connection of its own ({@link Invalidations}); empty in a Cluster,
+     * whose keys live on many nodes.
+     */
+    default java.util.Optional<Primary> primary() {
+        return java.util.Optional.empty();
+    }
+
+    /** Where the one primary is now, and how to log in to it. */
+    record Primary(HostAndPort address, JedisClientConfig config) {
+    }
+
     @Override
     void close();
 
@@ -34,8 +47,14 @@ interface Topology extends AutoCloseable {
     String CLIENT_NAME = "quantum-capital-allocation";
 
     /** A pool of connections to the one primary (a standalone server, or the primary a Sentinel names now). */
-    static Topology pooled(Pool<Jedis> pool, java.util.function.Supplier<String> address) {
+    static Topology pooled(Pool<Jedis> pool, java.util.function.Supplier<HostAndPort> primary, JedisClientConfig config) {
+        java.util.function.Supplier<String> address = () -> primary.get().getHost() + ":" + primary.get().getPort();
         return new Topology() {
+            @Override
+            public java.util.Optional<Primary> primary() {
+                return java.util.Optional.of(new Primary(primary.get(), config));
+            }
+
             @Override
             public Nodes open(AtomicLong roundTrips) {
                 Jedis jedis = pool.getResource();
@@ -81,11 +100,6 @@ interface Topology extends AutoCloseable {
                 provider.close();
             }
         };
-    }
-
-    /** The current primary's address of a Sentinel-following pool. */
-    static String sentinelPrimary(JedisSentinelPool pool) {
-        return String.valueOf(pool.getCurrentHostMaster());
     }
 
     static DefaultJedisClientConfig clientConfig(Access access, String name, SSLSocketFactory sslSocketFactory) {

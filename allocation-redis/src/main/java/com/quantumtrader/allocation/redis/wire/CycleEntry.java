@@ -38,12 +38,13 @@ import java.util.OptionalLong;
  * @param halted          decisions whose target a halt set to 0 (cap {@code halt})
  * @param scaled          decisions a scale control lowered (cap {@code scale})
  * @param ramped          decisions the ramp held back (cap {@code ramp})
+ * @param trigger         what started the cycle (issue 28); entries written before it read as the timer's
  */
 public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode, Outcome outcome, String skipReason,
                          int symbols, int written, int unchanged, int removed, Map<DataSource, Integer> fallbacks, int fallbackSymbols, int rejected,
                          double confidenceMean, double confidenceMin, double confidenceP10,
                          double totalTargetUsd, double totalBaseUsd, double equityUsd, String zone, String regime,
-                         long durationMs, long failedSinceLast, double grossRatio, int halted, int scaled, int ramped) {
+                         long durationMs, long failedSinceLast, double grossRatio, int halted, int scaled, int ramped, Trigger trigger) {
 
     public static final String CYCLE_ID = "cycle_id";
     public static final String TS = "ts";
@@ -72,6 +73,7 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
     public static final String HALTED = "halted";
     public static final String SCALED = "scaled";
     public static final String RAMPED = "ramped";
+    public static final String TRIGGER = "trigger";
 
     public CycleEntry {
         if (cycleId == null || cycleId.isEmpty()) {
@@ -113,6 +115,7 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
         nonNegative(HALTED, halted);
         nonNegative(SCALED, scaled);
         nonNegative(RAMPED, ramped);
+        Objects.requireNonNull(trigger, TRIGGER);
     }
 
     /** An entry without the book-limit counts (written before the third release): they read as 0. */
@@ -122,7 +125,7 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
                       String regime, long durationMs, long failedSinceLast) {
         this(cycleId, ts, instance, mode, outcome, skipReason, symbols, written, unchanged, removed, fallbacks, fallbackSymbols, rejected,
                 confidenceMean, confidenceMin, confidenceP10, totalTargetUsd, totalBaseUsd, equityUsd, zone, regime, durationMs, failedSinceLast,
-                0, 0, 0, 0);
+                0, 0, 0, 0, Trigger.TIMER);
     }
 
     /**
@@ -133,7 +136,7 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
      * @param removed   targets deleted
      */
     public static CycleEntry of(CycleResult result, Mode mode, String cycleId, String instance, int written, int unchanged, int removed,
-                                long durationMs, long failedSinceLast) {
+                                long durationMs, long failedSinceLast, Trigger trigger) {
         Map<DataSource, Integer> fallbacks = new EnumMap<>(DataSource.class);
         for (Fallback f : result.fallbacks()) {
             fallbacks.merge(f.source(), 1, Integer::sum);
@@ -164,11 +167,11 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
             return new CycleEntry(cycleId, result.now(), instance, mode, Outcome.COMPUTED, "", n, written, unchanged, removed, fallbacks,
                     fellBack, result.rejections().size(), n == 0 ? 0 : sum / n, min, p10, saturate(target), saturate(base), equity,
                     c.context().drawdownZone().name(), c.context().regime().name(), durationMs, failedSinceLast, saturate(target / equity),
-                    caps[CapKind.HALT.ordinal()], caps[CapKind.SCALE.ordinal()], caps[CapKind.RAMP.ordinal()]);
+                    caps[CapKind.HALT.ordinal()], caps[CapKind.SCALE.ordinal()], caps[CapKind.RAMP.ordinal()], trigger);
         }
         CycleResult.Skipped s = (CycleResult.Skipped) result;
         return new CycleEntry(cycleId, result.now(), instance, mode, Outcome.SKIPPED, s.reason().wireName(), 0, written, unchanged, removed,
-                fallbacks, 0, result.rejections().size(), 0, 0, 0, 0, 0, 0, "", "", durationMs, failedSinceLast);
+                fallbacks, 0, result.rejections().size(), 0, 0, 0, 0, 0, 0, "", "", durationMs, failedSinceLast, 0, 0, 0, 0, trigger);
     }
 
     public Map<String, String> encode() {
@@ -202,6 +205,7 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
         f.put(HALTED, Integer.toString(halted));
         f.put(SCALED, Integer.toString(scaled));
         f.put(RAMPED, Integer.toString(ramped));
+        f.put(TRIGGER, trigger.wireName());
         return f;
     }
 
@@ -227,7 +231,7 @@ public record CycleEntry(String cycleId, Instant ts, String instance, Mode mode,
                     number(f, CONFIDENCE_P10), number(f, TOTAL_TARGET_USD), number(f, TOTAL_BASE_USD), number(f, EQUITY_USD),
                     f.getOrDefault(DRAWDOWN_ZONE, ""), f.getOrDefault(REGIME, ""), count(f, DURATION_MS), count(f, FAILED_SINCE_LAST),
                     f.containsKey(GROSS_RATIO) ? number(f, GROSS_RATIO) : 0, (int) countOrZero(f, HALTED), (int) countOrZero(f, SCALED),
-                    (int) countOrZero(f, RAMPED)));
+                    (int) countOrZero(f, RAMPED), Trigger.fromWire(f.get(TRIGGER))));
         } catch (IllegalArgumentException | NullPointerException e) {
             return new Decoded.Invalid<>(String.valueOf(e.getMessage()));
         }

@@ -1,0 +1,277 @@
+package com.quantumtrader.allocation.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.quantumtrader.allocation.core.Allocator;
+import com.quantumtrader.allocation.core.CarryOver;
+import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.core.SymbolBudget;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.wire.InputHashes;
+import com.quantumtrader.allocation.redis.wire.Keys;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.params.ClientKillParams;
+
+/**
+ * Incremental reads (issue 28) against a real Redis: the same answer as a full read of the same moment through random
+ * changes, only the changed keys read, the cache dropped whenever a change may have gone unheard, an audit that finds a
+ * wrong cached value, and the changes that start a cycle.
+ */
+class IncrementalReadIT {
+
+    static final Instant NOW = Instant.ofEpochSecond(1_767_225_600L);
+    static final Duration FULL_READ = Duration.ofSeconds(60);
+
+    private final TestRedis redis = TestRedis.shared();
+    private Jedis jedis;
+    private RedisConnection connection;
+    private InputReader incremental;
+
+    @BeforeEach
+    void setUp() {
+        redis.flush();
+        jedis = redis.client();
+        connection = new RedisConnection(redis.endpoint());
+        incremental = new InputReader(connection, Map.of(), Integer.MAX_VALUE,
+                Optional.of(new InputReader.Incremental(FULL_READ, Duration.ofSeconds(2))));
+    }
+
+    @AfterEach
+    void tearDown() {
+        incremental.close();
+        connection.close();
+        jedis.close();
+    }
+
+    private void seed(int symbols, int clusters) {
+        try (Pipeline p = jedis.pipelined()) {
+            p.hset(Keys.PORTFOLIO, InputHashes.portfolio("1000000", "0.02", Seed.ts(NOW)));
+            p.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, InputHashes.regime("TREND", "0.8", Seed.ts(NOW)));
+            for (int c = 0; c < clusters; c++) {
+                p.hset(Keys.stress("C" + c), InputHashes.stress("0.3", "0.1", Seed.ts(NOW)));
+            }
+            for (int s = 0; s < symbols; s++) {
+                p.hset(Keys.budget("S" + s), InputHashes.budget(Integer.toString(1000 + s), Seed.ts(NOW), "C" + s % clusters));
+                if (s % 5 == 0) {
+                    p.hset(Keys.attribution("S" + s), InputHashes.attribution("1.1", Seed.ts(NOW)));
+                }
+                p.hset(Keys.CLUSTER_MAP, "S" + s, "C" + s % clusters);
+            }
+            p.sync();
+        }
+    }
+
+    /** A full read of this moment, as {@code P29_INCREMENTAL=false} and a fresh discovery give it. */
+    private ReadResult fullRead(Instant now) {
+        return new InputReader(connection, Map.of()).read(Optional.empty(), now);
+    }
+
+    /** One random change of the kinds the inputs see: budgets, attributions, stress, the cluster map, garbage, deletes, new symbols. */
+    private void change(Random rnd, int symbols, int clusters, Instant now) {
+        String s = "S" + rnd.nextInt(symbols + 5); // a few beyond the seed: new symbols
+        int kind = rnd.nextInt(12);
+        if (kind <= 3 || kind == 9) {
+            if ("string".equals(jedis.type(Keys.budget(s)))) {
+                jedis.del(Keys.budget(s)); // the garbage of an earlier change, replaced by a hash again
+            }
+        }
+        switch (kind) {
+            case 0, 1, 2, 3 -> jedis.hset(Keys.budget(s), InputHashes.budget(Integer.toString(500 + rnd.nextInt(5000)), Seed.ts(now),
+                    "C" + rnd.nextInt(clusters)));
+            case 4 -> jedis.del(Keys.budget(s));
+            case 5 -> jedis.hset(Keys.attribution(s), InputHashes.attribution(Double.toString(0.5 + rnd.nextDouble()), Seed.ts(now)));
+            case 6 -> jedis.del(Keys.attribution(s));
+            case 7 -> jedis.hset(Keys.stress("C" + rnd.nextInt(clusters)), InputHashes.stress(Double.toString(rnd.nextDouble()), "0.1",
+                    Seed.ts(now)));
+            case 8 -> jedis.hset(Keys.CLUSTER_MAP, s, "C" + rnd.nextInt(clusters));
+            case 9 -> jedis.hset(Keys.budget(s), "budget_usd", rnd.nextBoolean() ? "garbage" : "NaN");
+            case 10 -> {
+                jedis.del(Keys.budget(s));
+                jedis.set(Keys.budget(s), "a string, the wrong type");
+            }
+            default -> jedis.hset(Keys.PORTFOLIO, InputHashes.portfolio(Integer.toString(900_000 + rnd.nextInt(200_000)), "0.03",
+                    Seed.ts(now)));
+        }
+    }
+
+    @Test
+    void read_seededRandomChanges_everyCycleEqualsAFullReadOfTheSameMoment_andTheAuditsFindNothing() {
+        seed(300, 12);
+        Random rnd = new Random(28);
+        Optional<Discovery> discovery = Optional.empty();
+        int incrementalReads = 0;
+        int audits = 0;
+        List<ReadResult.Cache.Kind> kinds = new ArrayList<>();
+        for (int cycle = 0; cycle < 60; cycle++) {
+            Instant now = NOW.plusSeconds(5L * cycle);
+            int changes = rnd.nextInt(15);
+            for (int i = 0; i < changes; i++) {
+                change(rnd, 300, 12, now);
+            }
+            ReadResult got = incremental.read(discovery, now);
+            discovery = Optional.of(got.discovery());
+            ReadResult want = fullRead(now);
+            sameInputs(want, got, "cycle " + cycle);
+            CycleResult a = Allocator.cycle(got.decode(), Policy.DEFAULTS, now, CarryOver.START).result();
+            CycleResult b = Allocator.cycle(want.decode(), Policy.DEFAULTS, now, CarryOver.START).result();
+            assertEquals(b.decisions(), a.decisions(), "cycle " + cycle + ": the decisions");
+            assertEquals(List.of(), got.cache().discrepancies(), "cycle " + cycle);
+            kinds.add(got.cache().kind());
+            incrementalReads += got.cache().kind() == ReadResult.Cache.Kind.INCREMENTAL ? 1 : 0;
+            audits += got.cache().kind() == ReadResult.Cache.Kind.AUDIT ? 1 : 0;
+        }
+        assertEquals(ReadResult.Cache.Kind.FULL, kinds.get(0), "the first read: the link opened, everything read");
+        assertTrue(incrementalReads >= 50, "incremental reads: " + incrementalReads);
+        assertEquals(4, audits, "a full read every 60 s of the 300 s: at 60, 120, 180, 240, (300 is the last cycle's + 5)");
+    }
+
+    /** The inputs of both reads equal, part by part (a difference names the part, not a megabyte of record). */
+    private static void sameInputs(ReadResult want, ReadResult got, String when) {
+        var w = want.decode();
+        var g = got.decode();
+        assertEquals(w.portfolio(), g.portfolio(), when + ": portfolio");
+        assertEquals(w.rejections(), g.rejections(), when + ": rejections");
+        for (int i = 0; i < Math.min(w.budgets().size(), g.budgets().size()); i++) {
+            assertEquals(w.budgets().get(i), g.budgets().get(i), when + ": budget #" + i);
+        }
+        assertEquals(w.budgets().size(), g.budgets().size(), when + ": budgets");
+        assertEquals(w.clusterMap(), g.clusterMap(), when + ": cluster map");
+        assertEquals(w.clusters(), g.clusters(), when + ": stress");
+        assertEquals(w.attributions(), g.attributions(), when + ": attributions");
+        assertEquals(w, g, when + ": the inputs of a full read of the same moment");
+    }
+
+    @Test
+    void read_onlyTheChangedKeys_readAgain() {
+        seed(1000, 20);
+        ReadResult first = incremental.read(Optional.empty(), NOW);
+        assertEquals(ReadResult.Cache.Kind.FULL, first.cache().kind());
+        assertEquals(5 + 1 + 1000 + 200 + 20, first.cache().inputReads(), "5 small hashes, 1 cluster map chunk, budgets, attributions, stress");
+        Set<Integer> moved = new HashSet<>();
+        Random rnd = new Random(1);
+        while (moved.size() < 100) {
+            moved.add(rnd.nextInt(1000));
+        }
+        for (int s : moved) {
+            jedis.hset(Keys.budget("S" + s), "budget_usd", "777");
+        }
+        jedis.hset(Keys.stress("C3"), "stress", "0.9");
+        ReadResult second = incremental.read(Optional.of(first.discovery()), NOW.plusSeconds(5));
+        assertEquals(ReadResult.Cache.Kind.INCREMENTAL, second.cache().kind());
+        assertEquals(5 + 100 + 1, second.cache().inputReads(), "the 5 small hashes, the 100 budgets and the one stress hash that changed");
+        assertEquals(fullRead(NOW.plusSeconds(5)).decode(), second.decode());
+        assertEquals(100, second.decode().budgets().stream().filter(b -> b.budgetUsd() == 777).count());
+    }
+
+    @Test
+    void read_newBudgetKey_discoveredAtTheNextRead_notAfterTheRescan() {
+        seed(10, 2);
+        ReadResult first = incremental.read(Optional.empty(), NOW);
+        Seed.budget(jedis, "NEW", "1000", NOW);
+        ReadResult second = incremental.read(Optional.of(first.discovery()), NOW.plusSeconds(5));
+        assertTrue(second.decode().budgets().stream().map(SymbolBudget::symbol).anyMatch("NEW"::equals), "a change named a symbol"
+                + " the discovery lacks: the keyspace is walked now");
+        ReadResult third = incremental.read(Optional.of(second.discovery()), NOW.plusSeconds(10));
+        assertEquals(1, third.roundTrips(), "no change: no SCAN, one pipeline (no stress pipeline: every stress hash is cached)");
+    }
+
+    @Test
+    void read_linkKilled_cacheDroppedAndEverythingRead_thenIncrementalAgain() {
+        seed(50, 5);
+        ReadResult first = incremental.read(Optional.empty(), NOW);
+        ReadResult second = incremental.read(Optional.of(first.discovery()), NOW.plusSeconds(5));
+        assertEquals(ReadResult.Cache.Kind.INCREMENTAL, second.cache().kind());
+        assertTrue(jedis.clientKill(ClientKillParams.clientKillParams()
+                .type(ClientType.PUBSUB)) >= 1, "the link is a pubsub client");
+        jedis.hset(Keys.budget("S7"), "budget_usd", "4242"); // a change the dead link cannot tell
+        ReadResult third = incremental.read(Optional.of(second.discovery()), NOW.plusSeconds(10));
+        assertEquals(ReadResult.Cache.Kind.FULL, third.cache().kind(), "a new link, everything read");
+        assertTrue(third.cache().note().orElseThrow().contains("the invalidation link was lost"), third.cache().note().toString());
+        assertEquals(fullRead(NOW.plusSeconds(10)).decode(), third.decode());
+        ReadResult fourth = incremental.read(Optional.of(third.discovery()), NOW.plusSeconds(15));
+        assertEquals(ReadResult.Cache.Kind.INCREMENTAL, fourth.cache().kind());
+        assertEquals(5, fourth.cache().inputReads());
+    }
+
+    @Test
+    void read_flushAndDrop_everythingReadAgain() {
+        seed(20, 2);
+        ReadResult first = incremental.read(Optional.empty(), NOW);
+        jedis.flushDB();
+        seed(20, 2);
+        jedis.hset(Keys.budget("S1"), "budget_usd", "1");
+        ReadResult second = incremental.read(Optional.of(first.discovery()), NOW.plusSeconds(5));
+        assertEquals(ReadResult.Cache.Kind.FULL, second.cache().kind());
+        assertEquals(Optional.of("Redis flushed its keys"), second.cache().note());
+        assertEquals(fullRead(NOW.plusSeconds(5)).decode(), second.decode());
+
+        incremental.dropCache("a failed cycle");
+        ReadResult third = incremental.read(Optional.of(second.discovery()), NOW.plusSeconds(10));
+        assertEquals(ReadResult.Cache.Kind.AUDIT, third.cache().kind(), "dropped: everything read (as an audit with nothing to compare)");
+        assertEquals(Optional.of("a failed cycle"), third.cache().note());
+        assertEquals(5 + 1 + 20 + 4 + 2, third.cache().inputReads());
+    }
+
+    @Test
+    void read_wrongCachedValue_theAuditCountsItAndUsesRedis() {
+        seed(20, 2);
+        ReadResult first = incremental.read(Optional.empty(), NOW);
+        // A cached value that no change explains (what a missed invalidation would leave): planted in the cache itself.
+        InputCache.Plan keep = new InputCache.Plan(true, true, false, false, Optional.empty());
+        incremental.cache().put(keep, InputCache.Part.BUDGET, "S3", List.of("999999", Seed.ts(NOW), "C1"));
+        ReadResult cached = incremental.read(Optional.of(first.discovery()), NOW.plusSeconds(5));
+        assertEquals(999_999, cached.decode().budgets().stream().filter(b -> b.symbol().equals("S3")).findFirst().orElseThrow().budgetUsd());
+
+        ReadResult audit = incremental.read(Optional.of(cached.discovery()), NOW.plus(FULL_READ));
+        assertEquals(ReadResult.Cache.Kind.AUDIT, audit.cache().kind());
+        assertEquals(List.of(Keys.budget("S3")), audit.cache().discrepancies());
+        assertEquals(fullRead(NOW.plus(FULL_READ)).decode(), audit.decode(), "the audit's cycle uses what Redis holds");
+    }
+
+    @Test
+    void onChange_portfolioRegimeAndControl_toldOnTheLinksThread_budgetsNot() throws InterruptedException {
+        seed(5, 1);
+        List<InputReader.Change> heard = new CopyOnWriteArrayList<>();
+        incremental.onChange(heard::add);
+        incremental.read(Optional.empty(), NOW);
+        jedis.hset(Keys.budget("S1"), "budget_usd", "5");
+        jedis.hset(Keys.PORTFOLIO, "drawdown", "0.2");
+        jedis.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, InputHashes.regime("CHOP", "0.8", Seed.ts(NOW)));
+        jedis.hset(Keys.CONTROL, "mode", "halt");
+        jedis.hset(Keys.SCOPED_CONTROLS, "symbol:S1", "halt");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (heard.size() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of(InputReader.Change.PORTFOLIO, InputReader.Change.REGIME, InputReader.Change.CONTROL, InputReader.Change.CONTROL),
+                new ArrayList<>(heard));
+    }
+
+    @Test
+    void read_offWithoutIncremental_readsEverythingEveryTime() {
+        seed(20, 2);
+        InputReader full = new InputReader(connection, Map.of());
+        ReadResult first = full.read(Optional.empty(), NOW);
+        ReadResult second = full.read(Optional.of(first.discovery()), NOW.plusSeconds(5));
+        assertEquals(ReadResult.Cache.Kind.OFF, second.cache().kind());
+        assertEquals(5 + 1 + 20 + 4 + 2, second.cache().inputReads());
+    }
+}
