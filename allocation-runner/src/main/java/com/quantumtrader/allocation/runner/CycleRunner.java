@@ -594,8 +594,8 @@ public final class CycleRunner {
         }
     }
 
-    /** On shutdown: gives the lease up if this runner holds it, so a standby takes over at its next cycle. */
-    void release() {
+    /** On shutdown (and between the bench's blocks): gives the lease up if this runner holds it, so another takes over at its next cycle. */
+    public void release() {
         if (role instanceof Role.Leader leader) {
             try {
                 boolean released = lease.release(leader.fence());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.redis.Control;
 import com.quantumtrader.allocation.redis.wire.ControlHash;
@@ -12,6 +13,7 @@ import com.quantumtrader.allocation.redis.wire.Decoded;
 import com.quantumtrader.allocation.redis.InputReader;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.OutputWriter;
+import com.quantumtrader.allocation.redis.ReadResult;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisEndpoint;
 import com.quantumtrader.allocation.redis.client.RedisFailure;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,10 +86,16 @@ class SecurityIT {
                 admin.hset(Keys.DISCOVERED_CLUSTERS, "cluster_0", "[\"BTCUSDT\"]");
                 admin.hset(Keys.clusterState("cluster_0"), Map.of("stress", "0.3", "updated_ts", Long.toString(now.getEpochSecond())));
                 try (Harness h = new Harness(new RedisConnection(as("p29-test", PASSWORD)), Mode.ENFORCE)) {
+                    List<ReadResult.Cache.Kind> reads = new ArrayList<>();
                     for (int i = 0; i < 3; i++) {
                         CycleRunner.Report r = h.runner.run(now.plusSeconds(i));
                         assertTrue(r.computed(), r.failure().orElse("skipped"));
+                        reads.add(r.phases().reads());
                     }
+                    // the documented ACL lets the invalidation link track the inputs (CLIENT TRACKING, SUBSCRIBE, its channel)
+                    assertEquals(TestRedis.incremental().isPresent() ? List.of(ReadResult.Cache.Kind.FULL, ReadResult.Cache.Kind.INCREMENTAL,
+                            ReadResult.Cache.Kind.INCREMENTAL) : List.of(ReadResult.Cache.Kind.OFF, ReadResult.Cache.Kind.OFF,
+                            ReadResult.Cache.Kind.OFF), reads);
                     assertTrue(admin.exists(Keys.target("BTCUSDT")));
                     assertEquals("cluster_0", admin.hget(Keys.target("BTCUSDT"), "cluster_id"));
                     assertEquals(2, new OutputWriter(h.redis, 300, 1000).retract());
@@ -130,8 +139,9 @@ class SecurityIT {
         try (Jedis admin = redis.client()) {
             String older = aclLine(admin, "p29-older", PASSWORD)
                     .replace(" %R~quantum:portfolio:clusters %R~quantum:portfolio:cluster_state:*", "")
-                    .replace(" ~quantum:portfolio:clusters ~quantum:portfolio:cluster_state:*", "");
-            assertFalse(older.contains("quantum:portfolio:clusters"), older);
+                    .replace(" ~quantum:portfolio:clusters ~quantum:portfolio:cluster_state:*", "")
+                    .replace(" +client|id +client|tracking +subscribe &__redis__:invalidate", "");
+            assertFalse(older.contains("quantum:portfolio:clusters") || older.contains("tracking"), older);
             acl(admin, older);
             try {
                 ServiceIT.seed(admin, "BTCUSDT", "ETHUSDT");
@@ -141,6 +151,12 @@ class SecurityIT {
                     for (int i = 0; i < 3; i++) {
                         CycleRunner.Report r = h.runner.run(now.plusSeconds(i));
                         assertTrue(r.computed(), r.failure().orElse("skipped"));
+                        // no tracking permission: every cycle reads everything, as before incremental reads
+                        assertEquals(TestRedis.incremental().isPresent() ? ReadResult.Cache.Kind.FULL : ReadResult.Cache.Kind.OFF, r.phases().reads());
+                    }
+                    if (TestRedis.incremental().isPresent()) {
+                        assertTrue(h.logs.list.stream().anyMatch(e -> e.getLevel() == Level.WARN
+                                && e.getFormattedMessage().startsWith("Incremental reads: client tracking unavailable")), "one WARN says why");
                     }
                     assertEquals("c-ETHUSDT", admin.hget(Keys.target("ETHUSDT"), "cluster_id"), "the operator's map applies");
                     assertEquals(3.0, h.sample("p29_input_rejected_total", new String[] {"data_source", "reason"},

@@ -16,6 +16,7 @@ import com.quantumtrader.allocation.redis.client.HostPort;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.ScopedControl;
 import com.quantumtrader.allocation.redis.Control;
+import com.quantumtrader.allocation.redis.ReadResult;
 import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -107,6 +109,34 @@ final class BenchCommand implements Callable<Integer> {
             + " 20 scoped controls (10 symbol halts, 5 cluster scales 0.5, 5 cluster reduces).")
     boolean bookLimits;
 
+    @Option(names = "--reads", defaultValue = "alternate",
+            description = "full (every input each cycle), incremental (only what changed, DESIGN section 19) or alternate: blocks of"
+                    + " each in the same run, --cycles of each (default: ${DEFAULT-VALUE}).")
+    String readsOption;
+
+    @Option(names = "--block", paramLabel = "B", defaultValue = "12",
+            description = "Measured cycles per block when alternating, after one unmeasured cycle per switch (default: ${DEFAULT-VALUE}:"
+                    + " P29_FULL_READ_SEC / the interval, so the incremental blocks hold their audits at the service's rate).")
+    int block;
+
+    @Option(names = "--reaction", paramLabel = "T", defaultValue = "0",
+            description = "Then T trials of reaction in a real service loop (P29_INTERVAL_SEC=5, incremental): a portfolio write moving"
+                    + " the drawdown into HIGH, until the cycle stream shows every target rewritten (default: ${DEFAULT-VALUE}: none).")
+    int reaction;
+
+    Reads reads;
+
+    /** How the measured runners read their inputs. */
+    enum Reads {
+        FULL("full"), INCREMENTAL("incremental"), ALTERNATE("alternate");
+
+        final String wire;
+
+        Reads(String wire) {
+            this.wire = wire;
+        }
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -126,6 +156,13 @@ final class BenchCommand implements Callable<Integer> {
         atLeast("--warmup", warmup, 0);
         atLeast("--clusters", clusters, 0);
         atLeast("--interval-sec", intervalSec, 1);
+        atLeast("--block", block, 1);
+        atLeast("--reaction", reaction, 0);
+        reads = Arrays.stream(Reads.values()).filter(r -> r.wire.equals(readsOption.strip().toLowerCase(Locale.ROOT))).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--reads: must be full, incremental or alternate, was '" + readsOption + "'"));
+        if (reaction > 0 && redisCluster != null) {
+            throw new IllegalArgumentException("--reaction: needs one Redis (a Cluster reads everything each cycle), not --redis-cluster");
+        }
         if (!(churn >= 0 && churn <= 1)) {
             throw new IllegalArgumentException("--churn: must be in [0, 1], was " + churn);
         }
@@ -208,10 +245,17 @@ final class BenchCommand implements Callable<Integer> {
                 env.put("MAX_GROSS_PCT", "1.0");
                 env.put("P29_MAX_RAISE_PCT", "0.10");
             }
-            Config config = Config.fromEnv(env);
-            try (RedisConnection redis = Wiring.connect(config)) {
-                Metrics metrics = new Metrics(new CollectorRegistry(true));
-                CycleRunner runner = Wiring.cycleRunner(config, redis, metrics, java.time.Clock.systemUTC());
+            List<Reads> order = reads == Reads.ALTERNATE ? List.of(Reads.FULL, Reads.INCREMENTAL) : List.of(reads);
+            try (RedisConnection redis = Wiring.connect(Config.fromEnv(env))) {
+                long heapBase = heapAfterGc();
+                Map<Reads, CycleRunner> runners = new EnumMap<>(Reads.class);
+                for (Reads r : order) { // one runner per way of reading, as `run` builds it, each an instance of its own
+                    Map<String, String> e = new java.util.HashMap<>(env);
+                    e.put("P29_INCREMENTAL", Boolean.toString(r == Reads.INCREMENTAL));
+                    e.put("P29_INSTANCE_ID", "bench-" + r.wire);
+                    runners.put(r, Wiring.cycleRunner(Config.fromEnv(e), redis, new Metrics(new CollectorRegistry(true)),
+                            java.time.Clock.systemUTC()));
+                }
                 if (bookLimits) {
                     List<ScopedControl> controls = new ArrayList<>();
                     for (int i = 0; i < 20; i++) {
@@ -226,46 +270,81 @@ final class BenchCommand implements Callable<Integer> {
                     out.println("book limits on: MAX_GROSS_PCT=1.0, P29_MAX_RAISE_PCT=0.10, 20 scoped controls");
                 }
                 Churn moves = new Churn(symbols, churn, now);
-                long heapBase = heapAfterGc();
-                for (int i = 0; i < warmup; i++) {
-                    moves.apply(this::pipeline, admin, clusterNodes);
-                    check(runner.run(now.plusSeconds((long) intervalSec * i)));
+                Blocks blocks = new Blocks(runners, now, intervalSec);
+                for (Reads r : order) {
+                    blocks.switchTo(r, moves, admin, clusterNodes);
+                    for (int i = 0; i < warmup; i++) {
+                        moves.apply(this::pipeline, admin, clusterNodes);
+                        check(blocks.cycle(r));
+                    }
                 }
-                Cycles measured = new Cycles(cycles);
+                Map<Reads, Cycles> measured = new EnumMap<>(Reads.class);
+                order.forEach(r -> measured.put(r, new Cycles(cycles)));
                 Probe probe = noProbe ? null : Probe.start(probeNode);
                 java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
                 long processCpuBefore = processCpuNanos();
                 long[] gcBefore = gc();
-                double cpuBefore = redisCpu(admin);
-                for (int i = 0; i < cycles; i++) {
-                    moves.apply(this::pipeline, admin, clusterNodes);
-                    long cpu0 = threads.getCurrentThreadCpuTime();
-                    long allocated0 = allocatedBytes(threads);
-                    CycleRunner.Report r = check(runner.run(now.plusSeconds((long) intervalSec * (warmup + i))));
-                    measured.add(r, threads.getCurrentThreadCpuTime() - cpu0, allocatedBytes(threads) - allocated0);
+                int perBlock = order.size() > 1 ? block : cycles;
+                while (measured.values().stream().anyMatch(c -> c.n < cycles)) {
+                    for (Reads r : order) {
+                        Cycles into = measured.get(r);
+                        if (into.n < cycles && order.size() > 1) {
+                            blocks.switchTo(r, moves, admin, clusterNodes); // its first cycle (a new tenure: a full read) not measured
+                        }
+                        for (int b = 0; b < perBlock && into.n < cycles; b++) {
+                            int changed = moves.apply(this::pipeline, admin, clusterNodes);
+                            double redis0 = redisCpu(admin);
+                            long cpu0 = threads.getCurrentThreadCpuTime();
+                            long allocated0 = allocatedBytes(threads);
+                            CycleRunner.Report rep = check(blocks.cycle(r));
+                            into.add(rep, threads.getCurrentThreadCpuTime() - cpu0, allocatedBytes(threads) - allocated0, changed,
+                                    redisCpu(admin) - redis0);
+                        }
+                    }
                 }
-                double cpuPerCycle = (redisCpu(admin) - cpuBefore) / cycles;
                 long processCpu = processCpuNanos() - processCpuBefore;
                 long[] gcAfter = gc();
                 Probe.Result latency = probe == null ? null : probe.stop();
-                measured.print(out, m, symbols, churn, cpuPerCycle);
-                out.printf(Locale.ROOT, "process CPU per cycle: %.1f ms (all threads: the cycle thread %.1f ms, plus GC, JIT and the bench churn)%n",
-                        processCpu / 1e6 / cycles, measured.cycleCpuMedianMillis());
+                for (Reads r : order) {
+                    measured.get(r).print(out, m, r, symbols, churn);
+                }
+                if (order.size() > 1) {
+                    Cycles full = measured.get(Reads.FULL);
+                    Cycles inc = measured.get(Reads.INCREMENTAL);
+                    out.printf(Locale.ROOT, "incremental / full, same run (%d-cycle blocks alternating): cycle median %.3f; redis CPU per"
+                            + " cycle: median %.3f, mean %.3f (audits included); input reads per cycle: median %.3f, mean %.3f%n",
+                            block, inc.median(4) / full.median(4), inc.median(9) / full.median(9), inc.mean(9) / full.mean(9),
+                            inc.median(10) / full.median(10), inc.mean(10) / full.mean(10));
+                    out.printf(Locale.ROOT, "incremental input reads / keys changed: median %.3f (a cycle between audits), mean %.3f%n",
+                            inc.median(10) / inc.median(8), inc.mean(10) / inc.mean(8));
+                }
+                out.printf(Locale.ROOT, "process CPU per cycle: %.1f ms (all threads: the cycle threads, plus GC, JIT and the bench churn)%n",
+                        processCpu / 1e6 / (cycles * order.size()));
                 out.printf(Locale.ROOT, "GC per cycle: %.2f ms; young collections %d, full collections %d over %d cycles (%s)%n",
-                        (gcAfter[0] - gcBefore[0]) / (double) cycles, gcAfter[1] - gcBefore[1], gcAfter[2] - gcBefore[2], cycles, gcNames());
+                        (gcAfter[0] - gcBefore[0]) / (double) (cycles * order.size()), gcAfter[1] - gcBefore[1], gcAfter[2] - gcBefore[2],
+                        cycles * order.size(), gcNames());
                 if (latency != null) {
                     out.printf(Locale.ROOT, "probe client (GET loop on its own connection in its own JVM, %,d calls): max %.2f ms, p99.9 %.2f ms,"
                             + " p99 %.2f ms (its GETs are in the Redis CPU above)%n", latency.calls(), latency.maxMillis(), latency.p999Millis(),
                             latency.p99Millis());
                 }
-                long retained = heapAfterGc() - heapBase;
-                out.printf(Locale.ROOT, "retained heap per symbol: %,d bytes (%.1f MB after a full GC for %,d symbols: carry-over, discovery,"
-                        + " the runner's state between cycles); this JVM's capacity (P29_MAX_SYMBOLS default): %,d symbols%n",
-                        retained / symbols, retained / 1e6, symbols, Config.capacity(Runtime.getRuntime().maxMemory()));
+                if (order.size() == 1) {
+                    long retained = heapAfterGc() - heapBase;
+                    out.printf(Locale.ROOT, "retained heap per symbol: %,d bytes (%.1f MB after a full GC for %,d symbols: carry-over, discovery,"
+                            + " the input cache when incremental, the runner's state between cycles); this JVM's capacity (P29_MAX_SYMBOLS"
+                            + " default): %,d symbols%n", retained / symbols, retained / 1e6, symbols,
+                            Config.capacity(Runtime.getRuntime().maxMemory()));
+                } else {
+                    out.println("retained heap per symbol: run with --reads full or --reads incremental (two runners are alive here)");
+                }
                 Runtime rt = Runtime.getRuntime();
                 out.printf(Locale.ROOT, "process RSS: %s; heap used %.1f MB of max %.1f MB%n", rss(), (rt.totalMemory() - rt.freeMemory()) / 1e6,
                         rt.maxMemory() / 1e6);
                 out.flush();
+                runners.values().forEach(CycleRunner::release);
+                if (reaction > 0) {
+                    ReactionTrials.run(out, env, admin.get(0), symbols, reaction);
+                }
             }
         } finally {
             admin.forEach(Jedis::close);
@@ -293,44 +372,91 @@ final class BenchCommand implements Callable<Integer> {
 
     /** What the bench keeps of each measured cycle: numbers only, never the cycle's result (at 10,000 symbols a result is megabytes). */
     static final class Cycles {
-        private final long[][] phases; // discover, read, compute, write, cycle, round trips, cycle-thread CPU, cycle-thread bytes allocated
+        // discover, read, compute, write, cycle, round trips, cycle-thread CPU, cycle-thread bytes allocated, keys changed before it,
+        // Redis CPU (ns, INFO around the cycle), input reads
+        private final long[][] phases;
+        private final Map<ReadResult.Cache.Kind, Integer> kinds = new EnumMap<>(ReadResult.Cache.Kind.class);
         private int n;
 
         Cycles(int capacity) {
-            phases = new long[8][capacity];
+            phases = new long[11][capacity];
         }
 
-        void add(CycleRunner.Report r, long cpuNanos, long allocatedBytes) {
+        void add(CycleRunner.Report r, long cpuNanos, long allocatedBytes, int changed, double redisCpuSeconds) {
             CycleRunner.Phases p = r.phases();
-            long[] v = {p.discover(), p.read(), p.compute(), p.write(), (long) (r.seconds() * 1e9), p.roundTrips(), cpuNanos, allocatedBytes};
+            long[] v = {p.discover(), p.read(), p.compute(), p.write(), (long) (r.seconds() * 1e9), p.roundTrips(), cpuNanos, allocatedBytes,
+                    changed, (long) (redisCpuSeconds * 1e9), p.inputReads()};
             for (int i = 0; i < v.length; i++) {
                 phases[i][n] = v[i];
             }
+            kinds.merge(p.reads(), 1, Integer::sum);
             n++;
         }
 
-        double cycleCpuMedianMillis() {
-            long[] s = Arrays.copyOf(phases[6], n);
-            Arrays.sort(s);
-            return s[n / 2] / 1e6;
+        /** The mean of column {@code i}. */
+        double mean(int i) {
+            return Arrays.stream(phases[i], 0, n).average().orElse(0);
         }
 
-        void print(PrintWriter out, Mode m, int symbols, double churn, double cpuPerCycle) {
-            out.printf(Locale.ROOT, "%d cycles, %s mode, %,d symbols, churn %.0f %%; JVM %s, %d cores%n", n, m.wireName(), symbols, churn * 100,
-                    System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors());
+        /** The median of column {@code i}. */
+        double median(int i) {
+            long[] s = Arrays.copyOf(phases[i], n);
+            Arrays.sort(s);
+            return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+        }
+
+        void print(PrintWriter out, Mode m, Reads reads, int symbols, double churn) {
+            out.printf(Locale.ROOT, "%d cycles, %s reads, %s mode, %,d symbols, churn %.0f %%; JVM %s, %d cores%n", n, reads.wire, m.wireName(),
+                    symbols, churn * 100, System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors());
             out.printf(Locale.ROOT, "%-9s %10s %10s%n", "phase", "median ms", "p99 ms");
             String[] names = {"discover", "read", "compute", "write", "cycle"};
             for (int i = 0; i < names.length; i++) {
                 row(out, names[i], Arrays.copyOf(phases[i], n));
             }
             row(out, "cycle CPU", Arrays.copyOf(phases[6], n));
+            row(out, "redis CPU", Arrays.copyOf(phases[9], n));
             long[] trips = Arrays.copyOf(phases[5], n);
             Arrays.sort(trips);
             out.printf(Locale.ROOT, "round trips per cycle: %d (min %d, max %d)%n", trips[n / 2], trips[0], trips[n - 1]);
-            out.printf(Locale.ROOT, "redis CPU per cycle: %.1f ms (INFO CPU used_cpu_user + used_cpu_sys)%n", cpuPerCycle * 1000);
+            out.printf(Locale.ROOT, "input reads per cycle: median %.0f for %.0f keys changed before it (budgets and the portfolio); reads %s%n",
+                    median(10), median(8), kinds);
             long[] bytes = Arrays.copyOf(phases[7], n);
             Arrays.sort(bytes);
             out.printf(Locale.ROOT, "allocated per cycle (cycle thread): median %.1f MB, max %.1f MB%n", bytes[n / 2] / 1e6, bytes[n - 1] / 1e6);
+        }
+    }
+
+    /**
+     * The measured runners and the simulated clock they share: one holds the lease at a time; a switch releases it, and the
+     * next runner's first cycle (a new tenure, so a full read) runs unmeasured.
+     */
+    final class Blocks {
+        private final Map<Reads, CycleRunner> runners;
+        private final Instant start;
+        private final int intervalSec;
+        private long tick;
+        private Reads current;
+
+        Blocks(Map<Reads, CycleRunner> runners, Instant start, int intervalSec) {
+            this.runners = runners;
+            this.start = start;
+            this.intervalSec = intervalSec;
+        }
+
+        void switchTo(Reads r, Churn moves, List<Jedis> admin, Set<HostAndPort> nodes) {
+            if (r == current) {
+                return;
+            }
+            if (current != null) {
+                runners.get(current).release();
+            }
+            current = r;
+            moves.apply(BenchCommand.this::pipeline, admin, nodes);
+            check(cycle(r));
+        }
+
+        CycleRunner.Report cycle(Reads r) {
+            return runners.get(r).run(start.plusSeconds((long) intervalSec * tick++));
         }
     }
 
@@ -348,18 +474,21 @@ final class BenchCommand implements Callable<Integer> {
             this.ts = Long.toString(now.getEpochSecond());
         }
 
-        void apply(java.util.function.BiFunction<List<Jedis>, Set<HostAndPort>, AbstractPipeline> pipelines, List<Jedis> admin,
+        /** Moves the budgets and the equity; returns the number of distinct keys written. */
+        int apply(java.util.function.BiFunction<List<Jedis>, Set<HostAndPort>, AbstractPipeline> pipelines, List<Jedis> admin,
                    Set<HostAndPort> nodes) {
             int moves = (int) Math.round(symbols * fraction);
             if (moves == 0) {
-                return;
+                return 0;
             }
+            Set<Integer> moved = new java.util.HashSet<>();
             AbstractPipeline p = pipelines.apply(admin, nodes);
             try {
                 equity *= 1 + (rnd.nextDouble() - 0.5) * 0.002;
                 p.hset(Keys.PORTFOLIO, InputHashes.portfolio(fmt(equity), "0.06", ts));
                 for (int i = 0; i < moves; i++) {
                     int s = rnd.nextInt(symbols);
+                    moved.add(s);
                     double base = seedBudget(s);
                     p.hset(Keys.budget("SYM" + s + "USDT"), InputHashes.budget(fmt(base * (0.9 + 0.2 * rnd.nextDouble())), ts));
                 }
@@ -367,6 +496,7 @@ final class BenchCommand implements Callable<Integer> {
             } finally {
                 p.close();
             }
+            return moved.size() + 1;
         }
     }
 

@@ -106,7 +106,7 @@ public final class Invalidations implements AutoCloseable {
             if (link != null) {
                 link.close();
             }
-            throw new RedisFailure(RedisFailure.Operation.READ, "client tracking: " + RedisConnection.describe(e), e);
+            throw new RedisFailure(RedisFailure.Operation.READ, "client tracking: " + RedisFailure.describe(e), e);
         } catch (RuntimeException e) {
             if (link != null) {
                 link.close();
@@ -142,7 +142,7 @@ public final class Invalidations implements AutoCloseable {
         try {
             link.send(new CommandArguments(Protocol.Command.PING).add(Long.toString(token)));
         } catch (JedisException e) {
-            return lose("PING failed: " + RedisConnection.describe(e));
+            return lose("PING failed: " + RedisFailure.describe(e));
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
@@ -224,7 +224,7 @@ public final class Invalidations implements AutoCloseable {
         } catch (RuntimeException e) {
             synchronized (lock) {
                 if (lost == null) {
-                    lost = "link lost: " + RedisConnection.describe(e);
+                    lost = "link lost: " + RedisFailure.describe(e);
                 }
                 lock.notifyAll();
             }

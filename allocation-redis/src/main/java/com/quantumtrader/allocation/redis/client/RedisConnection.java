@@ -90,9 +90,9 @@ public final class RedisConnection implements AutoCloseable {
         } catch (RedisFailure e) {
             throw e;
         } catch (ReplyError e) {
-            throw new RedisFailure(operation, describe(e.redisError()), e.redisError());
+            throw new RedisFailure(operation, RedisFailure.describe(e.redisError()), e.redisError());
         } catch (JedisException | IllegalStateException e) {
-            throw new RedisFailure(operation, describe(e), e);
+            throw new RedisFailure(operation, RedisFailure.describe(e), e);
         }
     }
 
@@ -145,7 +145,7 @@ public final class RedisConnection implements AutoCloseable {
         try {
             primary = topology().primary();
         } catch (JedisException | IllegalStateException e) {
-            throw new RedisFailure(RedisFailure.Operation.READ, describe(e), e);
+            throw new RedisFailure(RedisFailure.Operation.READ, RedisFailure.describe(e), e);
         }
         Optional<Invalidations> link = primary.map(p -> Invalidations.open(p.address(), p.config(), prefixes, timeout, listener));
         link.ifPresent(l -> {
@@ -162,7 +162,7 @@ public final class RedisConnection implements AutoCloseable {
         try {
             return topology().primary().map(p -> p.address().toString());
         } catch (JedisException | IllegalStateException e) {
-            throw new RedisFailure(RedisFailure.Operation.READ, describe(e), e);
+            throw new RedisFailure(RedisFailure.Operation.READ, RedisFailure.describe(e), e);
         }
     }
 
@@ -176,20 +176,5 @@ public final class RedisConnection implements AutoCloseable {
                 topology.close();
             }
         }
-    }
-
-    static String describe(Throwable e) {
-        StringBuilder sb = new StringBuilder();
-        Throwable t = e;
-        for (int depth = 0; t != null && depth < 3; depth++, t = t.getCause()) {
-            if (sb.length() > 0) {
-                sb.append(" <- ");
-            }
-            sb.append(t.getClass().getSimpleName());
-            if (t.getMessage() != null) {
-                sb.append(": ").append(t.getMessage());
-            }
-        }
-        return sb.toString();
     }
 }

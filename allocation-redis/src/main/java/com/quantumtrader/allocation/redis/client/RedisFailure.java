@@ -152,4 +152,20 @@ public final class RedisFailure extends RuntimeException {
         }
         return network(t.getCause(), depth + 1);
     }
+
+    /** The cause chain, three deep, as {@code Type: message <- Type: message}, for a log line. */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 3; depth++, t = t.getCause()) {
+            if (sb.length() > 0) {
+                sb.append(" <- ");
+            }
+            sb.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                sb.append(": ").append(t.getMessage());
+            }
+        }
+        return sb.toString();
+    }
 }
