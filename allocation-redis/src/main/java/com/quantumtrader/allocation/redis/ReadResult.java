@@ -55,7 +55,14 @@ public record ReadResult(CycleInputs inputs, List<Rejection> rejections, Decoded
      * @param note          why the cache was dropped or not used, when it was
      */
     public record Cache(Kind kind, long inputReads, List<String> discrepancies, java.util.Optional<String> note) {
-        public enum Kind { OFF, FULL, INCREMENTAL, AUDIT }
+        public enum Kind {
+            OFF, FULL, INCREMENTAL, AUDIT;
+
+            /** The name in metrics ({@code p29_reads_total{kind}}) and the cycle's log line. */
+            public String wireName() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
 
         public Cache {
             Objects.requireNonNull(kind, "kind");

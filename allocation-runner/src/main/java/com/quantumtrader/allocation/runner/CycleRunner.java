@@ -281,7 +281,7 @@ public final class CycleRunner {
             long t3 = System.nanoTime();
             double seconds = (t3 - start) / 1e9;
             metrics.completed(result, mode, leading, written.decisionsStreamed(), seconds);
-            log(result, mode, seconds, leading);
+            log(result, mode, seconds, leading, read.cache().kind(), trigger);
             if (leading) {
                 logChangedTargets(result, next, written.next());
             }
@@ -650,7 +650,7 @@ public final class CycleRunner {
         }
     }
 
-    private void log(CycleResult result, Mode mode, double seconds, boolean leading) {
+    private void log(CycleResult result, Mode mode, double seconds, boolean leading, ReadResult.Cache.Kind reads, Trigger trigger) {
         String skipReason = result instanceof CycleResult.Skipped s ? s.reason().wireName() : "";
         String skipped = skipReason.isEmpty() ? "" : " (skipped: " + skipReason + ")";
         // The figures also as key-value pairs: fields of their own under LOG_FORMAT=json.
@@ -664,9 +664,11 @@ public final class CycleRunner {
                 .addKeyValue("fallbacks", result.fallbacks().size())
                 .addKeyValue("rejected", result.rejections().size())
                 .addKeyValue("skip_reason", skipReason)
-                .log(String.format(Locale.ROOT, "Allocation cycle complete: %d targets in %.3fs%s [mode=%s %s=%s fallbacks=%d rejected=%d]",
-                        result.decisions().size(), seconds, skipped, mode.wireName(), leading ? "leader" : "standby", instance,
-                        result.fallbacks().size(), result.rejections().size()));
+                .addKeyValue("reads", reads.wireName())
+                .addKeyValue("trigger", trigger.wireName())
+                .log(String.format(Locale.ROOT, "Allocation cycle complete: %d targets in %.3fs%s [mode=%s %s=%s fallbacks=%d rejected=%d reads=%s"
+                        + " trigger=%s]", result.decisions().size(), seconds, skipped, mode.wireName(), leading ? "leader" : "standby", instance,
+                        result.fallbacks().size(), result.rejections().size(), reads.wireName(), trigger.wireName()));
         if (LOG.isDebugEnabled()) {
             for (Decision d : result.decisions()) {
                 LOG.debug(String.format(Locale.ROOT,

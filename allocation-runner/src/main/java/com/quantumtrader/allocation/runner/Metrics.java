@@ -154,7 +154,7 @@ public final class Metrics {
             cyclesByTrigger.labels(t.wireName());
         }
         for (com.quantumtrader.allocation.redis.ReadResult.Cache.Kind k : com.quantumtrader.allocation.redis.ReadResult.Cache.Kind.values()) {
-            reads.labels(k.name().toLowerCase(java.util.Locale.ROOT));
+            reads.labels(k.wireName());
         }
         Gauge.build("p29_build_info", "1, labelled with this jar's version and the commit it was built from.")
                 .labelNames("version", "commit").register(registry).labels(BuildInfo.CURRENT.version(), BuildInfo.CURRENT.commit()).set(1);
@@ -174,7 +174,7 @@ public final class Metrics {
     /** What a read did with the cache (issue 28). */
     void inputReads(com.quantumtrader.allocation.redis.ReadResult.Cache cache) {
         inputReads.inc(cache.inputReads());
-        reads.labels(cache.kind().name().toLowerCase(java.util.Locale.ROOT)).inc();
+        reads.labels(cache.kind().wireName()).inc();
         cacheDiscrepancies.inc(cache.discrepancies().size());
     }
 
