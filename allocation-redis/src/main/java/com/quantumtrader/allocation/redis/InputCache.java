@@ -60,6 +60,7 @@ final class InputCache implements AutoCloseable {
     private final RedisConnection connection;
     private final Duration fullReadEvery;
     private final Duration timeout;
+    private final int maxCached;
     private final EnumMap<Part, Map<String, List<String>>> values = new EnumMap<>(Part.class);
     private volatile Consumer<Change> changes = c -> { };
     private Invalidations link;
@@ -75,7 +76,9 @@ final class InputCache implements AutoCloseable {
     private String pendingNote;
     private long discrepancies;
 
-    InputCache(RedisConnection connection, Duration fullReadEvery, Duration timeout) {
+    /** @param maxCached the most symbols whose inputs are kept: beyond it every read is full (the heap's share, docs/performance.md) */
+    InputCache(RedisConnection connection, Duration fullReadEvery, Duration timeout, int maxCached) {
+        this.maxCached = maxCached;
         this.connection = Objects.requireNonNull(connection, "connection");
         this.fullReadEvery = Objects.requireNonNull(fullReadEvery, "fullReadEvery");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -290,6 +293,24 @@ final class InputCache implements AutoCloseable {
         clear();
         lastFull = null;
         return reason + "; the cache was dropped";
+    }
+
+    /**
+     * {@code plan}, or, for a universe of more than {@code maxCached} symbols, a full read that keeps nothing and an empty
+     * cache (its tables freed): the cache costs ~400 bytes of heap per symbol, and a universe the heap holds only without it
+     * is read as before incremental reads. The link stays: changes still start cycles.
+     */
+    Plan fit(Plan plan, int symbols) {
+        if (symbols <= maxCached) {
+            return plan;
+        }
+        for (Part p : Part.values()) {
+            values.put(p, new HashMap<>());
+        }
+        clear();
+        lastFull = null;
+        return new Plan(false, false, false, plan.rescan(), Optional.of("a universe of " + symbols + " symbols is beyond the input cache's"
+                + " capacity of " + maxCached + " (the heap's): every read is full"));
     }
 
     private void clear() {

@@ -86,7 +86,7 @@ public final class InputReader implements AutoCloseable {
             throw new IllegalArgumentException("maxSymbols: must be >= 1, was " + maxSymbols);
         }
         this.maxSymbols = maxSymbols;
-        this.cache = incremental.map(i -> new InputCache(connection, i.fullReadEvery(), i.timeout())).orElse(null);
+        this.cache = incremental.map(i -> new InputCache(connection, i.fullReadEvery(), i.timeout(), i.maxCached())).orElse(null);
     }
 
     /**
@@ -97,8 +97,16 @@ public final class InputReader implements AutoCloseable {
      * @param fullReadEvery {@code P29_FULL_READ_SEC}
      * @param timeout       how long the cycle's barrier waits for the link's reply before the link counts as lost
      */
-    public record Incremental(java.time.Duration fullReadEvery, java.time.Duration timeout) {
+    public record Incremental(java.time.Duration fullReadEvery, java.time.Duration timeout, int maxCached) {
+        /** No limit on the symbols whose inputs are kept (tests; the service passes its heap's). */
+        public Incremental(java.time.Duration fullReadEvery, java.time.Duration timeout) {
+            this(fullReadEvery, timeout, Integer.MAX_VALUE);
+        }
+
         public Incremental {
+            if (maxCached < 1) {
+                throw new IllegalArgumentException("maxCached: must be >= 1, was " + maxCached);
+            }
             if (fullReadEvery.isNegative() || fullReadEvery.isZero()) {
                 throw new IllegalArgumentException("fullReadEvery: must be > 0, was " + fullReadEvery);
             }
@@ -179,7 +187,7 @@ public final class InputReader implements AutoCloseable {
     /** Keys per {@code EXISTS} of the lost-target check: short enough never to hold Redis (~0.1 ms each). */
     static final int EXISTS_CHUNK = 1000;
 
-    private ReadResult read(Nodes nodes, Optional<Discovery> cached, Instant now, List<String> targets, InputCache.Plan plan) {
+    private ReadResult read(Nodes nodes, Optional<Discovery> cached, Instant now, List<String> targets, InputCache.Plan begun) {
         long before = connection.roundTrips();
         long start = System.nanoTime();
         List<Rejection> rejections = new ArrayList<>();
@@ -213,6 +221,7 @@ public final class InputReader implements AutoCloseable {
         Set<String> withAttribution = discovery.withAttribution();
         List<String> symbols = discovery.symbols();
         long discoverNanos = System.nanoTime() - start;
+        InputCache.Plan plan = cache == null ? begun : cache.fit(begun, symbols.size());
 
         Reply<List<String>> portfolioResponse = nodes.pipeline(Keys.PORTFOLIO).hmget(Keys.PORTFOLIO, InputCodec.PORTFOLIO_FIELDS);
         // The cluster map's entries of this universe only, in HMGETs of CLUSTER_MAP_CHUNK fields: an HGETALL of a

@@ -212,6 +212,29 @@ class IncrementalReadIT {
     }
 
     @Test
+    void read_universeBeyondTheCacheCapacity_everyReadFullAndNothingKept_thenIncrementalWhenItFitsAgain() {
+        seed(12, 2);
+        try (InputReader small = new InputReader(connection, Map.of(), Integer.MAX_VALUE,
+                Optional.of(new InputReader.Incremental(FULL_READ, Duration.ofSeconds(2), 10)))) {
+            ReadResult first = small.read(Optional.empty(), NOW);
+            ReadResult second = small.read(Optional.of(first.discovery()), NOW.plusSeconds(5));
+            assertEquals(ReadResult.Cache.Kind.FULL, second.cache().kind(), "12 symbols, room for 10: read as without the cache");
+            assertEquals(Optional.of("a universe of 12 symbols is beyond the input cache's capacity of 10 (the heap's): every read is full"),
+                    second.cache().note());
+            assertEquals(5 + 1 + 12 + 3 + 2, second.cache().inputReads(), "5 small hashes, 1 map chunk, 12 budgets, 3 attributions, 2 stress");
+            assertEquals(fullRead(NOW.plusSeconds(5)).decode(), second.decode());
+
+            jedis.del(Keys.budget("S10"), Keys.budget("S11"));
+            ReadResult third = small.read(Optional.empty(), NOW.plusSeconds(10));
+            assertEquals(10, third.decode().budgets().size());
+            ReadResult fourth = small.read(Optional.of(third.discovery()), NOW.plusSeconds(15));
+            assertEquals(ReadResult.Cache.Kind.INCREMENTAL, fourth.cache().kind(), "10 fit: the cache is kept and used");
+            assertEquals(5, fourth.cache().inputReads());
+            assertEquals(fullRead(NOW.plusSeconds(15)).decode(), fourth.decode());
+        }
+    }
+
+    @Test
     void read_flushAndDrop_everythingReadAgain() {
         seed(20, 2);
         ReadResult first = incremental.read(Optional.empty(), NOW);

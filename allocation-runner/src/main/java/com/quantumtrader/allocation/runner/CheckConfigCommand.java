@@ -51,6 +51,11 @@ final class CheckConfigCommand implements Callable<Integer> {
                     + " per symbol, docs/performance.md); P29_MAX_SYMBOLS=%,d%s", heap >> 20, Config.capacity(heap), Config.HEAP_RESERVE_BYTES >> 20,
                     Config.HEAP_BYTES_PER_SYMBOL, config.maxSymbols(), config.maxSymbols() > Config.capacity(heap)
                             ? " (warning: above the heap's capacity: a universe that large may end the JVM with OutOfMemoryError)" : ""));
+            if (config.incremental()) {
+                out.println(String.format(java.util.Locale.ROOT, "input cache: incremental reads keep the inputs of up to %,d symbols in this"
+                        + " heap ((heap - %d MB) / %,d bytes per symbol); a larger universe is read in full each cycle", Config.cacheCapacity(heap),
+                        Config.HEAP_RESERVE_BYTES >> 20, Config.HEAP_BYTES_PER_CACHED_SYMBOL));
+            }
             Config.unknownVariables(vars).forEach(w -> out.println("warning: " + w));
             out.println("configuration OK; redis deployment: " + config.redis().kind() + " (" + config.redis() + ")");
             if (probe) {

@@ -332,6 +332,18 @@ public record Config(
     /** Peak heap per symbol of a cycle (the first write of a leader, the largest), measured: docs/performance.md. */
     static final long HEAP_BYTES_PER_SYMBOL = 850;
 
+    /** Peak heap per symbol with incremental reads' input cache (~400 bytes retained per symbol more), measured: docs/performance.md. */
+    static final long HEAP_BYTES_PER_CACHED_SYMBOL = 1_250;
+
+    /**
+     * How many symbols' inputs incremental reads keep in a heap of {@code maxHeapBytes}, at least 1,000: a larger universe is
+     * read in full each cycle (as with {@code P29_INCREMENTAL=false}), never crowded out of its targets by the cache.
+     */
+    public static int cacheCapacity(long maxHeapBytes) {
+        long n = (maxHeapBytes - HEAP_RESERVE_BYTES) / HEAP_BYTES_PER_CACHED_SYMBOL;
+        return (int) Math.max(1_000, Math.min(10_000_000, n));
+    }
+
     /**
      * How many symbols a heap of {@code maxHeapBytes} holds: {@code (heap - reserve) / bytes per symbol}, at least 1,000.
      * Beyond it a cycle reads what fits (DESIGN section 16) instead of ending the JVM with an OutOfMemoryError.

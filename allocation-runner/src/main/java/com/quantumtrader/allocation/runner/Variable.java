@@ -228,7 +228,10 @@ public enum Variable {
             "incremental reads (`performance.md`, \"Incremental reads\"): Redis tells the service which input keys changed"
             + " (`CLIENT TRACKING ... BCAST` on a connection of its own) and a cycle reads only those; a change of the"
             + " portfolio, the regime or a control starts a cycle at once. `false`: every cycle reads every input, on the"
-            + " timer only. A Redis Cluster always reads everything"),
+            + " timer only. A Redis Cluster always reads everything, and so does a universe beyond the cache's share of the"
+            + " heap ((max heap - 40 MB) / 1,250 bytes: ~68,000 symbols under the unit's `-Xmx128m`; `check-config` prints"
+            + " it), changes still starting cycles. The ACL needs the tracking commands and channel of"
+            + " `security.md`; without them: a WARN once a minute and full reads"),
     P29_FULL_READ_SEC(Table.CONNECTION_AND_EXTRA,
             "`60`",
             "whole number in [5, 3600]",

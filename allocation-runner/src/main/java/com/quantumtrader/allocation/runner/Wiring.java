@@ -41,7 +41,8 @@ public final class Wiring {
     /** The reader of the inputs, with the static cluster map read now and the heap's symbol capacity. */
     public static InputReader reader(Config config, RedisConnection connection) {
         return new InputReader(connection, config.staticClusterMap(), config.maxSymbols(), config.incremental()
-                ? java.util.Optional.of(new InputReader.Incremental(Duration.ofSeconds(config.fullReadSec()), config.redis().socketTimeout()))
+                ? java.util.Optional.of(new InputReader.Incremental(Duration.ofSeconds(config.fullReadSec()), config.redis().socketTimeout(),
+                        Config.cacheCapacity(Runtime.getRuntime().maxMemory())))
                 : java.util.Optional.empty());
     }
 

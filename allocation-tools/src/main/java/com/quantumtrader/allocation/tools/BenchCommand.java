@@ -293,12 +293,14 @@ final class BenchCommand implements Callable<Integer> {
                         }
                         for (int b = 0; b < perBlock && into.n < cycles; b++) {
                             int changed = moves.apply(this::pipeline, admin, clusterNodes);
+                            Map<String, Double> stats0 = commandUsec(admin);
                             double redis0 = redisCpu(admin);
                             long cpu0 = threads.getCurrentThreadCpuTime();
                             long allocated0 = allocatedBytes(threads);
                             CycleRunner.Report rep = check(blocks.cycle(r));
                             into.add(rep, threads.getCurrentThreadCpuTime() - cpu0, allocatedBytes(threads) - allocated0, changed,
                                     redisCpu(admin) - redis0);
+                            into.commands(stats0, commandUsec(admin));
                         }
                     }
                 }
@@ -376,6 +378,7 @@ final class BenchCommand implements Callable<Integer> {
         // Redis CPU (ns, INFO around the cycle), input reads
         private final long[][] phases;
         private final Map<ReadResult.Cache.Kind, Integer> kinds = new EnumMap<>(ReadResult.Cache.Kind.class);
+        private final Map<String, Double> commandUsec = new java.util.TreeMap<>();
         private int n;
 
         Cycles(int capacity) {
@@ -391,6 +394,11 @@ final class BenchCommand implements Callable<Integer> {
             }
             kinds.merge(p.reads(), 1, Integer::sum);
             n++;
+        }
+
+        /** Adds the Redis command time (INFO commandstats usec) between two snapshots around a cycle. */
+        void commands(Map<String, Double> before, Map<String, Double> after) {
+            after.forEach((cmd, usec) -> commandUsec.merge(cmd, usec - before.getOrDefault(cmd, 0.0), Double::sum));
         }
 
         /** The mean of column {@code i}. */
@@ -420,6 +428,11 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "round trips per cycle: %d (min %d, max %d)%n", trips[n / 2], trips[0], trips[n - 1]);
             out.printf(Locale.ROOT, "input reads per cycle: median %.0f for %.0f keys changed before it (budgets and the portfolio); reads %s%n",
                     median(10), median(8), kinds);
+            List<String> top = new ArrayList<>();
+            commandUsec.entrySet().stream().filter(e -> e.getValue() > 0).sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(8)
+                    .forEach(e -> top.add(String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / n / 1000)));
+            out.printf(Locale.ROOT, "redis command time per cycle, ms (INFO commandstats, mean; the bench's INFO included): %s%n",
+                    String.join(", ", top));
             long[] bytes = Arrays.copyOf(phases[7], n);
             Arrays.sort(bytes);
             out.printf(Locale.ROOT, "allocated per cycle (cycle thread): median %.1f MB, max %.1f MB%n", bytes[n / 2] / 1e6, bytes[n - 1] / 1e6);
@@ -628,6 +641,22 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return total;
+    }
+
+    /** Microseconds each command has used so far (INFO commandstats), summed over the nodes. */
+    private static Map<String, Double> commandUsec(List<Jedis> nodes) {
+        Map<String, Double> out = new java.util.HashMap<>();
+        for (Jedis jedis : nodes) {
+            for (String line : jedis.info("commandstats").split("\r?\n")) {
+                int usec = line.indexOf("usec=");
+                if (line.startsWith("cmdstat_") && usec > 0) {
+                    String cmd = line.substring("cmdstat_".length(), line.indexOf(':'));
+                    double v = Double.parseDouble(line.substring(usec + 5, line.indexOf(',', usec)));
+                    out.merge(cmd, v, Double::sum);
+                }
+            }
+        }
+        return out;
     }
 
     /** Realistic inputs: budgets of 1k-500k USD, ~20 symbols per cluster, a tenth with attributions. */
