@@ -124,6 +124,10 @@ final class BenchCommand implements Callable<Integer> {
                     + " the drawdown into HIGH, until the cycle stream shows every target rewritten (default: ${DEFAULT-VALUE}: none).")
     int reaction;
 
+    @Option(names = "--reaction-gap-ms", paramLabel = "MS", defaultValue = "200",
+            description = "P29_MIN_CYCLE_GAP_MS of the reaction trials' service (default: ${DEFAULT-VALUE}, the variable's default).")
+    int reactionGapMs;
+
     Reads reads;
 
     /** How the measured runners read their inputs. */
@@ -158,6 +162,7 @@ final class BenchCommand implements Callable<Integer> {
         atLeast("--interval-sec", intervalSec, 1);
         atLeast("--block", block, 1);
         atLeast("--reaction", reaction, 0);
+        atLeast("--reaction-gap-ms", reactionGapMs, 10);
         reads = Arrays.stream(Reads.values()).filter(r -> r.wire.equals(readsOption.strip().toLowerCase(Locale.ROOT))).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("--reads: must be full, incremental or alternate, was '" + readsOption + "'"));
         if (reaction > 0 && redisCluster != null) {
@@ -345,7 +350,9 @@ final class BenchCommand implements Callable<Integer> {
                 out.flush();
                 runners.values().forEach(CycleRunner::release);
                 if (reaction > 0) {
-                    ReactionTrials.run(out, env, admin.get(0), symbols, reaction);
+                    Map<String, String> reactionEnv = new java.util.HashMap<>(env);
+                    reactionEnv.put("P29_MIN_CYCLE_GAP_MS", Integer.toString(reactionGapMs));
+                    ReactionTrials.run(out, reactionEnv, admin.get(0), symbols, reaction);
                 }
             }
         } finally {

@@ -75,6 +75,11 @@ final class ReactionTrials {
                         + " -> cycle entry in HIGH: median %.1f ms, p99 %.1f ms (nearest rank), max %.1f ms, min %.1f ms%n", trials, symbols,
                 config.minCycleGapMs(), sorted[trials / 2] / 1e6, sorted[Math.max(0, (int) Math.ceil(0.99 * trials) - 1)] / 1e6,
                 sorted[trials - 1] / 1e6, sorted[0] / 1e6);
+        StringBuilder all = new StringBuilder();
+        for (long n : sorted) {
+            all.append(all.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.0f", n / 1e6));
+        }
+        out.println("reaction trials, ms, sorted: " + all);
         out.printf(Locale.ROOT, "reaction cycles started by: %s; every target written by that cycle in %d of %d trials; every target hash in"
                 + " HIGH right after it in %d of %d%n", triggers, allWritten, trials, allHigh, trials);
         out.flush();
