@@ -239,7 +239,8 @@ public final class OutputWriter {
                 now = next.written().orElse(null); // skipped: nothing changed
             }
             CarryOver out = now == null ? after.withWrittenUnknown() : after.withWritten(now);
-            return new WriteResult(counts[0], counts[1], counts[2], connection.roundTrips() - before, out);
+            return new WriteResult(counts[0], counts[1], counts[2], connection.roundTrips() - before, out,
+                    plan == null ? List.of() : plan.changes());
         });
     }
 

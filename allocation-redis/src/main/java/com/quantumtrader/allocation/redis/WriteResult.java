@@ -3,6 +3,8 @@ package com.quantumtrader.allocation.redis;
 
 
 import com.quantumtrader.allocation.core.CarryOver;
+import com.quantumtrader.allocation.core.WritePlan;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,11 +16,21 @@ import java.util.Objects;
  * @param roundTrips        network round trips the write took
  * @param next              the carry-over for the next cycle: {@link CarryOver#written()} is what the service
  *                          holds in Redis after this write
+ * @param changes           the plan's change of each decision, in the cycle's order (in shadow: what enforce would have
+ *                          written); empty when nothing was planned (a skipped cycle, a retraction). The change log
+ *                          reads it rather than looking every symbol up in two carry-overs
  */
-public record WriteResult(int targetsWritten, int targetsDeleted, int decisionsStreamed, long roundTrips, CarryOver next) {
+public record WriteResult(int targetsWritten, int targetsDeleted, int decisionsStreamed, long roundTrips, CarryOver next,
+                          List<WritePlan.Change> changes) {
 
     public WriteResult {
         Objects.requireNonNull(next, "next");
+        changes = List.copyOf(changes);
+    }
+
+    /** A result with no planned change (a skipped cycle, a retraction). */
+    public WriteResult(int targetsWritten, int targetsDeleted, int decisionsStreamed, long roundTrips, CarryOver next) {
+        this(targetsWritten, targetsDeleted, decisionsStreamed, roundTrips, next, List.of());
     }
 
     /** Nothing written (a skipped cycle, or shadow with no decision): the carry-over unchanged. */

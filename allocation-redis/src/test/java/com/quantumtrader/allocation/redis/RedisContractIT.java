@@ -30,6 +30,7 @@ import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Outcome;
 import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.core.WritePlan;
 import com.quantumtrader.allocation.core.RejectReason;
 import com.quantumtrader.allocation.core.Rejection;
 import com.quantumtrader.allocation.core.SkipReason;
@@ -213,7 +214,7 @@ class RedisContractIT {
         // First enforce write of a writer: one SCAN page for earlier targets (none here), then every unit in one pipeline.
         assertEquals(new WriteResult(2, 0, 2, 2, CarryOver.START.withMode(Mode.ENFORCE).withWritten(Map.of(
                 "BTCUSDT", CarryOver.WrittenTarget.of(r.decisions().get(0), NOW),
-                "ETHUSDT", CarryOver.WrittenTarget.of(r.decisions().get(1), NOW)))), w);
+                "ETHUSDT", CarryOver.WrittenTarget.of(r.decisions().get(1), NOW))), List.of(WritePlan.Change.NEW, WritePlan.Change.NEW)), w);
         assertEquals("BTCUSDT", r.decisions().get(0).symbol());
         Map<String, String> btc = jedis.hgetAll(Keys.target("BTCUSDT"));
         assertEquals(TARGET_FIELDS, btc.keySet());
@@ -265,7 +266,8 @@ class RedisContractIT {
         WriteResult w = writer().write(r, Mode.SHADOW, "c-2", fence());
 
         assertEquals(new WriteResult(0, 0, 2, 1, CarryOver.START.withMode(Mode.SHADOW).withWritten(Map.of(
-                "BTCUSDT", CarryOver.WrittenTarget.of(r.decisions().get(0), NOW), "ETHUSDT", CarryOver.WrittenTarget.of(r.decisions().get(1), NOW)))), w,
+                "BTCUSDT", CarryOver.WrittenTarget.of(r.decisions().get(0), NOW), "ETHUSDT", CarryOver.WrittenTarget.of(r.decisions().get(1), NOW))),
+                List.of(WritePlan.Change.NEW, WritePlan.Change.NEW)), w,
                 "shadow carries what enforce would have written, for the next shadow cycle's change history");
         assertEquals(Map.of("target_usd", "1", "cap", "none", "base_budget_usd", "1"), jedis.hgetAll(Keys.target("BTCUSDT")));
         assertEquals(-1, jedis.ttl(Keys.target("BTCUSDT")));

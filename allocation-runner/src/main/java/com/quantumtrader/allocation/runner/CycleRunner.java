@@ -283,7 +283,7 @@ public final class CycleRunner {
             metrics.completed(result, mode, leading, written.decisionsStreamed(), seconds);
             log(result, mode, seconds, leading, read.cache().kind(), trigger);
             if (leading) {
-                logChangedTargets(result, next, written.next());
+                logChangedTargets(result, written);
             }
             metrics.cycleStarted(trigger);
             Phases phases = new Phases(read.discoverNanos(), t1 - start - read.discoverNanos(), t2 - t1, t3 - t2,
@@ -623,26 +623,27 @@ public final class CycleRunner {
      * one line with how many more: the new and changed ones, and the refreshes of unchanged ones (marked), which come
      * at least every {@code P29_TARGET_REFRESH_SEC}, so a quiet market still shows its targets within that window.
      */
-    private void logChangedTargets(CycleResult result, CarryOver before, CarryOver after) {
+    private void logChangedTargets(CycleResult result, WriteResult written) {
         int limit = duty.logTargets();
-        if (limit == 0 || !(result instanceof CycleResult.Computed) || after.written().isEmpty()) {
+        List<WritePlan.Change> changes = written.changes();
+        if (limit == 0 || !(result instanceof CycleResult.Computed) || written.next().written().isEmpty()
+                || changes.size() != result.decisions().size()) {
             return;
         }
-        Map<String, CarryOver.WrittenTarget> was = before.written().orElse(Map.of());
-        Map<String, CarryOver.WrittenTarget> now = after.written().get();
+        // The plan's changes, in the decisions' order: no lookup per symbol (two map lookups per symbol over 10,000
+        // symbols were a third of a cycle's own CPU, JFR in docs/performance.md).
         int changed = 0;
-        for (Decision d : result.decisions()) {
-            CarryOver.WrittenTarget w = was.get(d.symbol());
-            CarryOver.WrittenTarget n = now.get(d.symbol());
-            if (n == null || w != null && w.at().equals(n.at()) && w.targetUsd() == n.targetUsd()) {
+        for (int i = 0; i < changes.size(); i++) {
+            WritePlan.Change change = changes.get(i);
+            if (!change.written()) {
                 continue; // left as written
             }
-            boolean refresh = w != null && w.targetUsd() == n.targetUsd() && w.labels().equals(n.labels());
             if (++changed <= limit) {
+                Decision d = result.decisions().get(i);
                 LOG.info(String.format(Locale.ROOT, "%s: target=$%.2f weight=%.4f cap=%s base=$%.2f regime=%s x%.2f cluster=%s x%.2f dd=%s x%.2f"
-                                + " perf x%.3f conf=%.2f%s", d.symbol(), n.targetUsd(), d.weight(), d.cap().wireName(), d.baseBudgetUsd(), d.regime(),
+                                + " perf x%.3f conf=%.2f%s", d.symbol(), d.targetUsd(), d.weight(), d.cap().wireName(), d.baseBudgetUsd(), d.regime(),
                         d.regimeFactor(), d.clusterId(), d.clusterFactor(), d.drawdownZone(), d.drawdownFactor(), d.performanceFactor(),
-                        d.confidence(), refresh ? " (refreshed)" : ""));
+                        d.confidence(), change == WritePlan.Change.REFRESH ? " (refreshed)" : ""));
             }
         }
         if (changed > limit) {
