@@ -104,7 +104,6 @@ class SentinelIT {
         metricsPort = TestRedis.freePort();
         ProcessBuilder pb = EndToEndIT.jar("run");
         Map<String, String> env = pb.environment();
-        env.putAll(extra);
         env.put("REDIS_SENTINELS", sentinelList());
         env.put("REDIS_SENTINEL_MASTER", MASTER);
         env.put("P29_MODE", "enforce");
