@@ -193,6 +193,7 @@ public record Config(
                             + ") so an unchanged target is rewritten before it expires, was "
                     + refresh);
         }
+        checkGovernorWindow(interval, lease, refresh);
         long cycleMaxLen = integer(env, P29_CYCLE_STREAM_MAXLEN, OutputWriter.DEFAULT_CYCLE_STREAM_MAXLEN, 1, 1_000_000_000);
         int yieldAfter = (int) integer(env, P29_YIELD_AFTER_CYCLES, 3, 1, 100);
         double maxOffset = decimal(env, P29_MAX_CLOCK_OFFSET_SEC, 5, 0.1, 3600, "a number of seconds in [0.1, 3600]");
@@ -207,6 +208,28 @@ public record Config(
         }
         return new Config(mode, interval, bind, port, policy, ttl, redis, mapFile, maxLen, level, format, caFile, lease, instance,
                 minChange, refresh, cycleMaxLen, yieldAfter, maxOffset, maxSymbols, logTargets, incremental, fullRead, gap);
+    }
+
+    /**
+     * The age past which the Governor and the capital-efficiency service call a target stale and apply no limit
+     * (docs/governor.md): every configuration must keep the targets younger, through a takeover too (DESIGN section 25).
+     */
+    static final int GOVERNOR_STALE_SEC = 300;
+
+    /**
+     * DESIGN section 25: the oldest a target can get on the Governor's side is its refresh age, plus the lease a dead
+     * leader's successor waits out, plus one interval to the successor's cycle and one for its write; that must stay
+     * below {@link #GOVERNOR_STALE_SEC}, or a killed leader leaves every target stale before the standby writes.
+     * ({@code TARGET_TTL_SEC} is held above the lease and the refresh by their own rules; a TTL above 300 s only
+     * keeps a target the Governor already calls stale, so it is allowed.)
+     */
+    private static void checkGovernorWindow(int interval, int lease, int refresh) {
+        long worst = (long) refresh + lease + 2L * interval;
+        if (worst >= GOVERNOR_STALE_SEC) {
+            throw new ConfigException(P29_TARGET_REFRESH_SEC + " + " + P29_LEASE_SEC + " + 2 x " + P29_INTERVAL_SEC + ": must be below "
+                    + GOVERNOR_STALE_SEC + " s (the Governor's stale age: a standby must rewrite a dead leader's targets before the"
+                    + " Governor calls them stale), was " + refresh + " + " + lease + " + 2 x " + interval + " = " + worst);
+        }
     }
 
     /**

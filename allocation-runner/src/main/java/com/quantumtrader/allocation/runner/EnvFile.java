@@ -6,7 +6,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,7 +25,8 @@ import java.util.Map;
  *   <li>{@code '...'} is verbatim; {@code "..."} unescapes {@code \" \\ \` \$}, keeps any other backslash, and a
  *       backslash-newline joins lines; both may span lines;</li>
  *   <li>{@code $} is never expanded (as {@code EnvironmentFile=}; note that {@code environment.d} does expand);</li>
- *   <li>a later line wins over an earlier one.</li>
+ *   <li>a later line wins over an earlier one (as systemd; {@link Contents#warnings()} names both lines, so the
+ *       service logs a WARN: a second {@code MAX_SYMBOL_PCT} further down is otherwise a silent override).</li>
  * </ul>
  * Where systemd would silently drop a line or where its reading is unlikely to be what the author
  * meant, this parser refuses the file with an error naming the line instead of guessing: a line
@@ -36,8 +40,26 @@ public final class EnvFile {
     private EnvFile() {
     }
 
+    /**
+     * A file's variables and what a reader should be warned of.
+     *
+     * @param variables the variables, in file order; a later line wins over an earlier one
+     * @param warnings  one line per name set more than once, naming the file and both lines (never the values)
+     */
+    record Contents(Map<String, String> variables, List<String> warnings) {
+        Contents {
+            variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+            warnings = List.copyOf(warnings);
+        }
+    }
+
     /** The file's variables, in file order; a later line wins over an earlier one. */
     public static Map<String, String> read(Path file) {
+        return contents(file).variables();
+    }
+
+    /** The file's variables and the warnings of a name set twice. */
+    static Contents contents(Path file) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -51,14 +73,21 @@ public final class EnvFile {
         } catch (CharacterCodingException e) {
             throw new ConfigException("--env-file: " + file + ": must be UTF-8 text");
         }
-        return parse(text, file.toString());
+        return parseWithWarnings(text, file.toString());
     }
 
     private enum State { PRE_KEY, KEY, PRE_VALUE, VALUE, VALUE_ESCAPE, SINGLE_QUOTED, DOUBLE_QUOTED, DOUBLE_QUOTED_ESCAPE, AFTER_QUOTE, COMMENT }
 
     /** Parses the text of an env file; {@code source} names it in error messages. */
     static Map<String, String> parse(String text, String source) {
+        return parseWithWarnings(text, source).variables();
+    }
+
+    /** {@link #parse}, with a warning for each name set on more than one line. */
+    static Contents parseWithWarnings(String text, String source) {
         Map<String, String> env = new LinkedHashMap<>();
+        Map<String, Integer> firstLine = new HashMap<>();
+        List<String> warnings = new ArrayList<>();
         StringBuilder key = new StringBuilder();
         StringBuilder value = new StringBuilder();
         State state = State.PRE_KEY;
@@ -106,7 +135,7 @@ public final class EnvFile {
                 }
                 case PRE_VALUE -> {
                     if (newline) {
-                        env.put(key.toString(), value.toString());
+                        put(env, firstLine, warnings, source, entryLine, key.toString(), value.toString());
                         state = State.PRE_KEY;
                     } else if (c == '\'') {
                         state = State.SINGLE_QUOTED;
@@ -131,7 +160,7 @@ public final class EnvFile {
                         if (valueTrim >= 0) {
                             value.setLength(valueTrim);
                         }
-                        env.put(key.toString(), value.toString());
+                        put(env, firstLine, warnings, source, entryLine, key.toString(), value.toString());
                         state = State.PRE_KEY;
                     } else if (c == '\\') {
                         valueTrim = -1;
@@ -194,7 +223,7 @@ public final class EnvFile {
                 case AFTER_QUOTE -> {
                     // systemd appends whatever follows a closing quote to the value ("x" # y gives x# y): refused.
                     if (newline) {
-                        env.put(key.toString(), value.toString());
+                        put(env, firstLine, warnings, source, entryLine, key.toString(), value.toString());
                         state = State.PRE_KEY;
                     } else if (!isWhitespace(c)) {
                         throw error(source, entryLine, key + ": nothing but blanks may follow the closing quote"
@@ -217,7 +246,17 @@ public final class EnvFile {
                 line++;
             }
         }
-        return env;
+        return new Contents(env, warnings);
+    }
+
+    private static void put(Map<String, String> env, Map<String, Integer> firstLine, List<String> warnings, String source, int line,
+                            String name, String value) {
+        Integer earlier = firstLine.putIfAbsent(name, line);
+        if (earlier != null) {
+            warnings.add(name + ": set twice in " + source + ", lines " + earlier + " and " + line + "; line " + line
+                    + "'s value applies (as systemd reads it): remove one");
+        }
+        env.put(name, value);
     }
 
     private static boolean isWhitespace(char c) {

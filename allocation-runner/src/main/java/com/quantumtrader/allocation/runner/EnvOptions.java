@@ -46,7 +46,9 @@ final class EnvOptions {
     /** The variables and where each came from. */
     Sources sources() {
         Path envFile = envFile();
-        Map<String, String> file = envFile == null ? Map.of() : EnvFile.read(envFile);
+        EnvFile.Contents contents = envFile == null ? new EnvFile.Contents(Map.of(), java.util.List.of()) : EnvFile.contents(envFile);
+        contents.warnings().forEach(LOG::warn);
+        Map<String, String> file = contents.variables();
         for (String name : new java.util.TreeSet<>(file.keySet())) {
             if (!Config.KNOWN.contains(name)) {
                 throw new ConfigException(name + ": unknown variable in " + envFile + Config.didYouMean(name));

@@ -147,6 +147,38 @@ class ConfigTest {
         assertEquals(message, e.getMessage());
     }
 
+    /** DESIGN section 25: refresh + lease + 2 intervals past the Governor's 300 s leaves a dead leader's targets stale. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "TARGET_TTL_SEC=86400 P29_LEASE_SEC=3600      | 30 + 3600 + 2 x 5 = 3640",
+            "TARGET_TTL_SEC=1000 P29_TARGET_REFRESH_SEC=290 | 290 + 15 + 2 x 5 = 315",
+            "P29_INTERVAL_SEC=60 REDIS_TIMEOUT_MS=2000    | 60 + 120 + 2 x 60 = 300",
+    })
+    void fromEnv_targetsStaleBeforeATakeoverLands_refusedNamingTheRule(String vars, String sum) {
+        Map<String, String> env = new HashMap<>();
+        for (String kv : vars.split(" ")) {
+            env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+        ConfigException e = assertThrows(ConfigException.class, () -> Config.fromEnv(env));
+        assertEquals("P29_TARGET_REFRESH_SEC + P29_LEASE_SEC + 2 x P29_INTERVAL_SEC: must be below 300 s (the Governor's stale age:"
+                + " a standby must rewrite a dead leader's targets before the Governor calls them stale), was " + sum, e.getMessage());
+    }
+
+    @Test
+    void fromEnv_longestWindowBelowTheGovernorsAge_accepted() {
+        Config c = Config.fromEnv(Map.of("TARGET_TTL_SEC", "1000", "P29_TARGET_REFRESH_SEC", "200", "P29_LEASE_SEC", "89"));
+        assertEquals(200 + 89 + 2 * 5, c.targetRefreshSec() + c.leaseSec() + 2 * c.intervalSec());
+    }
+
+    @Test
+    void checkConfig_staleAfterTakeover_exitsTwo() throws java.io.IOException {
+        java.nio.file.Path env = java.nio.file.Path.of("target", "stale-takeover.env");
+        java.nio.file.Files.writeString(env, "TARGET_TTL_SEC=86400\nP29_LEASE_SEC=3600\n");
+        String[] r = OnceSnapshotTest.run("check-config", "--env-file", env.toString());
+        assertEquals("2", r[0], r[1] + r[2]);
+        assertTrue(r[2].contains("P29_TARGET_REFRESH_SEC + P29_LEASE_SEC + 2 x P29_INTERVAL_SEC: must be below 300 s"), r[2]);
+    }
+
     @Test
     void checkConfig_printsTheHeapsCapacityAndP29MaxSymbols() throws java.io.IOException {
         java.nio.file.Path env = java.nio.file.Path.of("target", "capacity.env");

@@ -46,6 +46,19 @@ class EnvFileTest {
         assertEquals(Map.of("A", value), EnvFile.parse(text, "t.env"));
     }
 
+    @Test
+    void parseWithWarnings_nameSetTwice_warnsNamingBothLinesNotTheValues() {
+        EnvFile.Contents c = EnvFile.parseWithWarnings("MAX_SYMBOL_PCT=0.4\n# later\nP29_MODE=enforce\nMAX_SYMBOL_PCT=0.9\n", "p29.env");
+        assertEquals("0.9", c.variables().get("MAX_SYMBOL_PCT"));
+        assertEquals(java.util.List.of("MAX_SYMBOL_PCT: set twice in p29.env, lines 1 and 4; line 4's value applies (as systemd reads it):"
+                + " remove one"), c.warnings());
+    }
+
+    @Test
+    void parseWithWarnings_eachNameOnce_noWarning() {
+        assertEquals(java.util.List.of(), EnvFile.parseWithWarnings("A=1\nB=2\n", "p29.env").warnings());
+    }
+
     /** (file text, the one-line error). */
     static Stream<Arguments> refused() {
         return Stream.of(
