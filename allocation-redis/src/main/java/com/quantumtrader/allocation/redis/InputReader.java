@@ -234,7 +234,7 @@ public final class InputReader implements AutoCloseable {
             String[] chunk = symbols.subList(from, Math.min(symbols.size(), from + CLUSTER_MAP_CHUNK)).toArray(new String[0]);
             clusterMapResponses.add(nodes.pipeline(Keys.CLUSTER_MAP).hmget(Keys.CLUSTER_MAP, chunk));
         }
-        Reply<List<StreamRecord>> regimeResponse = nodes.pipeline(Keys.REGIME_STREAM).lastEntry(Keys.REGIME_STREAM);
+        Reply<List<StreamRecord>> regimeResponse = nodes.pipeline(Keys.REGIME_STREAM).lastEntries(Keys.REGIME_STREAM, REGIME_LOOKBACK);
         Reply<Map<String, String>> discoveredResponse = nodes.pipeline(Keys.DISCOVERED_CLUSTERS).hgetAll(Keys.DISCOVERED_CLUSTERS);
         Reply<Map<String, String>> controlResponse = nodes.pipeline(Keys.CONTROL).hgetAll(Keys.CONTROL);
         Reply<Map<String, String>> scopedResponse = nodes.pipeline(Keys.SCOPED_CONTROLS).hgetAll(Keys.SCOPED_CONTROLS);
@@ -334,7 +334,7 @@ public final class InputReader implements AutoCloseable {
         Optional<Instant> regimeEntryTime = Optional.empty();
         List<StreamRecord> entries = get(regimeResponse, DataSource.REGIME, DataSource.REGIME_SUBJECT, rejections);
         if (entries != null && !entries.isEmpty()) {
-            StreamRecord last = entries.get(0);
+            StreamRecord last = newestValidRegime(entries, rejections);
             regime = last.fields();
             regimeEntryTime = Optional.of(Instant.ofEpochMilli(last.millis()));
         }
@@ -563,6 +563,39 @@ public final class InputReader implements AutoCloseable {
      * The scoped controls: the hash decoded, or one invalid entry when the key is of the wrong type or the ACL denies it
      * (an ACL written before this release must not fail every cycle; the controls it cannot read are reported).
      */
+    /**
+     * How many of the regime stream's last entries a read looks at (DESIGN section 25): a garbage last entry falls back to
+     * the newest valid one before it, which the rules then judge fresh or stale as any regime. A few, not the stream: an
+     * entry may hold thousands of fields.
+     */
+    static final int REGIME_LOOKBACK = 5;
+
+    /**
+     * Of the regime stream's last entries, newest first, the newest that decodes to a known regime with a time; each
+     * newer one it passes over is rejected (counted and logged with the reason, and which entry applies instead). None
+     * valid: the newest, so the rules fall back to 1.0 with its reason (DESIGN section 2, rule 3).
+     */
+    static StreamRecord newestValidRegime(List<StreamRecord> entries, List<Rejection> rejections) {
+        List<Rejection> passedOver = new ArrayList<>();
+        for (StreamRecord entry : entries) {
+            List<Rejection> own = new ArrayList<>();
+            Optional<com.quantumtrader.allocation.core.RegimeState> state = InputCodec.decodeRegime(entry.fields(),
+                    Optional.of(Instant.ofEpochMilli(entry.millis())), own);
+            if (state.isPresent() && state.get().regime() != com.quantumtrader.allocation.core.Regime.UNKNOWN) {
+                String instead = "; the entry before it, " + entry.millis() + "-" + entry.sequence() + " (" + state.get().regime() + "), applies";
+                for (Rejection r : passedOver) {
+                    rejections.add(new Rejection(r.source(), r.reason(), r.subject(), r.detail() + instead));
+                }
+                return entry;
+            }
+            for (Rejection r : own) {
+                passedOver.add(new Rejection(r.source(), r.reason(), r.subject(), "entry " + entry.millis() + "-" + entry.sequence() + ": "
+                        + r.detail()));
+            }
+        }
+        return entries.get(0); // none valid: its own decoding rejects it again
+    }
+
     private static ScopedControls scoped(Reply<Map<String, String>> response) {
         try {
             Map<String, String> hash = response.orNullIfWrongType();

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
@@ -179,6 +180,54 @@ class HostileInputIT {
             assertEquals(fromSnapshot, read.decode());
             assertTrue(read.decode().rejections().size() > 300, "garbage rejected: " + read.decode().rejections().size());
         }
+    }
+
+    /** DESIGN section 25: a garbage last regime entry falls back to the valid entry before it, not to the neutral 1.0. */
+    @ParameterizedTest(name = "last entry {0}")
+    @ValueSource(strings = {"regime=hlat", "confidence=0.9", "regime=CHOP timestamp=abc", "regime="})
+    void read_garbageLastRegimeEntry_theNewestValidEntryApplies(String garbage) {
+        String ts = Long.toString(NOW.getEpochSecond() - 1);
+        Map<String, String> last = new HashMap<>();
+        for (String kv : garbage.split(" ")) {
+            last.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+        try (Jedis j = redis.client()) {
+            j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "1000000", "drawdown", "0.01", "timestamp", ts));
+            j.hset(Keys.budget("BTCUSDT"), Map.of("budget_usd", "100000", "timestamp", ts));
+            j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", "TREND", "timestamp", ts));
+            j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", "CHOP", "confidence", "0.8", "timestamp", ts));
+            j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, last);
+        }
+        ReadResult read;
+        try (RedisConnection connection = new RedisConnection(redis.endpoint())) {
+            read = TestRedis.reader(connection, Map.of()).read();
+        }
+        CycleInputs inputs = read.decode();
+        assertEquals(com.quantumtrader.allocation.core.Regime.CHOP, inputs.regime().orElseThrow().regime());
+        assertEquals(0.8, inputs.regime().orElseThrow().confidence());
+        CycleResult result = Allocator.allocate(inputs, Policy.DEFAULTS, NOW);
+        assertEquals(0.6, result.decisions().get(0).regimeFactor(), "CHOP's factor, not the fallback 1.0");
+        assertTrue(result.rejections().stream().anyMatch(r -> r.source() == com.quantumtrader.allocation.core.DataSource.REGIME
+                && r.detail().endsWith("(CHOP), applies")), result.rejections().toString());
+    }
+
+    @Test
+    void read_noValidRegimeEntry_fallsBackToNeutral() {
+        String ts = Long.toString(NOW.getEpochSecond() - 1);
+        try (Jedis j = redis.client()) {
+            j.hset(Keys.PORTFOLIO, Map.of("equity_usd", "1000000", "drawdown", "0.01", "timestamp", ts));
+            j.hset(Keys.budget("BTCUSDT"), Map.of("budget_usd", "100000", "timestamp", ts));
+            for (int i = 0; i < InputReader.REGIME_LOOKBACK; i++) {
+                j.xadd(Keys.REGIME_STREAM, StreamEntryID.NEW_ENTRY, Map.of("regime", "hlat" + i, "timestamp", ts));
+            }
+        }
+        ReadResult read;
+        try (RedisConnection connection = new RedisConnection(redis.endpoint())) {
+            read = TestRedis.reader(connection, Map.of()).read();
+        }
+        CycleResult result = Allocator.allocate(read.decode(), Policy.DEFAULTS, NOW);
+        assertEquals(1.0, result.decisions().get(0).regimeFactor());
+        assertEquals(com.quantumtrader.allocation.core.Regime.UNKNOWN, result.decisions().get(0).regime());
     }
 
     private static void assertWrittenPlain(Map<String, String> hash, String symbol) {

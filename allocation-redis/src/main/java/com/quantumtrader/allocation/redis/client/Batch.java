@@ -95,9 +95,9 @@ public final class Batch {
         return new Reply<>(pipeline.time());
     }
 
-    /** The last entry of a stream ({@code XREVRANGE key + - COUNT 1}): empty when the stream is. */
-    public Reply<List<StreamRecord>> lastEntry(String key) {
-        return new Reply<>(pipeline.xrevrange(key, "+", "-", 1), Server::records);
+    /** The last {@code count} entries of a stream, newest first ({@code XREVRANGE key + - COUNT count}): empty when the stream is. */
+    public Reply<List<StreamRecord>> lastEntries(String key, int count) {
+        return new Reply<>(pipeline.xrevrange(key, "+", "-", count), Server::records);
     }
 
     /** Any command, its reply as Redis sent it. */
