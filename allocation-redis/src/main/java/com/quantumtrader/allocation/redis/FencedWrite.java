@@ -25,7 +25,7 @@ import java.util.Objects;
  * One cycle's write as a sequence of fenced write units (DESIGN sections 10 and 12), all pipelined
  * in one round trip on one connection. Each unit is its own transaction:
  * {@code WATCH leader epoch guard}, a one-line script that checks that the lease names this instance
- * and the epoch is its token and, if not, touches the guard key (so this unit's EXEC applies nothing),
+ * and the epoch is its token and, if not, touches the guard key of this tenure ({@link Keys#fenceGuard}) (so this unit's EXEC applies nothing),
  * then {@code MULTI}, the unit's commands, {@code EXEC}. The check runs inside Redis after the WATCH,
  * so a change of the lease or epoch at any time before a unit's EXEC (a standby took over while this
  * runner was frozen mid-send) makes that unit and every later one apply nothing. No reader ever sees
@@ -44,9 +44,13 @@ import java.util.Objects;
  */
 final class FencedWrite {
 
-    /** Touches the guard (so the unit's watch fires) unless the lease is ARGV[1]'s and the epoch ARGV[2]. */
+    /**
+     * Touches this tenure's own guard (so the unit's watch fires) unless the lease is ARGV[1]'s and the epoch ARGV[2].
+     * Nothing else is written: no other runner watches this guard, so a woken ex-leader's failed check cannot abort a
+     * unit of the leader that replaced it (DESIGN section 25). The guard expires a minute later.
+     */
     static final String CHECK = "if redis.call('GET', KEYS[1]) ~= ARGV[1] or redis.call('GET', KEYS[2]) ~= ARGV[2] then "
-            + "redis.call('INCR', KEYS[3]) return 0 end return 1";
+            + "redis.call('INCR', KEYS[3]) redis.call('PEXPIRE', KEYS[3], 60000) return 0 end return 1";
 
     private final Fence fence;
     private final List<Command> commands = new ArrayList<>();
@@ -64,6 +68,7 @@ final class FencedWrite {
     private final Nodes nodes;
     private final boolean streaming;
     private final String token;
+    private final String guard;
     private Batch pipe;
     private boolean unitOpen;
     private int added;
@@ -77,6 +82,7 @@ final class FencedWrite {
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.streaming = nodes.oneServer();
         this.token = Long.toString(fence.token());
+        this.guard = Keys.fenceGuard(fence);
     }
 
     /** Ends the current unit: the next command starts a new one (nothing happens when the current one is empty). */
@@ -116,9 +122,9 @@ final class FencedWrite {
             if (pipe == null) {
                 pipe = nodes.pipeline(Keys.LEADER); // the one primary; marked broken by Nodes if never synced
             }
-            other.add(pipe.send(Command.of(Command.Name.WATCH).key(Keys.LEADER).key(Keys.EPOCH).key(Keys.FENCE_GUARD)));
+            other.add(pipe.send(Command.of(Command.Name.WATCH).key(Keys.LEADER).key(Keys.EPOCH).key(guard)));
             checks.add(pipe.send(Command.of(Command.Name.EVAL).add(CHECK).add(3)
-                    .key(Keys.LEADER).key(Keys.EPOCH).key(Keys.FENCE_GUARD).add(fence.instance()).add(token)));
+                    .key(Keys.LEADER).key(Keys.EPOCH).key(guard).add(fence.instance()).add(token)));
             other.add(pipe.send(Command.of(Command.Name.MULTI)));
             queued.add(new ArrayList<>());
             unitOpen = true;

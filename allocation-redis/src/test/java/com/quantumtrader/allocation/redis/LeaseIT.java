@@ -4,6 +4,7 @@ import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisFailure;
 import com.quantumtrader.allocation.redis.wire.Decoded;
 import com.quantumtrader.allocation.redis.wire.Fence;
+import com.quantumtrader.allocation.redis.client.Command;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.wire.StateHash;
 
@@ -74,6 +75,55 @@ class LeaseIT {
         assertEquals("1", jedis.get(Keys.EPOCH));
         long pttl = jedis.pttl(Keys.LEADER);
         assertTrue(pttl > 9_000 && pttl <= 10_000, "renewed to the full lease, was " + pttl);
+    }
+
+    /**
+     * DESIGN section 25: the new leader's unit is open (its WATCH, check and MULTI and half its commands have reached
+     * Redis) when the frozen ex-leader wakes and writes: the ex-leader is fenced, and the new leader's unit still lands,
+     * because the ex-leader's failed check touches only its own tenure's guard. (With one guard for all, this EXEC
+     * returned nil: 67 of 193 units of a real new leader were aborted that way.)
+     */
+    @Test
+    void write_exLeaderWokenMidWriteOfTheNewLeader_fencedAndTheNewLeadersUnitLands() throws Exception {
+        CycleResult r = cycle();
+        OutputWriter writer = new OutputWriter(connection, 300, 1000);
+        Role.Leader a = (Role.Leader) lease("A", 200).hold(Role.UNKNOWN);
+        writer.write(r, Mode.ENFORCE, "a-1", a.fence());
+        Thread.sleep(300); // A froze past its lease; B takes over
+        Role.Leader b = (Role.Leader) lease("B", 10_000).hold(Role.UNKNOWN);
+        try (RedisConnection zombieLink = new RedisConnection(redis.endpoint())) {
+            OutputWriter zombie = new OutputWriter(zombieLink, 300, 1000);
+            connection.call(RedisFailure.Operation.WRITE, nodes -> {
+                FencedWrite unit = new FencedWrite(b.fence(), nodes);
+                String value = "x".repeat(200);
+                for (int i = 0; i < 500; i++) { // ~100 KB: past the client's output buffer, so WATCH ... MULTI are sent now
+                    unit.add(Command.Name.HSET, "test:unit:" + i, "f", value);
+                }
+                sleep(200); // Redis has run B's WATCH, check and MULTI and queued the commands sent so far
+                RedisFailure fenced = assertThrows(RedisFailure.class, () -> zombie.write(r, Mode.ENFORCE, "a-2", a.fence()));
+                assertEquals(RedisFailure.Kind.FENCED, fenced.kind());
+                for (int i = 500; i < 1000; i++) {
+                    unit.add(Command.Name.HSET, "test:unit:" + i, "f", value);
+                }
+                unit.run(nodes); // throws when B's EXEC applied nothing
+                return null;
+            });
+        }
+        for (int i = 0; i < 1000; i += 111) {
+            assertTrue(jedis.exists("test:unit:" + i), "the new leader's unit landed: test:unit:" + i);
+        }
+        assertFalse(jedis.exists(Keys.fenceGuard(b.fence())), "the new leader's guard was never touched");
+        long ttl = jedis.pttl(Keys.fenceGuard(a.fence()));
+        assertTrue(ttl > 0 && ttl <= 60_000, "the ex-leader's own guard was touched, and expires: " + ttl);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

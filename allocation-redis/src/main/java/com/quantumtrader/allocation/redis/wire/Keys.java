@@ -34,10 +34,18 @@ public final class Keys {
     /** The cycle stream (DESIGN section 12): one entry per completed cycle of the leader. */
     public static final String CYCLE_STREAM = "quantum:stream:allocation.cycle";
     /**
-     * Touched only by a write unit whose fence no longer holds, inside its own WATCH, so that unit's EXEC
-     * applies nothing ({@link FencedWrite}). Never read; its value means nothing.
+     * The prefix of the fence guards: {@code quantum:allocation:fence-guard:<instance>:<epoch>}, one per writer's tenure
+     * ({@link #fenceGuard}), touched only by that tenure's write units once its fence no longer holds, inside their own
+     * WATCH, so their EXEC applies nothing ({@code FencedWrite}). Never read; its value means nothing; it expires a minute
+     * after it is touched. One per tenure, not one for all (DESIGN section 25): a woken ex-leader touching a shared guard
+     * aborted the units of the leader that replaced it (67 of 193 in one run), which watched the same key.
      */
-    public static final String FENCE_GUARD = "quantum:allocation:fence-guard";
+    public static final String FENCE_GUARD_PREFIX = "quantum:allocation:fence-guard:";
+
+    /** The guard key of {@code fence}'s tenure. */
+    public static String fenceGuard(Fence fence) {
+        return FENCE_GUARD_PREFIX + fence.instance() + ":" + fence.token();
+    }
     /**
      * The heartbeat hash (DESIGN section 16): field = a runner's {@code P29_INSTANCE_ID}, value = its
      * last cycle's {@link Beat}. Written by every runner, leader and standby, in its lease round trip.
