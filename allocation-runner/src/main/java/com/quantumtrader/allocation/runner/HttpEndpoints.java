@@ -8,20 +8,49 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP side: {@code /metrics} (the {@link Exposition}'s shared body, gzipped when the client
  * accepts it), {@code /healthz} (200 while the process lives) and {@code /readyz} (200 when a
- * cycle computed targets within three intervals, else 503). Two threads, {@code metrics-http-N},
- * serve every client; a scrape allocates no body of its own.
+ * cycle computed targets within three intervals, else 503). A scrape allocates no body of its own.
+ *
+ * <p>Slow clients (DESIGN section 25). The JDK's server reads a request's headers on a pool thread, so a client
+ * sending a byte a second holds that thread: with the two threads of the third release, two such clients blocked
+ * {@code /healthz} for as long as they liked, and a probe that times out restarts a healthy service. Now a request
+ * must arrive whole within {@link #REQUEST_READ_SEC} (the JDK's {@code sun.net.httpserver.maxReqTime}; its timer
+ * closes the connection, which frees the thread) and a response be taken within {@link #RESPONSE_SEC}; threads,
+ * {@code metrics-http-N} with small stacks, are made on demand up to {@link #MAX_THREADS} and end after 30 s idle,
+ * so hundreds of slow connections leave threads for the probe. A connection beyond that is closed at once.
  */
 final class HttpEndpoints implements AutoCloseable {
 
-    private static final int THREADS = 2;
+    /** Seconds a request's line and headers may take to arrive (a scraper's take well under a millisecond). */
+    static final int REQUEST_READ_SEC = 2;
+    /** Seconds a response may take to be read (a 100,000-symbol body to a slow link). */
+    static final int RESPONSE_SEC = 30;
+    /** Threads at most: every connection in flight holds one. */
+    static final int MAX_THREADS = 256;
+    private static final int CORE_THREADS = 2;
+    /** Stack per thread: serving a request needs a few kilobytes. */
+    private static final long STACK_BYTES = 256 * 1024;
     private static final int WRITE_SLICE = 16 * 1024;
+
+    static {
+        // Read once, when the JDK's server class loads: set before the first server is made. A -D on the command line wins.
+        setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_READ_SEC));
+        setIfAbsent("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SEC));
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -29,11 +58,11 @@ final class HttpEndpoints implements AutoCloseable {
     HttpEndpoints(String bind, int port, Exposition exposition, BooleanSupplier ready) throws IOException {
         this.server = HttpServer.create(new InetSocketAddress(bind, port), 64);
         AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "metrics-http-" + n.incrementAndGet());
+        this.executor = new ThreadPoolExecutor(CORE_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(null, r, "metrics-http-" + n.incrementAndGet(), STACK_BYTES);
             t.setDaemon(true);
             return t;
-        });
+        }); // beyond MAX_THREADS the execute is refused and the JDK's dispatcher closes that connection
         server.setExecutor(executor);
         server.createContext("/healthz", exchange -> respond(exchange, 200, "ok\n"));
         server.createContext("/readyz", exchange -> {

@@ -102,6 +102,64 @@ class HttpEndpointsTest {
         }
     }
 
+    /**
+     * DESIGN section 25: 200 clients sending their headers a byte at a time hold no thread the probe needs; each is cut
+     * after {@link HttpEndpoints#REQUEST_READ_SEC}. (With the third release's two threads, two such clients blocked
+     * {@code /healthz} for as long as they stayed.)
+     */
+    @Test
+    void endpoints_200SlowClients_healthzAndMetricsStillAnswerWithinASecond_slowOnesCut() throws Exception {
+        CollectorRegistry registry = new CollectorRegistry(true);
+        HttpEndpoints http = new HttpEndpoints("127.0.0.1", 0, new Metrics(registry).exposition, () -> true);
+        List<java.net.Socket> slow = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread dripper = new Thread(() -> {
+            while (!stop.get()) {
+                for (java.net.Socket s : slow) {
+                    try {
+                        s.getOutputStream().write('x'); // never a complete header line
+                    } catch (java.io.IOException e) {
+                        // cut by the server: what should happen
+                    }
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "slow-client-drip");
+        try {
+            for (int i = 0; i < 200; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", http.port());
+                s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+                slow.add(s);
+            }
+            dripper.start();
+            Thread.sleep(300); // every slow request has reached a thread
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            long worst = 0;
+            for (String path : new String[] {"/healthz", "/metrics", "/healthz", "/readyz"}) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
+                        .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+                worst = Math.max(worst, System.nanoTime() - t0);
+                assertEquals(200, r.statusCode(), path);
+            }
+            System.out.printf("200 slow clients: worst of 4 probe requests %.1f ms%n", worst / 1e6);
+            // Each slow request is cut within its read time plus the JDK timer's second: the server closes the socket.
+            slow.get(0).setSoTimeout((HttpEndpoints.REQUEST_READ_SEC + 3) * 1000);
+            assertEquals(-1, slow.get(0).getInputStream().read(), "the server closed the slow request");
+        } finally {
+            stop.set(true);
+            dripper.interrupt();
+            for (java.net.Socket s : slow) {
+                s.close();
+            }
+            http.close();
+        }
+    }
+
     @Test
     void exposition_cachedUntilAnUpdateOrMaxAge_thenRenderedAgain() {
         CollectorRegistry registry = new CollectorRegistry(true);
