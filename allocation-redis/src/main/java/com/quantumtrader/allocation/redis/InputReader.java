@@ -235,9 +235,12 @@ public final class InputReader implements AutoCloseable {
             clusterMapResponses.add(nodes.pipeline(Keys.CLUSTER_MAP).hmget(Keys.CLUSTER_MAP, chunk));
         }
         Reply<List<StreamRecord>> regimeResponse = nodes.pipeline(Keys.REGIME_STREAM).lastEntries(Keys.REGIME_STREAM, REGIME_LOOKBACK);
-        Reply<Map<String, String>> discoveredResponse = nodes.pipeline(Keys.DISCOVERED_CLUSTERS).hgetAll(Keys.DISCOVERED_CLUSTERS);
-        Reply<Map<String, String>> controlResponse = nodes.pipeline(Keys.CONTROL).hgetAll(Keys.CONTROL);
-        Reply<Map<String, String>> scopedResponse = nodes.pipeline(Keys.SCOPED_CONTROLS).hgetAll(Keys.SCOPED_CONTROLS);
+        // The three hashes read whole are sized first (HLEN), then read in a second round trip only within their bound: one
+        // key of a million fields ended the JVM (DESIGN section 25). The control hash is read by its four fields alone.
+        Reply<Long> discoveredLength = nodes.pipeline(Keys.DISCOVERED_CLUSTERS).hlen(Keys.DISCOVERED_CLUSTERS);
+        Reply<Long> controlLength = nodes.pipeline(Keys.CONTROL).hlen(Keys.CONTROL);
+        Reply<List<String>> controlResponse = nodes.pipeline(Keys.CONTROL).hmget(Keys.CONTROL, ControlHash.FIELDS);
+        Reply<Long> scopedLength = nodes.pipeline(Keys.SCOPED_CONTROLS).hlen(Keys.SCOPED_CONTROLS);
         Reply<String> lastWriteResponse = nodes.pipeline(Keys.STATE).hget(Keys.STATE, StateHash.CYCLE_ID);
         List<Reply<Long>> existsResponses = new ArrayList<>();
         if (!nodes.oneServer()) {
@@ -339,14 +342,10 @@ public final class InputReader implements AutoCloseable {
             regimeEntryTime = Optional.of(Instant.ofEpochMilli(last.millis()));
         }
 
-        Map<String, String> controlHash = controlResponse.orNullIfWrongType();
-        Decoded<ControlHash> control = controlHash == null ? new Decoded.Invalid<>(ControlHash.WRONG_TYPE) : ControlHash.decode(controlHash);
-        ScopedControls scoped = scoped(scopedResponse);
-
-        Map<String, String> discovered = getOptional(discoveredResponse, DataSource.CLUSTER_MAP, Keys.DISCOVERED_CLUSTERS, rejections);
-        if (discovered == null) {
-            discovered = Map.of(); // the wrong type or denied: rejected once, the other sources apply
-        }
+        Decoded<ControlHash> control = control(controlLength, controlResponse);
+        Bounded bounded = readBounded(nodes, scopedLength, discoveredLength, rejections);
+        ScopedControls scoped = bounded.scoped();
+        Map<String, String> discovered = bounded.discovered(); // the wrong type, denied or oversized: rejected once, the other sources apply
         Set<String> discoveredIds = new LinkedHashSet<>();
         for (String id : discovered.keySet()) {
             if (Scalars.isValidName(id) && !Allocator.UNKNOWN_CLUSTER.equals(id)) {
@@ -560,10 +559,6 @@ public final class InputReader implements AutoCloseable {
     }
 
     /**
-     * The scoped controls: the hash decoded, or one invalid entry when the key is of the wrong type or the ACL denies it
-     * (an ACL written before this release must not fail every cycle; the controls it cannot read are reported).
-     */
-    /**
      * How many of the regime stream's last entries a read looks at (DESIGN section 25): a garbage last entry falls back to
      * the newest valid one before it, which the rules then judge fresh or stale as any regime. A few, not the stream: an
      * entry may hold thousands of fields.
@@ -596,18 +591,81 @@ public final class InputReader implements AutoCloseable {
         return entries.get(0); // none valid: its own decoding rejects it again
     }
 
-    private static ScopedControls scoped(Reply<Map<String, String>> response) {
+    /**
+     * The most fields of {@code quantum:portfolio:clusters} a read takes (the live stack writes one per cluster, tens of
+     * them): beyond it the hash is rejected whole, counted and logged, and the other cluster sources apply.
+     */
+    static final int MAX_DISCOVERED_CLUSTERS = 10_000;
+
+    private static final String DENIED = ": the service's Redis user may not read it (NOPERM): add the key to its ACL (docs/security.md)";
+
+    /** The control hash from its HLEN and HMGET: wrong type and NOPERM are unreadable (the held control stays), not absent. */
+    private static Decoded<ControlHash> control(Reply<Long> length, Reply<List<String>> fields) {
         try {
-            Map<String, String> hash = response.orNullIfWrongType();
-            return hash == null ? new ScopedControls(List.of(), List.of(Keys.SCOPED_CONTROLS + ": holds the wrong Redis type (must be a hash)"))
-                    : ScopedControls.decode(hash);
+            Long n = length.orNullIfWrongType();
+            List<String> values = fields.orNullIfWrongType();
+            if (n == null || values == null) {
+                return new Decoded.Invalid<>(ControlHash.WRONG_TYPE);
+            }
+            return ControlHash.decode(n, Reply.fields(values, ControlHash.FIELDS));
         } catch (ReplyError e) {
             if (!e.isDenied()) {
                 throw e;
             }
-            return new ScopedControls(List.of(), List.of(Keys.SCOPED_CONTROLS + ": the service's Redis user may not read it (NOPERM):"
-                    + " add the key to its ACL (docs/security.md)"));
+            return new Decoded.Invalid<>(Keys.CONTROL + DENIED);
         }
+    }
+
+    /** The scoped controls and the discovered clusters, each read whole only within its bound. */
+    private record Bounded(ScopedControls scoped, Map<String, String> discovered) {
+    }
+
+    /**
+     * The second round trip, only when either hash has fields within its bound: {@code HGETALL} of each. An oversized,
+     * wrong-typed or denied scoped-controls hash is {@link ScopedControls#unreadable}; such a discovered-clusters hash is
+     * rejected ({@code data_source="cluster_map"}) and read as empty.
+     */
+    private static Bounded readBounded(Nodes nodes, Reply<Long> scopedLength, Reply<Long> discoveredLength, List<Rejection> rejections) {
+        String scopedProblem = null;
+        long scopedFields = 0;
+        try {
+            Long n = scopedLength.orNullIfWrongType();
+            if (n == null) {
+                scopedProblem = Keys.SCOPED_CONTROLS + ": holds the wrong Redis type (must be a hash)";
+            } else if (n > ScopedControls.MAX_FIELDS) {
+                scopedProblem = Keys.SCOPED_CONTROLS + ": holds " + n + " fields, more than " + ScopedControls.MAX_FIELDS
+                        + " (not read: delete the key, then set the controls again)";
+            } else {
+                scopedFields = n;
+            }
+        } catch (ReplyError e) {
+            if (!e.isDenied()) {
+                throw e;
+            }
+            scopedProblem = Keys.SCOPED_CONTROLS + DENIED;
+        }
+        Long discoveredFields = getOptional(discoveredLength, DataSource.CLUSTER_MAP, Keys.DISCOVERED_CLUSTERS, rejections);
+        if (discoveredFields != null && discoveredFields > MAX_DISCOVERED_CLUSTERS) {
+            rejections.add(new Rejection(DataSource.CLUSTER_MAP, RejectReason.INVALID_VALUE, Keys.DISCOVERED_CLUSTERS, "holds "
+                    + discoveredFields + " fields, more than " + MAX_DISCOVERED_CLUSTERS + ": not read, the other cluster sources apply"));
+            discoveredFields = null;
+        }
+        Reply<Map<String, String>> scopedResponse = scopedFields > 0 ? nodes.pipeline(Keys.SCOPED_CONTROLS).hgetAll(Keys.SCOPED_CONTROLS) : null;
+        Reply<Map<String, String>> discoveredResponse = discoveredFields != null && discoveredFields > 0
+                ? nodes.pipeline(Keys.DISCOVERED_CLUSTERS).hgetAll(Keys.DISCOVERED_CLUSTERS) : null;
+        if (scopedResponse != null || discoveredResponse != null) {
+            nodes.sync();
+        }
+        ScopedControls scoped = scopedProblem != null ? ScopedControls.unreadable(scopedProblem) : ScopedControls.NONE;
+        if (scopedResponse != null) {
+            Map<String, String> hash = scopedResponse.orNullIfWrongType(); // changed type between the round trips: unreadable
+            scoped = hash == null ? ScopedControls.unreadable(Keys.SCOPED_CONTROLS + ": holds the wrong Redis type (must be a hash)")
+                    : hash.size() > ScopedControls.MAX_FIELDS ? ScopedControls.unreadable(Keys.SCOPED_CONTROLS + ": grew past "
+                    + ScopedControls.MAX_FIELDS + " fields while read") : ScopedControls.decode(hash);
+        }
+        Map<String, String> discovered = discoveredResponse == null ? null
+                : getOptional(discoveredResponse, DataSource.CLUSTER_MAP, Keys.DISCOVERED_CLUSTERS, rejections);
+        return new Bounded(scoped, discovered == null ? Map.of() : discovered);
     }
 
     /**

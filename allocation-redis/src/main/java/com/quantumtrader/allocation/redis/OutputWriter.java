@@ -176,6 +176,17 @@ public final class OutputWriter {
      */
     public WriteResult write(CycleResult result, Mode mode, String cycleId, CarryOver next, Fence fence, Optional<CycleStamp> stamp,
                              Optional<Set<String>> read) {
+        return write(result, mode, cycleId, next, fence, stamp, read, Map.of());
+    }
+
+    /**
+     * As {@link #write(CycleResult, Mode, String, CarryOver, Fence, Optional, Optional)}, also setting {@code stateFields}
+     * in the state hash with the cycle's own (the controls held, {@link com.quantumtrader.allocation.redis.wire.HeldControls#encode()},
+     * when they changed: the hash keeps them between the writes that carry them).
+     */
+    public WriteResult write(CycleResult result, Mode mode, String cycleId, CarryOver next, Fence fence, Optional<CycleStamp> stamp,
+                             Optional<Set<String>> read, Map<String, String> stateFields) {
+        Objects.requireNonNull(stateFields, "stateFields");
         Objects.requireNonNull(read, "read");
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(mode, "mode");
@@ -228,7 +239,7 @@ public final class OutputWriter {
                 }
             }
             CarryOver after = next.withMode(mode);
-            appendState(unit, after, fence, result, mode, cycleId, plan, stamp);
+            appendState(unit, after, fence, result, mode, cycleId, plan, stamp, stateFields);
             unit.run(nodes);
             Map<String, CarryOver.WrittenTarget> now;
             if (plan != null) {
@@ -310,9 +321,10 @@ public final class OutputWriter {
 
     /** The last unit's tail: the state hash (carry-over, fence, cycle id) and, when stamped, the cycle entry. */
     private void appendState(FencedWrite unit, CarryOver after, Fence fence, CycleResult result, Mode mode, String cycleId,
-                             WritePlan.Plan plan, Optional<CycleStamp> stamp) {
+                             WritePlan.Plan plan, Optional<CycleStamp> stamp, Map<String, String> stateFields) {
         Map<String, String> state = new LinkedHashMap<>(StateHash.of(after, fence, result.now()).encode());
         state.put(StateHash.CYCLE_ID, cycleId);
+        state.putAll(stateFields);
         unit.add(Command.Name.HSET, Keys.STATE, state);
         if (stamp.isPresent()) {
             int unchanged = plan == null ? 0 : plan.count(WritePlan.Change.UNCHANGED);

@@ -2,6 +2,7 @@ package com.quantumtrader.allocation.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.quantumtrader.allocation.core.Allocator;
@@ -114,13 +115,44 @@ class ScopedControlsIT {
                 "symbol:XRPUSDT: factor: scale needs a number in [0, 1], was 1.5"), s.invalid().stream().sorted().toList());
     }
 
+    /**
+     * DESIGN section 25: a key of hundreds of thousands of fields is never read whole (each ended the JVM at its first cycle):
+     * the scoped hash is unreadable, the control hash is read by its four fields, the discovered clusters are rejected.
+     */
     @Test
-    void read_scopedHashOfTheWrongType_oneInvalidEntry_cycleReadsOn() {
+    void read_oversizedControlAndClusterHashes_refusedOrReadByField_cycleReadsOn() {
+        Seed.portfolio(jedis, "100000", "0.0", NOW);
+        Seed.budget(jedis, "BTCUSDT", "30000", NOW);
+        for (String key : List.of(Keys.SCOPED_CONTROLS, Keys.CONTROL, Keys.DISCOVERED_CLUSTERS)) {
+            redis.clients.jedis.Pipeline p = jedis.pipelined();
+            for (int chunk = 0; chunk < 30; chunk++) {
+                Map<String, String> fields = new java.util.HashMap<>();
+                for (int i = 0; i < 10_000; i++) {
+                    fields.put("symbol:S" + chunk + "_" + i, "halt");
+                }
+                p.hset(key, fields);
+            }
+            p.sync();
+        }
+        jedis.hset(Keys.CONTROL, "mode", "halt");
+        ReadResult read = TestRedis.reader(connection, Map.of()).read();
+        assertEquals(Optional.of("quantum:control:allocation:scoped: holds 300000 fields, more than 10000 (not read: delete the key,"
+                + " then set the controls again)"), read.scoped().unreadable());
+        assertEquals(com.quantumtrader.allocation.core.Mode.HALT,
+                ((com.quantumtrader.allocation.redis.wire.Decoded.Valid<com.quantumtrader.allocation.redis.wire.ControlHash>) read.control())
+                        .value().mode(), "the control hash's mode, read by field");
+        assertTrue(read.rejections().stream().anyMatch(r -> r.subject().equals(Keys.DISCOVERED_CLUSTERS)
+                && r.detail().startsWith("holds 300000 fields, more than 10000")), read.rejections().toString());
+        assertEquals(1, read.decode().budgets().size());
+    }
+
+    @Test
+    void read_scopedHashOfTheWrongType_unreadable_cycleReadsOn() {
         Seed.portfolio(jedis, "100000", "0.0", NOW);
         Seed.budget(jedis, "BTCUSDT", "30000", NOW);
         jedis.set(Keys.SCOPED_CONTROLS, "halt");
         ReadResult read = TestRedis.reader(connection, Map.of()).read();
-        assertEquals(List.of("quantum:control:allocation:scoped: holds the wrong Redis type (must be a hash)"), read.scoped().invalid());
+        assertEquals(Optional.of("quantum:control:allocation:scoped: holds the wrong Redis type (must be a hash)"), read.scoped().unreadable());
         assertEquals(1, read.decode().budgets().size());
         RedisFailure e = assertThrows(RedisFailure.class, () -> new Control(connection).setScoped(List.of(halt("BTCUSDT"))));
         assertEquals("control: WRONGTYPE quantum:control:allocation:scoped is not a hash: nothing was changed (delete it, then set the"

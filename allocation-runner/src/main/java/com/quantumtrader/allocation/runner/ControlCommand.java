@@ -5,6 +5,7 @@ import com.quantumtrader.allocation.redis.wire.Values;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.redis.Control;
 import com.quantumtrader.allocation.redis.wire.ControlHash;
+import com.quantumtrader.allocation.redis.wire.HeldControls;
 import com.quantumtrader.allocation.redis.wire.Decoded;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
@@ -206,7 +207,7 @@ final class ControlCommand implements Runnable {
             try (RedisConnection redis = Wiring.connect(config)) {
                 Decoded<ControlHash> before = new Control(redis).set(control);
                 Mode was = ControlHash.inForce(before, config.mode());
-                out.println("control set: mode " + m.wireName() + " (was " + was.wireName() + ", " + source(before, config) + ") by "
+                out.println("control set: mode " + m.wireName() + " (was " + was.wireName() + ", " + source(before, config, HeldControls.NONE.apply(before, ScopedControls.NONE, config.mode())) + ") by "
                         + control.by() + ": " + control.reason());
                 out.println("every runner applies it at its next cycle (within P29_INTERVAL_SEC=" + config.interval().toSeconds() + "s)");
                 if (m == Mode.REDUCE && was == Mode.SHADOW) {
@@ -291,17 +292,22 @@ final class ControlCommand implements Runnable {
             try (RedisConnection redis = Wiring.connect(config)) {
                 Control control = new Control(redis);
                 Decoded<ControlHash> now = control.read();
-                out.println("mode in force: " + ControlHash.inForce(now, config.mode()).wireName() + " (" + source(now, config) + ")");
+                Decoded<StateHash> last = control.lastWrite();
+                ScopedControls scoped = control.readScoped();
+                // What the leader holds (DESIGN section 25): a control that cannot be read leaves the one last read in force.
+                HeldControls.Applied applied = (last instanceof Decoded.Valid<StateHash> sv ? sv.value().held() : HeldControls.NONE)
+                        .apply(now, scoped, config.mode());
+                out.println("mode in force: " + applied.mode().wireName() + " (" + source(now, config, applied) + ")");
                 if (now instanceof Decoded.Valid<ControlHash> v) {
                     ControlHash c = v.value();
                     out.println("  set by " + (c.by().isEmpty() ? "unknown" : c.by()) + c.timestamp().map(t -> " at " + t).orElse("")
                             + ": " + (c.reason().isEmpty() ? "no reason given" : c.reason()));
                 }
                 out.println("P29_MODE: " + config.mode().wireName() + " (applies when no valid control hash exists)");
-                ScopedControls scoped = control.readScoped();
                 Instant serverNow = control.serverNow();
-                out.println("scoped controls (" + Keys.SCOPED_CONTROLS + "): " + (scoped.controls().isEmpty() ? "none" : scoped.controls().size()));
-                for (ScopedControl c : scoped.controls()) {
+                out.println("scoped controls (" + Keys.SCOPED_CONTROLS + "): " + (applied.controls().isEmpty() ? "none" : applied.controls().size()));
+                applied.unreadable().forEach((key, what) -> out.println("  cannot be read: " + what));
+                for (ScopedControl c : applied.controls()) {
                     out.println("  " + ScopedControls.field(c) + " " + Control.describe(c) + " by " + (c.by().isEmpty() ? "unknown" : c.by())
                             + " since " + c.since().map(Instant::toString).orElse("unknown")
                             + " until " + c.until().map(u -> u + (c.inForce(serverNow) ? "" : " (expired: ignored)")).orElse("cleared")
@@ -310,7 +316,6 @@ final class ControlCommand implements Runnable {
                 for (String invalid : scoped.invalid()) {
                     out.println("  ignored (cannot be read): " + invalid);
                 }
-                Decoded<StateHash> last = control.lastWrite();
                 if (last instanceof Decoded.Valid<StateHash> v) {
                     StateHash s = v.value();
                     out.println("last write: mode " + s.mode().map(Mode::wireName).orElse("unknown") + " by " + s.instance() + " at epoch "
@@ -335,12 +340,15 @@ final class ControlCommand implements Runnable {
         }
     }
 
-    /** Where the mode in force comes from: the control hash, or {@code P29_MODE} (and why). */
-    private static String source(Decoded<ControlHash> control, Config config) {
+    /** Where the mode in force comes from: the control hash, the one held while it cannot be read, or {@code P29_MODE} (and why). */
+    private static String source(Decoded<ControlHash> control, Config config, HeldControls.Applied applied) {
         if (control instanceof Decoded.Valid<ControlHash>) {
             return "control hash " + Keys.CONTROL;
         }
         String reason = ((Decoded.Invalid<ControlHash>) control).reason();
+        if (!ControlHash.ABSENT.equals(reason) && applied.held().control().isPresent()) {
+            return "held: the control hash cannot be read (" + reason + "); the control last read valid stays in force";
+        }
         return Variable.P29_MODE.name() + (ControlHash.ABSENT.equals(reason) ? ", no control hash" : "; control hash ignored: " + reason);
     }
 }

@@ -14,6 +14,7 @@ import com.quantumtrader.allocation.core.ScopedControl;
 import com.quantumtrader.allocation.redis.Control;
 import com.quantumtrader.allocation.redis.wire.ScopedControls;
 import com.quantumtrader.allocation.redis.wire.ControlHash;
+import com.quantumtrader.allocation.redis.wire.HeldControls;
 import com.quantumtrader.allocation.redis.InputReader;
 import com.quantumtrader.allocation.redis.wire.Decoded;
 import com.quantumtrader.allocation.redis.wire.Keys;
@@ -118,6 +119,13 @@ public final class CycleRunner {
      * next write re-reads them from Redis (Redis may have applied a write reported as failed).
      */
     private final CarryOverStore carryOver = new CarryOverStore();
+    /**
+     * The operator controls last read valid (DESIGN section 25): a control that cannot be read keeps the one held here in
+     * force. Taken from the state hash on a takeover; written to it when it changes. Loop thread only.
+     */
+    private HeldControls held = HeldControls.NONE;
+    /** What this runner's last completed write put in the state hash's held-control fields; empty: unknown, write them. */
+    private Optional<HeldControls> heldWritten = Optional.empty();
     /** Expired scoped controls already logged ({@code field@until}), of those the hash still holds: each is logged once. */
     private final Set<String> expiredLogged = new HashSet<>();
     /** The role of the last cycle; written by the loop thread only. */
@@ -237,7 +245,9 @@ public final class CycleRunner {
             cacheOutcome(read.cache());
             CycleInputs inputs = read.decode();
             long t1 = System.nanoTime();
-            mode = modeInForce(read.control());
+            HeldControls.Applied applied = held.apply(read.control(), read.scoped(), configured);
+            held = applied.held();
+            mode = modeInForce(read.control(), applied);
             inForce = Optional.of(mode);
             if (carryOver.get().written().isPresent() && carryOver.lastWrite().isPresent() && !carryOver.lastWrite().equals(read.lastWrite())) {
                 LOG.warn("Redis does not hold this runner's last write (state hash cycle_id {}, expected {}): a node restarted, a failover"
@@ -262,7 +272,7 @@ public final class CycleRunner {
             }
             CarryOver previous = carryOver.get();
             boolean leading = role.leading();
-            List<ScopedControl> controls = scopedControls(read.scoped(), now);
+            List<ScopedControl> controls = scopedControls(read.scoped(), applied.controls(), now);
             Step step = step(inputs, mode, policy, now, previous, leading, writer, controls);
             CycleResult result = step.result();
             CarryOver next = step.next();
@@ -271,7 +281,7 @@ public final class CycleRunner {
                 LOG.info("Drawdown zone in force: {} -> {}", previous.zone().get(), next.zone().map(Enum::name).orElse("none"));
             }
             if (!previous.mode().equals(inForce)) {
-                logModeChange(previous.mode(), mode, read.control());
+                logModeChange(previous.mode(), mode, read.control(), applied);
             }
             long t2 = System.nanoTime();
             Optional<Set<String>> partial = excess > 0 ? Optional.of(new HashSet<>(read.discovery().symbols())) : Optional.empty();
@@ -396,14 +406,22 @@ public final class CycleRunner {
      * The scoped controls of this read: each invalid entry logged (once a minute) and counted as an ignored control; each
      * control that has expired logged once (its field and end), then ignored by the rules without a word.
      */
-    private List<ScopedControl> scopedControls(ScopedControls scoped, Instant now) {
-        for (String invalid : scoped.invalid()) {
-            metrics.controlInvalid();
-            int end = invalid.indexOf(": "); // "symbol:XRPUSDT: factor ...": one rate-limit key per field, not per scope
-            warnings.warn("scoped-invalid:" + (end < 0 ? invalid : invalid.substring(0, end)), "Scoped control ignored: " + invalid);
+    private List<ScopedControl> scopedControls(ScopedControls scoped, List<ScopedControl> inForce, Instant now) {
+        List<String> invalid = scoped.invalid();
+        metrics.controlInvalid(invalid.size());
+        // Bounded whatever their number (100,000 garbage fields were 50,000 lines a minute): the first few by field, each
+        // once a minute, and one line with the count.
+        for (int i = 0; i < Math.min(LOG_INVALID_SCOPED, invalid.size()); i++) {
+            String line = invalid.get(i);
+            int end = line.indexOf(": "); // "symbol:XRPUSDT: factor ...": one rate-limit key per field, not per scope
+            warnings.warn("scoped-invalid:" + (end < 0 ? line : line.substring(0, end)), "Scoped control ignored: " + line);
+        }
+        if (invalid.size() > LOG_INVALID_SCOPED) {
+            warnings.warn("scoped-invalid-count", "Scoped controls ignored: " + invalid.size() + " entries of " + Keys.SCOPED_CONTROLS
+                    + " cannot be read (the first " + LOG_INVALID_SCOPED + " logged by field); 'control show' lists them");
         }
         Set<String> expired = new HashSet<>();
-        for (ScopedControl c : scoped.controls()) {
+        for (ScopedControl c : inForce) {
             String key = ScopedControls.field(c) + "@" + c.until().map(Instant::toString).orElse("");
             if (!c.inForce(now)) {
                 expired.add(key);
@@ -415,29 +433,44 @@ public final class CycleRunner {
             }
         }
         expiredLogged.retainAll(expired);
-        return scoped.controls();
+        return inForce;
     }
 
-    private Mode modeInForce(Decoded<ControlHash> control) {
+    /** Invalid scoped-control entries logged by field per cycle, at most; the rest are one line with their count. */
+    static final int LOG_INVALID_SCOPED = 5;
+
+    /**
+     * The mode of this cycle: the control hash's, else (it cannot be read) the one held, else {@code P29_MODE}. Each key
+     * that cannot be read is an ERROR once a minute and counted ({@code p29_control_unreadable_total{key}}).
+     */
+    private Mode modeInForce(Decoded<ControlHash> control, HeldControls.Applied applied) {
         if (control instanceof Decoded.Invalid<ControlHash> invalid && !ControlHash.ABSENT.equals(invalid.reason())) {
-            metrics.controlInvalid();
-            warnings.warn("control-invalid", "Control hash " + Keys.CONTROL + " ignored (" + invalid.reason() + "); P29_MODE="
-                    + configured.wireName() + " applies");
+            metrics.controlInvalid(1);
         }
-        Mode mode = ControlHash.inForce(control, configured);
-        metrics.mode(mode);
-        return mode;
+        applied.unreadable().forEach((key, what) -> {
+            metrics.controlUnreadable(key);
+            // one line a minute per key and per what stands in (a takeover that brings a held control is logged at once)
+            warnings.warn("control-unreadable:" + key + (applied.held().equals(HeldControls.NONE) ? ":nothing-held" : ":held"),
+                    warnings.errorEvent().addKeyValue("control_key", key),
+                    "Control " + key + " cannot be read: " + what);
+        });
+        metrics.mode(applied.mode());
+        return applied.mode();
     }
 
-    private void logModeChange(Optional<Mode> before, Mode now, Decoded<ControlHash> control) {
+    private void logModeChange(Optional<Mode> before, Mode now, Decoded<ControlHash> control, HeldControls.Applied applied) {
         String source;
         if (control instanceof Decoded.Valid<ControlHash> valid) {
             ControlHash c = valid.value();
             source = "control hash " + Keys.CONTROL + ", set by " + (c.by().isEmpty() ? "unknown" : c.by())
                     + c.timestamp().map(t -> " at " + t).orElse("") + ": " + (c.reason().isEmpty() ? "no reason given" : c.reason());
+        } else if (applied.held().control().isPresent()) {
+            ControlHash c = applied.held().control().get();
+            source = "control hash " + Keys.CONTROL + " cannot be read; the one last read stays in force, set by "
+                    + (c.by().isEmpty() ? "unknown" : c.by()) + ": " + (c.reason().isEmpty() ? "no reason given" : c.reason());
         } else {
             source = "P29_MODE=" + configured.wireName() + (ControlHash.ABSENT.equals(((Decoded.Invalid<ControlHash>) control).reason())
-                    ? ", no control hash" : ", control hash ignored");
+                    ? ", no control hash" : ", control hash unreadable and none read valid before");
         }
         String from = before.map(Mode::wireName).orElse("none");
         (before.isPresent() ? LOG.atWarn() : LOG.atInfo()).addKeyValue("mode", now.wireName()).addKeyValue("previous_mode", from)
@@ -514,9 +547,13 @@ public final class CycleRunner {
         CarryOver base = carryOver.get().withWrittenUnknown();
         Decoded<StateHash> state = leader.inherited().orElseThrow();
         String previous;
+        heldWritten = Optional.empty();
         if (state instanceof Decoded.Valid<StateHash> valid) {
             StateHash s = valid.value();
             carryOver.put(s.applyTo(base));
+            if (!s.held().equals(HeldControls.NONE)) {
+                held = s.held(); // what the last writer held stays in force while the controls cannot be read
+            }
             previous = "last writer " + s.instance() + " at epoch " + s.epoch() + ", zone " + s.zone().map(Enum::name).orElse("none")
                     + ", mode in force " + s.mode().map(Mode::wireName).orElse("none");
         } else {
@@ -572,8 +609,12 @@ public final class CycleRunner {
         Fence fence = ((Role.Leader) role).fence();
         try {
             String cycleId = Long.toString(now.toEpochMilli());
+            HeldControls holding = held;
+            Map<String, String> heldFields = heldWritten.equals(Optional.of(holding)) ? Map.of() : holding.encode();
+            heldWritten = Optional.empty(); // unknown until this write completes
             WriteResult w = writer.write(result, mode, cycleId, next, fence,
-                    Optional.of(new OutputWriter.CycleStamp(instance, durationMs, failedSinceEntry, trigger)), partial);
+                    Optional.of(new OutputWriter.CycleStamp(instance, durationMs, failedSinceEntry, trigger)), partial, heldFields);
+            heldWritten = Optional.of(holding);
             carryOver.written(w.next(), cycleId);
             failedSinceEntry = 0;
             return w;

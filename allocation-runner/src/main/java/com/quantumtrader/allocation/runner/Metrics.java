@@ -60,8 +60,10 @@ public final class Metrics {
     final Counter zoneChanges;
     /** DESIGN section 13: 1 for the mode in force, 0 for the others. */
     final Gauge mode;
-    /** DESIGN section 13: cycles that found a control hash and ignored it (garbage mode, wrong type). */
+    /** DESIGN section 13: control entries read and ignored (a garbage mode, a garbage scoped entry), one per entry per cycle. */
     final Counter controlInvalid;
+    /** DESIGN section 25: cycles that could not read a control key (labelled by key) and kept the controls last read. */
+    final Counter controlUnreadable;
     final Gauge clockOffset;
     final Counter leaseYields;
     final Counter targetsLost;
@@ -114,8 +116,12 @@ public final class Metrics {
         mode = Gauge.build("p29_mode", "1 for the mode in force (control hash, else P29_MODE), 0 for the others.")
                 .labelNames("mode").register(registry);
         controlInvalid = Counter.build("p29_control_invalid_total",
-                "Cycles that ignored the control hash quantum:control:allocation (garbage mode or wrong type); P29_MODE applied.")
+                "Control entries read and ignored, per cycle: a garbage mode in quantum:control:allocation, a garbage scoped control.")
                 .register(registry);
+        controlUnreadable = Counter.build("p29_control_unreadable_total",
+                "Cycles that could not read a control key (garbage mode, wrong type, NOPERM, oversized, a garbage entry that replaced a"
+                        + " valid one) and kept the control last read valid in force.")
+                .labelNames("key").register(registry);
         clockOffset = Gauge.build("p29_clock_offset_seconds",
                 "This host's clock minus the Redis server's TIME (the service's one clock), at the last lease round trip.")
                 .register(registry);
@@ -211,9 +217,16 @@ public final class Metrics {
         });
     }
 
-    /** A control hash was there and ignored. */
-    void controlInvalid() {
-        exposition.update(controlInvalid::inc);
+    /** Control entries read and ignored this cycle. */
+    void controlInvalid(int entries) {
+        if (entries > 0) {
+            exposition.update(() -> controlInvalid.inc(entries));
+        }
+    }
+
+    /** A control key could not be read this cycle; the controls last read stay in force. */
+    void controlUnreadable(String key) {
+        exposition.update(() -> controlUnreadable.labels(key).inc());
     }
 
     /** A write refused by its fence. */

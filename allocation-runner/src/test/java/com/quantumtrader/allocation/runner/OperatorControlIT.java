@@ -228,8 +228,9 @@ class OperatorControlIT {
         }
     }
 
+    /** DESIGN section 25: a control hash that cannot be read keeps the one last read valid (here enforce over P29_MODE=shadow). */
     @Test
-    void control_garbageModeOrWrongType_countedIgnored_P29ModeApplies_noCrash() throws Exception {
+    void control_garbageModeOrWrongType_countedAndHeld_theModeLastReadStays_noCrash() throws Exception {
         seed(10_000);
         Path log = dir.resolve("run.log");
         Process runner = EndToEndIT.jar("run", "--env-file", env.toString()).redirectOutput(log.toFile()).start();
@@ -244,29 +245,33 @@ class OperatorControlIT {
             }
             ServiceIT.await("garbage counted", Duration.ofSeconds(20), () -> {
                 seed(10_000);
-                return MetricsScrape.metric(MetricsScrape.scrape(port), "p29_control_invalid_total") >= 2;
+                return MetricsScrape.metric(MetricsScrape.scrape(port), "p29_control_unreadable_total", "key", Keys.CONTROL) >= 2;
             });
-            assertEquals(1.0, metric("p29_mode", "mode", "shadow"), 0.0, "P29_MODE applies");
-            ServiceIT.await("P29_MODE=shadow retracts", Duration.ofSeconds(5), () -> target("BTCUSDT").isEmpty());
+            assertEquals(1.0, metric("p29_mode", "mode", "enforce"), 0.0, "the mode last read stays in force, not P29_MODE=shadow");
+            assertFalse(target("BTCUSDT").isEmpty(), "no retraction");
             String show = control("show");
-            assertTrue(show.contains("mode in force: shadow (P29_MODE; control hash ignored: mode: must be enforce, reduce, halt or shadow, was 'ENFORCE!')"), show);
+            assertTrue(show.contains("mode in force: enforce (held: the control hash cannot be read (mode: must be enforce, reduce, halt or"
+                    + " shadow, was 'ENFORCE!'); the control last read valid stays in force)"), show);
 
-            double counted = MetricsScrape.metric(MetricsScrape.scrape(port), "p29_control_invalid_total");
+            double counted = MetricsScrape.metric(MetricsScrape.scrape(port), "p29_control_unreadable_total", "key", Keys.CONTROL);
             try (Jedis j = redis.client()) {
                 j.del(Keys.CONTROL);
                 j.set(Keys.CONTROL, "enforce"); // the wrong type
             }
             ServiceIT.await("wrong type counted", Duration.ofSeconds(20), () -> {
                 seed(10_000);
-                return MetricsScrape.metric(MetricsScrape.scrape(port), "p29_control_invalid_total") >= counted + 2;
+                return MetricsScrape.metric(MetricsScrape.scrape(port), "p29_control_unreadable_total", "key", Keys.CONTROL) >= counted + 2;
             });
-            assertTrue(control("show").contains("control hash ignored: quantum:control:allocation holds the wrong Redis type (must be a hash)"));
+            assertTrue(control("show").contains("held: the control hash cannot be read (quantum:control:allocation holds the wrong Redis type"
+                    + " (must be a hash))"));
+            assertFalse(target("BTCUSDT").isEmpty(), "no retraction");
             double computed = MetricsScrape.metric(MetricsScrape.scrape(port), "p29_cycles_total", "outcome", "computed");
             awaitCycleWith(10_000);
             assertTrue(MetricsScrape.metric(MetricsScrape.scrape(port), "p29_cycles_total", "outcome", "computed") > computed, "cycles go on");
             assertEquals(0.0, MetricsScrape.metric(MetricsScrape.scrape(port), "p29_cycles_total", "outcome", "failed"), 0.0);
             assertTrue(runner.isAlive());
-            assertTrue(Files.readString(log).contains("Control hash quantum:control:allocation ignored (mode: must be enforce, reduce, halt or shadow, was 'ENFORCE!'); P29_MODE=shadow applies"));
+            assertTrue(Files.readString(log).contains("Control quantum:control:allocation cannot be read: mode: must be enforce, reduce, halt"
+                    + " or shadow, was 'ENFORCE!'; keeping mode enforce as last read (set by alice)"));
         } finally {
             runner.destroy();
             assertTrue(runner.waitFor(20, TimeUnit.SECONDS));

@@ -45,6 +45,11 @@ public final class Batch {
         return new Reply<>(pipeline.hgetAll(key));
     }
 
+    /** {@code HLEN key}: 0 when the key does not exist. */
+    public Reply<Long> hlen(String key) {
+        return new Reply<>(pipeline.hlen(key));
+    }
+
     /** {@code HGET key field}. */
     public Reply<String> hget(String key, String field) {
         return new Reply<>(pipeline.hget(key, field));

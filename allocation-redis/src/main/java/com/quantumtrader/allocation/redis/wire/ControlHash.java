@@ -119,6 +119,24 @@ public record ControlHash(Mode mode, String reason, String by, Optional<Instant>
                 ts.isPresent() ? Optional.of(Instant.ofEpochSecond(ts.getAsLong())) : Optional.empty()));
     }
 
+    /** The fields a runner reads ({@code HMGET}): never the whole hash, which may hold a million fields. */
+    public static final String[] FIELDS = {MODE, REASON, BY, TS};
+
+    /**
+     * Decodes a runner's read: the hash's {@code HLEN} ({@code length}; 0: absent) and {@link #FIELDS} as read. A hash
+     * with fields but none of these is invalid (no mode), not absent.
+     */
+    public static Decoded<ControlHash> decode(long length, Map<String, String> fields) {
+        if (length == 0) {
+            return new Decoded.Invalid<>(ABSENT);
+        }
+        if (fields.isEmpty()) {
+            return new Decoded.Invalid<>(MODE + ": must be enforce, reduce, halt or shadow, was missing (the hash holds " + length
+                    + " other fields)");
+        }
+        return decode(fields);
+    }
+
     /** The reason of {@link #decode} for a control hash that does not exist. */
     public static final String ABSENT = "absent";
 }

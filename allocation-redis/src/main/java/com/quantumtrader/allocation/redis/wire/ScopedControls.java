@@ -25,13 +25,35 @@ import java.util.TreeMap;
  * in an incident, even as the bare word {@code halt} or {@code reduce}, and a missing reason must not stop the
  * throttle. A value that cannot be read is left out of the cycle, named in {@link #invalid()}, logged and counted.
  *
- * @param controls the controls read, in field order (expired ones included: the rules ignore them)
- * @param invalid  {@code field: reason} for every entry that could not be read
+ * <p>A hash that cannot be read at all (the wrong type, NOPERM, more than {@link #MAX_FIELDS} fields) is
+ * {@link #unreadable()}: not "no control" (DESIGN section 25: the runner keeps the controls it last read, {@link HeldControls}).
+ *
+ * @param controls      the controls read, in field order (expired ones included: the rules ignore them)
+ * @param invalid       {@code field: reason} for every entry that could not be read
+ * @param invalidFields the fields (as in the hash) of those entries
+ * @param unreadable    why the hash could not be read at all; empty when it was (absent is read: no control)
  */
-public record ScopedControls(List<ScopedControl> controls, List<String> invalid) {
+public record ScopedControls(List<ScopedControl> controls, List<String> invalid, java.util.Set<String> invalidFields,
+                             Optional<String> unreadable) {
 
     /** No scoped control. */
     public static final ScopedControls NONE = new ScopedControls(List.of(), List.of());
+
+    /**
+     * The most fields the hash may hold to be read (an operator sets a handful; a hash of 300,000 fields ended the JVM):
+     * beyond it the hash is {@link #unreadable()}, counted and logged, and the controls last read stay in force.
+     */
+    public static final int MAX_FIELDS = 10_000;
+
+    /** Controls read, and the entries that could not be. */
+    public ScopedControls(List<ScopedControl> controls, List<String> invalid) {
+        this(controls, invalid, java.util.Set.of(), Optional.empty());
+    }
+
+    /** A hash that could not be read at all, and why. */
+    public static ScopedControls unreadable(String reason) {
+        return new ScopedControls(List.of(), List.of(), java.util.Set.of(), Optional.of(reason));
+    }
 
     public static final String ACTION = "action";
     public static final String FACTOR = "factor";
@@ -45,6 +67,8 @@ public record ScopedControls(List<ScopedControl> controls, List<String> invalid)
     public ScopedControls {
         controls = List.copyOf(controls);
         invalid = List.copyOf(invalid);
+        invalidFields = java.util.Set.copyOf(invalidFields);
+        Objects.requireNonNull(unreadable, "unreadable");
     }
 
     /** The hash field of a control: {@code symbol:ID} or {@code cluster:ID}. */
@@ -78,15 +102,17 @@ public record ScopedControls(List<ScopedControl> controls, List<String> invalid)
         }
         List<ScopedControl> controls = new ArrayList<>(hash.size());
         List<String> invalid = new ArrayList<>();
+        java.util.Set<String> invalidFields = new java.util.HashSet<>();
         new TreeMap<>(hash).forEach((field, value) -> {
             Decoded<ScopedControl> c = decode(field, value);
             if (c instanceof Decoded.Valid<ScopedControl> v) {
                 controls.add(v.value());
             } else {
                 invalid.add(ControlHash.escaped(field) + ": " + ((Decoded.Invalid<ScopedControl>) c).reason());
+                invalidFields.add(field);
             }
         });
-        return new ScopedControls(controls, invalid);
+        return new ScopedControls(controls, invalid, invalidFields, Optional.empty());
     }
 
     /** One field and its value. */

@@ -20,9 +20,17 @@ import java.util.OptionalLong;
  * @param instance  the writer's {@code P29_INSTANCE_ID}
  * @param epoch     the writer's fencing token
  * @param timestamp when it was written, whole seconds
+ * @param held      the operator controls the writer last read valid (DESIGN section 25), its own two fields: decoded here,
+ *                  encoded by {@link HeldControls#encode()} and written beside {@link #encode()} when they change
  */
 public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSince, Optional<Mode> mode,
-                        String instance, long epoch, Instant timestamp) {
+                        String instance, long epoch, Instant timestamp, HeldControls held) {
+
+    /** A state that holds no control. */
+    public StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSince, Optional<Mode> mode, String instance, long epoch,
+                     Instant timestamp) {
+        this(zone, relaxSince, mode, instance, epoch, timestamp, HeldControls.NONE);
+    }
 
     public static final String DRAWDOWN_ZONE = "drawdown_zone";
     public static final String RELAX_SINCE = "relax_since";
@@ -47,6 +55,7 @@ public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSinc
             throw new IllegalArgumentException(EPOCH + ": must be >= 1, was " + epoch);
         }
         Objects.requireNonNull(timestamp, TIMESTAMP);
+        Objects.requireNonNull(held, "held");
         relaxSince = relaxSince.map(t -> Instant.ofEpochSecond(t.getEpochSecond()));
         timestamp = Instant.ofEpochSecond(timestamp.getEpochSecond());
     }
@@ -61,6 +70,7 @@ public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSinc
         return new CarryOver(zone, relaxSince, mode, carryOver.written());
     }
 
+    /** The writer's fields, without {@link #held()} (see there). */
     public Map<String, String> encode() {
         Map<String, String> f = new LinkedHashMap<>(12);
         f.put(DRAWDOWN_ZONE, zone.map(Enum::name).orElse(""));
@@ -102,7 +112,8 @@ public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSinc
         }
         try {
             return new Decoded.Valid<>(new StateHash(zone, relax.isPresent() ? Optional.of(Instant.ofEpochSecond(relax.getAsLong()))
-                    : Optional.empty(), mode, hash.get(INSTANCE), epoch.getAsLong(), Instant.ofEpochSecond(ts.getAsLong())));
+                    : Optional.empty(), mode, hash.get(INSTANCE), epoch.getAsLong(), Instant.ofEpochSecond(ts.getAsLong()),
+                    HeldControls.decode(hash)));
         } catch (IllegalArgumentException | NullPointerException e) {
             return new Decoded.Invalid<>(e.getMessage());
         }
