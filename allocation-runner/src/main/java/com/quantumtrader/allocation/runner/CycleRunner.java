@@ -305,7 +305,7 @@ public final class CycleRunner {
             failedSinceEntry++;
             carryOver.forgetAfterFailure(); // Redis may have restarted, failed over or applied part of a write: re-read next time
             reader.dropCache("a failed cycle");
-            metrics.failed(true, seconds);
+            metrics.failed(Optional.of(e.kind().wireName()), seconds);
             metrics.redisUp(!e.kind().unreachable());
             // One rate-limit key per cause: a READONLY or OOM is logged when it first appears even
             // while a burst of timeouts is being suppressed.
@@ -326,7 +326,7 @@ public final class CycleRunner {
             failedSinceEntry++;
             carryOver.forgetAfterFailure();
             reader.dropCache("a failed cycle");
-            metrics.failed(false, seconds);
+            metrics.failed(Optional.empty(), seconds);
             LOG.error("Allocation cycle failed after {}s: unexpected error", String.format(Locale.ROOT, "%.3f", seconds), e);
             report = new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()), Phases.NONE, false, inForce);
             return report;

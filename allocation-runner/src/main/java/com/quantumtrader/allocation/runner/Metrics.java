@@ -12,6 +12,7 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
+import java.util.Optional;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,6 +48,14 @@ public final class Metrics {
     final Counter inputRejected;
     final Gauge lastSuccess;
     final Gauge lastTarget;
+    /**
+     * DESIGN section 25: when this runner, leading in a mode that writes targets, last completed the write of a computed
+     * cycle (every due refresh landed); with {@link #targetRefresh}, alert {@code P29TargetsAging} fires when no runner has
+     * for two refresh ages, minutes before the Governor calls the targets stale.
+     */
+    final Gauge lastTargetWrite;
+    /** {@code P29_TARGET_REFRESH_SEC}, for the alert above. */
+    final Gauge targetRefresh;
     final Gauge symbols;
     final Counter overruns;
     final Counter skips;
@@ -97,10 +106,17 @@ public final class Metrics {
 
         cycles = Counter.build("p29_cycles_total", "Cycles by outcome: computed, skipped (bad portfolio), failed (Redis or bug).")
                 .labelNames("outcome").register(registry);
-        redisErrors = Counter.build("p29_redis_errors_total", "Cycles or commands that failed because of Redis.").register(registry);
+        redisErrors = Counter.build("p29_redis_errors_total", "Cycles that failed because of Redis, by Redis's cause (oom, readonly, timeout,"
+                + " connection_refused, connection_closed, auth, noperm, fenced, cluster_moved, wrongtype, other).")
+                .labelNames("cause").register(registry);
         inputRejected = Counter.build("p29_input_rejected_total", "Input values discarded, per source and reason.")
                 .labelNames("data_source", "reason").register(registry);
         lastSuccess = Gauge.build("p29_last_success_timestamp_seconds", "Unix time of the last computed cycle.").register(registry);
+        lastTargetWrite = Gauge.build("p29_last_target_write_timestamp_seconds",
+                "When this runner, leading in enforce, reduce or halt, last completed a computed cycle's write (its targets refreshed).")
+                .register(registry);
+        targetRefresh = Gauge.build("p29_target_refresh_seconds", "P29_TARGET_REFRESH_SEC: an unchanged target is rewritten when this old.")
+                .register(registry);
         lastTarget = Gauge.build("p29_last_target_timestamp_seconds",
                 "Unix time of the last cycle that computed at least one target (0: none since start).").register(registry);
         symbols = Gauge.build("p29_symbols", "Symbols allocated in the last computed cycle.").register(registry);
@@ -276,6 +292,9 @@ public final class Metrics {
             return;
         }
         cycles.labels("computed").inc();
+        if (leading && mode.writesTargets()) {
+            lastTargetWrite.set(result.now().toEpochMilli() / 1000.0);
+        }
         CycleContext ctx = ((CycleResult.Computed) result).context();
         regimeFactor.set(ctx.regimeFactor());
         drawdownFactor.set(ctx.drawdownFactor());
@@ -313,19 +332,22 @@ public final class Metrics {
         }
     }
 
+    /** {@code P29_TARGET_REFRESH_SEC}, once at start. */
+    void targetRefresh(int seconds) {
+        exposition.update(() -> targetRefresh.set(seconds));
+    }
+
     /** Whether Redis answered the last cycle. */
     void redisUp(boolean up) {
         exposition.update(() -> redisUp.set(up ? 1 : 0));
     }
 
-    /** A cycle that failed. */
-    void failed(boolean redis, double seconds) {
+    /** A cycle that failed; {@code redisCause}: Redis's cause ({@code RedisFailure.Kind}'s wire name) when Redis failed it. */
+    void failed(Optional<String> redisCause, double seconds) {
         exposition.update(() -> {
             loopDuration.observe(seconds);
             cycles.labels("failed").inc();
-            if (redis) {
-                redisErrors.inc();
-            }
+            redisCause.ifPresent(cause -> redisErrors.labels(cause).inc());
         });
     }
 }

@@ -31,6 +31,7 @@ public final class Service implements AutoCloseable {
         CollectorRegistry registry = new CollectorRegistry(true);
         DefaultExports.register(registry);
         this.metrics = new Metrics(registry);
+        metrics.targetRefresh(config.targetRefreshSec());
         this.redis = Wiring.connect(config);
         this.runner = Wiring.cycleRunner(config, redis, metrics, clock);
         this.loop = new AllocationLoop(runner, config.interval(), Duration.ofMillis(config.minCycleGapMs()), metrics, listener);

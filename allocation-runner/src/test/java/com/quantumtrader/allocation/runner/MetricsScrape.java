@@ -38,4 +38,17 @@ final class MetricsScrape {
         }
         return sum;
     }
+
+    /** The sum of a metric's samples over every label value (a counter labelled by cause, say), in a registry. */
+    static double sum(io.prometheus.client.CollectorRegistry registry, String name) {
+        double total = 0;
+        for (java.util.Enumeration<io.prometheus.client.Collector.MetricFamilySamples> e = registry.metricFamilySamples(); e.hasMoreElements(); ) {
+            for (io.prometheus.client.Collector.MetricFamilySamples.Sample s : e.nextElement().samples) {
+                if (s.name.equals(name)) {
+                    total += s.value;
+                }
+            }
+        }
+        return total;
+    }
 }
