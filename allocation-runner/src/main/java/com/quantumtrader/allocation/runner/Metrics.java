@@ -56,6 +56,8 @@ public final class Metrics {
     final Gauge lastTargetWrite;
     /** {@code P29_TARGET_REFRESH_SEC}, for the alert above. */
     final Gauge targetRefresh;
+    /** Symbols of the last computed cycle without per-symbol series ({@link SymbolSeries#MAX_SYMBOLS}). */
+    final Gauge symbolSeriesLeftOut;
     final Gauge symbols;
     final Counter overruns;
     final Counter skips;
@@ -115,6 +117,8 @@ public final class Metrics {
         lastTargetWrite = Gauge.build("p29_last_target_write_timestamp_seconds",
                 "When this runner, leading in enforce, reduce or halt, last completed a computed cycle's write (its targets refreshed).")
                 .register(registry);
+        symbolSeriesLeftOut = Gauge.build("p29_symbol_series_left_out", "Symbols of the last computed cycle without per-symbol series"
+                + " (p29_target_usd and the others are published for the " + SymbolSeries.MAX_SYMBOLS + " largest targets).").register(registry);
         targetRefresh = Gauge.build("p29_target_refresh_seconds", "P29_TARGET_REFRESH_SEC: an unchanged target is rewritten when this old.")
                 .register(registry);
         lastTarget = Gauge.build("p29_last_target_timestamp_seconds",
@@ -310,10 +314,14 @@ public final class Metrics {
         boolean enforce = mode.writesTargets();
         boolean overridden = enforce && leading;
         perSymbol.beginCycle();
+        Set<String> published = SymbolSeries.published(result.decisions());
+        symbolSeriesLeftOut.set(published == null ? 0 : result.decisions().size() - published.size());
         int[] caps = new int[CapKind.values().length];
         double book = 0;
         for (Decision d : result.decisions()) {
-            perSymbol.record(d.symbol(), d.confidence(), d.targetUsd(), overridden);
+            if (published == null || published.contains(d.symbol())) {
+                perSymbol.record(d.symbol(), d.confidence(), d.targetUsd(), overridden);
+            }
             caps[d.cap().ordinal()]++;
             book += d.weight();
         }
@@ -321,7 +329,7 @@ public final class Metrics {
             targetsByCap.labels(c.wireName()).set(caps[c.ordinal()]);
         }
         grossExposure.set(Double.isFinite(book) ? book : Double.MAX_VALUE);
-        perSymbol.endCycle(result.decisions().size());
+        perSymbol.endCycle(published == null ? result.decisions().size() : published.size());
         if (!enforce) {
             shadowPass.inc(result.decisions().size());
         }

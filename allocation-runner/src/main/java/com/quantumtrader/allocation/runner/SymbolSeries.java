@@ -15,8 +15,16 @@ import java.util.Map;
  * A symbol that left the universe loses its series in the cycle it left (a counter starts again at 0
  * if it returns, as a removed child of a labelled counter does). Updated and collected under the
  * exposition's lock only.
+ *
+ * <p>Bounded (DESIGN section 25): at most {@link #MAX_SYMBOLS} symbols have these series, the largest targets of the
+ * cycle (then by name). At 100,000 symbols the four series were a 15-20 MB body whose render ended the unit's heap at the
+ * first scrape; the book's figures ({@code p29_gross_exposure_ratio}, {@code p29_targets_by_cap}, ...) cover every symbol,
+ * and every target is in its hash and the decision stream. {@code p29_symbol_series_left_out} says how many are not here.
  */
 final class SymbolSeries extends Collector {
+
+    /** The most symbols with per-symbol series: about 250 KB of body. */
+    static final int MAX_SYMBOLS = 1_000;
 
     static final String COMPUTED = "p29_targets_computed";
     static final String OVERRIDES = "p29_enforce_overrides";
@@ -40,6 +48,29 @@ final class SymbolSeries extends Collector {
 
     private final Map<String, Entry> entries = new HashMap<>();
     private long cycle;
+
+    /**
+     * The symbols of {@code decisions} whose series are published: null for all of them (no more than {@link #MAX_SYMBOLS}),
+     * else the {@link #MAX_SYMBOLS} largest targets, ties by name.
+     */
+    static java.util.Set<String> published(List<com.quantumtrader.allocation.core.Decision> decisions) {
+        if (decisions.size() <= MAX_SYMBOLS) {
+            return null;
+        }
+        java.util.Comparator<com.quantumtrader.allocation.core.Decision> larger = java.util.Comparator
+                .comparingDouble(com.quantumtrader.allocation.core.Decision::targetUsd)
+                .thenComparing(com.quantumtrader.allocation.core.Decision::symbol, java.util.Comparator.reverseOrder());
+        java.util.PriorityQueue<com.quantumtrader.allocation.core.Decision> top = new java.util.PriorityQueue<>(MAX_SYMBOLS + 1, larger);
+        for (com.quantumtrader.allocation.core.Decision d : decisions) {
+            top.add(d);
+            if (top.size() > MAX_SYMBOLS) {
+                top.poll(); // the smallest of those kept
+            }
+        }
+        java.util.Set<String> symbols = new java.util.HashSet<>(MAX_SYMBOLS * 2);
+        top.forEach(d -> symbols.add(d.symbol()));
+        return symbols;
+    }
 
     /** Starts recording one computed cycle. */
     void beginCycle() {

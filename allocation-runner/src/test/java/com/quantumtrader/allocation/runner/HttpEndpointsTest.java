@@ -15,6 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -158,6 +161,32 @@ class HttpEndpointsTest {
             }
             http.close();
         }
+    }
+
+    /** DESIGN section 25: per-symbol series for the largest targets only, so a scrape's body is bounded at any universe size. */
+    @Test
+    void metrics_universeBeyondTheCap_perSymbolSeriesOfTheLargestTargetsOnly_bodyBounded() {
+        Instant now = Instant.ofEpochSecond(1_767_225_600L);
+        List<com.quantumtrader.allocation.core.SymbolBudget> budgets = new ArrayList<>();
+        int n = SymbolSeries.MAX_SYMBOLS * 20;
+        for (int i = 0; i < n; i++) {
+            budgets.add(new com.quantumtrader.allocation.core.SymbolBudget(String.format("S%05d", i), 1 + i, now.minusSeconds(1)));
+        }
+        com.quantumtrader.allocation.core.CycleResult result = com.quantumtrader.allocation.core.Allocator.allocate(
+                new com.quantumtrader.allocation.core.CycleInputs(Optional.of(new com.quantumtrader.allocation.core.PortfolioState(1e12, 0,
+                        now.minusSeconds(1))), budgets, Map.of(), Map.of(), Optional.empty(), Map.of(), List.of()),
+                com.quantumtrader.allocation.core.Policy.DEFAULTS, now);
+        CollectorRegistry registry = new CollectorRegistry(true);
+        Metrics metrics = new Metrics(registry);
+        metrics.completed(result, com.quantumtrader.allocation.core.Mode.ENFORCE, true, 0, 0.1);
+        Exposition.Body body = metrics.exposition.current();
+        String text = new String(body.plain(), 0, body.plainLength(), StandardCharsets.UTF_8);
+        assertEquals(SymbolSeries.MAX_SYMBOLS, text.lines().filter(l -> l.startsWith("p29_target_usd{")).count());
+        assertTrue(text.contains("p29_target_usd{symbol=\"S" + String.format("%05d", n - 1) + "\",}"), "the largest is published");
+        assertTrue(text.contains("p29_target_usd{symbol=\"S" + String.format("%05d", n - SymbolSeries.MAX_SYMBOLS) + "\",}"));
+        assertTrue(!text.contains("p29_target_usd{symbol=\"S" + String.format("%05d", n - SymbolSeries.MAX_SYMBOLS - 1) + "\",}"));
+        assertEquals(n - SymbolSeries.MAX_SYMBOLS, registry.getSampleValue("p29_symbol_series_left_out"), 0.0);
+        assertTrue(body.plainLength() < 400_000, "body " + body.plainLength() + " bytes for " + n + " symbols");
     }
 
     @Test
