@@ -1,5 +1,11 @@
 package com.quantumtrader.allocation.runner;
 
+import java.util.List;
+import com.quantumtrader.allocation.core.ScopedControl;
+import com.quantumtrader.allocation.redis.wire.HeldControls;
+import com.quantumtrader.allocation.redis.wire.StateHash;
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.Control;
 import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.Mode;
@@ -72,12 +78,19 @@ final class OnceCommand implements Callable<Integer> {
         } else {
             try (RedisConnection redis = Wiring.connect(config)) {
                 ReadResult read = Wiring.reader(config, redis).read();
-                Mode mode = ControlHash.inForce(read.control(), config.mode()); // the operator's control hash wins, as in run
+                // The operator's controls win, as in run, and fail closed as in run: one that cannot be read leaves the
+                // control the writer last held (the state hash) in force (DESIGN section 25).
+                Decoded<StateHash> state = new Control(redis).lastWrite();
+                HeldControls.Applied applied = (state instanceof Decoded.Valid<StateHash> v ? v.value().held() : HeldControls.NONE)
+                        .apply(read.control(), read.scoped(), config.mode());
+                applied.unreadable().forEach((key, what) -> spec.commandLine().getErr().println("control " + key + " cannot be read: " + what));
+                Mode mode = applied.mode();
+                List<ScopedControl> controls = applied.controls();
                 OutputWriter writer = Wiring.writer(config, redis);
                 if (!write || !mode.writesTargets()) {
                     // What the service holds in Redis, so reduce, a scoped reduce and the ramp start where a leader would.
                     CarryOver held = writer.withWrittenKnown(CarryOver.START);
-                    result = CycleRunner.step(read.decode(), mode, policy, Instant.now(), held, true, null, read.scoped().controls()).result();
+                    result = CycleRunner.step(read.decode(), mode, policy, Instant.now(), held, true, null, controls).result();
                     if (write) {
                         spec.commandLine().getErr().println("--write ignored: the mode in force is shadow, nothing written");
                     }
@@ -93,7 +106,7 @@ final class OnceCommand implements Callable<Integer> {
                     try {
                         // Nothing is known of earlier writes: the writer reads the service's target hashes from Redis.
                         CycleRunner.Step step = CycleRunner.step(read.decode(), mode, policy, Instant.now(), CarryOver.START, true, writer,
-                                read.scoped().controls());
+                                controls);
                         result = step.result();
                         WriteResult w = writer.write(result, mode, Long.toString(result.now().toEpochMilli()), step.next(), leader.fence());
                         spec.commandLine().getErr().println("wrote " + w.targetsWritten() + " target hashes and " + w.decisionsStreamed()

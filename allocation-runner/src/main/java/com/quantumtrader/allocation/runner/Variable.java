@@ -199,8 +199,8 @@ public enum Variable {
             "the service runs on Redis's `TIME`; this host's clock further than this from it is logged (WARN,"
             + " once a minute) and alerted (`P29ClockOffset`); it changes nothing computed or written"),
     P29_MAX_SYMBOLS(Table.CONNECTION_AND_EXTRA,
-            "the heap's capacity: (max heap - 40 MB) / 850 bytes, at least 1,000 (~100,000 under the unit's"
-            + " `-Xmx128m`; `check-config` prints it)",
+            "the heap's capacity: (max heap - 40 MB) / 850 bytes, at least 1,000 (~345,000 under the unit's"
+            + " `-Xmx320m`; `check-config` prints it)",
             "whole number in [1, 10000000]",
             "the most symbols a cycle reads. Beyond it a cycle keeps the symbols that have a target first, then"
             + " the rest by name, up to it; the excess has no target and is counted"
@@ -229,7 +229,7 @@ public enum Variable {
             + " (`CLIENT TRACKING ... BCAST` on a connection of its own) and a cycle reads only those; a change of the"
             + " portfolio, the regime or a control starts a cycle at once. `false`: every cycle reads every input, on the"
             + " timer only. A Redis Cluster always reads everything, and so does a universe beyond the cache's share of the"
-            + " heap ((max heap - 40 MB) / 1,250 bytes: ~68,000 symbols under the unit's `-Xmx128m`; `check-config` prints"
+            + " heap ((max heap - 40 MB) / 1,250 bytes: ~235,000 symbols under the unit's `-Xmx320m`; `check-config` prints"
             + " it), changes still starting cycles. The ACL needs the tracking commands and channel of"
             + " `security.md`; without them: a WARN once a minute and full reads"),
     P29_FULL_READ_SEC(Table.CONNECTION_AND_EXTRA,

@@ -32,6 +32,17 @@ class DeployFilesTest {
         assertTrue(Files.isRegularFile(Path.of("..", "docs").resolve(installed.getFileName())), "docs/" + installed.getFileName());
     }
 
+    /**
+     * The unit's task limit leaves room for every HTTP thread that slow clients may hold (DESIGN section 25) beside the JVM's
+     * own: a thread the limit refuses is an OutOfMemoryError, which -XX:+ExitOnOutOfMemoryError turns into a restart.
+     */
+    @Test
+    void unit_tasksMaxAboveTheHttpThreadsAndTheJvmsOwn() throws Exception {
+        int tasks = Integer.parseInt(unitValue("TasksMax"));
+        assertTrue(tasks >= HttpEndpoints.MAX_THREADS + 48, "TasksMax=" + tasks + " for up to " + HttpEndpoints.MAX_THREADS
+                + " HTTP threads and the JVM's ~25");
+    }
+
     @Test
     void unit_execStartNamesTheRunCommand() throws Exception {
         List<String> lines = Files.readAllLines(UNIT);
