@@ -168,7 +168,7 @@ public enum Variable {
     P29_TARGET_REFRESH_SEC(Table.CONNECTION_AND_EXTRA,
             "`30` (shorter when `TARGET_TTL_SEC` is short)",
             "whole number in [1, 299], >= `P29_INTERVAL_SEC`, and `P29_TARGET_REFRESH_SEC + P29_INTERVAL_SEC`"
-            + " below `TARGET_TTL_SEC`",
+            + " below `TARGET_TTL_SEC`; see the takeover rule below the table",
             "an unchanged target is rewritten with a fresh `timestamp` when this old: every target's `timestamp`"
             + " stays younger than this plus one interval, far below the 300 s after which the Governor calls a"
             + " target stale"),
@@ -183,7 +183,7 @@ public enum Variable {
     P29_LEASE_SEC(Table.CONNECTION_AND_EXTRA,
             "`15` (shorter when `TARGET_TTL_SEC` is short, never below 2 intervals)",
             "whole number in [2, 3600], >= 2 x `P29_INTERVAL_SEC`, and `P29_LEASE_SEC + P29_INTERVAL_SEC` below"
-            + " `TARGET_TTL_SEC`",
+            + " `TARGET_TTL_SEC`; see the takeover rule below the table",
             "life of the writer's lease without renewal: a standby takes over within it plus one interval of the"
             + " leader's last renewal, before the targets expire (`operations.md`, \"Running two or more\")"),
     P29_YIELD_AFTER_CYCLES(Table.CONNECTION_AND_EXTRA,
