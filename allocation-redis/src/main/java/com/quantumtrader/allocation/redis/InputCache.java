@@ -108,9 +108,9 @@ final class InputCache implements AutoCloseable {
                 primary = Optional.empty();
             }
             if (!link.alive()) {
-                note = dropLink("the invalidation link was lost");
+                note = join(note, dropLink("the invalidation link was lost"));
             } else if (primary.isEmpty() || !primary.get().equals(link.address())) {
-                note = dropLink("the primary moved from " + link.address() + " to " + primary.orElse("unknown"));
+                note = join(note, dropLink("the primary moved from " + link.address() + " to " + primary.orElse("unknown")));
             }
         }
         if (link == null) {
@@ -130,19 +130,22 @@ final class InputCache implements AutoCloseable {
             }
             clear();
             lastFull = now;
-            return new Plan(false, true, false, false, Optional.ofNullable(note));
+            // DESIGN section 20: keys created while no link listened (or before this one) were never heard: walk the keyspace.
+            return new Plan(false, true, false, true, Optional.ofNullable(note));
         }
         Invalidations.Drained drained = link.drain();
         if (drained instanceof Invalidations.Drained.Lost lost) {
-            String why = dropLink("the invalidation link was lost: " + lost.reason());
+            String why = join(note, dropLink("the invalidation link was lost: " + lost.reason()));
             Plan reopened = begin(now, discovery);
-            return new Plan(reopened.use(), reopened.keep(), reopened.audit(), reopened.rescan(), Optional.of(why));
+            return new Plan(reopened.use(), reopened.keep(), reopened.audit(), reopened.rescan(), Optional.of(join(why,
+                    reopened.note().orElse(null))));
         }
         Invalidations.Drained.Changed changed = (Invalidations.Drained.Changed) drained;
         if (changed.everything()) {
             clear();
             lastFull = now;
-            return new Plan(false, true, false, false, Optional.of("Redis flushed its keys"));
+            // and the universe with it: rescan
+            return new Plan(false, true, false, true, Optional.of(join(note, "Redis flushed its keys")));
         }
         boolean rescan = forget(changed.keys(), discovery);
         boolean audit = lastFull == null || !now.isBefore(lastFull.plus(fullReadEvery)) || now.isBefore(lastFull);
@@ -280,9 +283,14 @@ final class InputCache implements AutoCloseable {
     void drop(String reason) {
         clear();
         lastFull = null;
-        if (pendingNote == null) {
-            pendingNote = reason;
+        if (pendingNote == null || !pendingNote.contains(reason)) {
+            pendingNote = join(pendingNote, reason); // every cause told, none hidden behind another (DESIGN section 20)
         }
+    }
+
+    /** Two notes as one, either may be null. */
+    private static String join(String a, String b) {
+        return a == null ? b : b == null ? a : a + "; " + b;
     }
 
     private String dropLink(String reason) {

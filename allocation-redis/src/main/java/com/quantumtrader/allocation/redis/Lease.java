@@ -41,6 +41,13 @@ public final class Lease {
     static final String RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
             + "return redis.call('DEL', KEYS[1]) else return 0 end";
 
+    /**
+     * The next epoch (DESIGN section 20: it never goes backwards): {@code INCR}, raised above ARGV[1] (the highest epoch the
+     * runner has held or seen) when the key was missing or set back (a flush, a restart without persistence, a restore).
+     */
+    static final String NEXT_EPOCH = "local e = redis.call('INCR', KEYS[1]) local floor = tonumber(ARGV[1]) "
+            + "if e <= floor then e = floor + 1 redis.call('SET', KEYS[1], e) end return e";
+
     private final RedisConnection connection;
     private final String instance;
     private final String ttlMillis;
@@ -102,6 +109,14 @@ public final class Lease {
      * @throws RedisFailure when Redis cannot be reached (the role is then unknown; a write stays fenced)
      */
     public Tenure hold(Role current, Optional<Beat> mine, boolean contend, Clock localClock) {
+        return hold(current, mine, contend, localClock, 0);
+    }
+
+    /**
+     * {@link #hold(Role, Optional, boolean, Clock)}, never taking an epoch at or below {@code epochFloor}: the highest epoch
+     * the caller has held or seen (DESIGN section 20).
+     */
+    public Tenure hold(Role current, Optional<Beat> mine, boolean contend, Clock localClock, long epochFloor) {
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(mine, "mine");
         return connection.call(RedisFailure.Operation.LEASE, nodes -> {
@@ -129,14 +144,14 @@ public final class Lease {
             if (leading && Long.valueOf(1).equals(renewed.get())) {
                 role = new Role.Leader(((Role.Leader) current).fence(), Optional.empty());
             } else if (leading) {
-                role = take(nodes, contend);
+                role = take(nodes, contend, epochFloor);
             } else if (set != null && "OK".equals(set.get())) {
-                role = taken(nodes);
+                role = taken(nodes, epochFloor);
             } else if (contend && instance.equals(holder.get()) && renew(nodes)) {
                 // Our own lease, held while this runner stood by: its write was fenced because the epoch moved
                 // (deleted or set back by hand). Nobody else holds it, so this runner leads again at a new
                 // epoch at once instead of waiting for its own lease to expire.
-                role = taken(nodes);
+                role = taken(nodes, epochFloor);
             } else {
                 role = standby(holder, epoch);
             }
@@ -194,28 +209,28 @@ public final class Lease {
     }
 
     /** After a failed renewal: takes the lease when it is free and {@code contend}, else reports who holds it. */
-    private Role take(Nodes nodes, boolean contend) {
+    private Role take(Nodes nodes, boolean contend, long epochFloor) {
         Reply<String> set = contend
                 ? nodes.pipeline(Keys.LEADER).setIfAbsent(Keys.LEADER, instance, Long.parseLong(ttlMillis)) : null;
         Reply<String> holder = nodes.pipeline(Keys.LEADER).get(Keys.LEADER);
         Reply<String> epoch = nodes.pipeline(Keys.EPOCH).get(Keys.EPOCH);
         nodes.sync();
-        return set != null && "OK".equals(set.get()) ? taken(nodes) : standby(holder, epoch);
+        return set != null && "OK".equals(set.get()) ? taken(nodes, epochFloor) : standby(holder, epoch);
     }
 
     private static Role standby(Reply<String> holder, Reply<String> epoch) {
         return new Role.Standby(Optional.ofNullable(holder.get()), Values.epochSeconds(epoch.get()).orElse(0));
     }
 
-    /** The lease is ours: the next epoch is our fencing token, and the previous writer's state is read. */
-    private Role taken(Nodes nodes) {
-        Reply<Long> epoch = nodes.pipeline(Keys.EPOCH).incr(Keys.EPOCH);
+    /** The lease is ours: the next epoch, above {@code epochFloor}, is our fencing token, and the previous writer's state is read. */
+    private Role taken(Nodes nodes, long epochFloor) {
+        Reply<Object> epoch = nodes.pipeline(Keys.EPOCH).eval(NEXT_EPOCH, List.of(Keys.EPOCH), List.of(Long.toString(epochFloor)));
         Reply<Map<String, String>> state = nodes.pipeline(Keys.STATE).hgetAll(Keys.STATE);
         nodes.sync();
         Map<String, String> stateHash = state.orNullIfWrongType();
         Decoded<StateHash> inherited = stateHash == null
                 ? new Decoded.Invalid<>(Keys.STATE + ": holds the wrong Redis type") : StateHash.decode(stateHash);
-        return new Role.Leader(new Fence(instance, epoch.get()), Optional.of(inherited));
+        return new Role.Leader(new Fence(instance, (Long) epoch.get()), Optional.of(inherited));
     }
 
     /** Deletes the lease if {@code fence}'s instance still holds it (on SIGTERM), so a standby takes over at once. */

@@ -211,6 +211,38 @@ class IncrementalReadIT {
         assertEquals(5, fourth.cache().inputReads());
     }
 
+    /**
+     * DESIGN section 20: a symbol created while the link was down is in the next read (the third release reused the
+     * discovery while its SCAN was under 25 s old, then until the audit: no target for 62 s).
+     */
+    @Test
+    void read_linkKilledThenANewSymbol_theNewSymbolInTheNextRead() {
+        seed(50, 5);
+        ReadResult first = incremental.read(Optional.empty(), NOW);
+        ReadResult second = incremental.read(Optional.of(first.discovery()), NOW.plusSeconds(1));
+        assertTrue(jedis.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB)) >= 1);
+        Seed.budget(jedis, "NEWSYM", "1000", NOW);
+        ReadResult third = incremental.read(Optional.of(second.discovery()), NOW.plusSeconds(2));
+        assertTrue(third.decode().budgets().stream().map(SymbolBudget::symbol).anyMatch("NEWSYM"::equals),
+                "the new symbol is read in the first cycle after the link came back");
+        assertEquals(fullRead(NOW.plusSeconds(2)).decode(), third.decode());
+    }
+
+    /** DESIGN section 20: after a flush and a reseed with new symbols, the new symbols are in the next read. */
+    @Test
+    void read_flushThenNewSymbols_theNewSymbolsInTheNextRead() {
+        seed(20, 2);
+        ReadResult first = incremental.read(Optional.empty(), NOW);
+        jedis.flushDB();
+        seed(20, 2);
+        for (int i = 0; i < 10; i++) {
+            Seed.budget(jedis, "FRESH" + i, "1000", NOW);
+        }
+        ReadResult second = incremental.read(Optional.of(first.discovery()), NOW.plusSeconds(1));
+        assertEquals(30, second.decode().budgets().size(), "the 10 new symbols with the 20 reseeded");
+        assertEquals(fullRead(NOW.plusSeconds(1)).decode(), second.decode());
+    }
+
     @Test
     void read_universeBeyondTheCacheCapacity_everyReadFullAndNothingKept_thenIncrementalWhenItFitsAgain() {
         seed(12, 2);

@@ -117,6 +117,27 @@ class LeaseIT {
         assertTrue(ttl > 0 && ttl <= 60_000, "the ex-leader's own guard was touched, and expires: " + ttl);
     }
 
+    /**
+     * DESIGN section 20: a flush (or a restart without persistence) takes the epoch key away; a runner that held epoch 5
+     * takes 6, not 1 (the third release logged "leads at epoch 1 (no state in Redis)" and, where the old epoch was also 1,
+     * did not even drop its cache).
+     */
+    @Test
+    void hold_epochKeyGoneAfterAFlush_theNextEpochIsAboveTheHighestHeld() {
+        jedis.set(Keys.EPOCH, "4");
+        Lease a = lease("A", 10_000);
+        Role.Leader first = (Role.Leader) a.hold(Role.UNKNOWN);
+        assertEquals(5, first.fence().token());
+        jedis.flushDB();
+        Lease.Tenure after = a.hold(first, Optional.empty(), true, java.time.Clock.systemUTC(), first.fence().token());
+        Role.Leader again = assertInstanceOf(Role.Leader.class, after.role());
+        assertEquals(6, again.fence().token(), "above the epoch held before the flush");
+        assertEquals("6", jedis.get(Keys.EPOCH));
+        jedis.del(Keys.LEADER);
+        jedis.set(Keys.EPOCH, "9"); // another runner went further meanwhile: INCR as ever
+        assertEquals(10, ((Role.Leader) a.hold(again, Optional.empty(), true, java.time.Clock.systemUTC(), 6).role()).fence().token());
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

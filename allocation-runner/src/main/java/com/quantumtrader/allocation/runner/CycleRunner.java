@@ -139,6 +139,11 @@ public final class CycleRunner {
     private Map<String, Beat> peers = Map.of();
     /** Lost-target checks made, to take the shares in turn; loop thread only. */
     private long checks;
+    /**
+     * The highest epoch this runner has held or seen a leader hold: it never takes one at or below it (DESIGN section 20),
+     * so a flush or a restart without persistence cannot set the fencing token back. Loop thread only.
+     */
+    private long highestEpoch;
     /** Cycles in a row this runner led without completing a write; loop thread only. */
     private int cyclesWithoutWrite;
 
@@ -224,6 +229,19 @@ public final class CycleRunner {
         return reader;
     }
 
+    /** Why the input cache was dropped, as {@code p29_cache_drops_total}'s {@code cause}, from a read's note (DESIGN section 20). */
+    static List<String> cacheDropCauses(String note) {
+        List<String> causes = new ArrayList<>();
+        String[][] table = {{"invalidation link was lost", "link_lost"}, {"primary moved", "primary_moved"}, {"flushed", "flush"},
+                {"a failed cycle", "failed_cycle"}, {"leader or epoch", "tenure"}, {"dataset changed", "dataset_changed"}};
+        for (String[] row : table) {
+            if (note.contains(row[0])) {
+                causes.add(row[1]);
+            }
+        }
+        return causes;
+    }
+
     /** The last cache discrepancy keys logged, at most this many per audit. */
     static final int LOG_DISCREPANCIES = 10;
 
@@ -241,6 +259,17 @@ public final class CycleRunner {
             }
             yieldIfUnable(now);
             ReadResult read = reader.read(carryOver.discovery(), now, targetsToVouchFor());
+            if (carryOver.lastWrite().isPresent() && !carryOver.lastWrite().equals(read.lastWrite())) {
+                // The state hash is the service's witness in the database (DESIGN section 20): Redis does not hold this
+                // runner's last write, so the dataset changed under it (a flush, SWAPDB, a restore, a failover that lost
+                // it). Nothing cached describes it: the cache and the discovery go, and this cycle reads again, in full.
+                LOG.warn("Redis does not hold this runner's last write (state hash cycle_id {}, expected {}): a flush, a swapped"
+                        + " database, a restore or a failover that lost it; dropping the input cache and the discovery, re-reading"
+                        + " the inputs and the targets", read.lastWrite().orElse("none"), carryOver.lastWrite().get());
+                carryOver.forgetAfterFailure();
+                reader.dropCache("the dataset changed under the service (the state hash does not hold its last write)");
+                read = reader.read(Optional.empty(), now, List.of());
+            }
             carryOver.discovered(read.discovery());
             cacheOutcome(read.cache());
             CycleInputs inputs = read.decode();
@@ -249,11 +278,6 @@ public final class CycleRunner {
             held = applied.held();
             mode = modeInForce(read.control(), applied);
             inForce = Optional.of(mode);
-            if (carryOver.get().written().isPresent() && carryOver.lastWrite().isPresent() && !carryOver.lastWrite().equals(read.lastWrite())) {
-                LOG.warn("Redis does not hold this runner's last write (state hash cycle_id {}, expected {}): a node restarted, a failover"
-                        + " lost it, or a restore; re-reading the targets", read.lastWrite().orElse("none"), carryOver.lastWrite().get());
-                carryOver.forgetWrites();
-            }
             long excess = read.discovery().overCapacity();
             metrics.universe(excess);
             if (excess > 0) {
@@ -489,10 +513,12 @@ public final class CycleRunner {
         // A runner whose last cycle could not compute leaves a free lease to a standby that could.
         boolean unable = lastBeat.isPresent() && lastBeat.get().outcome() != Beat.Outcome.COMPUTED;
         boolean contend = !unable || capablePeer(lastBeat.map(Beat::at).orElse(at)).isEmpty();
-        Lease.Tenure tenure = lease.hold(before, lastBeat, contend, localClock);
+        Lease.Tenure tenure = lease.hold(before, lastBeat, contend, localClock, highestEpoch);
         peers = tenure.peers();
         Role now = tenure.role();
         role = now;
+        highestEpoch = Math.max(highestEpoch, now instanceof Role.Leader l ? l.fence().token()
+                : now instanceof Role.Standby st ? st.epoch() : 0);
         if (!sameTenure(before, now)) {
             reader.dropCache("a change of leader or epoch"); // DESIGN section 19: what a cache holds is vouched for within one tenure
         }
@@ -526,8 +552,11 @@ public final class CycleRunner {
         metrics.inputReads(cache);
         cache.note().ifPresent(note -> {
             boolean unavailable = note.startsWith("client tracking unavailable");
-            warnings.warn(unavailable ? "cache-unavailable" : "cache-dropped", unavailable ? warnings.event() : LOG.atInfo(),
-                    "Incremental reads: " + note);
+            List<String> causes = cacheDropCauses(note);
+            causes.forEach(metrics::cacheDropped);
+            // one rate-limit key per cause: a "link lost" after the start-up note is logged, not hidden for a minute
+            warnings.warn(unavailable ? "cache-unavailable" : "cache-dropped:" + String.join(",", causes),
+                    unavailable ? warnings.event() : LOG.atInfo(), "Incremental reads: " + note);
         });
         if (!cache.discrepancies().isEmpty()) {
             List<String> keys = cache.discrepancies();

@@ -56,6 +56,8 @@ public final class Metrics {
     final Gauge lastTargetWrite;
     /** {@code P29_TARGET_REFRESH_SEC}, for the alert above. */
     final Gauge targetRefresh;
+    /** DESIGN section 20: drops of the input cache, by cause (link_lost, primary_moved, flush, failed_cycle, tenure). */
+    final Counter cacheDrops;
     /** Symbols of the last computed cycle without per-symbol series ({@link SymbolSeries#MAX_SYMBOLS}). */
     final Gauge symbolSeriesLeftOut;
     final Gauge symbols;
@@ -117,6 +119,8 @@ public final class Metrics {
         lastTargetWrite = Gauge.build("p29_last_target_write_timestamp_seconds",
                 "When this runner, leading in enforce, reduce or halt, last completed a computed cycle's write (its targets refreshed).")
                 .register(registry);
+        cacheDrops = Counter.build("p29_cache_drops_total", "Drops of the incremental reads' input cache (the next read is full), by cause:"
+                + " link_lost, primary_moved, flush, failed_cycle, tenure (a new leader or epoch).").labelNames("cause").register(registry);
         symbolSeriesLeftOut = Gauge.build("p29_symbol_series_left_out", "Symbols of the last computed cycle without per-symbol series"
                 + " (p29_target_usd and the others are published for the " + SymbolSeries.MAX_SYMBOLS + " largest targets).").register(registry);
         targetRefresh = Gauge.build("p29_target_refresh_seconds", "P29_TARGET_REFRESH_SEC: an unchanged target is rewritten when this old.")
@@ -338,6 +342,11 @@ public final class Metrics {
         if (!result.decisions().isEmpty()) {
             lastTarget.set(result.now().toEpochMilli() / 1000.0);
         }
+    }
+
+    /** The input cache was dropped for {@code cause}. */
+    void cacheDropped(String cause) {
+        exposition.update(() -> cacheDrops.labels(cause).inc());
     }
 
     /** {@code P29_TARGET_REFRESH_SEC}, once at start. */
