@@ -267,8 +267,11 @@ public final class CycleRunner {
                         + " database, a restore or a failover that lost it; dropping the input cache and the discovery, re-reading"
                         + " the inputs and the targets", read.lastWrite().orElse("none"), carryOver.lastWrite().get());
                 carryOver.forgetAfterFailure();
-                reader.dropCache("the dataset changed under the service (the state hash does not hold its last write)");
-                read = reader.read(Optional.empty(), now, List.of());
+                if (read.cache().kind() == ReadResult.Cache.Kind.INCREMENTAL || read.discovery().scannedAt().isBefore(now)) {
+                    cacheOutcome(read.cache()); // that read's own note (a failover, a lost link) is told too
+                    reader.dropCache("the dataset changed under the service (the state hash does not hold its last write)");
+                    read = reader.read(Optional.empty(), now, List.of());
+                } // else: that read took every input from Redis and walked the keyspace already (a new link after a failover)
             }
             carryOver.discovered(read.discovery());
             cacheOutcome(read.cache());
