@@ -62,6 +62,12 @@ final class InputCache implements AutoCloseable {
     private final Duration timeout;
     private final int maxCached;
     private final EnumMap<Part, Map<String, List<String>>> values = new EnumMap<>(Part.class);
+    /**
+     * DESIGN section 20: when a kept budget's key expires, in epoch milliseconds on Redis's clock (its {@code PTTL}, read in
+     * the same pipeline, from the read's {@code now}); past it the budget counts as changed, whether or not Redis has
+     * deleted the key yet (its background expiry may take a minute to reach it, and sends the invalidation only then).
+     */
+    private final Map<String, Long> budgetExpiry = new java.util.HashMap<>();
     private volatile Consumer<Change> changes = c -> { };
     private Invalidations link;
     private Instant nextOpen = Instant.MIN;
@@ -204,6 +210,28 @@ final class InputCache implements AutoCloseable {
         return plan.use() && !plan.audit() ? values.get(part).get(id) : null;
     }
 
+    /** A kept budget, or null when this read at {@code now} must ask Redis: not kept, or its key has expired on Redis's clock. */
+    List<String> getBudget(Plan plan, String id, Instant now) {
+        List<String> kept = get(plan, Part.BUDGET, id);
+        if (kept == null) {
+            return null;
+        }
+        Long expiry = budgetExpiry.get(id);
+        return expiry != null && now.toEpochMilli() >= expiry ? null : kept;
+    }
+
+    /** Keeps when a budget read this cycle expires ({@code pttlMillis} from {@code now}; negative: no expiry). */
+    void budgetExpiry(Plan plan, String id, long pttlMillis, Instant now) {
+        if (!plan.keep()) {
+            return;
+        }
+        if (pttlMillis >= 0) {
+            budgetExpiry.put(id, now.toEpochMilli() + pttlMillis);
+        } else {
+            budgetExpiry.remove(id);
+        }
+    }
+
     /**
      * Keeps a reply read this cycle ({@code null}: the key could not be read as a hash, nothing is kept). In an audit,
      * a reply that differs from what was kept is returned as the key's name, a candidate discrepancy; else null.
@@ -323,6 +351,7 @@ final class InputCache implements AutoCloseable {
 
     private void clear() {
         values.values().forEach(Map::clear);
+        budgetExpiry.clear();
         mapChunks = null;
         mapFor = null;
         mapDirty = false;

@@ -261,16 +261,23 @@ public final class InputReader implements AutoCloseable {
         List<Reply<List<String>>> budgetResponses = new ArrayList<>(symbols.size());
         List<Reply<List<String>>> attributionResponses = new ArrayList<>(symbols.size());
         List<List<String>> keptBudgets = new ArrayList<>(symbols.size());
+        List<Reply<Long>> budgetTtls = new ArrayList<>(symbols.size());
         List<List<String>> keptAttributions = new ArrayList<>(symbols.size());
         for (String symbol : symbols) {
-            List<String> budget = cache == null ? null : cache.get(plan, InputCache.Part.BUDGET, symbol);
+            List<String> budget = cache == null ? null : cache.getBudget(plan, symbol, now);
             keptBudgets.add(budget);
             if (budget == null) {
                 String budgetKey = Keys.budget(symbol);
                 budgetResponses.add(nodes.pipeline(budgetKey).hmget(budgetKey, BUDGET_FIELDS));
+                if (cache != null && plan.keep()) {
+                    budgetTtls.add(nodes.pipeline(budgetKey).pttl(budgetKey)); // its expiry, kept with it (DESIGN section 20)
+                } else {
+                    budgetTtls.add(null);
+                }
                 inputReads++;
             } else {
                 budgetResponses.add(null);
+                budgetTtls.add(null);
             }
             List<String> attribution = null;
             if (withAttribution.contains(symbol)) {
@@ -315,6 +322,9 @@ public final class InputReader implements AutoCloseable {
             if (budget == null) {
                 budget = get(budgetResponses.get(i), DataSource.BUDGET, symbol, rejections); // null: wrong type, rejected
                 audit(cache == null ? null : cache.put(plan, InputCache.Part.BUDGET, symbol, budget), candidates);
+                if (budgetTtls.get(i) != null) {
+                    cache.budgetExpiry(plan, symbol, ttl(budgetTtls.get(i)), now);
+                }
             }
             if (budget != null && cached.isPresent() && allNull(budget)) {
                 continue; // the budget key vanished since the SCAN: the symbol left the universe, in this cycle
@@ -555,6 +565,22 @@ public final class InputReader implements AutoCloseable {
             }
             rejections.add(new Rejection(source, RejectReason.WRONG_TYPE, subject, "key holds the wrong Redis type"));
             return null;
+        }
+    }
+
+    /**
+     * A budget's {@code PTTL}; an ACL written before this release (no {@code +pttl}) must not fail every cycle: then the
+     * expiry is not known (-1) and the key counts as changed only when Redis deletes it, as in the third release.
+     */
+    private static long ttl(Reply<Long> response) {
+        try {
+            Long ms = response.get();
+            return ms == null ? -1 : ms;
+        } catch (ReplyError e) {
+            if (!e.isDenied()) {
+                throw e;
+            }
+            return -1;
         }
     }
 

@@ -45,6 +45,11 @@ public final class Batch {
         return new Reply<>(pipeline.hgetAll(key));
     }
 
+    /** {@code PTTL key}: milliseconds to live, -1 without an expiry, -2 when the key does not exist. */
+    public Reply<Long> pttl(String key) {
+        return new Reply<>(pipeline.pttl(key));
+    }
+
     /** {@code HLEN key}: 0 when the key does not exist. */
     public Reply<Long> hlen(String key) {
         return new Reply<>(pipeline.hlen(key));
