@@ -19,6 +19,8 @@ import com.quantumtrader.allocation.core.Allocator;
 import com.quantumtrader.allocation.core.CycleInputs;
 import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.RejectReason;
+import com.quantumtrader.allocation.core.Regime;
+import com.quantumtrader.allocation.core.RegimeState;
 import com.quantumtrader.allocation.core.Rejection;
 import com.quantumtrader.allocation.core.Scalars;
 import java.time.Instant;
@@ -600,9 +602,9 @@ public final class InputReader implements AutoCloseable {
         List<Rejection> passedOver = new ArrayList<>();
         for (StreamRecord entry : entries) {
             List<Rejection> own = new ArrayList<>();
-            Optional<com.quantumtrader.allocation.core.RegimeState> state = InputCodec.decodeRegime(entry.fields(),
+            Optional<RegimeState> state = InputCodec.decodeRegime(entry.fields(),
                     Optional.of(Instant.ofEpochMilli(entry.millis())), own);
-            if (state.isPresent() && state.get().regime() != com.quantumtrader.allocation.core.Regime.UNKNOWN) {
+            if (state.isPresent() && state.get().regime() != Regime.UNKNOWN) {
                 String instead = "; the entry before it, " + entry.millis() + "-" + entry.sequence() + " (" + state.get().regime() + "), applies";
                 for (Rejection r : passedOver) {
                     rejections.add(new Rejection(r.source(), r.reason(), r.subject(), r.detail() + instead));

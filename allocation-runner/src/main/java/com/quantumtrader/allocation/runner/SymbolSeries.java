@@ -1,7 +1,12 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.core.Decision;
 import io.prometheus.client.Collector;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -53,21 +58,21 @@ final class SymbolSeries extends Collector {
      * The symbols of {@code decisions} whose series are published: null for all of them (no more than {@link #MAX_SYMBOLS}),
      * else the {@link #MAX_SYMBOLS} largest targets, ties by name.
      */
-    static java.util.Set<String> published(List<com.quantumtrader.allocation.core.Decision> decisions) {
+    static Set<String> published(List<Decision> decisions) {
         if (decisions.size() <= MAX_SYMBOLS) {
             return null;
         }
-        java.util.Comparator<com.quantumtrader.allocation.core.Decision> larger = java.util.Comparator
-                .comparingDouble(com.quantumtrader.allocation.core.Decision::targetUsd)
-                .thenComparing(com.quantumtrader.allocation.core.Decision::symbol, java.util.Comparator.reverseOrder());
-        java.util.PriorityQueue<com.quantumtrader.allocation.core.Decision> top = new java.util.PriorityQueue<>(MAX_SYMBOLS + 1, larger);
-        for (com.quantumtrader.allocation.core.Decision d : decisions) {
+        Comparator<Decision> larger = Comparator
+                .comparingDouble(Decision::targetUsd)
+                .thenComparing(Decision::symbol, Comparator.reverseOrder());
+        PriorityQueue<Decision> top = new PriorityQueue<>(MAX_SYMBOLS + 1, larger);
+        for (Decision d : decisions) {
             top.add(d);
             if (top.size() > MAX_SYMBOLS) {
                 top.poll(); // the smallest of those kept
             }
         }
-        java.util.Set<String> symbols = new java.util.HashSet<>(MAX_SYMBOLS * 2);
+        Set<String> symbols = new HashSet<>(MAX_SYMBOLS * 2);
         top.forEach(d -> symbols.add(d.symbol()));
         return symbols;
     }

@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.quantumtrader.allocation.redis.TestRedis;
 import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -66,16 +64,6 @@ class FailClosedControlIT {
         }
     }
 
-    private void control(Path env, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("control"));
-        all.addAll(List.of(args));
-        all.addAll(List.of("--env-file", env.toString()));
-        Process p = EndToEndIT.jar(all.toArray(new String[0])).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), () -> String.join(" ", args) + ":\n" + out);
-    }
-
     /** The Governor's limit for a symbol: its target when the hash is enforce and younger than 300 s, else null (no limit). */
     private Double limit(String symbol) {
         try (Jedis j = redis.client()) {
@@ -117,7 +105,7 @@ class FailClosedControlIT {
                 seed();
                 return limit("BTCUSDT") != null && limit("BTCUSDT") > 0;
             });
-            control(envA, "set", "halt", "--reason", "exchange outage", "--by", "alice");
+            ScopedControlIT.control(envA, "set", "halt", "--reason", "exchange outage", "--by", "alice");
             ServiceIT.await("halted", Duration.ofSeconds(10), () -> {
                 seed();
                 return Double.valueOf(0).equals(limit("BTCUSDT")) && Double.valueOf(0).equals(limit("ETHUSDT"));
@@ -179,7 +167,7 @@ class FailClosedControlIT {
         Path env = env(port);
         Process runner = EndToEndIT.jar("run", "--env-file", env.toString()).redirectOutput(dir.resolve("run.log").toFile()).start();
         try {
-            control(env, "set", "halt", "--symbol", "BTCUSDT", "--reason", "delisting", "--by", "bob");
+            ScopedControlIT.control(env, "set", "halt", "--symbol", "BTCUSDT", "--reason", "delisting", "--by", "bob");
             ServiceIT.await("BTC halted", Duration.ofSeconds(30), () -> {
                 seed();
                 return Double.valueOf(0).equals(limit("BTCUSDT")) && limit("ETHUSDT") != null && limit("ETHUSDT") > 0;

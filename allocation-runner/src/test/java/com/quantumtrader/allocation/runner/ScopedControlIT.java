@@ -70,6 +70,11 @@ class ScopedControlIT {
     }
 
     private String control(String... args) throws Exception {
+        return control(env, args);
+    }
+
+    /** {@code control ARGS --env-file ENV} run by the jar as an operator runs it; its output, after checking it exited 0. */
+    static String control(Path env, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("control"));
         all.addAll(List.of(args));
         all.addAll(List.of("--env-file", env.toString()));

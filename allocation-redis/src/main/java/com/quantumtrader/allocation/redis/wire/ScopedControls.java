@@ -8,12 +8,14 @@ import com.quantumtrader.allocation.core.ScopedControl;
 import com.quantumtrader.allocation.core.Scalars;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -33,7 +35,7 @@ import java.util.TreeMap;
  * @param invalidFields the fields (as in the hash) of those entries
  * @param unreadable    why the hash could not be read at all; empty when it was (absent is read: no control)
  */
-public record ScopedControls(List<ScopedControl> controls, List<String> invalid, java.util.Set<String> invalidFields,
+public record ScopedControls(List<ScopedControl> controls, List<String> invalid, Set<String> invalidFields,
                              Optional<String> unreadable) {
 
     /** No scoped control. */
@@ -47,12 +49,12 @@ public record ScopedControls(List<ScopedControl> controls, List<String> invalid,
 
     /** Controls read, and the entries that could not be. */
     public ScopedControls(List<ScopedControl> controls, List<String> invalid) {
-        this(controls, invalid, java.util.Set.of(), Optional.empty());
+        this(controls, invalid, Set.of(), Optional.empty());
     }
 
     /** A hash that could not be read at all, and why. */
     public static ScopedControls unreadable(String reason) {
-        return new ScopedControls(List.of(), List.of(), java.util.Set.of(), Optional.of(reason));
+        return new ScopedControls(List.of(), List.of(), Set.of(), Optional.of(reason));
     }
 
     public static final String ACTION = "action";
@@ -67,7 +69,7 @@ public record ScopedControls(List<ScopedControl> controls, List<String> invalid,
     public ScopedControls {
         controls = List.copyOf(controls);
         invalid = List.copyOf(invalid);
-        invalidFields = java.util.Set.copyOf(invalidFields);
+        invalidFields = Set.copyOf(invalidFields);
         Objects.requireNonNull(unreadable, "unreadable");
     }
 
@@ -102,7 +104,7 @@ public record ScopedControls(List<ScopedControl> controls, List<String> invalid,
         }
         List<ScopedControl> controls = new ArrayList<>(hash.size());
         List<String> invalid = new ArrayList<>();
-        java.util.Set<String> invalidFields = new java.util.HashSet<>();
+        Set<String> invalidFields = new HashSet<>();
         new TreeMap<>(hash).forEach((field, value) -> {
             Decoded<ScopedControl> c = decode(field, value);
             if (c instanceof Decoded.Valid<ScopedControl> v) {
