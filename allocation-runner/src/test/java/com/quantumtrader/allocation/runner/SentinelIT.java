@@ -214,6 +214,8 @@ class SentinelIT {
                 ServiceIT.await("the old primary turned into a replica by the Sentinels (trial " + (trial + 1) + ")", Duration.ofSeconds(45), () -> {
                     try (Jedis j = old.client()) {
                         return j.info("replication").contains("role:slave") && j.info("replication").contains("master_link_status:up");
+                    } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+                        return false; // a Sentinel reconfiguring it as a replica kills its normal clients (CLIENT KILL TYPE normal): ask again
                     }
                 });
             } catch (AssertionError e) {
