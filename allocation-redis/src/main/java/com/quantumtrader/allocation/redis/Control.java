@@ -1,4 +1,5 @@
 package com.quantumtrader.allocation.redis;
+import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.client.StreamRecord;
 import com.quantumtrader.allocation.redis.client.ReplyError;
 import com.quantumtrader.allocation.redis.client.Server;
@@ -29,7 +30,7 @@ import java.util.function.Function;
  * {@code quantum:control:allocation} and the scoped controls {@code quantum:control:allocation:scoped}, and appends
  * each change to the audit stream
  * {@code quantum:stream:allocation.control}. The runners read the hash with their inputs
- * ({@link InputReader}); this class is for the {@code control} command.
+ * ({@code read.InputReader}); this class is for the {@code control} command.
  */
 public final class Control {
 

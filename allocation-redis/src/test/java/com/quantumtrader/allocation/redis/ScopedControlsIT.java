@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.read.ReadResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.client.RedisEndpoint;
 import com.quantumtrader.allocation.redis.wire.Fence;
 import com.quantumtrader.allocation.redis.wire.Keys;

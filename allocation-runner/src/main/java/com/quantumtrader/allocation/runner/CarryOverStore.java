@@ -1,7 +1,8 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.read.Discovery;
 import com.quantumtrader.allocation.core.CarryOver;
-import com.quantumtrader.allocation.redis.Discovery;
+import com.quantumtrader.allocation.redis.read.Discovery;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.read.ReadResult;
+import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.core.Allocator;
 import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleInputs;
@@ -15,13 +17,13 @@ import com.quantumtrader.allocation.redis.Control;
 import com.quantumtrader.allocation.redis.wire.ScopedControls;
 import com.quantumtrader.allocation.redis.wire.ControlHash;
 import com.quantumtrader.allocation.redis.wire.HeldControls;
-import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.wire.Decoded;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.wire.Fence;
 import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
-import com.quantumtrader.allocation.redis.ReadResult;
+import com.quantumtrader.allocation.redis.read.ReadResult;
 import com.quantumtrader.allocation.redis.client.RedisFailure;
 import com.quantumtrader.allocation.redis.Role;
 import com.quantumtrader.allocation.redis.wire.StateHash;

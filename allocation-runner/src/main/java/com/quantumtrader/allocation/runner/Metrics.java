@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.read.ReadResult;
 import com.quantumtrader.allocation.core.CapKind;
 import com.quantumtrader.allocation.core.CycleContext;
 import com.quantumtrader.allocation.core.CycleResult;
@@ -183,7 +184,7 @@ public final class Metrics {
         for (com.quantumtrader.allocation.redis.wire.Trigger t : com.quantumtrader.allocation.redis.wire.Trigger.values()) {
             cyclesByTrigger.labels(t.wireName());
         }
-        for (com.quantumtrader.allocation.redis.ReadResult.Cache.Kind k : com.quantumtrader.allocation.redis.ReadResult.Cache.Kind.values()) {
+        for (com.quantumtrader.allocation.redis.read.ReadResult.Cache.Kind k : com.quantumtrader.allocation.redis.read.ReadResult.Cache.Kind.values()) {
             reads.labels(k.wireName());
         }
         Gauge.build("p29_build_info", "1, labelled with this jar's version and the commit it was built from.")
@@ -202,7 +203,7 @@ public final class Metrics {
      * @param leading whether this runner wrote the cycle (a standby computes and writes nothing)
      */
     /** What a read did with the cache (issue 28). */
-    void inputReads(com.quantumtrader.allocation.redis.ReadResult.Cache cache) {
+    void inputReads(com.quantumtrader.allocation.redis.read.ReadResult.Cache cache) {
         inputReads.inc(cache.inputReads());
         reads.labels(cache.kind().wireName()).inc();
         cacheDiscrepancies.inc(cache.discrepancies().size());

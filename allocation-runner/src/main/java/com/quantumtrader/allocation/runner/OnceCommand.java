@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.read.ReadResult;
 import java.util.List;
 import com.quantumtrader.allocation.core.ScopedControl;
 import com.quantumtrader.allocation.redis.wire.HeldControls;
@@ -14,7 +15,7 @@ import com.quantumtrader.allocation.redis.wire.ControlHash;
 import com.quantumtrader.allocation.redis.wire.InputCodec;
 import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
-import com.quantumtrader.allocation.redis.ReadResult;
+import com.quantumtrader.allocation.redis.read.ReadResult;
 import com.quantumtrader.allocation.redis.Role;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.WriteResult;

@@ -1,6 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
-import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.read.InputReader;
+import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.client.RedisConnection;

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.read.ReadResult;
+import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.client.Access;
 
 import com.quantumtrader.allocation.redis.client.HostPort;
@@ -14,11 +16,11 @@ import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.Scalars;
-import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.OutputWriter;
-import com.quantumtrader.allocation.redis.ReadResult;
+import com.quantumtrader.allocation.redis.read.ReadResult;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisDeployment;
 import com.quantumtrader.allocation.redis.TestRedis;

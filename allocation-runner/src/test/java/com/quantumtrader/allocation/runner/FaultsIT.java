@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.read.Discovery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,7 @@ import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.redis.wire.RawInputs;
 import com.quantumtrader.allocation.core.Rejection;
 import com.quantumtrader.allocation.redis.wire.InputCodec;
-import com.quantumtrader.allocation.redis.Discovery;
+import com.quantumtrader.allocation.redis.read.Discovery;
 import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.client.RedisConnection;

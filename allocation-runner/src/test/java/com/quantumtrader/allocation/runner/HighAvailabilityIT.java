@@ -1,12 +1,13 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.read.InputReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quantumtrader.allocation.core.Allocator;
 import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Policy;
-import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisEndpoint;

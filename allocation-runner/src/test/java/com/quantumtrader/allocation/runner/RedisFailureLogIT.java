@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.read.InputReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
-import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
 import com.quantumtrader.allocation.redis.client.RedisConnection;

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.read.ReadResult;
+import com.quantumtrader.allocation.redis.read.InputReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,10 +12,10 @@ import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.redis.Control;
 import com.quantumtrader.allocation.redis.wire.ControlHash;
 import com.quantumtrader.allocation.redis.wire.Decoded;
-import com.quantumtrader.allocation.redis.InputReader;
+import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.OutputWriter;
-import com.quantumtrader.allocation.redis.ReadResult;
+import com.quantumtrader.allocation.redis.read.ReadResult;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisEndpoint;
 import com.quantumtrader.allocation.redis.client.RedisFailure;

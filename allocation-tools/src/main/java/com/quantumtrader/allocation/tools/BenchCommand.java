@@ -1,6 +1,7 @@
 package com.quantumtrader.allocation.tools;
 
 
+import com.quantumtrader.allocation.redis.read.ReadResult;
 import com.quantumtrader.allocation.runner.Metrics;
 
 import com.quantumtrader.allocation.runner.Logging;
@@ -16,7 +17,7 @@ import com.quantumtrader.allocation.redis.client.HostPort;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.ScopedControl;
 import com.quantumtrader.allocation.redis.Control;
-import com.quantumtrader.allocation.redis.ReadResult;
+import com.quantumtrader.allocation.redis.read.ReadResult;
 import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.client.RedisConnection;

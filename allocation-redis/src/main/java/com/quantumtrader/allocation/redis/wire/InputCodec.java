@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.redis.wire;
 
+import com.quantumtrader.allocation.redis.read.InputReader;
 import static com.quantumtrader.allocation.core.Scalars.isValidName;
 import static com.quantumtrader.allocation.core.Scalars.parseNumber;
 import static com.quantumtrader.allocation.core.Scalars.parseTimestamp;
@@ -36,7 +37,7 @@ import java.util.TreeSet;
 
 /**
  * The input half of the wire contract (DESIGN section 3): the field names of every input hash and
- * their decoding into core's typed inputs. {@link InputReader} reads exactly these fields; the
+ * their decoding into core's typed inputs. {@code read.InputReader} reads exactly these fields; the
  * snapshot file and the golden cases decode through here too. Nothing here throws on bad data:
  * every discarded value becomes a {@link Rejection}.
  */

@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.redis.wire;
 
+import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.DrawdownZone;
 import com.quantumtrader.allocation.core.Mode;
@@ -40,7 +41,7 @@ public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSinc
     public static final String TIMESTAMP = "timestamp";
     /**
      * The {@code cycle_id} of the write that left the hash, written beside the decoded fields by
-     * {@link OutputWriter} and read back by {@link InputReader} every cycle: a writer whose last write is
+     * {@link OutputWriter} and read back by {@code read.InputReader} every cycle: a writer whose last write is
      * not what Redis shows (a node restarted empty, a failover to a replica that missed it, a restore)
      * re-reads its targets instead of trusting what it remembers.
      */

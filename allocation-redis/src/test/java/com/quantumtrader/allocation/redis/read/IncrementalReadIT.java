@@ -1,5 +1,7 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.read;
 
+import com.quantumtrader.allocation.redis.Seed;
+import com.quantumtrader.allocation.redis.TestRedis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.read;
 
 import com.quantumtrader.allocation.redis.client.Arg;
 import com.quantumtrader.allocation.redis.client.Reply;
@@ -591,7 +591,7 @@ public final class InputReader implements AutoCloseable {
      * the newest valid one before it, which the rules then judge fresh or stale as any regime. A few, not the stream: an
      * entry may hold thousands of fields.
      */
-    static final int REGIME_LOOKBACK = 5;
+    public static final int REGIME_LOOKBACK = 5;
 
     /**
      * Of the regime stream's last entries, newest first, the newest that decodes to a known regime with a time; each

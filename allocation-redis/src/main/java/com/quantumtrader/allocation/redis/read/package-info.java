@@ -1,0 +1,8 @@
+/**
+ * What the service knows of Redis's inputs, with one owner (DESIGN section 20): {@link
+ * com.quantumtrader.allocation.redis.read.InputReader} reads a cycle's inputs and keeps the universe it discovered, the
+ * incremental reads' cache, the invalidation link, the turn of the lost-target checks and the audit. Nothing outside this
+ * package keeps or drops a part of them: a caller reads, drops with a cause, and is told what starts a cycle. Depends on
+ * {@code wire} and {@code client}; nothing at the package's root depends on it.
+ */
+package com.quantumtrader.allocation.redis.read;
