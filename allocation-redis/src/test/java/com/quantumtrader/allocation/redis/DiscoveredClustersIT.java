@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.read.DropCause;
 import com.quantumtrader.allocation.redis.read.ReadResult;
 import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
@@ -108,7 +109,7 @@ class DiscoveredClustersIT {
         jedis.hset(Keys.DISCOVERED_CLUSTERS, "cluster_51", "[\"S0001USDT\"]");
         jedis.hset(Keys.clusterState("cluster_51"), Map.of("stress", "0.99", "updated_ts", Seed.ts(NOW.minusSeconds(3600))));
 
-        ReadResult first = reader.read(Optional.empty(), NOW);
+        ReadResult first = reader.read(NOW);
         CycleResult result = allocate(first);
         assertEquals(SYMBOLS, result.decisions().size());
         for (Decision d : result.decisions()) {
@@ -119,7 +120,7 @@ class DiscoveredClustersIT {
         }
         assertEquals(List.of(), result.rejections(), "nothing rejected: the lingering and the stale cluster are not bad input");
         assertTrue(result.fallbacks().stream().noneMatch(f -> f.source() == DataSource.CLUSTER), "no cluster fallback");
-        ReadResult cached = reader.read(Optional.of(first.discovery()), NOW);
+        ReadResult cached = reader.read(NOW);
         assertEquals(TestRedis.incremental().isPresent() ? 2 : 3, cached.roundTrips(), "inputs pipeline (with the discovered hash's HLEN), its"
                 + " HGETALL within the bound (DESIGN section 25) and stress pipeline (with the states); with incremental reads no stress"
                 + " pipeline: nothing changed, every stress and state hash is cached");
@@ -134,10 +135,11 @@ class DiscoveredClustersIT {
         for (int c = 0; c < CLUSTERS; c++) {
             Seed.stress(jedis, cluster(c), stress(c), "0", NOW);
         }
-        ReadResult operator = reader.read(Optional.empty(), NOW);
+        reader.drop(DropCause.FAILED_CYCLE); // the next read walks the keyspace
+        ReadResult operator = reader.read(NOW);
         assertEquals(operator.roundTrips() + 1, first.roundTrips(), "round trips with a full scan: discovered vs operator map (the"
                 + " discovered hash is read whole after its HLEN)");
-        assertEquals(TestRedis.incremental().isPresent() ? 1 : 2, reader.read(Optional.of(operator.discovery()), NOW).roundTrips());
+        assertEquals(TestRedis.incremental().isPresent() ? 1 : 2, reader.read(NOW).roundTrips());
         assertEquals(SYMBOLS, allocate(operator).decisions().size());
     }
 
@@ -146,7 +148,7 @@ class DiscoveredClustersIT {
         seedDiscovered(NOW.minusSeconds(61));
         jedis.hset(Keys.budget(symbol(7)), "cluster_id", "majors");
 
-        CycleResult result = allocate(reader.read(Optional.empty(), NOW));
+        CycleResult result = allocate(reader.read(NOW));
 
         Map<String, String> clusterOf = new HashMap<>();
         result.decisions().forEach(d -> clusterOf.put(d.symbol(), d.clusterId()));
@@ -159,7 +161,7 @@ class DiscoveredClustersIT {
         jedis.set(Keys.DISCOVERED_CLUSTERS, "[\"S0000USDT\"]");
         jedis.hset(Keys.CLUSTER_MAP, symbol(0), "majors");
 
-        ReadResult read = reader.read(Optional.empty(), NOW);
+        ReadResult read = reader.read(NOW);
         CycleResult result = allocate(read);
 
         assertEquals(List.of(new Rejection(DataSource.CLUSTER_MAP, RejectReason.WRONG_TYPE, Keys.DISCOVERED_CLUSTERS,
@@ -175,7 +177,7 @@ class DiscoveredClustersIT {
         jedis.del(Keys.clusterState(cluster(2)));
         jedis.set(Keys.clusterState(cluster(2)), "garbage");
 
-        CycleResult result = allocate(reader.read(Optional.empty(), NOW));
+        CycleResult result = allocate(reader.read(NOW));
 
         assertEquals(List.of(
                         new Rejection(DataSource.CLUSTER_MAP, RejectReason.WRONG_TYPE, cluster(2), "key holds the wrong Redis type"),

@@ -1,8 +1,6 @@
 package com.quantumtrader.allocation.runner;
 
-import com.quantumtrader.allocation.redis.read.Discovery;
 import com.quantumtrader.allocation.core.CarryOver;
-import com.quantumtrader.allocation.redis.read.Discovery;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,7 +15,6 @@ final class CarryOverStore {
     private volatile CarryOver current = CarryOver.START;
     /** The {@code cycle_id} of this runner's last completed write: Redis's state hash must show it, or the written targets are re-read. */
     private volatile Optional<String> lastWrite = Optional.empty();
-    private volatile Optional<Discovery> discovery = Optional.empty();
 
     /** The carry-over the next cycle starts from. */
     CarryOver get() {
@@ -35,16 +32,6 @@ final class CarryOverStore {
         lastWrite = Optional.of(cycleId);
     }
 
-    /** The last read's discovery (the symbols and when they were found), reused until it is too old. */
-    Optional<Discovery> discovery() {
-        return discovery;
-    }
-
-    /** Keeps the discovery a read used. */
-    void discovered(Discovery d) {
-        discovery = Optional.of(d);
-    }
-
     /** The cycle id of the last completed write of this runner, empty before its first (or after a takeover). */
     Optional<String> lastWrite() {
         return lastWrite;
@@ -54,11 +41,5 @@ final class CarryOverStore {
     void forgetWrites() {
         current = current.withWrittenUnknown();
         lastWrite = Optional.empty();
-    }
-
-    /** Forgets what a failed cycle may no longer describe: the written targets and the discovery (the next read walks the keyspace). */
-    void forgetAfterFailure() {
-        forgetWrites();
-        discovery = Optional.empty();
     }
 }

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.redis.read.DropCause;
+import com.quantumtrader.allocation.redis.read.ReadRequest;
 import com.quantumtrader.allocation.redis.read.ReadResult;
 import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.core.Allocator;
@@ -23,6 +25,8 @@ import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.wire.Fence;
 import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.OutputWriter;
+import com.quantumtrader.allocation.redis.read.DropCause;
+import com.quantumtrader.allocation.redis.read.ReadRequest;
 import com.quantumtrader.allocation.redis.read.ReadResult;
 import com.quantumtrader.allocation.redis.client.RedisFailure;
 import com.quantumtrader.allocation.redis.Role;
@@ -139,8 +143,6 @@ public final class CycleRunner {
     private Optional<Beat> lastBeat = Optional.empty();
     /** The other runners' beats seen in the last lease round trip; loop thread only. */
     private Map<String, Beat> peers = Map.of();
-    /** Lost-target checks made, to take the shares in turn; loop thread only. */
-    private long checks;
     /**
      * The highest epoch this runner has held or seen a leader hold: it never takes one at or below it (DESIGN section 20),
      * so a flush or a restart without persistence cannot set the fencing token back. Loop thread only.
@@ -231,19 +233,6 @@ public final class CycleRunner {
         return reader;
     }
 
-    /** Why the input cache was dropped, as {@code p29_cache_drops_total}'s {@code cause}, from a read's note (DESIGN section 20). */
-    static List<String> cacheDropCauses(String note) {
-        List<String> causes = new ArrayList<>();
-        String[][] table = {{"invalidation link was lost", "link_lost"}, {"primary moved", "primary_moved"}, {"flushed", "flush"},
-                {"a failed cycle", "failed_cycle"}, {"leader or epoch", "tenure"}, {"dataset changed", "dataset_changed"}};
-        for (String[] row : table) {
-            if (note.contains(row[0])) {
-                causes.add(row[1]);
-            }
-        }
-        return causes;
-    }
-
     /** The last cache discrepancy keys logged, at most this many per audit. */
     static final int LOG_DISCREPANCIES = 10;
 
@@ -260,22 +249,15 @@ public final class CycleRunner {
                 clockOffset(tenure);
             }
             yieldIfUnable(now);
-            ReadResult read = reader.read(carryOver.discovery(), now, targetsToVouchFor());
-            if (carryOver.lastWrite().isPresent() && !carryOver.lastWrite().equals(read.lastWrite())) {
-                // The state hash is the service's witness in the database (DESIGN section 20): Redis does not hold this
-                // runner's last write, so the dataset changed under it (a flush, SWAPDB, a restore, a failover that lost
-                // it). Nothing cached describes it: the cache and the discovery go, and this cycle reads again, in full.
+            ReadResult read = reader.read(new ReadRequest(now, tenure(role), writtenToVouchFor(), carryOver.lastWrite()));
+            if (read.cache().dropped(DropCause.DATASET_CHANGED)) {
+                // The state hash is the service's witness in the database (DESIGN section 20): Redis does not hold this runner's
+                // last write, so the dataset changed under it. The reader dropped what it knew; the written targets go too.
                 LOG.warn("Redis does not hold this runner's last write (state hash cycle_id {}, expected {}): a flush, a swapped"
-                        + " database, a restore or a failover that lost it; dropping the input cache and the discovery, re-reading"
-                        + " the inputs and the targets", read.lastWrite().orElse("none"), carryOver.lastWrite().get());
-                carryOver.forgetAfterFailure();
-                if (read.cache().kind() == ReadResult.Cache.Kind.INCREMENTAL || read.discovery().scannedAt().isBefore(now)) {
-                    cacheOutcome(read.cache()); // that read's own note (a failover, a lost link) is told too
-                    reader.dropCache("the dataset changed under the service (the state hash does not hold its last write)");
-                    read = reader.read(Optional.empty(), now, List.of());
-                } // else: that read took every input from Redis and walked the keyspace already (a new link after a failover)
+                        + " database, a restore or a failover that lost it; the input cache and the discovery were dropped, the"
+                        + " targets are re-read", read.lastWrite().orElse("none"), carryOver.lastWrite().orElse("none"));
+                carryOver.forgetWrites();
             }
-            carryOver.discovered(read.discovery());
             cacheOutcome(read.cache());
             CycleInputs inputs = read.decode();
             long t1 = System.nanoTime();
@@ -332,8 +314,8 @@ public final class CycleRunner {
         } catch (RedisFailure e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             failedSinceEntry++;
-            carryOver.forgetAfterFailure(); // Redis may have restarted, failed over or applied part of a write: re-read next time
-            reader.dropCache("a failed cycle");
+            carryOver.forgetWrites(); // Redis may have restarted, failed over or applied part of a write: re-read next time
+            reader.drop(DropCause.FAILED_CYCLE);
             metrics.failed(Optional.of(e.kind().wireName()), seconds);
             metrics.redisUp(!e.kind().unreachable());
             // One rate-limit key per cause: a READONLY or OOM is logged when it first appears even
@@ -353,8 +335,8 @@ public final class CycleRunner {
         } catch (RuntimeException e) {
             double seconds = (System.nanoTime() - start) / 1e9;
             failedSinceEntry++;
-            carryOver.forgetAfterFailure();
-            reader.dropCache("a failed cycle");
+            carryOver.forgetWrites();
+            reader.drop(DropCause.FAILED_CYCLE);
             metrics.failed(Optional.empty(), seconds);
             LOG.error("Allocation cycle failed after {}s: unexpected error", String.format(Locale.ROOT, "%.3f", seconds), e);
             report = new Report(now, Optional.empty(), Optional.empty(), seconds, Optional.of(e.toString()), Phases.NONE, false, inForce);
@@ -524,9 +506,6 @@ public final class CycleRunner {
         role = now;
         highestEpoch = Math.max(highestEpoch, now instanceof Role.Leader l ? l.fence().token()
                 : now instanceof Role.Standby st ? st.epoch() : 0);
-        if (!sameTenure(before, now)) {
-            reader.dropCache("a change of leader or epoch"); // DESIGN section 19: what a cache holds is vouched for within one tenure
-        }
         if (now instanceof Role.Leader leader && leader.inherited().isPresent()) {
             adopt(leader, "Took the writer's lease: ");
         } else if (now instanceof Role.Standby standby && (before.leading() || before == Role.UNKNOWN
@@ -544,25 +523,21 @@ public final class CycleRunner {
         return tenure;
     }
 
-    /** Whether two roles are the same tenure: both standby, or leading at the same epoch. */
-    private static boolean sameTenure(Role a, Role b) {
-        if (a instanceof Role.Leader la && b instanceof Role.Leader lb) {
-            return la.fence().token() == lb.fence().token();
-        }
-        return a instanceof Role.Standby && b instanceof Role.Standby;
+    /** The tenure a read is for: the epoch this runner leads at, or none (DESIGN section 19: a cache is vouched for within one). */
+    private static long tenure(Role role) {
+        return role instanceof Role.Leader l ? l.fence().token() : ReadRequest.NOT_LEADING;
     }
 
     /** Counts what the read's cache did; a drop is INFO, tracking unavailable a WARN, a discrepancy an ERROR (each rate-limited). */
     private void cacheOutcome(ReadResult.Cache cache) {
         metrics.inputReads(cache);
-        cache.note().ifPresent(note -> {
-            boolean unavailable = note.startsWith("client tracking unavailable");
-            List<String> causes = cacheDropCauses(note);
-            causes.forEach(metrics::cacheDropped);
+        for (ReadResult.Drop drop : cache.drops()) {
+            metrics.cacheDropped(drop.cause().wireName());
             // one rate-limit key per cause: a "link lost" after the start-up note is logged, not hidden for a minute
-            warnings.warn(unavailable ? "cache-unavailable" : "cache-dropped:" + String.join(",", causes),
-                    unavailable ? warnings.event() : LOG.atInfo(), "Incremental reads: " + note);
-        });
+            warnings.warn("cache-dropped:" + drop.cause().wireName(), LOG.atInfo(), "Incremental reads: " + drop.detail());
+        }
+        cache.remark().ifPresent(remark -> warnings.warn("cache-remark",
+                remark.startsWith("client tracking unavailable") ? warnings.event() : LOG.atInfo(), "Incremental reads: " + remark));
         if (!cache.discrepancies().isEmpty()) {
             List<String> keys = cache.discrepancies();
             LOG.atError().addKeyValue("cache_discrepancies", keys.size()).log("Incremental reads: the full read found " + keys.size()
@@ -600,31 +575,16 @@ public final class CycleRunner {
     }
 
     /**
-     * The symbols whose target hash this runner, leading, wrote and still counts on: checked for existence in
-     * the read (DESIGN section 16), half of them per cycle in turn, so one deleted or evicted is rewritten within two
-     * cycles, not at its refresh.
+     * The symbols whose target hash this runner, leading, wrote and still counts on: the reader checks a share of them
+     * for existence each cycle (DESIGN section 16), so one deleted or evicted is rewritten within two cycles.
      */
-    private List<String> targetsToVouchFor() {
+    private List<String> writtenToVouchFor() {
         CarryOver c = carryOver.get();
         if (!role.leading() || !c.mode().map(Mode::writesTargets).orElse(false) || c.written().isEmpty()) {
             return List.of();
         }
-        long turn = checks++ % LOST_TARGET_SHARDS;
-        List<String> half = new ArrayList<>(c.written().get().size() / LOST_TARGET_SHARDS + 1);
-        for (String symbol : c.written().get().keySet()) {
-            if (Math.floorMod(symbol.hashCode(), LOST_TARGET_SHARDS) == turn) {
-                half.add(symbol);
-            }
-        }
-        return half;
+        return new ArrayList<>(c.written().get().keySet());
     }
-
-    /**
-     * The lost-target check looks at one of this many shares of the written targets per cycle, in turn: each
-     * target is checked every second cycle, so one that vanishes is rewritten within two intervals, at half the
-     * Redis CPU of checking them all (EXISTS of 10,000 keys is ~9 ms of Redis CPU; a cycle's is ~55 ms).
-     */
-    static final int LOST_TARGET_SHARDS = 2;
 
     /** A standby's cycle: nothing is written; what the leader wrote is unknown to it. */
     private WriteResult standby(CarryOver next, Mode mode) {

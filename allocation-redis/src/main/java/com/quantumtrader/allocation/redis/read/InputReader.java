@@ -23,6 +23,7 @@ import com.quantumtrader.allocation.core.Regime;
 import com.quantumtrader.allocation.core.RegimeState;
 import com.quantumtrader.allocation.core.Rejection;
 import com.quantumtrader.allocation.core.Scalars;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,6 +36,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Reads one cycle's inputs (DESIGN section 3), the fields {@link InputCodec} names, in a constant number of round trips whatever the
@@ -54,13 +57,28 @@ public final class InputReader implements AutoCloseable {
     /** Matches {@code quantum:portfolio:budget:*} and {@code quantum:alpha:attribution:*} in one pass, and not the service's own
      * {@code quantum:allocation:*} keys, which Redis then need not send. */
     static final String DISCOVERY_PATTERN = "quantum:[pa][lo][pr]*";
-
+    /** Keys per {@code EXISTS} of the lost-target check: short enough never to hold Redis (~0.1 ms each). */
+    static final int EXISTS_CHUNK = 1000;
+    /**
+     * The lost-target check looks at one of this many shares of the written targets per cycle, in turn: each target is
+     * checked every second cycle, so one that vanishes is rewritten within two intervals, at half the Redis CPU of checking
+     * them all (EXISTS of 10,000 keys is ~9 ms of Redis CPU; a cycle's is ~55 ms).
+     */
+    static final int LOST_TARGET_SHARDS = 2;
 
     private final RedisConnection connection;
     private final Map<String, String> staticClusterMap;
     private final int maxSymbols;
-    /** The incremental reads' cache and link; null when every read is full. */
+    /** The incremental reads' cache and link, or the cache that keeps nothing. */
     private final InputCache cache;
+    /** The universe the last read used, reused while the cache's link vouches for it or it is younger than {@link Discovery#RESCAN}. */
+    private Optional<Discovery> discovery = Optional.empty();
+    /** The tenure of the last read; -1 before the first. */
+    private long tenure = -1;
+    /** Lost-target checks made, to take the shares in turn. */
+    private long checks;
+    /** Drops since the last read (a failed cycle told between reads), for the next read's outcome. */
+    private final List<ReadResult.Drop> pending = new ArrayList<>();
 
     /**
      * @param staticClusterMap symbol -> cluster from {@code P29_CLUSTER_MAP_FILE}; the Redis hash wins over it
@@ -88,7 +106,8 @@ public final class InputReader implements AutoCloseable {
             throw new IllegalArgumentException("maxSymbols: must be >= 1, was " + maxSymbols);
         }
         this.maxSymbols = maxSymbols;
-        this.cache = incremental.map(i -> new InputCache(connection, i.fullReadEvery(), i.timeout(), i.maxCached())).orElse(null);
+        this.cache = incremental.<InputCache>map(i -> new TrackedCache(connection, i.fullReadEvery(), i.timeout(), i.maxCached()))
+                .orElseGet(NoCache::new);
     }
 
     /**
@@ -99,9 +118,9 @@ public final class InputReader implements AutoCloseable {
      * @param fullReadEvery {@code P29_FULL_READ_SEC}
      * @param timeout       how long the cycle's barrier waits for the link's reply before the link counts as lost
      */
-    public record Incremental(java.time.Duration fullReadEvery, java.time.Duration timeout, int maxCached) {
+    public record Incremental(Duration fullReadEvery, Duration timeout, int maxCached) {
         /** No limit on the symbols whose inputs are kept (tests; the service passes its heap's). */
-        public Incremental(java.time.Duration fullReadEvery, java.time.Duration timeout) {
+        public Incremental(Duration fullReadEvery, Duration timeout) {
             this(fullReadEvery, timeout, Integer.MAX_VALUE);
         }
 
@@ -125,21 +144,32 @@ public final class InputReader implements AutoCloseable {
      * Who is told, on the invalidation link's thread, when the portfolio, the regime or a control changes (incremental
      * reads only; the listener must not block).
      */
-    public void onChange(java.util.function.Consumer<Change> listener) {
+    public void onChange(Consumer<Change> listener) {
         Objects.requireNonNull(listener, "listener");
-        if (cache != null) {
-            cache.onChange(c -> listener.accept(Change.valueOf(c.name())));
+        cache.onChange(c -> listener.accept(Change.valueOf(c.name())));
+    }
+
+    /** Drops every cached input and the discovery: the next read reads everything and walks the keyspace. */
+    public void drop(DropCause cause) {
+        drop(cause, switch (cause) {
+            case FAILED_CYCLE -> "a failed cycle";
+            case TENURE -> "a change of leader or epoch";
+            case DATASET_CHANGED -> "the dataset changed under the service";
+            case LINK_LOST -> "the invalidation link was lost";
+            case PRIMARY_MOVED -> "the primary moved";
+            case FLUSH -> "Redis flushed its keys";
+        });
+    }
+
+    private void drop(DropCause cause, String detail) {
+        cache.drop();
+        discovery = Optional.empty();
+        if (pending.stream().noneMatch(d -> d.cause() == cause)) {
+            pending.add(new ReadResult.Drop(cause, detail)); // every cause told, none hidden behind another (DESIGN section 20)
         }
     }
 
-    /** Drops every cached input (a failed cycle, a change of leader or epoch): the next read reads everything. */
-    public void dropCache(String reason) {
-        if (cache != null) {
-            cache.drop(reason);
-        }
-    }
-
-    /** The cache of incremental reads, null without them (tests plant a wrong value in it). */
+    /** The cache of incremental reads (tests plant a wrong value in it). */
     InputCache cache() {
         return cache;
     }
@@ -147,260 +177,403 @@ public final class InputReader implements AutoCloseable {
     /** Closes the invalidation link, if any. */
     @Override
     public void close() {
-        if (cache != null) {
-            cache.close();
-        }
+        cache.close();
     }
 
-    /** Reads every input of one cycle, walking the keyspace (SCAN) to discover the symbols. */
+    /** Reads every input once, walking the keyspace (SCAN) to discover the symbols ({@code once}, a snapshot). */
     public ReadResult read() {
-        return read(Optional.empty(), Instant.EPOCH);
+        discovery = Optional.empty();
+        return read(ReadRequest.at(Instant.EPOCH));
+    }
+
+    /** {@link #read(ReadRequest)} at {@code now} for no tenure, with no target to check and no witness. */
+    public ReadResult read(Instant now) {
+        return read(ReadRequest.at(now));
     }
 
     /**
-     * Reads every input of one cycle at {@code now}. The symbols come from {@code previous} while it is
-     * {@link Discovery#fresh}: no SCAN, and a budget key that no longer exists drops its symbol in this
-     * cycle (no rejection: it vanished). Otherwise the keyspace is walked again. The discovery used is in
-     * the result, for the next read.
+     * Reads every input of one cycle. The symbols come from the last read's discovery while the link vouches for it (no
+     * change named a symbol it lacks) or, without a link, while it is {@link Discovery#fresh}; otherwise the keyspace is
+     * walked again. A budget key that no longer exists drops its symbol in this cycle. A change of tenure drops what is
+     * cached; a state hash that does not hold the request's last write drops it too and, unless this read already took
+     * everything from Redis, reads again (DESIGN section 20). A share of the request's written targets is checked for
+     * existence in the same pipeline (DESIGN section 16).
      */
-    public ReadResult read(Optional<Discovery> previous, Instant now) {
-        return read(previous, now, List.of());
+    public ReadResult read(ReadRequest request) {
+        Objects.requireNonNull(request, "request");
+        if (tenure >= 0 && tenure != request.tenure()) {
+            drop(DropCause.TENURE);
+        }
+        tenure = request.tenure();
+        Instant now = request.now();
+        ReadResult read = readOnce(now, share(request.written()));
+        if (request.lastWrite().isPresent() && !request.lastWrite().equals(read.lastWrite())) {
+            String detail = "the dataset changed under the service: the state hash holds cycle_id " + read.lastWrite().orElse("none")
+                    + ", not this runner's last write " + request.lastWrite().get() + " (a flush, a swapped database, a restore)";
+            boolean whole = read.cache().kind() != ReadResult.Cache.Kind.INCREMENTAL && !read.discovery().scannedAt().isBefore(now);
+            if (whole) { // every input came from Redis, the keyspace walked in this read: nothing of the old dataset was used
+                // an audit's differences are the swap's, explained by the witness: not discrepancies
+                read = read.explained(List.of(new ReadResult.Drop(DropCause.DATASET_CHANGED, detail + "; this read took everything from Redis")));
+            } else {
+                List<ReadResult.Drop> told = read.cache().drops();
+                drop(DropCause.DATASET_CHANGED, detail + "; read again, in full");
+                read = readOnce(now, List.of()).after(told);
+            }
+        }
+        return read;
     }
 
-    /**
-     * {@link #read(Optional, Instant)}, also counting which of {@code targets} (symbols whose target hash the
-     * writer holds in Redis) are gone: deleted by hand, evicted, lost with a node (DESIGN section 16). In the
-     * same pipeline: {@code EXISTS} of {@link #EXISTS_CHUNK} keys at a time (one key per command in a Cluster,
-     * where a multi-key command must stay in one slot).
-     */
-    public ReadResult read(Optional<Discovery> previous, Instant now, List<String> targets) {
-        Objects.requireNonNull(previous, "previous");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(targets, "targets");
-        InputCache.Plan plan = cache == null ? InputCache.Plan.OFF : cache.begin(now, previous);
-        // Listening, the discovery stands until a change names a symbol it lacks (or the audit's full read); otherwise it is walked again
-        // when it is RESCAN old.
-        Optional<Discovery> reuse = plan.rescan() ? Optional.empty()
-                : plan.use() && !plan.audit() && previous.map(d -> d.overCapacity() == 0).orElse(false)
+    /** The share of {@code written} whose existence this read checks, in turn. */
+    private List<String> share(List<String> written) {
+        if (written.isEmpty()) {
+            return List.of();
+        }
+        long turn = checks++ % LOST_TARGET_SHARDS;
+        List<String> out = new ArrayList<>(written.size() / LOST_TARGET_SHARDS + 1);
+        for (String symbol : written) {
+            if (Math.floorMod(symbol.hashCode(), LOST_TARGET_SHARDS) == turn) {
+                out.add(symbol);
+            }
+        }
+        return out;
+    }
+
+    /** One read at {@code now}: begins the cache's plan, picks the discovery, reads, keeps the discovery used. */
+    private ReadResult readOnce(Instant now, List<String> targets) {
+        InputCache.Plan plan = cache.begin(now, discovery).after(List.copyOf(pending));
+        pending.clear();
+        Optional<Discovery> previous = discovery;
+        // Listening, the discovery stands until a change names a symbol it lacks (or the audit, which walks the keyspace and
+        // compares); without a link it is walked again when it is RESCAN old.
+        Optional<Discovery> reuse = plan.rescan() || plan.audit() ? Optional.empty()
+                : plan.use() && previous.map(d -> d.overCapacity() == 0).orElse(false)
                 ? previous.filter(d -> !now.isBefore(d.scannedAt())) : previous.filter(d -> d.fresh(now));
-        return connection.call(RedisFailure.Operation.READ, nodes -> read(nodes, reuse, now, targets, plan));
+        try {
+            ReadResult read = connection.call(RedisFailure.Operation.READ, nodes -> new Pass(nodes, plan, now).read(reuse, previous, targets));
+            discovery = Optional.of(read.discovery());
+            return read;
+        } catch (RuntimeException e) {
+            pending.addAll(0, plan.drops()); // not lost: the next read tells them
+            throw e;
+        }
     }
 
-    /** Keys per {@code EXISTS} of the lost-target check: short enough never to hold Redis (~0.1 ms each). */
-    static final int EXISTS_CHUNK = 1000;
+    /** One read's work over one connection's nodes: what it asks in the pipeline, then what the replies say. */
+    private final class Pass {
+        private final Nodes nodes;
+        private final Instant now;
+        private final long before = connection.roundTrips();
+        private final long start = System.nanoTime();
+        private final List<Rejection> rejections = new ArrayList<>();
+        private final List<InputCache.Difference> differences = new ArrayList<>();
+        private InputCache.Plan plan;
+        private long inputReads;
+        /** Commands sent in the pipeline under way. */
+        private long sent;
 
-    private ReadResult read(Nodes nodes, Optional<Discovery> cached, Instant now, List<String> targets, InputCache.Plan begun) {
-        long before = connection.roundTrips();
-        long start = System.nanoTime();
-        List<Rejection> rejections = new ArrayList<>();
-        Discovery discovery;
-        if (cached.isPresent()) {
-            discovery = cached.get();
-        } else {
-            List<Rejection> badNames = new ArrayList<>();
-            Set<String> attributed = new HashSet<>();
-            long[] over = {0};
-            List<String> found = discoverSymbols(nodes, badNames, attributed, new HashSet<>(targets), over);
-            if (over[0] > 0 && targets.isEmpty()) {
-                // Over capacity with the written targets unknown (a start, a takeover): find them, so they are kept
-                // (and stay refreshed) rather than the first names; two more passes, only in this degraded case.
-                TreeSet<String> targeted = new TreeSet<>(); // by name, at most maxSymbols of them: deterministic
-                nodes.scan(Keys.TARGET_PREFIX + "*", key -> {
-                    String symbol = key.substring(Keys.TARGET_PREFIX.length());
-                    if (Scalars.isValidName(symbol)) {
-                        keep(targeted, symbol, null);
-                    }
-                });
-                Set<String> written = new HashSet<>(targeted);
-                badNames.clear();
-                attributed.clear();
-                over[0] = 0;
-                found = discoverSymbols(nodes, badNames, attributed, written, over);
-            }
-            discovery = new Discovery(found, attributed, badNames, now, over[0]);
+        Pass(Nodes nodes, InputCache.Plan plan, Instant now) {
+            this.nodes = nodes;
+            this.plan = plan;
+            this.now = now;
         }
-        rejections.addAll(discovery.badNames());
-        Set<String> withAttribution = discovery.withAttribution();
-        List<String> symbols = discovery.symbols();
-        long discoverNanos = System.nanoTime() - start;
-        InputCache.Plan plan = cache == null ? begun : cache.fit(begun, symbols.size());
 
-        Reply<List<String>> portfolioResponse = nodes.pipeline(Keys.PORTFOLIO).hmget(Keys.PORTFOLIO, InputCodec.PORTFOLIO_FIELDS);
-        // The cluster map's entries of this universe only, in HMGETs of CLUSTER_MAP_CHUNK fields: an HGETALL of a
-        // 100,000-entry hash holds Redis for tens of ms, and entries of symbols without a budget are not needed.
-        long inputReads = 5; // portfolio, regime, discovered clusters, control, scoped controls
-        List<List<String>> keptMap = cache == null ? null : cache.mapChunks(plan, symbols);
-        List<Reply<List<String>>> clusterMapResponses = new ArrayList<>(symbols.size() / CLUSTER_MAP_CHUNK + 1);
-        for (int from = 0; keptMap == null && from < symbols.size(); from += CLUSTER_MAP_CHUNK) {
-            inputReads++;
-            String[] chunk = symbols.subList(from, Math.min(symbols.size(), from + CLUSTER_MAP_CHUNK)).toArray(new String[0]);
-            clusterMapResponses.add(nodes.pipeline(Keys.CLUSTER_MAP).hmget(Keys.CLUSTER_MAP, chunk));
-        }
-        Reply<List<StreamRecord>> regimeResponse = nodes.pipeline(Keys.REGIME_STREAM).lastEntries(Keys.REGIME_STREAM, REGIME_LOOKBACK);
-        // The three hashes read whole are sized first (HLEN), then read in a second round trip only within their bound: one
-        // key of a million fields ended the JVM (DESIGN section 25). The control hash is read by its four fields alone.
-        Reply<Long> discoveredLength = nodes.pipeline(Keys.DISCOVERED_CLUSTERS).hlen(Keys.DISCOVERED_CLUSTERS);
-        Reply<Long> controlLength = nodes.pipeline(Keys.CONTROL).hlen(Keys.CONTROL);
-        Reply<List<String>> controlResponse = nodes.pipeline(Keys.CONTROL).hmget(Keys.CONTROL, ControlHash.FIELDS);
-        Reply<Long> scopedLength = nodes.pipeline(Keys.SCOPED_CONTROLS).hlen(Keys.SCOPED_CONTROLS);
-        Reply<String> lastWriteResponse = nodes.pipeline(Keys.STATE).hget(Keys.STATE, StateHash.CYCLE_ID);
-        List<Reply<Long>> existsResponses = new ArrayList<>();
-        if (!nodes.oneServer()) {
-            for (String symbol : targets) {
-                String key = Keys.target(symbol);
-                existsResponses.add(nodes.pipeline(key).exists(key));
+        ReadResult read(Optional<Discovery> reuse, Optional<Discovery> previous, List<String> targets) {
+            Discovery found = reuse.orElseGet(() -> discover(targets));
+            if (reuse.isEmpty() && plan.audit()) {
+                compare(previous, found);
             }
-        } else {
+            rejections.addAll(found.badNames());
+            List<String> symbols = found.symbols();
+            long discoverNanos = System.nanoTime() - start;
+            plan = cache.fit(plan, symbols.size());
+            Symbols asked = askSymbols(symbols, found.withAttribution());
+            Reply<List<String>> portfolioResponse = nodes.pipeline(Keys.PORTFOLIO).hmget(Keys.PORTFOLIO, InputCodec.PORTFOLIO_FIELDS);
+            Reply<List<StreamRecord>> regimeResponse = nodes.pipeline(Keys.REGIME_STREAM).lastEntries(Keys.REGIME_STREAM, REGIME_LOOKBACK);
+            // The hashes read whole are sized first (HLEN), then read in a second round trip only within their bound: one key of a
+            // million fields ended the JVM (DESIGN section 25). The control hash is read by its four fields alone.
+            Reply<Long> discoveredLength = nodes.pipeline(Keys.DISCOVERED_CLUSTERS).hlen(Keys.DISCOVERED_CLUSTERS);
+            Reply<Long> controlLength = nodes.pipeline(Keys.CONTROL).hlen(Keys.CONTROL);
+            Reply<List<String>> controlResponse = nodes.pipeline(Keys.CONTROL).hmget(Keys.CONTROL, ControlHash.FIELDS);
+            Reply<Long> scopedLength = nodes.pipeline(Keys.SCOPED_CONTROLS).hlen(Keys.SCOPED_CONTROLS);
+            Reply<String> lastWriteResponse = nodes.pipeline(Keys.STATE).hget(Keys.STATE, StateHash.CYCLE_ID);
+            inputReads += 5; // portfolio, regime, discovered clusters, control, scoped controls
+            List<Reply<Long>> existsResponses = askExists(targets);
+            nodes.sync();
+
+            Map<String, String> portfolio = Reply.fields(get(portfolioResponse, DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT,
+                    rejections), InputCodec.PORTFOLIO_FIELDS);
+            InputCodec.Assembly assembly = assemble(symbols, asked, reuse.isPresent());
+            Set<String> clustersInUse = new LinkedHashSet<>(assembly.clustersInUse());
+            Map<String, String> regime = Map.of();
+            Optional<Instant> regimeEntryTime = Optional.empty();
+            List<StreamRecord> entries = get(regimeResponse, DataSource.REGIME, DataSource.REGIME_SUBJECT, rejections);
+            if (entries != null && !entries.isEmpty()) {
+                StreamRecord last = newestValidRegime(entries, rejections);
+                regime = last.fields();
+                regimeEntryTime = Optional.of(Instant.ofEpochMilli(last.millis()));
+            }
+            Decoded<ControlHash> control = control(controlLength, controlResponse);
+            Bounded bounded = readBounded(nodes, scopedLength, discoveredLength, rejections);
+            Map<String, String> discovered = bounded.discovered(); // the wrong type, denied or oversized: rejected once, the other sources apply
+            Set<String> discoveredIds = new LinkedHashSet<>();
+            for (String id : discovered.keySet()) {
+                if (Scalars.isValidName(id) && !Allocator.UNKNOWN_CLUSTER.equals(id)) {
+                    discoveredIds.add(id); // which of them the map uses depends on their state, read with the stress hashes
+                    clustersInUse.add(id);
+                }
+            }
+            Map<String, Map<String, String>> clusterStates = new HashMap<>(discoveredIds.size() * 2);
+            Map<String, Map<String, String>> stress = readStress(clustersInUse, discoveredIds, clusterStates);
+            List<String> missed = cache.settle(plan, differences, now.plusNanos(System.nanoTime() - start).plusSeconds(1));
+
+            CycleInputs inputs = assembly.finish(rejections, portfolio, stress, discovered, clusterStates, regime, regimeEntryTime);
+            Optional<String> lastWrite = Optional.ofNullable(lastWriteResponse.orNullIfWrongType());
+            long present = 0;
+            for (Reply<Long> r : existsResponses) {
+                present += r.get();
+            }
+            ReadResult.Cache how = new ReadResult.Cache(cache instanceof NoCache ? ReadResult.Cache.Kind.OFF : plan.audit()
+                    ? ReadResult.Cache.Kind.AUDIT : plan.use() ? ReadResult.Cache.Kind.INCREMENTAL : ReadResult.Cache.Kind.FULL,
+                    inputReads, missed, plan.drops(), plan.note());
+            return new ReadResult(inputs, rejections, control, bounded.scoped(), lastWrite, found, connection.roundTrips() - before,
+                    discoverNanos, targets.size() - present, how);
+        }
+
+        /**
+         * Walks the keyspace. Over capacity with the written targets unknown (a start, a takeover), it finds them first, so they
+         * are kept (and stay refreshed) rather than the first names: two more passes, only in this degraded case.
+         */
+        private Discovery discover(List<String> targets) {
+            Discovery found = scan(nodes, new HashSet<>(targets), now);
+            if (found.overCapacity() == 0 || !targets.isEmpty()) {
+                return found;
+            }
+            TreeSet<String> targeted = new TreeSet<>(); // by name, at most maxSymbols of them: deterministic
+            nodes.scan(Keys.TARGET_PREFIX + "*", key -> {
+                String symbol = key.substring(Keys.TARGET_PREFIX.length());
+                if (Scalars.isValidName(symbol)) {
+                    keep(targeted, symbol, null);
+                }
+            });
+            return scan(nodes, targeted, now);
+        }
+
+        /**
+         * An audit's check of the discovery it replaces: a budget key the keyspace holds that the last discovery lacked, or
+         * one the cache still holds a budget for that the keyspace lacks, with no change heard for it before this read began,
+         * is a difference (a new symbol while the link was down, a swapped dataset), settled as any other. Only between two
+         * whole universes (no capacity overflow).
+         */
+        private void compare(Optional<Discovery> previous, Discovery found) {
+            if (previous.isEmpty() || previous.get().overCapacity() > 0 || found.overCapacity() > 0) {
+                return;
+            }
+            Set<String> was = new HashSet<>(previous.get().symbols());
+            Set<String> is = new HashSet<>(found.symbols());
+            for (String symbol : found.symbols()) {
+                if (!was.contains(symbol) && !plan.heard().contains(Keys.budget(symbol))) {
+                    differences.add(new InputCache.Difference(Keys.budget(symbol), true, -1));
+                }
+            }
+            for (String symbol : previous.get().symbols()) {
+                if (!is.contains(symbol) && cache.holds(InputCache.Part.BUDGET, symbol, now)
+                        && !plan.heard().contains(Keys.budget(symbol))) {
+                    differences.add(new InputCache.Difference(Keys.budget(symbol), false, -1));
+                }
+            }
+        }
+
+        /** The lost-target check's EXISTS, {@link #EXISTS_CHUNK} keys at a time (one per command in a Cluster: one slot each). */
+        private List<Reply<Long>> askExists(List<String> targets) {
+            List<Reply<Long>> responses = new ArrayList<>();
+            if (!nodes.oneServer()) {
+                for (String symbol : targets) {
+                    String key = Keys.target(symbol);
+                    responses.add(nodes.pipeline(key).exists(key));
+                }
+                return responses;
+            }
             for (int from = 0; from < targets.size(); from += EXISTS_CHUNK) {
                 List<String> chunk = targets.subList(from, Math.min(targets.size(), from + EXISTS_CHUNK));
                 String[] keys = new String[chunk.size()];
                 for (int i = 0; i < keys.length; i++) {
                     keys[i] = Keys.target(chunk.get(i));
                 }
-                existsResponses.add(nodes.pipeline(keys[0]).exists(keys));
+                responses.add(nodes.pipeline(keys[0]).exists(keys));
             }
+            return responses;
         }
-        List<Reply<List<String>>> budgetResponses = new ArrayList<>(symbols.size());
-        List<Reply<List<String>>> attributionResponses = new ArrayList<>(symbols.size());
-        List<List<String>> keptBudgets = new ArrayList<>(symbols.size());
-        List<Reply<Long>> budgetTtls = new ArrayList<>(symbols.size());
-        List<List<String>> keptAttributions = new ArrayList<>(symbols.size());
-        for (String symbol : symbols) {
-            List<String> budget = cache == null ? null : cache.getBudget(plan, symbol, now);
-            keptBudgets.add(budget);
-            if (budget == null) {
-                String budgetKey = Keys.budget(symbol);
-                budgetResponses.add(nodes.pipeline(budgetKey).hmget(budgetKey, BUDGET_FIELDS));
-                if (cache != null && plan.keep()) {
-                    budgetTtls.add(nodes.pipeline(budgetKey).pttl(budgetKey)); // its expiry, kept with it (DESIGN section 20)
-                } else {
-                    budgetTtls.add(null);
+
+        /** Per symbol, what the cache holds or the replies asked for; and the cluster map's chunks. */
+        private record Symbols(List<List<String>> keptMap, List<Reply<List<String>>> mapResponses, List<Asked> budgets,
+                               List<Asked> attributions) {
+        }
+
+        /** One hash of one symbol or cluster: kept by the cache, or asked (HMGET, and its PTTL when the cache keeps it). */
+        private record Asked(List<String> kept, Reply<List<String>> response, Reply<Long> ttl) {
+            static final Asked NONE = new Asked(null, null, null);
+        }
+
+        /**
+         * Asks for the cluster map's entries of this universe, in HMGETs of {@link #CLUSTER_MAP_CHUNK} fields (an HGETALL of a
+         * 100,000-entry hash holds Redis for tens of ms), and each symbol's budget and attribution the cache cannot serve.
+         */
+        private Symbols askSymbols(List<String> symbols, Set<String> withAttribution) {
+            List<List<String>> keptMap = cache.mapChunks(plan, symbols);
+            List<Reply<List<String>>> mapResponses = new ArrayList<>(symbols.size() / CLUSTER_MAP_CHUNK + 1);
+            for (int from = 0; keptMap == null && from < symbols.size(); from += CLUSTER_MAP_CHUNK) {
+                inputReads++;
+                String[] chunk = symbols.subList(from, Math.min(symbols.size(), from + CLUSTER_MAP_CHUNK)).toArray(new String[0]);
+                mapResponses.add(nodes.pipeline(Keys.CLUSTER_MAP).hmget(Keys.CLUSTER_MAP, chunk));
+            }
+            List<Asked> budgets = new ArrayList<>(symbols.size());
+            List<Asked> attributions = new ArrayList<>(symbols.size());
+            for (String symbol : symbols) {
+                budgets.add(ask(InputCache.Part.BUDGET, symbol, BUDGET_FIELDS));
+                attributions.add(withAttribution.contains(symbol) ? ask(InputCache.Part.ATTRIBUTION, symbol, ATTRIBUTION_FIELDS) : Asked.NONE);
+            }
+            return new Symbols(keptMap, mapResponses, budgets, attributions);
+        }
+
+        /** {@code id}'s hash of {@code part}: served by the cache, or asked with its expiry (DESIGN section 20). */
+        private Asked ask(InputCache.Part part, String id, Arg[] fields) {
+            List<String> kept = cache.get(plan, part, id, now);
+            if (kept != null) {
+                return new Asked(kept, null, null);
+            }
+            String key = part.key(id);
+            inputReads++;
+            sent++;
+            Reply<List<String>> response = nodes.pipeline(key).hmget(key, fields);
+            return new Asked(null, response, plan.keep() ? nodes.pipeline(key).pttl(key) : null);
+        }
+
+        /** The value of one asked hash: the cache's, or the reply (null: the wrong type, rejected), kept with its expiry. */
+        private List<String> value(InputCache.Part part, String id, Asked asked, Function<Reply<List<String>>, List<String>> get) {
+            if (asked.response() == null) {
+                return asked.kept();
+            }
+            List<String> values = get.apply(asked.response());
+            InputCache.Difference d = cache.put(plan, part, id, values, now);
+            if (d != null) {
+                differences.add(d);
+            }
+            if (asked.ttl() != null) {
+                cache.expiry(plan, part, id, ttl(asked.ttl()), now);
+            }
+            return values;
+        }
+
+        /**
+         * Decodes the symbols straight from the replies, in the discovery's (sorted) order, through the one decode path
+         * ({@link InputCodec.Assembly}, shared with snapshots): no hash of strings per symbol, no copy, no sort.
+         */
+        private InputCodec.Assembly assemble(List<String> symbols, Symbols asked, boolean reused) {
+            List<List<String>> mapChunks = asked.keptMap() != null ? asked.keptMap() : mapChunks(symbols, asked.mapResponses());
+            InputCodec.Assembly assembly = new InputCodec.Assembly(symbols.size());
+            for (int i = 0; i < symbols.size(); i++) {
+                String symbol = symbols.get(i);
+                List<String> budget = value(InputCache.Part.BUDGET, symbol, asked.budgets().get(i),
+                        r -> get(r, DataSource.BUDGET, symbol, rejections)); // null: wrong type, rejected
+                if (budget != null && reused && allNull(budget)) {
+                    continue; // the budget key vanished since the SCAN: the symbol left the universe, in this cycle
                 }
-                inputReads++;
-            } else {
-                budgetResponses.add(null);
-                budgetTtls.add(null);
+                String mapped = mapChunks == null ? null : mapChunks.get(i / CLUSTER_MAP_CHUNK).get(i % CLUSTER_MAP_CHUNK);
+                if (mapped == null) {
+                    mapped = staticClusterMap.get(symbol);
+                }
+                List<String> attribution = value(InputCache.Part.ATTRIBUTION, symbol, asked.attributions().get(i),
+                        r -> get(r, DataSource.ATTRIBUTION, symbol, rejections));
+                assembly.symbol(symbol, budget, mapped, attribution);
             }
-            List<String> attribution = null;
-            if (withAttribution.contains(symbol)) {
-                attribution = cache == null ? null : cache.get(plan, InputCache.Part.ATTRIBUTION, symbol);
-            }
-            keptAttributions.add(attribution);
-            if (withAttribution.contains(symbol) && attribution == null) {
-                String attributionKey = Keys.attribution(symbol);
-                attributionResponses.add(nodes.pipeline(attributionKey).hmget(attributionKey, ATTRIBUTION_FIELDS));
-                inputReads++;
-            } else {
-                attributionResponses.add(null);
-            }
+            return assembly;
         }
-        nodes.sync();
-        List<String> candidates = new ArrayList<>();
 
-        Map<String, String> portfolio = Reply.fields(get(portfolioResponse, DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT,
-                rejections), InputCodec.PORTFOLIO_FIELDS);
-
-        List<List<String>> mapChunks = keptMap;
-        if (keptMap == null) {
-            mapChunks = new ArrayList<>(clusterMapResponses.size());
-            for (Reply<List<String>> chunk : clusterMapResponses) {
+        /** The cluster map's chunks from their replies (null: the wrong type, rejected once; the file's map applies), kept. */
+        private List<List<String>> mapChunks(List<String> symbols, List<Reply<List<String>>> responses) {
+            List<List<String>> chunks = new ArrayList<>(responses.size());
+            for (Reply<List<String>> chunk : responses) {
                 List<String> values = get(chunk, DataSource.CLUSTER_MAP, Keys.CLUSTER_MAP, rejections);
                 if (values == null) {
-                    mapChunks = null; // the wrong type: rejected once, the file's map and the other sources apply
+                    chunks = null;
                     break;
                 }
-                mapChunks.add(values);
+                chunks.add(values);
             }
-            if (cache != null && cache.putMapChunks(plan, symbols, mapChunks)) {
-                candidates.add(Keys.CLUSTER_MAP);
+            if (cache.putMapChunks(plan, symbols, chunks)) {
+                differences.add(new InputCache.Difference(Keys.CLUSTER_MAP, true, -1));
             }
+            return chunks;
         }
-        // Decoded straight from the replies, symbol by symbol in the discovery's (sorted) order, through the one
-        // decode path (InputCodec.Assembly, shared with snapshots): no hash of strings per symbol, no copy, no sort.
-        InputCodec.Assembly assembly = new InputCodec.Assembly(symbols.size());
-        for (int i = 0; i < symbols.size(); i++) {
-            String symbol = symbols.get(i);
-            List<String> budget = keptBudgets.get(i);
-            if (budget == null) {
-                budget = get(budgetResponses.get(i), DataSource.BUDGET, symbol, rejections); // null: wrong type, rejected
-                audit(cache == null ? null : cache.put(plan, InputCache.Part.BUDGET, symbol, budget), candidates);
-                if (budgetTtls.get(i) != null) {
-                    cache.budgetExpiry(plan, symbol, ttl(budgetTtls.get(i)), now);
+
+        /**
+         * The stress hashes of the clusters in use and the state hashes of the discovered clusters, in one pipeline; the
+         * states go into {@code clusterStates}.
+         */
+        private Map<String, Map<String, String>> readStress(Set<String> clusterIds, Set<String> discoveredIds,
+                                                            Map<String, Map<String, String>> clusterStates) {
+            List<String> ids = new ArrayList<>();
+            for (String id : clusterIds) {
+                if (Scalars.isValidName(id) && !Allocator.UNKNOWN_CLUSTER.equals(id)) {
+                    ids.add(id);
                 }
             }
-            if (budget != null && cached.isPresent() && allNull(budget)) {
-                continue; // the budget key vanished since the SCAN: the symbol left the universe, in this cycle
+            if (ids.isEmpty()) {
+                return Map.of();
             }
-            String mapped = mapChunks == null ? null : mapChunks.get(i / CLUSTER_MAP_CHUNK).get(i % CLUSTER_MAP_CHUNK);
-            if (mapped == null) {
-                mapped = staticClusterMap.get(symbol);
+            List<String> stateIds = new ArrayList<>(discoveredIds);
+            sent = 0;
+            List<Asked> stresses = new ArrayList<>(ids.size());
+            ids.forEach(id -> stresses.add(ask(InputCache.Part.STRESS, id, STRESS_FIELDS)));
+            List<Asked> states = new ArrayList<>(stateIds.size());
+            stateIds.forEach(id -> states.add(ask(InputCache.Part.CLUSTER_STATE, id, CLUSTER_STATE_FIELDS)));
+            if (sent > 0) {
+                nodes.sync();
             }
-            Reply<List<String>> attributionResponse = attributionResponses.get(i);
-            List<String> attribution = keptAttributions.get(i);
-            if (attributionResponse != null) {
-                attribution = get(attributionResponse, DataSource.ATTRIBUTION, symbol, rejections);
-                audit(cache == null ? null : cache.put(plan, InputCache.Part.ATTRIBUTION, symbol, attribution), candidates);
+            for (int i = 0; i < stateIds.size(); i++) {
+                String id = stateIds.get(i);
+                Map<String, String> state = Reply.fields(value(InputCache.Part.CLUSTER_STATE, id, states.get(i),
+                        r -> getOptional(r, DataSource.CLUSTER_MAP, id, rejections)), InputCodec.CLUSTER_STATE_FIELDS);
+                if (!state.isEmpty()) {
+                    clusterStates.put(id, state);
+                }
             }
-            assembly.symbol(symbol, budget, mapped, attribution);
+            Map<String, Map<String, String>> clusters = new HashMap<>(ids.size() * 2);
+            for (int i = 0; i < ids.size(); i++) {
+                String id = ids.get(i);
+                Map<String, String> hash = Reply.fields(value(InputCache.Part.STRESS, id, stresses.get(i),
+                        r -> get(r, DataSource.CLUSTER, id, rejections)), InputCodec.STRESS_FIELDS);
+                if (!hash.isEmpty()) {
+                    clusters.put(id, hash);
+                }
+            }
+            return clusters;
         }
-        Set<String> clustersInUse = new LinkedHashSet<>(assembly.clustersInUse());
+    }
 
-        Map<String, String> regime = Map.of();
-        Optional<Instant> regimeEntryTime = Optional.empty();
-        List<StreamRecord> entries = get(regimeResponse, DataSource.REGIME, DataSource.REGIME_SUBJECT, rejections);
-        if (entries != null && !entries.isEmpty()) {
-            StreamRecord last = newestValidRegime(entries, rejections);
-            regime = last.fields();
-            regimeEntryTime = Optional.of(Instant.ofEpochMilli(last.millis()));
-        }
-
-        Decoded<ControlHash> control = control(controlLength, controlResponse);
-        Bounded bounded = readBounded(nodes, scopedLength, discoveredLength, rejections);
-        ScopedControls scoped = bounded.scoped();
-        Map<String, String> discovered = bounded.discovered(); // the wrong type, denied or oversized: rejected once, the other sources apply
-        Set<String> discoveredIds = new LinkedHashSet<>();
-        for (String id : discovered.keySet()) {
-            if (Scalars.isValidName(id) && !Allocator.UNKNOWN_CLUSTER.equals(id)) {
-                discoveredIds.add(id); // which of them the map uses depends on their state, read with the stress hashes
-                clustersInUse.add(id);
+    private static boolean allNull(List<String> values) {
+        for (String v : values) {
+            if (v != null) {
+                return false;
             }
         }
-        Map<String, Map<String, String>> clusterStates = new HashMap<>(discoveredIds.size() * 2);
-        long[] reads = {inputReads, 0};
-        Map<String, Map<String, String>> stress = readStress(nodes, clustersInUse, discoveredIds, clusterStates, rejections, plan, candidates,
-                reads);
-        List<String> missed = cache == null ? List.of() : cache.settle(plan, candidates);
-
-        CycleInputs inputs = assembly.finish(rejections, portfolio, stress, discovered, clusterStates, regime, regimeEntryTime);
-        Optional<String> lastWrite = Optional.ofNullable(lastWriteResponse.orNullIfWrongType());
-        long present = 0;
-        for (Reply<Long> r : existsResponses) {
-            present += r.get();
-        }
-        ReadResult.Cache how = new ReadResult.Cache(cache == null ? ReadResult.Cache.Kind.OFF : plan.audit() ? ReadResult.Cache.Kind.AUDIT
-                : plan.use() ? ReadResult.Cache.Kind.INCREMENTAL : ReadResult.Cache.Kind.FULL, reads[0], missed, plan.note());
-        return new ReadResult(inputs, rejections, control, scoped, lastWrite, discovery, connection.roundTrips() - before, discoverNanos,
-                targets.size() - present, how);
+        return true;
     }
 
     /**
-     * One SCAN pass (never KEYS) over {@link #DISCOVERY_PATTERN}, which covers both the budget keys and
-     * the attribution keys, so attributions are read only for symbols that have one. In a Cluster, the
-     * pass walks every primary.
-     */
-    /**
-     * The symbols of one SCAN pass, at most {@link #maxSymbols} (DESIGN section 16: a universe beyond what
-     * the heap holds is never a crash). Beyond it the symbols kept are, deterministically, those in
-     * {@code written} (the targets the writer holds, so they stay refreshed), then the rest by name; the
-     * keys seen beyond go to {@code over}. Memory during the pass is bounded by the same number: keys are
+     * One SCAN pass (never KEYS) over {@link #DISCOVERY_PATTERN}, which covers both the budget keys and the attribution keys,
+     * so attributions are read only for symbols that have one (in a Cluster, the pass walks every primary). It keeps at most
+     * {@link #maxSymbols} (DESIGN section 16: a universe beyond what the heap holds is never a crash); beyond it the symbols
+     * kept are, deterministically, those in {@code written} (the targets the writer holds, so they stay refreshed), then the
+     * rest by name, and the keys seen beyond are counted. Memory during the pass is bounded by the same number: keys are
      * consumed page by page, never collected.
      */
-    private List<String> discoverSymbols(Nodes nodes, List<Rejection> rejections, Set<String> withAttribution, Set<String> written,
-                                         long[] over) {
+    private Discovery scan(Nodes nodes, Set<String> written, Instant now) {
         Comparator<String> order = Comparator.<String, Boolean>comparing(sym -> !written.contains(sym)).thenComparing(Comparator.naturalOrder());
         TreeSet<String> symbols = new TreeSet<>(order); // SCAN may repeat a key: a set
         TreeSet<String> attributed = new TreeSet<>(order);
-        long[] badNames = {0};
+        List<Rejection> rejections = new ArrayList<>();
+        Tally tally = new Tally();
         nodes.scan(DISCOVERY_PATTERN, key -> {
             if (key.startsWith(Keys.ATTRIBUTION_PREFIX)) {
                 keep(attributed, key.substring(Keys.ATTRIBUTION_PREFIX.length()), null);
@@ -414,25 +587,30 @@ public final class InputReader implements AutoCloseable {
                 return; // another namespace under the prefix, not a symbol
             }
             if (Scalars.isValidName(suffix)) {
-                keep(symbols, suffix, over);
-            } else if (badNames[0]++ < MAX_BAD_NAMES) {
+                keep(symbols, suffix, tally);
+            } else if (tally.badNames++ < MAX_BAD_NAMES) {
                 rejections.add(new Rejection(DataSource.BUDGET, RejectReason.BAD_NAME, Scalars.printable(suffix),
                         "key '" + Scalars.printable(key) + "' does not end in 1-64 characters of [A-Za-z0-9._-]"));
             }
         });
-        if (badNames[0] > MAX_BAD_NAMES) {
+        if (tally.badNames > MAX_BAD_NAMES) {
             rejections.add(new Rejection(DataSource.BUDGET, RejectReason.BAD_NAME, "...",
-                    (badNames[0] - MAX_BAD_NAMES) + " more budget keys with bad names, not listed"));
+                    (tally.badNames - MAX_BAD_NAMES) + " more budget keys with bad names, not listed"));
         }
         attributed.retainAll(symbols);
-        withAttribution.addAll(attributed);
         List<String> sorted = new ArrayList<>(symbols);
         sorted.sort(null); // once per SCAN, not per cycle: budgets come out in this order
-        return sorted;
+        return new Discovery(sorted, attributed, rejections, now, tally.over);
     }
 
-    /** Adds {@code symbol} to a set bounded at {@link #maxSymbols}: beyond it the last in the set's order goes, counted in {@code over}. */
-    private void keep(TreeSet<String> set, String symbol, long[] over) {
+    /** What one SCAN pass counts as it goes. */
+    private static final class Tally {
+        long over;
+        long badNames;
+    }
+
+    /** Adds {@code symbol} to a set bounded at {@link #maxSymbols}: beyond it the last in the set's order goes, counted in {@code tally}. */
+    private void keep(TreeSet<String> set, String symbol, Tally tally) {
         if (set.size() < maxSymbols) {
             set.add(symbol);
             return;
@@ -440,8 +618,8 @@ public final class InputReader implements AutoCloseable {
         if (set.contains(symbol)) {
             return;
         }
-        if (over != null) {
-            over[0]++;
+        if (tally != null) {
+            tally.over++;
         }
         @SuppressWarnings("unchecked")
         Comparator<String> order = set.comparator() == null ? Comparator.naturalOrder() : (Comparator<String>) set.comparator();
@@ -453,86 +631,6 @@ public final class InputReader implements AutoCloseable {
 
     /** Rejections listed per SCAN for budget keys with bad names; the rest are one summary rejection. */
     static final int MAX_BAD_NAMES = 1000;
-
-    /**
-     * The stress hashes of the clusters in use and the state hashes of the discovered clusters, in one pipeline;
-     * the states go into {@code clusterStates}.
-     */
-    private Map<String, Map<String, String>> readStress(Nodes nodes, Set<String> clusterIds, Set<String> discoveredIds,
-                                                        Map<String, Map<String, String>> clusterStates, List<Rejection> rejections,
-                                                        InputCache.Plan plan, List<String> candidates, long[] reads) {
-        List<String> ids = new ArrayList<>();
-        for (String id : clusterIds) {
-            if (Scalars.isValidName(id) && !Allocator.UNKNOWN_CLUSTER.equals(id)) {
-                ids.add(id);
-            }
-        }
-        if (ids.isEmpty()) {
-            return Map.of();
-        }
-        List<String> stateIds = new ArrayList<>(discoveredIds);
-        List<Reply<List<String>>> responses = request(nodes, ids, InputCache.Part.STRESS, plan, reads);
-        List<Reply<List<String>>> stateResponses = request(nodes, stateIds, InputCache.Part.CLUSTER_STATE, plan, reads);
-        if (reads[1] > 0) {
-            nodes.sync();
-        }
-        for (int i = 0; i < stateIds.size(); i++) {
-            String id = stateIds.get(i);
-            List<String> values = reply(stateResponses.get(i), InputCache.Part.CLUSTER_STATE, id, plan, candidates,
-                    r -> getOptional(r, DataSource.CLUSTER_MAP, id, rejections));
-            Map<String, String> state = Reply.fields(values, InputCodec.CLUSTER_STATE_FIELDS);
-            if (!state.isEmpty()) {
-                clusterStates.put(id, state);
-            }
-        }
-        Map<String, Map<String, String>> clusters = new HashMap<>(ids.size() * 2);
-        for (int i = 0; i < ids.size(); i++) {
-            String id = ids.get(i);
-            List<String> values = reply(responses.get(i), InputCache.Part.STRESS, id, plan, candidates,
-                    r -> get(r, DataSource.CLUSTER, id, rejections));
-            Map<String, String> hash = Reply.fields(values, InputCodec.STRESS_FIELDS);
-            if (!hash.isEmpty()) {
-                clusters.put(id, hash);
-            }
-        }
-        return clusters;
-    }
-
-    /**
-     * The HMGETs of {@code ids}' hashes of one part, a null reply for each the cache holds; counts them in {@code reads[0]} (input reads)
-     * and {@code reads[1]} (sent in this pipeline).
-     */
-    private List<Reply<List<String>>> request(Nodes nodes, List<String> ids, InputCache.Part part, InputCache.Plan plan, long[] reads) {
-        List<Reply<List<String>>> responses = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            if (cache != null && cache.get(plan, part, id) != null) {
-                responses.add(null);
-                continue;
-            }
-            String key = part == InputCache.Part.STRESS ? Keys.stress(id) : Keys.clusterState(id);
-            responses.add(nodes.pipeline(key).hmget(key, part == InputCache.Part.STRESS ? STRESS_FIELDS : CLUSTER_STATE_FIELDS));
-            reads[0]++;
-            reads[1]++;
-        }
-        return responses;
-    }
-
-    /** The values of one hash: kept by the cache (no reply), or the reply decoded by {@code get} and kept. */
-    private List<String> reply(Reply<List<String>> response, InputCache.Part part, String id, InputCache.Plan plan, List<String> candidates,
-                               java.util.function.Function<Reply<List<String>>, List<String>> get) {
-        if (response == null) {
-            return cache.get(plan, part, id);
-        }
-        List<String> values = get.apply(response);
-        audit(cache == null ? null : cache.put(plan, part, id, values), candidates);
-        return values;
-    }
-
-    private static void audit(String candidate, List<String> candidates) {
-        if (candidate != null) {
-            candidates.add(candidate);
-        }
-    }
 
     /** The field names of the per-symbol and per-cluster HMGETs, encoded once for the process. */
     private static final Arg[] BUDGET_FIELDS = raw(InputCodec.BUDGET_FIELDS);
@@ -546,15 +644,6 @@ public final class InputReader implements AutoCloseable {
             out[i] = Arg.of(names[i]);
         }
         return out;
-    }
-
-    private static boolean allNull(List<String> values) {
-        for (String v : values) {
-            if (v != null) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A reply, or null after rejecting a WRONGTYPE reply. Any other error is Redis failing: rethrown. */

@@ -52,18 +52,18 @@ class DiscoveryIT {
     @Test
     void read_freshDiscovery_noScan_vanishedBudgetDropsAtOnce_newBudgetAfterTheRescan() {
         InputReader reader = new InputReader(connection, Map.of()); // full reads: with incremental ones a new budget is found at once (IncrementalReadIT)
-        ReadResult first = reader.read(Optional.empty(), NOW);
+        ReadResult first = reader.read(NOW);
         assertEquals(List.of("AAA", "BBB"), symbols(first));
         assertEquals(2, first.roundTrips(), "one SCAN page, the inputs (no cluster in use: no stress pipeline)");
 
         jedis.del(Keys.budget("BBB"));
         Seed.budget(jedis, "CCC", "1000", NOW);
-        ReadResult second = reader.read(Optional.of(first.discovery()), NOW.plusSeconds(5));
+        ReadResult second = reader.read(NOW.plusSeconds(5));
         assertEquals(1, second.roundTrips(), "no SCAN: the inputs");
         assertEquals(List.of("AAA"), symbols(second), "BBB vanished: out in this cycle; CCC not yet discovered");
         assertEquals(List.of(), second.decode().rejections(), "a vanished budget is not a rejection");
 
-        ReadResult last = reader.read(Optional.of(second.discovery()), NOW.plus(Discovery.RESCAN));
+        ReadResult last = reader.read(NOW.plus(Discovery.RESCAN));
         assertEquals(List.of("AAA", "CCC"), symbols(last), "the discovery is RESCAN old: the keyspace is walked again");
         assertEquals(2, last.roundTrips());
         assertEquals(NOW.plus(Discovery.RESCAN), last.discovery().scannedAt());
@@ -71,8 +71,8 @@ class DiscoveryIT {
 
     @Test
     void read_discoveryFromTheFuture_clockSteppedBack_walksTheKeyspace() {
-        ReadResult first = reader.read(Optional.empty(), NOW);
-        ReadResult back = reader.read(Optional.of(first.discovery()), NOW.minusSeconds(60));
+        ReadResult first = reader.read(NOW);
+        ReadResult back = reader.read(NOW.minusSeconds(60));
         assertEquals(2, back.roundTrips());
         assertTrue(back.discovery().scannedAt().equals(NOW.minusSeconds(60)));
     }
@@ -80,8 +80,8 @@ class DiscoveryIT {
     @Test
     void read_badNameFoundByTheScan_rejectedEveryCycleWhileReused() {
         jedis.hset(Keys.BUDGET_PREFIX + "BAD NAME", Map.of("budget_usd", "1", "timestamp", Long.toString(NOW.getEpochSecond())));
-        ReadResult first = reader.read(Optional.empty(), NOW);
-        ReadResult second = reader.read(Optional.of(first.discovery()), NOW.plusSeconds(5));
+        ReadResult first = reader.read(NOW);
+        ReadResult second = reader.read(NOW.plusSeconds(5));
         assertEquals(1, first.rejections().size());
         assertEquals(first.rejections(), second.rejections());
     }
