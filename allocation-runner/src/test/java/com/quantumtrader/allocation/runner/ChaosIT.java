@@ -34,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.params.ClientKillParams;
 import redis.clients.jedis.StreamEntryID;
 
 /**
@@ -42,14 +44,22 @@ import redis.clients.jedis.StreamEntryID;
  * behind its own {@link ChaosProxy}, against a real redis-server, while an upstream thread keeps the inputs
  * fresh (and re-publishes them after a Redis restart, as the live stack does). Faults, one at a time:
  * SIGKILL (and a restart), SIGSTOP past the lease then SIGCONT, a slow, black-holed or half-open link,
- * a Redis restart (every key lost), a deleted target, a control flap (reduce / enforce / clear).
+ * a Redis restart (every key lost), a deleted target, a control flap (reduce / enforce / clear), and what Redis does to keys
+ * without telling the service (DESIGN section 20): a budget that expires while Redis's background expiry is off, {@code
+ * SWAPDB} with a dataset of other budgets, the invalidation links killed then a new symbol, {@code FLUSHALL} and a reseed
+ * with a new symbol.
  *
  * <p>A reader on its own connection checks every second what the Governor checks: every symbol with a fresh
  * budget has a target of mode enforce younger than 300 s, within the symbol cap (40 % of equity) and its
- * cluster within 60 %. It prints the longest time any symbol went without one, and the writers seen in
+ * cluster within 60 %, and no target is wrong: none for a symbol without a budget, none whose base budget is not the
+ * budget Redis holds. It prints the longest time any symbol went without one or had a wrong one, and the writers seen in
  * the state hash per epoch. {@code -Dchaos.seconds=1200 -Dchaos.seed=N} runs a long schedule.
  */
 class ChaosIT {
+
+    /** {@code DEBUG}, which Jedis does not name. */
+    private static final redis.clients.jedis.commands.ProtocolCommand DEBUG =
+            () -> "DEBUG".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static final Logger LOG = LoggerFactory.getLogger(ChaosIT.class);
     static final int LEASE_SEC = ReliabilityIT.LEASE_SEC;
@@ -57,6 +67,8 @@ class ChaosIT {
     static final long SECONDS = Long.getLong("chaos.seconds", 60);
     static final long SEED = Long.getLong("chaos.seed", 20261202L);
     static final int SYMBOLS = 20;
+    /** New symbols the schedule adds (after a link kill or a flush), at most. */
+    static final int EXTRA = 20;
     static final double EQUITY = 100_000;
     static final double TOLERANCE = 1e-6;
 
@@ -67,13 +79,20 @@ class ChaosIT {
     private final AtomicBoolean redisDown = new AtomicBoolean();
     private final AtomicInteger generation = new AtomicInteger(); // Redis restarts: each starts the epochs again
     private final List<Thread> threads = new ArrayList<>();
+    /** The symbols the upstream publishes: the first SYMBOLS, then those the schedule adds. */
+    private final Set<String> universe = new java.util.concurrent.ConcurrentSkipListSet<>();
+    /** Symbols whose budget the upstream leaves to expire (an expiring-budget event). */
+    private final Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @TempDir
     Path dir;
 
     @BeforeEach
     void setUp() throws Exception {
-        server = TestRedis.Embedded.start(TestRedis.freePort());
+        server = TestRedis.Embedded.start(TestRedis.freePort()); // the embedded redis-server (6.2) takes DEBUG as it comes
+        for (int i = 0; i < SYMBOLS; i++) {
+            universe.add(symbol(i));
+        }
         for (String name : List.of("A", "B", "C")) {
             proxies.put(name, new ChaosProxy(server.port()));
         }
@@ -105,13 +124,19 @@ class ChaosIT {
         return "k" + (i % 4);
     }
 
+    static String cluster(String symbol) {
+        return cluster(Integer.parseInt(symbol.substring(1)));
+    }
+
     /** The upstream: fresh inputs every second on Redis's clock; 60,000 per symbol, so both caps bind. */
     private void publish(Jedis j) {
         String ts = j.time().get(0);
         j.hset(Keys.PORTFOLIO, InputHashes.portfolio(Double.toString(EQUITY), "0.03", ts));
-        for (int i = 0; i < SYMBOLS; i++) {
-            j.hset(Keys.budget(symbol(i)), InputHashes.budget("60000", ts));
-            j.hset(Keys.CLUSTER_MAP, symbol(i), cluster(i));
+        for (String s : universe) {
+            if (!paused.contains(s)) {
+                j.hset(Keys.budget(s), InputHashes.budget("60000", ts));
+            }
+            j.hset(Keys.CLUSTER_MAP, s, cluster(s));
         }
         for (int k = 0; k < 4; k++) {
             j.hset(Keys.stress("k" + k), InputHashes.stress("0.3", "0.5", ts));
@@ -155,6 +180,9 @@ class ChaosIT {
     /** What the Governor sees, every second. */
     private final class Governor implements Runnable {
         final Map<String, Double> okSince = new HashMap<>(); // symbol -> last second it had a valid target (or its budget became fresh)
+        final Map<String, Double> rightSince = new HashMap<>(); // symbol -> last second its target (or its absence) was right
+        double longestWrong;
+        String longestWrongAt = "none";
         double longestGap;
         String longestGapAt = "none";
         int capViolations;
@@ -163,18 +191,42 @@ class ChaosIT {
         final List<String> sequence = new ArrayList<>();
         final long t0 = System.nanoTime();
 
+        /**
+         * Whether {@code s}'s target is wrong, from the Governor's side: a fresh enforce target for a symbol Redis holds no
+         * budget for, or one whose base budget is not the budget Redis holds; the longest run of wrong is kept.
+         */
+        void wrong(Jedis j, String s, double t, double now) {
+            Map<String, String> target = j.hgetAll(Keys.target(s));
+            boolean live = "enforce".equals(target.get("mode")) && target.get("timestamp") != null
+                    && now - Double.parseDouble(target.get("timestamp")) < 300;
+            String budget = j.hget(Keys.budget(s), "budget_usd");
+            boolean wrong = live && (budget == null || Math.abs(Double.parseDouble(target.get("base_budget_usd"))
+                    - Double.parseDouble(budget)) > 1e-6);
+            if (!wrong) {
+                rightSince.put(s, t);
+                return;
+            }
+            double since = rightSince.computeIfAbsent(s, k -> t);
+            if (t - since > longestWrong) {
+                longestWrong = t - since;
+                longestWrongAt = String.format(Locale.ROOT, "%s at t=%.0fs (budget %s, target %s)", s, t, budget, target);
+            }
+        }
+
         @Override
         public void run() {
             if (redisDown.get()) {
                 okSince.clear(); // no budget is fresh while Redis is down: the clock of each symbol starts again
+                rightSince.clear();
                 return;
             }
             try (Jedis j = client()) {
                 double now = Double.parseDouble(j.time().get(0));
                 double t = (System.nanoTime() - t0) / 1e9;
                 Map<String, Double> clusterSums = new HashMap<>();
-                for (int i = 0; i < SYMBOLS; i++) {
-                    String s = symbol(i);
+                for (String s : universe) {
+                    int i = Integer.parseInt(s.substring(1));
+                    wrong(j, s, t, now);
                     String budgetTs = j.hget(Keys.budget(s), "timestamp");
                     if (budgetTs == null || now - Double.parseDouble(budgetTs) > 60) {
                         okSince.remove(s); // no fresh budget: the Governor has nothing to limit
@@ -217,6 +269,64 @@ class ChaosIT {
         }
     }
 
+    /** A budget left to expire (the upstream stops publishing it) while Redis's background expiry is off; back after 5 s. */
+    private String expireBudget(Random random) throws Exception {
+        String s = symbol(random.nextInt(SYMBOLS));
+        paused.add(s);
+        try (Jedis j = client()) {
+            j.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "0");
+            j.pexpire(Keys.budget(s), 1000 + random.nextInt(2000));
+            Thread.sleep(5000);
+            j.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "1");
+        } finally {
+            paused.remove(s);
+        }
+        return "budget of " + s + " expired, background expiry off; published again 5 s later";
+    }
+
+    /** {@code SWAPDB 0 1} with db 1 holding the universe at other budgets (the upstream then publishes into the swapped-in db). */
+    private String swapDatabases() {
+        try (Jedis j = client()) {
+            j.select(1);
+            String ts = j.time().get(0);
+            j.hset(Keys.PORTFOLIO, InputHashes.portfolio(Double.toString(EQUITY), "0.03", ts));
+            for (String s : universe) {
+                j.hset(Keys.budget(s), InputHashes.budget("30000", ts));
+            }
+            j.swapDB(0, 1);
+        }
+        return "SWAPDB 0 1 (db 1: every budget at 30,000)";
+    }
+
+    /** The runners' invalidation links killed, then a new symbol. */
+    private String killLinks() {
+        try (Jedis j = client()) {
+            long killed = j.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB));
+            return "killed " + killed + " invalidation links, then " + addSymbol(j);
+        }
+    }
+
+    /** {@code FLUSHALL}, and the upstream re-publishes with a new symbol. */
+    private String flushAndReseed() {
+        try (Jedis j = client()) {
+            j.flushAll();
+            String added = addSymbol(j);
+            publish(j);
+            return "FLUSHALL, reseeded with " + added;
+        }
+    }
+
+    private String addSymbol(Jedis j) {
+        if (universe.size() >= SYMBOLS + EXTRA) {
+            return "no new symbol (all " + EXTRA + " added)";
+        }
+        String s = symbol(universe.size());
+        j.hset(Keys.CLUSTER_MAP, s, cluster(s));
+        j.hset(Keys.budget(s), InputHashes.budget("60000", j.time().get(0)));
+        universe.add(s);
+        return "new symbol " + s;
+    }
+
     @Test
     void chaos_seededSchedule_everySymbolKeepsAFreshTargetWithinTheCaps_oneWriterPerEpoch() throws Exception {
         try (Jedis j = client()) {
@@ -246,7 +356,7 @@ class ChaosIT {
         List<String> names = new ArrayList<>(proxies.keySet());
         while (System.nanoTime() < end) {
             String who = names.get(random.nextInt(names.size()));
-            int kind = random.nextInt(9);
+            int kind = random.nextInt(13);
             double at = (System.nanoTime() - governor.t0) / 1e9;
             String what;
             switch (kind) {
@@ -290,6 +400,10 @@ class ChaosIT {
                     }
                     what = "deleted the target of " + s;
                 }
+                case 9 -> what = expireBudget(random);
+                case 10 -> what = swapDatabases();
+                case 11 -> what = killLinks();
+                case 12 -> what = flushAndReseed();
                 default -> {
                     int c = random.nextInt(3);
                     try (RedisConnection r = new RedisConnection(server.endpoint()); Jedis j = client()) {
@@ -310,9 +424,10 @@ class ChaosIT {
         }
         Thread.sleep(3000);
         stop.set(true);
-        String report = String.format(Locale.ROOT, "chaos seed %d, %d s, %d events; longest gap without a valid target: %.0f s (%s); cap"
-                        + " violations: %d; writers per epoch:%n  %s%nevents:%n  %s", SEED, SECONDS, events.size(), governor.longestGap,
-                governor.longestGapAt, governor.capViolations, String.join("\n  ", governor.sequence), String.join("\n  ", events));
+        String report = String.format(Locale.ROOT, "chaos seed %d, %d s, %d events; longest gap without a valid target: %.0f s (%s);"
+                        + " longest wrong target: %.0f s (%s); cap violations: %d; writers per epoch:%n  %s%nevents:%n  %s", SEED, SECONDS,
+                events.size(), governor.longestGap, governor.longestGapAt, governor.longestWrong, governor.longestWrongAt,
+                governor.capViolations, String.join("\n  ", governor.sequence), String.join("\n  ", events));
         LOG.info(report);
         System.out.println("[ChaosIT] " + report);
         assertEquals(List.of(), governor.violations, report);
@@ -321,6 +436,9 @@ class ChaosIT {
         }
         // The reader samples once a second: a gap is measured to within a second.
         assertTrue(governor.longestGap <= LEASE_SEC + 2 * INTERVAL_SEC + 1, report);
+        // A wrong target (DESIGN section 20) lasts no longer than a missing one may: two intervals, and a lease when the fault
+        // before took the leader.
+        assertTrue(governor.longestWrong <= LEASE_SEC + 2 * INTERVAL_SEC + 1, report);
         // DESIGN section 19: through every fault the cached inputs never differed from Redis at an audit (the ERROR line is the
         // log's form of p29_cache_discrepancies_total, which a SIGKILL would reset)
         int audits = 0;
