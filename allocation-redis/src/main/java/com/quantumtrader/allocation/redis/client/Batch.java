@@ -80,6 +80,11 @@ public final class Batch {
         return new Reply<>(pipeline.set(key, value, SetParams.setParams().nx().px(millis)));
     }
 
+    /** {@code SET key value NX}: {@code OK} when set, null when the key exists. */
+    public Reply<String> setIfAbsent(String key, String value) {
+        return new Reply<>(pipeline.set(key, value, SetParams.setParams().nx()));
+    }
+
     /** {@code INCR key}. */
     public Reply<Long> incr(String key) {
         return new Reply<>(pipeline.incr(key));

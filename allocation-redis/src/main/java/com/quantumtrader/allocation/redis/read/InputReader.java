@@ -77,6 +77,10 @@ public final class InputReader implements AutoCloseable {
     private long tenure = -1;
     /** Lost-target checks made, to take the shares in turn. */
     private long checks;
+    /** The dataset token ({@link Keys#DATASET}) the last read found; empty before, or when the ACL denies it. */
+    private Optional<String> dataset = Optional.empty();
+    /** The token the last pass found. */
+    private Optional<String> token = Optional.empty();
     /** Drops since the last read (a failed cycle told between reads), for the next read's outcome. */
     private final List<ReadResult.Drop> pending = new ArrayList<>();
 
@@ -206,10 +210,14 @@ public final class InputReader implements AutoCloseable {
         }
         tenure = request.tenure();
         Instant now = request.now();
+        Optional<String> before = dataset;
         ReadResult read = readOnce(now, share(request.written()));
-        if (request.lastWrite().isPresent() && !request.lastWrite().equals(read.lastWrite())) {
-            String detail = "the dataset changed under the service: the state hash holds cycle_id " + read.lastWrite().orElse("none")
-                    + ", not this runner's last write " + request.lastWrite().get() + " (a flush, a swapped database, a restore)";
+        boolean swapped = before.isPresent() && token.isPresent() && !before.equals(token);
+        boolean lost = request.lastWrite().isPresent() && !request.lastWrite().equals(read.lastWrite());
+        if (swapped || lost) {
+            String detail = "the dataset changed under the service: " + (swapped ? Keys.DATASET + " holds " + token.get() + ", not "
+                    + before.get() : "the state hash holds cycle_id " + read.lastWrite().orElse("none") + ", not this runner's last write "
+                    + request.lastWrite().get()) + " (a swapped database, a flush, a restore)";
             boolean whole = read.cache().kind() != ReadResult.Cache.Kind.INCREMENTAL && !read.discovery().scannedAt().isBefore(now);
             if (whole) { // every input came from Redis, the keyspace walked in this read: nothing of the old dataset was used
                 // an audit's differences are the swap's, explained by the witness: not discrepancies
@@ -220,6 +228,7 @@ public final class InputReader implements AutoCloseable {
                 read = readOnce(now, List.of()).after(told);
             }
         }
+        dataset = token.isPresent() ? token : dataset;
         return read;
     }
 
@@ -249,7 +258,10 @@ public final class InputReader implements AutoCloseable {
                 : plan.use() && previous.map(d -> d.overCapacity() == 0).orElse(false)
                 ? previous.filter(d -> !now.isBefore(d.scannedAt())) : previous.filter(d -> d.fresh(now));
         try {
-            ReadResult read = connection.call(RedisFailure.Operation.READ, nodes -> new Pass(nodes, plan, now).read(reuse, previous, targets));
+            Pass[] pass = new Pass[1];
+            ReadResult read = connection.call(RedisFailure.Operation.READ, nodes -> (pass[0] = new Pass(nodes, plan, now)).read(reuse, previous,
+                    targets));
+            token = pass[0].token;
             discovery = Optional.of(read.discovery());
             return read;
         } catch (RuntimeException e) {
@@ -270,6 +282,8 @@ public final class InputReader implements AutoCloseable {
         private long inputReads;
         /** Commands sent in the pipeline under way. */
         private long sent;
+        /** The dataset token this pass found (empty: denied by the ACL). */
+        private Optional<String> token = Optional.empty();
 
         Pass(Nodes nodes, InputCache.Plan plan, Instant now) {
             this.nodes = nodes;
@@ -296,6 +310,10 @@ public final class InputReader implements AutoCloseable {
             Reply<List<String>> controlResponse = nodes.pipeline(Keys.CONTROL).hmget(Keys.CONTROL, ControlHash.FIELDS);
             Reply<Long> scopedLength = nodes.pipeline(Keys.SCOPED_CONTROLS).hlen(Keys.SCOPED_CONTROLS);
             Reply<String> lastWriteResponse = nodes.pipeline(Keys.STATE).hget(Keys.STATE, StateHash.CYCLE_ID);
+            // The dataset token: set if missing, then read, in the same round trip (a no-op SET NX is neither replicated nor heard).
+            Reply<String> tokenSet = nodes.pipeline(Keys.DATASET).setIfAbsent(Keys.DATASET,
+                    java.util.UUID.randomUUID().toString()); // a new one each time: a swapped-in db must not get the old db's
+            Reply<String> tokenResponse = nodes.pipeline(Keys.DATASET).get(Keys.DATASET);
             inputReads += 5; // portfolio, regime, discovered clusters, control, scoped controls
             List<Reply<Long>> existsResponses = askExists(targets);
             nodes.sync();
@@ -328,6 +346,7 @@ public final class InputReader implements AutoCloseable {
 
             CycleInputs inputs = assembly.finish(rejections, portfolio, stress, discovered, clusterStates, regime, regimeEntryTime);
             Optional<String> lastWrite = Optional.ofNullable(lastWriteResponse.orNullIfWrongType());
+            token = datasetToken(tokenSet, tokenResponse);
             long present = 0;
             for (Reply<Long> r : existsResponses) {
                 present += r.get();
@@ -548,6 +567,27 @@ public final class InputReader implements AutoCloseable {
                 }
             }
             return clusters;
+        }
+    }
+
+    /**
+     * The dataset token from its replies. The SET's own reply is not needed (an ACL without {@code +set} on the key, a replica's
+     * READONLY, an OOM: the token already there or not, the GET says); a GET denied or of the wrong type: unknown, and the
+     * state hash alone witnesses the dataset, as before this key.
+     */
+    private static Optional<String> datasetToken(Reply<String> set, Reply<String> get) {
+        try {
+            set.get();
+        } catch (ReplyError e) {
+            // see above: the GET decides
+        }
+        try {
+            return Optional.ofNullable(get.orNullIfWrongType());
+        } catch (ReplyError e) {
+            if (!e.isDenied()) {
+                throw e;
+            }
+            return Optional.empty();
         }
     }
 

@@ -53,6 +53,12 @@ public final class Keys {
     public static final String RUNNERS = "quantum:allocation:runners";
     /** The carry-over's small part (zone, relax timer, mode in force), written with the targets. */
     public static final String STATE = "quantum:allocation:state";
+    /**
+     * The service's token in the database (DESIGN section 20): a random id set once ({@code SET NX}) by the first runner that
+     * finds it missing, read every cycle; a different or missing one means the dataset changed under the service (a swap, a
+     * flush, a restore, a Redis restarted without persistence).
+     */
+    public static final String DATASET = "quantum:allocation:dataset";
 
     /** The operator's control hash (DESIGN section 13): {@code mode}, {@code reason}, {@code by}, {@code ts}; read every cycle. */
     public static final String CONTROL = "quantum:control:allocation";

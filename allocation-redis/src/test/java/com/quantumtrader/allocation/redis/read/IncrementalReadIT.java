@@ -311,7 +311,8 @@ class IncrementalReadIT {
         jedis.hset(Keys.budget("S1"), "budget_usd", "1");
         ReadResult second = incremental.read(NOW.plusSeconds(5));
         assertEquals(ReadResult.Cache.Kind.FULL, second.cache().kind());
-        assertEquals(Optional.of("Redis flushed its keys"), second.cache().note());
+        // told twice since the dataset token (DESIGN section 20): the link's flush, and the token it took with it
+        assertEquals(List.of(DropCause.DATASET_CHANGED, DropCause.FLUSH), second.cache().drops().stream().map(ReadResult.Drop::cause).toList());
         assertEquals(fullRead(NOW.plusSeconds(5)).decode(), second.decode());
 
         incremental.drop(DropCause.FAILED_CYCLE);
@@ -429,8 +430,9 @@ class IncrementalReadIT {
     }
 
     /**
-     * DESIGN section 20: a swapped dataset (no invalidation) found by the audit, whatever the witness: every value that
-     * differs, every symbol the old discovery lacked and every one it held that is gone, each a discrepancy.
+     * DESIGN section 20: a swapped dataset (no invalidation) that no witness tells (it carries the same token, as an older
+     * copy restored would) found by the audit: every value that differs, every symbol the old discovery lacked and every one
+     * it held that is gone, each a discrepancy.
      */
     @Test
     void read_auditAfterSwapdb_countsEveryChangedNewAndGoneSymbol() {
@@ -449,6 +451,10 @@ class IncrementalReadIT {
         try {
             incremental.read(NOW);
             assertEquals(ReadResult.Cache.Kind.INCREMENTAL, incremental.read(NOW.plusSeconds(5)).cache().kind());
+            try (Jedis other = redis.client()) {
+                other.select(1);
+                other.set(Keys.DATASET, jedis.get(Keys.DATASET)); // the same token (an older copy restored): only the audit can tell
+            }
             jedis.swapDB(0, 1);
             ReadResult audit = incremental.read(NOW.plus(FULL_READ));
             assertEquals(ReadResult.Cache.Kind.AUDIT, audit.cache().kind());
@@ -462,6 +468,40 @@ class IncrementalReadIT {
             Set<String> found = new HashSet<>(audit.cache().discrepancies());
             assertTrue(found.containsAll(want), "missing: " + want.stream().filter(k -> !found.contains(k)).sorted().toList());
             assertEquals(fullRead(NOW.plus(FULL_READ)).decode(), audit.decode());
+        } finally {
+            try (Jedis other = redis.client()) {
+                other.select(1);
+                other.flushDB();
+            }
+        }
+    }
+
+    /**
+     * DESIGN section 20: a reader that wrote nothing (a standby, whose last write is no witness) notices a swapped dataset in
+     * the first read after it by the service's token ({@code quantum:allocation:dataset}), drops what it knew and reads the
+     * swapped-in dataset whole; in ChaosIT a standby's audit found the old dataset's budget in its cache.
+     */
+    @Test
+    void read_swapdbUnderAReaderThatWroteNothing_theTokenTellsAndTheReadIsTheSwappedInDataset() {
+        seed(20, 2);
+        try (Jedis other = redis.client()) {
+            other.select(1);
+            other.flushDB();
+            other.hset(Keys.PORTFOLIO, InputHashes.portfolio("1000000", "0.02", Seed.ts(NOW)));
+            for (int t = 0; t < 5; t++) {
+                other.hset(Keys.budget("T" + t), InputHashes.budget("500", Seed.ts(NOW), "C0"));
+            }
+        }
+        try {
+            incremental.read(NOW);
+            assertEquals(ReadResult.Cache.Kind.INCREMENTAL, incremental.read(NOW.plusSeconds(5)).cache().kind());
+            jedis.swapDB(0, 1);
+            ReadResult after = incremental.read(NOW.plusSeconds(6));
+            assertTrue(after.cache().dropped(DropCause.DATASET_CHANGED), after.cache().toString());
+            assertEquals(fullRead(NOW.plusSeconds(6)).decode(), after.decode());
+            assertEquals(5, after.decode().budgets().size(), "the swapped-in universe");
+            ReadResult next = incremental.read(NOW.plusSeconds(7));
+            assertEquals(false, next.cache().dropped(DropCause.DATASET_CHANGED), "the new token is remembered: " + next.cache());
         } finally {
             try (Jedis other = redis.client()) {
                 other.select(1);
