@@ -25,6 +25,10 @@ import redis.embedded.RedisServer;
  */
 public final class TestRedis {
 
+    /** {@code DEBUG}, which Jedis does not name (the embedded redis-server 6.2 takes it as it comes). */
+    public static final redis.clients.jedis.commands.ProtocolCommand DEBUG =
+            () -> "DEBUG".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private static TestRedis shared;
 
     private final String kind;

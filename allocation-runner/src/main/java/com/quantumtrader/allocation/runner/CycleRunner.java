@@ -583,7 +583,7 @@ public final class CycleRunner {
         if (!role.leading() || !c.mode().map(Mode::writesTargets).orElse(false) || c.written().isEmpty()) {
             return List.of();
         }
-        return new ArrayList<>(c.written().get().keySet());
+        return List.copyOf(c.written().get().keySet()); // ReadRequest keeps this list as it is: one copy per cycle
     }
 
     /** A standby's cycle: nothing is written; what the leader wrote is unknown to it. */

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.args.ClientType;
@@ -51,7 +50,6 @@ class CacheTruthIT {
     static final int INTERVAL_SEC = ReliabilityIT.INTERVAL_SEC;
     /** How long a case may take before the test gives up (raise it to time an older jar). */
     static final long WAIT_SEC = Long.getLong("truth.wait", 40);
-    private static final ProtocolCommand DEBUG = () -> "DEBUG".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private TestRedis.Embedded server;
     private Process runner;
@@ -135,12 +133,12 @@ class CacheTruthIT {
             Thread.sleep(3000); // warm: the cache (when on) serves, the discovery is reused
 
             // 1. A budget whose TTL passes, Redis's background expiry off (what a keyspace with 40,000 TTL keys does for a minute).
-            j.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "0");
+            j.sendCommand(TestRedis.DEBUG, "SET-ACTIVE-EXPIRE", "0");
             String leaving = symbol("A", 7);
             j.pexpire(Keys.budget(leaving), 1500);
             Thread.sleep(1500);
             double expiry = until(j, "expired budget", d -> !d.exists(Keys.target(leaving)), d -> false, wrong);
-            j.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "1");
+            j.sendCommand(TestRedis.DEBUG, "SET-ACTIVE-EXPIRE", "1");
             figures.add(String.format(Locale.ROOT, "expired budget: target gone %.2f s after the TTL", expiry));
 
             // 2. The invalidation link killed, then 10 new symbols and an attribution for a known one.

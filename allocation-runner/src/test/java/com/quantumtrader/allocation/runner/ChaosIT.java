@@ -61,9 +61,6 @@ import redis.clients.jedis.StreamEntryID;
  */
 class ChaosIT {
 
-    /** {@code DEBUG}, which Jedis does not name. */
-    private static final redis.clients.jedis.commands.ProtocolCommand DEBUG =
-            () -> "DEBUG".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static final Logger LOG = LoggerFactory.getLogger(ChaosIT.class);
     static final int LEASE_SEC = ReliabilityIT.LEASE_SEC;
@@ -313,10 +310,10 @@ class ChaosIT {
         String s = symbol(random.nextInt(SYMBOLS));
         paused.add(s);
         try (Jedis j = client()) {
-            j.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "0");
+            j.sendCommand(TestRedis.DEBUG, "SET-ACTIVE-EXPIRE", "0");
             j.pexpire(Keys.budget(s), 1000 + random.nextInt(2000));
             Thread.sleep(5000);
-            j.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "1");
+            j.sendCommand(TestRedis.DEBUG, "SET-ACTIVE-EXPIRE", "1");
         } finally {
             paused.remove(s);
         }

@@ -89,7 +89,7 @@ class FaultsIT {
     /** Blocks the server for {@code millis}: DEBUG SLEEP where allowed, else CLIENT PAUSE (Redis 7 disables DEBUG by default). */
     private static void stall(Jedis j, long millis) throws InterruptedException {
         try {
-            j.sendCommand((redis.clients.jedis.commands.ProtocolCommand) () -> "DEBUG".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "SLEEP", Double.toString(millis / 1000.0));
+            j.sendCommand(TestRedis.DEBUG, "SLEEP", Double.toString(millis / 1000.0));
         } catch (JedisDataException e) {
             j.clientPause(millis);
             Thread.sleep(millis);

@@ -554,24 +554,26 @@ public final class InputReader implements AutoCloseable {
             if (sent > 0) {
                 nodes.sync();
             }
-            for (int i = 0; i < stateIds.size(); i++) {
-                String id = stateIds.get(i);
-                Map<String, String> state = Reply.fields(value(InputCache.Part.CLUSTER_STATE, id, states.get(i),
-                        r -> getOptional(r, DataSource.CLUSTER_MAP, id, rejections)), InputCodec.CLUSTER_STATE_FIELDS);
-                if (!state.isEmpty()) {
-                    clusterStates.put(id, state);
-                }
-            }
+            hashes(InputCache.Part.CLUSTER_STATE, stateIds, states, DataSource.CLUSTER_MAP, InputCodec.CLUSTER_STATE_FIELDS, clusterStates);
             Map<String, Map<String, String>> clusters = new HashMap<>(ids.size() * 2);
+            hashes(InputCache.Part.STRESS, ids, stresses, DataSource.CLUSTER, InputCodec.STRESS_FIELDS, clusters);
+            return clusters;
+        }
+
+        /**
+         * Each asked hash of {@code ids} that holds a field, by id, into {@code into}. A cluster state hash is optional (an ACL
+         * without it is a rejection, not a failed cycle), a stress hash is not.
+         */
+        private void hashes(InputCache.Part part, List<String> ids, List<Asked> asked, DataSource source, String[] fields,
+                            Map<String, Map<String, String>> into) {
             for (int i = 0; i < ids.size(); i++) {
                 String id = ids.get(i);
-                Map<String, String> hash = Reply.fields(value(InputCache.Part.STRESS, id, stresses.get(i),
-                        r -> get(r, DataSource.CLUSTER, id, rejections)), InputCodec.STRESS_FIELDS);
+                Map<String, String> hash = Reply.fields(value(part, id, asked.get(i), r -> part == InputCache.Part.CLUSTER_STATE
+                        ? getOptional(r, source, id, rejections) : get(r, source, id, rejections)), fields);
                 if (!hash.isEmpty()) {
-                    clusters.put(id, hash);
+                    into.put(id, hash);
                 }
             }
-            return clusters;
         }
     }
 

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.StreamEntryID;
@@ -45,8 +44,6 @@ class IncrementalReadIT {
 
     static final Instant NOW = Instant.ofEpochSecond(1_767_225_600L);
     static final Duration FULL_READ = Duration.ofSeconds(60);
-    /** {@code DEBUG}, which Jedis does not name. */
-    static final ProtocolCommand DEBUG = () -> "DEBUG".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final TestRedis redis = TestRedis.shared();
     private Jedis jedis;
@@ -241,11 +238,7 @@ class IncrementalReadIT {
     @Test
     void read_budgetPastItsTtl_leavesInTheFirstReadAfter_beforeRedisDeletesIt() throws InterruptedException {
         seed(10, 2);
-        try {
-            jedis.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "0");
-        } catch (JedisDataException e) {
-            org.junit.jupiter.api.Assumptions.abort("this Redis refuses DEBUG: " + e.getMessage());
-        }
+        activeExpiry(false);
         try {
             jedis.pexpire(Keys.budget("S3"), 1_000);
             Instant t0 = NOW;
@@ -260,7 +253,7 @@ class IncrementalReadIT {
                     "S3 past its TTL leaves in this read: " + third.decode().budgets().size() + " budgets");
             assertEquals(9, third.decode().budgets().size());
         } finally {
-            jedis.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "1");
+            activeExpiry(true);
         }
     }
 
@@ -370,7 +363,7 @@ class IncrementalReadIT {
     /** DEBUG SET-ACTIVE-EXPIRE on this Redis, or the test is skipped (a Redis that refuses DEBUG). */
     private void activeExpiry(boolean on) {
         try {
-            jedis.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", on ? "1" : "0");
+            jedis.sendCommand(TestRedis.DEBUG, "SET-ACTIVE-EXPIRE", on ? "1" : "0");
         } catch (JedisDataException e) {
             org.junit.jupiter.api.Assumptions.abort("this Redis refuses DEBUG: " + e.getMessage());
         }
