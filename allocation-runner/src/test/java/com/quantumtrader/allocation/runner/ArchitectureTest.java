@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The modules' shape, read from their compiled classes by the JDK's own {@code jdeps}: no cycle between
- * classes (a nested class counts as its top-level class), and the layers of {@code allocation-redis} depend
- * one way (wire <- client <- redis), with Jedis imported by {@code client} only.
+ * classes (a nested class counts as its top-level class) nor between packages, and the packages of
+ * {@code allocation-redis} and {@code allocation-runner} depend one way (the tables below), with Jedis imported
+ * by {@code allocation-redis}'s {@code client} only.
  */
 class ArchitectureTest {
 
@@ -72,30 +73,83 @@ class ArchitectureTest {
         assertEquals(List.of(), cycles, module + ": classes that depend on each other");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"allocation-core", "allocation-redis", "allocation-runner"})
+    void packages_whenReadByJdeps_formNoCycle(String module) {
+        Map<String, Set<String>> packages = new TreeMap<>();
+        dependencies(module).forEach((from, tos) -> {
+            Set<String> targets = packages.computeIfAbsent(packageOf(from), k -> new TreeSet<>());
+            tos.stream().map(ArchitectureTest::packageOf).filter(p -> !p.equals(packageOf(from))).forEach(targets::add);
+        });
+        assertEquals(List.of(), cycles(packages), module + ": packages that depend on each other");
+    }
+
+    /** allocation-redis: wire <- client <- read, write <- root; Jedis in client only. */
+    private static final Map<String, Set<String>> REDIS_LAYERS = Map.of(
+            "wire", Set.of(),
+            "client", Set.of("wire"),
+            "read", Set.of("wire", "client"),
+            "write", Set.of("wire", "client"),
+            "", Set.of("wire", "client", "read", "write"));
+
+    /** allocation-runner: config <- metrics <- cycle <- cli; config <- report <- cli. */
+    private static final Map<String, Set<String>> RUNNER_LAYERS = Map.of(
+            "config", Set.of(),
+            "metrics", Set.of("config"),
+            "report", Set.of("config"),
+            "cycle", Set.of("config", "metrics"),
+            "cli", Set.of("config", "metrics", "report", "cycle"));
+
     @Test
     void redisLayers_dependOneWay_andOnlyClientImportsJedis() {
+        List<String> wrong = against(dependencies("allocation-redis"), "redis", REDIS_LAYERS);
+        dependencies("allocation-redis").forEach((from, tos) -> tos.stream()
+                .filter(to -> to.startsWith("redis.clients.") || to.startsWith("org.apache.commons.pool2."))
+                .filter(to -> !layer(from, "redis").equals("client"))
+                .forEach(to -> wrong.add(from + " -> " + to)));
+        assertEquals(List.of(), wrong, "dependencies against the layers " + REDIS_LAYERS + " (Jedis in client only)");
+    }
+
+    @Test
+    void runnerPackages_dependOneWay() {
+        List<String> wrong = against(dependencies("allocation-runner"), "runner", RUNNER_LAYERS);
+        assertEquals(List.of(), wrong, "dependencies against the layers " + RUNNER_LAYERS);
+    }
+
+    @Test
+    void runnerPackages_areExactlyTheLayers() {
+        Set<String> found = new TreeSet<>();
+        dependencies("allocation-runner").keySet().forEach(c -> found.add(layer(c, "runner")));
+        assertEquals(new TreeSet<>(RUNNER_LAYERS.keySet()), found, "every runner class in one of the layers' packages");
+    }
+
+    /** Edges between a module's packages that its layer table does not allow. */
+    private static List<String> against(Map<String, Set<String>> edges, String module, Map<String, Set<String>> layers) {
         List<String> wrong = new ArrayList<>();
-        dependencies("allocation-redis").forEach((from, tos) -> {
-            String layer = layer(from);
+        edges.forEach((from, tos) -> {
+            String layer = layer(from, module);
             for (String to : tos) {
-                boolean jedis = to.startsWith("redis.clients.") || to.startsWith("org.apache.commons.pool2.");
-                String target = to.startsWith(ROOT + "redis") ? layer(to) : "";
-                if ((jedis && !layer.equals("client"))
-                        || (layer.equals("wire") && (target.equals("client") || target.equals("redis")))
-                        || (layer.equals("client") && target.equals("redis"))) {
+                if (!to.startsWith(ROOT + module)) {
+                    continue;
+                }
+                String target = layer(to, module);
+                if (!target.equals(layer) && !layers.getOrDefault(layer, Set.of()).contains(target)) {
                     wrong.add(from + " -> " + to);
                 }
             }
         });
-        assertEquals(List.of(), wrong, "dependencies against the layers (wire <- client <- redis; Jedis in client only)");
+        return wrong;
     }
 
-    private static String layer(String className) {
-        String rest = className.substring((ROOT + "redis").length());
-        if (rest.startsWith(".wire.")) {
-            return "wire";
-        }
-        return rest.startsWith(".client.") ? "client" : "redis";
+    /** The sub-package of a module's root a class sits in ("" for the root itself). */
+    private static String layer(String className, String module) {
+        String pkg = packageOf(className);
+        String root = ROOT + module;
+        return pkg.equals(root) ? "" : pkg.substring(root.length() + 1);
+    }
+
+    private static String packageOf(String className) {
+        return className.substring(0, className.lastIndexOf('.'));
     }
 
     /** Strongly connected components of more than one class (Tarjan's algorithm, iterative over the graph's order). */

@@ -3,6 +3,8 @@ package com.quantumtrader.allocation.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.quantumtrader.allocation.runner.config.PolicySettings;
+import com.quantumtrader.allocation.runner.cycle.CycleRunner;
 import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Outcome;

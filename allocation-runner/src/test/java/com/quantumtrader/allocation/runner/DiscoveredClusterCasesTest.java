@@ -4,6 +4,7 @@ import com.quantumtrader.allocation.redis.wire.InputCodec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.quantumtrader.allocation.runner.config.PolicySettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.quantumtrader.allocation.core.Allocator;
 import com.quantumtrader.allocation.core.CycleResult;

@@ -4,6 +4,11 @@ import com.quantumtrader.allocation.redis.read.Discovery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.quantumtrader.allocation.runner.cli.Service;
+import com.quantumtrader.allocation.runner.config.Config;
+import com.quantumtrader.allocation.runner.config.PolicySettings;
+import com.quantumtrader.allocation.runner.cycle.CycleRunner;
+import com.quantumtrader.allocation.runner.metrics.SymbolSeries;
 import com.quantumtrader.allocation.core.Allocator;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.DataSource;

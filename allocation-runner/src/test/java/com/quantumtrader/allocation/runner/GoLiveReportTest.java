@@ -3,6 +3,7 @@ package com.quantumtrader.allocation.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.quantumtrader.allocation.runner.report.GoLiveReport;
 import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Outcome;

@@ -1,5 +1,8 @@
 package com.quantumtrader.allocation.runner;
 
+import com.quantumtrader.allocation.runner.cycle.CycleRunner;
+import com.quantumtrader.allocation.runner.cycle.RateLimitedLog;
+import com.quantumtrader.allocation.runner.metrics.Metrics;
 import com.quantumtrader.allocation.redis.read.InputReader;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -4,6 +4,7 @@ import com.quantumtrader.allocation.redis.read.InputReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.quantumtrader.allocation.runner.config.PolicySettings;
 import com.quantumtrader.allocation.core.Allocator;
 import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Policy;
@@ -175,7 +176,7 @@ class HighAvailabilityIT {
 
     private int readyz(String name) {
         try {
-            return HttpEndpointsTest.get(ports.get(name), "/readyz").statusCode();
+            return MetricsScrape.get(ports.get(name), "/readyz").statusCode();
         } catch (Exception e) {
             return -1;
         }

@@ -4,13 +4,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Scraping helpers shared by the process-level tests. */
-final class MetricsScrape {
+public final class MetricsScrape {
     private MetricsScrape() {
+    }
+
+    /** A GET on loopback with short timeouts. */
+    public static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
+        return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                .timeout(java.time.Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     static String scrape(int port) {
         try {
-            return HttpEndpointsTest.get(port, "/metrics").body();
+            return get(port, "/metrics").body();
         } catch (Exception e) {
             return "";
         }

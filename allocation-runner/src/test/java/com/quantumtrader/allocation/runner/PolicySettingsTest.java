@@ -5,6 +5,7 @@ import com.quantumtrader.allocation.core.Policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.quantumtrader.allocation.runner.config.PolicySettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

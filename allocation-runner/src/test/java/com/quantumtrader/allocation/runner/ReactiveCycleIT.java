@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import com.quantumtrader.allocation.runner.cli.Service;
+import com.quantumtrader.allocation.runner.config.Config;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.redis.TestRedis;
 import com.quantumtrader.allocation.redis.wire.ControlHash;

@@ -4,6 +4,9 @@ import com.quantumtrader.allocation.redis.read.InputReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.quantumtrader.allocation.runner.cycle.CycleRunner;
+import com.quantumtrader.allocation.runner.cycle.RateLimitedLog;
+import com.quantumtrader.allocation.runner.metrics.Metrics;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

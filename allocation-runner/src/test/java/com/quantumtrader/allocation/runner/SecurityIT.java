@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.quantumtrader.allocation.runner.cli.Wiring;
+import com.quantumtrader.allocation.runner.config.Config;
+import com.quantumtrader.allocation.runner.cycle.CycleRunner;
 import ch.qos.logback.classic.Level;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.redis.Control;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.quantumtrader.allocation.runner.cli.Service;
+import com.quantumtrader.allocation.runner.config.Config;
+import com.quantumtrader.allocation.runner.cycle.CycleRunner;
 import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.TestRedis;
@@ -96,8 +99,8 @@ class ServiceIT {
                 assertEquals(0.8, sample(reg, "p29_cluster_factor", "cluster", "c-BTCUSDT"), 1e-12);
                 assertEquals(2.0, reg.getSampleValue("p29_symbols"), 0.0);
                 assertTrue(service.ready());
-                assertEquals(200, HttpEndpointsTest.get(service.metricsPort(), "/readyz").statusCode());
-                assertTrue(HttpEndpointsTest.get(service.metricsPort(), "/metrics").body().contains("jvm_memory_bytes_used"));
+                assertEquals(200, MetricsScrape.get(service.metricsPort(), "/readyz").statusCode());
+                assertTrue(MetricsScrape.get(service.metricsPort(), "/metrics").body().contains("jvm_memory_bytes_used"));
 
                 j.del(Keys.budget("ETHUSDT"));
                 long before = computed();
@@ -142,7 +145,7 @@ class ServiceIT {
                 await("three failed cycles", Duration.ofSeconds(15),
                         () -> reports.stream().filter(r -> r.failure().isPresent()).count() >= 3);
                 await("readyz 503", Duration.ofSeconds(10), () -> !service.ready());
-                assertEquals(503, HttpEndpointsTest.get(service.metricsPort(), "/readyz").statusCode());
+                assertEquals(503, MetricsScrape.get(service.metricsPort(), "/readyz").statusCode());
                 assertTrue(MetricsScrape.sum(reg, "p29_redis_errors_total") >= 3);
                 assertTrue(sample(reg, "p29_cycles_total", "outcome", "failed") >= 3);
                 assertTrue(reports.stream().filter(r -> r.failure().isPresent()).allMatch(r -> r.seconds() < 1.0),
@@ -155,7 +158,7 @@ class ServiceIT {
                 int failedSoFar = reports.size();
                 await("readyz 200 again", Duration.ofSeconds(10), service::ready);
                 assertTrue(reports.subList(failedSoFar, reports.size()).stream().anyMatch(CycleRunner.Report::computed));
-                assertEquals(200, HttpEndpointsTest.get(service.metricsPort(), "/readyz").statusCode());
+                assertEquals(200, MetricsScrape.get(service.metricsPort(), "/readyz").statusCode());
             }
         } finally {
             own.stop();

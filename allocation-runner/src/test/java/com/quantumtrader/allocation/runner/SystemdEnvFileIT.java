@@ -3,6 +3,7 @@ package com.quantumtrader.allocation.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.quantumtrader.allocation.runner.config.EnvFile;
 import com.quantumtrader.allocation.redis.TestRedis;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,6 +3,9 @@ package com.quantumtrader.allocation.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.quantumtrader.allocation.runner.config.Config;
+import com.quantumtrader.allocation.runner.config.PolicySettings;
+import com.quantumtrader.allocation.runner.config.Variable;
 import com.quantumtrader.allocation.core.Policy;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

@@ -2,14 +2,14 @@ package com.quantumtrader.allocation.tools;
 
 
 import com.quantumtrader.allocation.redis.read.ReadResult;
-import com.quantumtrader.allocation.runner.Metrics;
+import com.quantumtrader.allocation.runner.metrics.Metrics;
 
-import com.quantumtrader.allocation.runner.Logging;
+import com.quantumtrader.allocation.runner.cli.Logging;
 
-import com.quantumtrader.allocation.runner.CycleRunner;
-import com.quantumtrader.allocation.runner.Wiring;
+import com.quantumtrader.allocation.runner.cycle.CycleRunner;
+import com.quantumtrader.allocation.runner.cli.Wiring;
 
-import com.quantumtrader.allocation.runner.Config;
+import com.quantumtrader.allocation.runner.config.Config;
 
 
 import com.quantumtrader.allocation.redis.client.HostPort;

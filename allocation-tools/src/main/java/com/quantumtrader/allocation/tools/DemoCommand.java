@@ -1,19 +1,19 @@
 package com.quantumtrader.allocation.tools;
 
-import com.quantumtrader.allocation.runner.Signals;
+import com.quantumtrader.allocation.runner.cli.Signals;
 
-import com.quantumtrader.allocation.runner.Service;
+import com.quantumtrader.allocation.runner.cli.Service;
 
-import com.quantumtrader.allocation.runner.Logging;
+import com.quantumtrader.allocation.runner.cli.Logging;
 
-import com.quantumtrader.allocation.runner.DecisionTable;
+import com.quantumtrader.allocation.runner.cli.DecisionTable;
 
-import com.quantumtrader.allocation.runner.CycleRunner;
+import com.quantumtrader.allocation.runner.cycle.CycleRunner;
 
-import com.quantumtrader.allocation.runner.Config;
-import com.quantumtrader.allocation.runner.PolicySettings;
-import com.quantumtrader.allocation.runner.Variable;
-import com.quantumtrader.allocation.runner.Wiring;
+import com.quantumtrader.allocation.runner.config.Config;
+import com.quantumtrader.allocation.runner.config.PolicySettings;
+import com.quantumtrader.allocation.runner.config.Variable;
+import com.quantumtrader.allocation.runner.cli.Wiring;
 import com.quantumtrader.allocation.core.ScopedControl;
 import com.quantumtrader.allocation.redis.Control;
 import com.quantumtrader.allocation.redis.client.RedisConnection;

@@ -1,6 +1,7 @@
 package com.quantumtrader.allocation.tools;
 
-import com.quantumtrader.allocation.runner.Main;
+import com.quantumtrader.allocation.runner.cli.ExitCodes;
+import com.quantumtrader.allocation.runner.cli.Main;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,6 +32,6 @@ public final class Tools implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
         spec.commandLine().getErr().println("error: a command is required (demo or bench)");
-        return Main.EXIT_CONFIG;
+        return ExitCodes.CONFIG;
     }
 }

@@ -1,0 +1,140 @@
+package com.quantumtrader.allocation.runner.cli;
+
+import com.quantumtrader.allocation.runner.config.Config;
+import com.quantumtrader.allocation.runner.config.ConfigException;
+import com.quantumtrader.allocation.runner.config.PolicySettings;
+import com.quantumtrader.allocation.runner.cycle.CycleRunner;
+import com.quantumtrader.allocation.runner.report.SnapshotFile;
+import com.quantumtrader.allocation.redis.read.ReadResult;
+import java.util.List;
+import com.quantumtrader.allocation.core.ScopedControl;
+import com.quantumtrader.allocation.redis.wire.HeldControls;
+import com.quantumtrader.allocation.redis.wire.StateHash;
+import com.quantumtrader.allocation.redis.wire.Decoded;
+import com.quantumtrader.allocation.redis.Control;
+import com.quantumtrader.allocation.core.CarryOver;
+import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.redis.wire.ControlHash;
+import com.quantumtrader.allocation.redis.wire.InputCodec;
+import com.quantumtrader.allocation.redis.Lease;
+import com.quantumtrader.allocation.redis.OutputWriter;
+import com.quantumtrader.allocation.redis.read.ReadResult;
+import com.quantumtrader.allocation.redis.Role;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.WriteResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "once", mixinStandardHelpOptions = true,
+        description = "Compute one cycle and print the decisions. Writes nothing unless --write in enforce mode.")
+final class OnceCommand implements Callable<Integer> {
+    @Mixin
+    EnvOptions env;
+
+    @Option(names = "--snapshot", paramLabel = "FILE",
+            description = "Read the inputs from a snapshot file (docs/snapshot-format.md) instead of Redis.")
+    Path snapshot;
+
+    @Option(names = "--json", description = "Print the result in the golden 'expected' format.")
+    boolean json;
+
+    @Option(names = "--write", description = "In enforce mode, write the targets and decisions to Redis (never with --snapshot).")
+    boolean write;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Config config = env.config();
+        Logging.setRootLevel("WARN");
+        PrintWriter out = spec.commandLine().getOut();
+        CycleResult result;
+        CarryOver next = null;
+        Policy policy = config.policy();
+        if (snapshot != null) {
+            if (write) {
+                throw new IllegalArgumentException("--write: cannot be used with --snapshot (a snapshot is not live data)");
+            }
+            SnapshotFile.Snapshot s = SnapshotFile.read(snapshot);
+            Map<String, String> policyEnv = new HashMap<>(PolicySettings.of(config.policy()));
+            policyEnv.putAll(s.policy());
+            try {
+                policy = PolicySettings.parse(policyEnv);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("snapshot policy: " + e.getMessage());
+            }
+            // The mode in force as run would have it: the snapshot's control hash, else P29_MODE; leading, since the
+            // snapshot's written targets are what a leader would hold (no Redis is asked).
+            Mode mode = ControlHash.inForce(s.control(), config.mode());
+            CycleRunner.Step step = CycleRunner.step(InputCodec.decode(s.raw()), mode, policy, s.now(), s.previous(), true, null,
+                    s.scoped().controls());
+            result = step.result();
+            next = step.next();
+        } else {
+            try (RedisConnection redis = Wiring.connect(config)) {
+                ReadResult read = Wiring.reader(config, redis).read();
+                // The operator's controls win, as in run, and fail closed as in run: one that cannot be read leaves the
+                // control the writer last held (the state hash) in force (DESIGN section 25).
+                Decoded<StateHash> state = new Control(redis).lastWrite();
+                HeldControls.Applied applied = (state instanceof Decoded.Valid<StateHash> v ? v.value().held() : HeldControls.NONE)
+                        .apply(read.control(), read.scoped(), config.mode());
+                applied.unreadable().forEach((key, what) -> spec.commandLine().getErr().println("control " + key + " cannot be read: " + what));
+                Mode mode = applied.mode();
+                List<ScopedControl> controls = applied.controls();
+                OutputWriter writer = Wiring.writer(config, redis);
+                if (!write || !mode.writesTargets()) {
+                    // What the service holds in Redis, so reduce, a scoped reduce and the ramp start where a leader would.
+                    CarryOver held = writer.withWrittenKnown(CarryOver.START);
+                    result = CycleRunner.step(read.decode(), mode, policy, Instant.now(), held, true, null, controls).result();
+                    if (write) {
+                        spec.commandLine().getErr().println("--write ignored: the mode in force is shadow, nothing written");
+                    }
+                } else {
+                    // A one-shot write is fenced like a runner's: it takes the lease or writes nothing.
+                    Lease lease = Wiring.lease(config, redis);
+                    Role role = lease.hold(Role.UNKNOWN);
+                    if (!(role instanceof Role.Leader leader)) {
+                        spec.commandLine().getErr().println("nothing written: the writer's lease is held by "
+                                + ((Role.Standby) role).holder().orElse("?") + " (a runner is leading; stop it or use its output)");
+                        return ExitCodes.FAILURE;
+                    }
+                    try {
+                        // Nothing is known of earlier writes: the writer reads the service's target hashes from Redis.
+                        CycleRunner.Step step = CycleRunner.step(read.decode(), mode, policy, Instant.now(), CarryOver.START, true, writer,
+                                controls);
+                        result = step.result();
+                        WriteResult w = writer.write(result, mode, Long.toString(result.now().toEpochMilli()), step.next(), leader.fence());
+                        spec.commandLine().getErr().println("wrote " + w.targetsWritten() + " target hashes and " + w.decisionsStreamed()
+                                + " decisions in mode " + mode.wireName() + " as " + leader.fence());
+                    } finally {
+                        lease.release(leader.fence());
+                    }
+                }
+            }
+        }
+        if (json) {
+            out.println(SnapshotFile.toExpectedJson(result));
+        } else {
+            out.print(new DecisionTable(false, policy).render(result, "cycle at " + result.now()));
+            if (next != null && next.zone().isPresent()) {
+                CarryOver c = next;
+                out.println("carry-over for the next snapshot: \"state\": {\"drawdown_zone\": \"" + c.zone().get().name() + "\", \"relax_since\": \""
+                        + c.relaxSince().map(t -> Long.toString(t.getEpochSecond())).orElse("") + "\"}");
+            }
+            result.rejections().forEach(r -> out.println("rejected " + r.source().wireName() + " " + r.subject() + ": " + r.detail()));
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,68 @@
+package com.quantumtrader.allocation.runner.cli;
+
+import com.quantumtrader.allocation.runner.config.Config;
+import com.quantumtrader.allocation.runner.config.ConfigException;
+import com.quantumtrader.allocation.runner.config.Variable;
+import com.quantumtrader.allocation.runner.cycle.CycleRunner;
+import com.quantumtrader.allocation.runner.cycle.RateLimitedLog;
+import com.quantumtrader.allocation.runner.metrics.Metrics;
+import com.quantumtrader.allocation.redis.read.InputReader;
+import com.quantumtrader.allocation.redis.read.InputReader;
+import com.quantumtrader.allocation.redis.Lease;
+import com.quantumtrader.allocation.redis.OutputWriter;
+import com.quantumtrader.allocation.redis.client.RedisConnection;
+import com.quantumtrader.allocation.redis.client.TlsTrust;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a {@link Config} builds: the Redis connection and the parts of a cycle. The service, {@code once}, the
+ * operator commands and the bench all build them here, so the bench measures the service's own wiring and
+ * {@link Config} stays a value (it parses and checks, it opens nothing).
+ */
+public final class Wiring {
+    private Wiring() {
+    }
+
+    /** A connection to the configured Redis (TLS trust from {@code REDIS_TLS_CA_FILE} when set); it opens lazily. */
+    public static RedisConnection connect(Config config) {
+        try {
+            return new RedisConnection(config.redis(), config.redisTlsCaFile().map(TlsTrust::fromPemFile).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(Variable.REDIS_TLS_CA_FILE + ": " + e.getMessage());
+        }
+    }
+
+    /** The writer of the configuration's targets, decisions and cycle entries. */
+    public static OutputWriter writer(Config config, RedisConnection connection) {
+        return new OutputWriter(connection, config.targetTtlSec(), config.decisionStreamMaxLen(), config.policy(), config.minChangePct(),
+                Duration.ofSeconds(config.targetRefreshSec()), config.cycleStreamMaxLen());
+    }
+
+    /** The writer's lease, under the configuration's instance id. */
+    public static Lease lease(Config config, RedisConnection connection) {
+        return new Lease(connection, config.instanceId(), Duration.ofSeconds(config.leaseSec()));
+    }
+
+    /** The reader of the inputs, with the static cluster map read now and the heap's symbol capacity. */
+    public static InputReader reader(Config config, RedisConnection connection) {
+        return new InputReader(connection, config.staticClusterMap(), config.maxSymbols(), config.incremental()
+                ? java.util.Optional.of(new InputReader.Incremental(Duration.ofSeconds(config.fullReadSec()), config.redis().socketTimeout(),
+                        Config.cacheCapacity(Runtime.getRuntime().maxMemory())))
+                : java.util.Optional.empty());
+    }
+
+    /** The cycle of {@code run} (and of the bench): lease, read, rules, transition, write. */
+    public static CycleRunner cycleRunner(Config config, RedisConnection connection, Metrics metrics, Clock clock) {
+        return new CycleRunner(lease(config, connection), config.instanceId(), reader(config, connection), writer(config, connection),
+                config.policy(), config.mode(), metrics,
+                new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime),
+                duty(config), clock);
+    }
+
+    /** What this runner owes the others: when to yield the lease, how far its clock may stray. */
+    static CycleRunner.Duty duty(Config config) {
+        return new CycleRunner.Duty(config.interval(), config.yieldAfterCycles(), config.maxClockOffsetSec(), config.logTargets());
+    }
+}

@@ -1,0 +1,372 @@
+package com.quantumtrader.allocation.runner.metrics;
+
+import com.quantumtrader.allocation.runner.config.BuildInfo;
+import com.quantumtrader.allocation.redis.read.ReadResult;
+import com.quantumtrader.allocation.core.CapKind;
+import com.quantumtrader.allocation.core.CycleContext;
+import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.DataSource;
+import com.quantumtrader.allocation.core.Decision;
+import com.quantumtrader.allocation.core.Fallback;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Rejection;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
+import io.prometheus.client.Histogram;
+import java.util.Optional;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every metric of the service document under its exact name and labels, and DESIGN's extras.
+ * Series of symbols and clusters that left the universe are removed after each computed cycle.
+ * Only the loop thread records; scrapes read concurrently (simpleclient is thread-safe).
+ */
+public final class Metrics {
+
+    /** Loop duration buckets: a few milliseconds up to the 2 s alert threshold and past the 5 s interval. */
+    static final double[] LOOP_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10};
+
+    public final CollectorRegistry registry;
+    /** The /metrics body of this registry; every update goes through it. */
+    public final Exposition exposition;
+
+    // The service document's metrics; its four per-symbol series are one collector.
+    final SymbolSeries perSymbol = new SymbolSeries();
+    final Counter shadowPass;
+    final Counter staleFallback;
+    final Gauge regimeFactor;
+    final Gauge clusterFactor;
+    final Gauge drawdownFactor;
+    final Histogram loopDuration;
+
+    // DESIGN section 5's extras.
+    final Counter cycles;
+    final Counter redisErrors;
+    final Counter inputRejected;
+    final Gauge lastSuccess;
+    final Gauge lastTarget;
+    /**
+     * DESIGN section 25: when this runner, leading in a mode that writes targets, last completed the write of a computed
+     * cycle (every due refresh landed); with {@link #targetRefresh}, alert {@code P29TargetsAging} fires when no runner has
+     * for two refresh ages, minutes before the Governor calls the targets stale.
+     */
+    final Gauge lastTargetWrite;
+    /** {@code P29_TARGET_REFRESH_SEC}, for the alert above. */
+    final Gauge targetRefresh;
+    /** DESIGN section 20: drops of the input cache, by cause (link_lost, primary_moved, flush, failed_cycle, tenure). */
+    final Counter cacheDrops;
+    /** Symbols of the last computed cycle without per-symbol series ({@link SymbolSeries#MAX_SYMBOLS}). */
+    final Gauge symbolSeriesLeftOut;
+    final Gauge symbols;
+    public final Counter overruns;
+    final Counter skips;
+    final Counter targetsWritten;
+
+    // DESIGN section 10: the writer's lease.
+    final Gauge leader;
+    final Counter leaderChanges;
+    final Counter fencedWrites;
+    /** DESIGN section 13: changes of the drawdown zone in force. */
+    final Counter zoneChanges;
+    /** DESIGN section 13: 1 for the mode in force, 0 for the others. */
+    final Gauge mode;
+    /** DESIGN section 13: control entries read and ignored (a garbage mode, a garbage scoped entry), one per entry per cycle. */
+    final Counter controlInvalid;
+    /** DESIGN section 25: cycles that could not read a control key (labelled by key) and kept the controls last read. */
+    final Counter controlUnreadable;
+    final Gauge clockOffset;
+    final Counter leaseYields;
+    final Counter targetsLost;
+    final Counter overCapacity;
+    final Gauge symbolsLeftOut;
+    /** DESIGN section 17: the book's total over equity, and the targets per cap label, of the last computed cycle. */
+    final Gauge grossExposure;
+    /** 1 while Redis answers (the last cycle reached it and logged in), 0 after a cycle found it unreachable or refusing the login. */
+    final Gauge redisUp;
+    final Gauge targetsByCap;
+    final Counter inputReads;
+    final Counter reads;
+    final Counter cacheDiscrepancies;
+    final Counter cyclesByTrigger;
+
+    private Set<String> clusterLabels = new HashSet<>();
+
+    public Metrics(CollectorRegistry registry) {
+        this.registry = registry;
+        this.exposition = new Exposition(registry, System::nanoTime);
+        perSymbol.register(registry);
+        shadowPass = Counter.build("p29_shadow_pass_total", "Targets computed in shadow mode and not written (no override).")
+                .register(registry);
+        staleFallback = Counter.build("p29_stale_fallback_total", "Inputs replaced by a neutral value (missing, stale or invalid), per source.")
+                .labelNames("data_source").register(registry);
+        regimeFactor = Gauge.build("p29_regime_factor", "Current regime multiplier.").register(registry);
+        clusterFactor = Gauge.build("p29_cluster_factor", "Current cluster multiplier, per cluster.").labelNames("cluster").register(registry);
+        drawdownFactor = Gauge.build("p29_drawdown_factor", "Current drawdown multiplier.").register(registry);
+        loopDuration = Histogram.build("p29_loop_duration_seconds", "Allocation loop duration: read, compute and write of one cycle.")
+                .buckets(LOOP_BUCKETS).register(registry);
+
+        cycles = Counter.build("p29_cycles_total", "Cycles by outcome: computed, skipped (bad portfolio), failed (Redis or bug).")
+                .labelNames("outcome").register(registry);
+        redisErrors = Counter.build("p29_redis_errors_total", "Cycles that failed because of Redis, by Redis's cause (oom, readonly, timeout,"
+                + " connection_refused, connection_closed, auth, noperm, fenced, cluster_moved, wrongtype, other).")
+                .labelNames("cause").register(registry);
+        inputRejected = Counter.build("p29_input_rejected_total", "Input values discarded, per source and reason.")
+                .labelNames("data_source", "reason").register(registry);
+        lastSuccess = Gauge.build("p29_last_success_timestamp_seconds", "Unix time of the last computed cycle.").register(registry);
+        lastTargetWrite = Gauge.build("p29_last_target_write_timestamp_seconds",
+                "When this runner, leading in enforce, reduce or halt, last completed a computed cycle's write (its targets refreshed).")
+                .register(registry);
+        cacheDrops = Counter.build("p29_cache_drops_total", "Drops of the incremental reads' input cache (the next read is full), by cause:"
+                + " link_lost, primary_moved, flush, failed_cycle, tenure (a new leader or epoch).").labelNames("cause").register(registry);
+        symbolSeriesLeftOut = Gauge.build("p29_symbol_series_left_out", "Symbols of the last computed cycle without per-symbol series"
+                + " (p29_target_usd and the others are published for the " + SymbolSeries.MAX_SYMBOLS + " largest targets).").register(registry);
+        targetRefresh = Gauge.build("p29_target_refresh_seconds", "P29_TARGET_REFRESH_SEC: an unchanged target is rewritten when this old.")
+                .register(registry);
+        lastTarget = Gauge.build("p29_last_target_timestamp_seconds",
+                "Unix time of the last cycle that computed at least one target (0: none since start).").register(registry);
+        symbols = Gauge.build("p29_symbols", "Symbols allocated in the last computed cycle.").register(registry);
+        overruns = Counter.build("p29_cycle_overruns_total", "Cycles that took longer than the interval.").register(registry);
+        skips = Counter.build("p29_cycle_skips_total", "Skipped cycles, per reason.").labelNames("reason").register(registry);
+        targetsWritten = Counter.build("p29_decisions_streamed_total", "Decision stream entries written.").register(registry);
+        leader = Gauge.build("p29_leader", "1 while this runner holds the writer's lease, 0 on a standby.").register(registry);
+        leaderChanges = Counter.build("p29_leader_changes_total", "Times this runner took the writer's lease (takeovers).").register(registry);
+        fencedWrites = Counter.build("p29_fenced_writes_total",
+                "Writes refused whole because this runner no longer held the lease or a newer epoch existed.").register(registry);
+        zoneChanges = Counter.build("p29_drawdown_zone_changes_total",
+                "Changes of the drawdown zone in force (with hysteresis: deeper at once, lighter after DD_RELAX_SEC).").register(registry);
+        mode = Gauge.build("p29_mode", "1 for the mode in force (control hash, else P29_MODE), 0 for the others.")
+                .labelNames("mode").register(registry);
+        controlInvalid = Counter.build("p29_control_invalid_total",
+                "Control entries read and ignored, per cycle: a garbage mode in quantum:control:allocation, a garbage scoped control.")
+                .register(registry);
+        controlUnreadable = Counter.build("p29_control_unreadable_total",
+                "Cycles that could not read a control key (garbage mode, wrong type, NOPERM, oversized, a garbage entry that replaced a"
+                        + " valid one) and kept the control last read valid in force.")
+                .labelNames("key").register(registry);
+        clockOffset = Gauge.build("p29_clock_offset_seconds",
+                "This host's clock minus the Redis server's TIME (the service's one clock), at the last lease round trip.")
+                .register(registry);
+        leaseYields = Counter.build("p29_lease_yields_total",
+                "Times this runner gave the writer's lease up because it completed no write while a standby could.")
+                .register(registry);
+        targetsLost = Counter.build("p29_targets_lost_total",
+                "Target hashes this runner wrote that were gone from Redis before their refresh (deleted, evicted, a node "
+                        + "restarted); each is rewritten.")
+                .register(registry);
+        overCapacity = Counter.build("p29_universe_over_capacity_total",
+                "Cycles whose universe had more budget keys than P29_MAX_SYMBOLS (the heap's capacity); the excess is left out.")
+                .register(registry);
+        symbolsLeftOut = Gauge.build("p29_universe_symbols_left_out",
+                "Budget keys beyond P29_MAX_SYMBOLS in the last read (0: the whole universe is allocated).").register(registry);
+        redisUp = Gauge.build("p29_redis_up", "1 when the last cycle reached Redis and logged in; 0 when Redis was unreachable"
+                + " (refused, timed out, dropped) or refused the login (alert P29RedisDown).").register(registry);
+        grossExposure = Gauge.build("p29_gross_exposure_ratio",
+                "The book's total (sum of the targets) over equity, last computed cycle (MAX_GROSS_PCT caps it).").register(registry);
+        targetsByCap = Gauge.build("p29_targets_by_cap",
+                "Targets of the last computed cycle per cap label: the step that lowered each last (none, symbol, cluster, gross,"
+                        + " halt, scale, ramp, reduce).").labelNames("cap").register(registry);
+        for (CapKind c : CapKind.values()) {
+            targetsByCap.labels(c.wireName());
+        }
+        inputReads = Counter.build("p29_input_reads_total",
+                "Commands that read an input key (HMGET, HGETALL, XREVRANGE): with incremental reads about the keys that changed.")
+                .register(registry);
+        reads = Counter.build("p29_reads_total", "Cycle reads by kind: off (P29_INCREMENTAL=false), full (cache empty or unusable),"
+                + " incremental, audit (every P29_FULL_READ_SEC).").labelNames("kind").register(registry);
+        cacheDiscrepancies = Counter.build("p29_cache_discrepancies_total", "Input keys whose cached value a full read found different"
+                + " from Redis with no change heard: a missed invalidation (goal 0; alert P29CacheDiscrepancy).").register(registry);
+        cyclesByTrigger = Counter.build("p29_cycle_triggers_total", "Cycles by what started them: timer, portfolio, regime, control.")
+                .labelNames("trigger").register(registry);
+        for (com.quantumtrader.allocation.redis.wire.Trigger t : com.quantumtrader.allocation.redis.wire.Trigger.values()) {
+            cyclesByTrigger.labels(t.wireName());
+        }
+        for (com.quantumtrader.allocation.redis.read.ReadResult.Cache.Kind k : com.quantumtrader.allocation.redis.read.ReadResult.Cache.Kind.values()) {
+            reads.labels(k.wireName());
+        }
+        Gauge.build("p29_build_info", "1, labelled with this jar's version and the commit it was built from.")
+                .labelNames("version", "commit").register(registry).labels(BuildInfo.CURRENT.version(), BuildInfo.CURRENT.commit()).set(1);
+        for (Mode m : Mode.values()) {
+            mode.labels(m.wireName());
+        }
+        for (String outcome : new String[] {"computed", "skipped", "failed"}) {
+            cycles.labels(outcome);
+        }
+    }
+
+    /**
+     * A cycle that completed (computed or skipped).
+     *
+     * @param leading whether this runner wrote the cycle (a standby computes and writes nothing)
+     */
+    /** What a read did with the cache (issue 28). */
+    public void inputReads(com.quantumtrader.allocation.redis.read.ReadResult.Cache cache) {
+        inputReads.inc(cache.inputReads());
+        reads.labels(cache.kind().wireName()).inc();
+        cacheDiscrepancies.inc(cache.discrepancies().size());
+    }
+
+    /** A completed cycle, by what started it. */
+    public void cycleStarted(com.quantumtrader.allocation.redis.wire.Trigger trigger) {
+        cyclesByTrigger.labels(trigger.wireName()).inc();
+    }
+
+    public void completed(CycleResult result, Mode mode, boolean leading, int streamed, double seconds) {
+        exposition.update(() -> record(result, mode, leading, streamed, seconds));
+    }
+
+    /** The role this runner has now; {@code tookOver} when it has just taken the lease. */
+    public void role(boolean leading, boolean tookOver) {
+        exposition.update(() -> {
+            leader.set(leading ? 1 : 0);
+            if (tookOver) {
+                leaderChanges.inc();
+            }
+        });
+    }
+
+    /** The zone in force changed this cycle. */
+    public void zoneChanged() {
+        exposition.update(zoneChanges::inc);
+    }
+
+    /** The mode in force this cycle. */
+    public void mode(Mode inForce) {
+        exposition.update(() -> {
+            for (Mode m : Mode.values()) {
+                mode.labels(m.wireName()).set(m == inForce ? 1 : 0);
+            }
+        });
+    }
+
+    /** Control entries read and ignored this cycle. */
+    public void controlInvalid(int entries) {
+        if (entries > 0) {
+            exposition.update(() -> controlInvalid.inc(entries));
+        }
+    }
+
+    /** A control key could not be read this cycle; the controls last read stay in force. */
+    public void controlUnreadable(String key) {
+        exposition.update(() -> controlUnreadable.labels(key).inc());
+    }
+
+    /** A write refused by its fence. */
+    public void fenced() {
+        exposition.update(fencedWrites::inc);
+    }
+
+    public void clockOffset(double seconds) {
+        exposition.update(() -> clockOffset.set(seconds));
+    }
+
+    public void universe(long leftOut) {
+        exposition.update(() -> {
+            symbolsLeftOut.set(leftOut);
+            if (leftOut > 0) {
+                overCapacity.inc();
+            }
+        });
+    }
+
+    public void targetsLost(long n) {
+        exposition.update(() -> targetsLost.inc(n));
+    }
+
+    public void yielded() {
+        exposition.update(leaseYields::inc);
+    }
+
+    private void record(CycleResult result, Mode mode, boolean leading, int streamed, double seconds) {
+        loopDuration.observe(seconds);
+        redisUp.set(1);
+        // Counted per label first: a storm of 10,000 rejections is a handful of increments, not 10,000 lookups.
+        Map<DataSource, Integer> fallbacks = new EnumMap<>(DataSource.class);
+        for (Fallback f : result.fallbacks()) {
+            fallbacks.merge(f.source(), 1, Integer::sum);
+        }
+        fallbacks.forEach((source, n) -> staleFallback.labels(source.wireName()).inc(n));
+        Map<String, Integer> rejections = new HashMap<>();
+        for (Rejection r : result.rejections()) {
+            rejections.merge(r.source().wireName() + '\n' + r.reason().wireName(), 1, Integer::sum);
+        }
+        rejections.forEach((key, n) -> inputRejected.labels(key.split("\n")).inc(n));
+        targetsWritten.inc(streamed);
+        if (result instanceof CycleResult.Skipped skipped) {
+            cycles.labels("skipped").inc();
+            skips.labels(skipped.reason().wireName()).inc();
+            return;
+        }
+        cycles.labels("computed").inc();
+        if (leading && mode.writesTargets()) {
+            lastTargetWrite.set(result.now().toEpochMilli() / 1000.0);
+        }
+        CycleContext ctx = ((CycleResult.Computed) result).context();
+        regimeFactor.set(ctx.regimeFactor());
+        drawdownFactor.set(ctx.drawdownFactor());
+        Set<String> clustersNow = new HashSet<>(ctx.clusterFactors().keySet());
+        ctx.clusterFactors().forEach((cluster, factor) -> clusterFactor.labels(cluster).set(factor));
+        for (String gone : clusterLabels) {
+            if (!clustersNow.contains(gone)) {
+                clusterFactor.remove(gone);
+            }
+        }
+        clusterLabels = clustersNow;
+
+        boolean enforce = mode.writesTargets();
+        boolean overridden = enforce && leading;
+        perSymbol.beginCycle();
+        Set<String> published = SymbolSeries.published(result.decisions());
+        symbolSeriesLeftOut.set(published == null ? 0 : result.decisions().size() - published.size());
+        int[] caps = new int[CapKind.values().length];
+        double book = 0;
+        for (Decision d : result.decisions()) {
+            if (published == null || published.contains(d.symbol())) {
+                perSymbol.record(d.symbol(), d.confidence(), d.targetUsd(), overridden);
+            }
+            caps[d.cap().ordinal()]++;
+            book += d.weight();
+        }
+        for (CapKind c : CapKind.values()) {
+            targetsByCap.labels(c.wireName()).set(caps[c.ordinal()]);
+        }
+        grossExposure.set(Double.isFinite(book) ? book : Double.MAX_VALUE);
+        perSymbol.endCycle(published == null ? result.decisions().size() : published.size());
+        if (!enforce) {
+            shadowPass.inc(result.decisions().size());
+        }
+        symbols.set(result.decisions().size());
+        lastSuccess.set(result.now().toEpochMilli() / 1000.0);
+        if (!result.decisions().isEmpty()) {
+            lastTarget.set(result.now().toEpochMilli() / 1000.0);
+        }
+    }
+
+    /** The input cache was dropped for {@code cause}. */
+    public void cacheDropped(String cause) {
+        exposition.update(() -> cacheDrops.labels(cause).inc());
+    }
+
+    /** {@code P29_TARGET_REFRESH_SEC}, once at start. */
+    public void targetRefresh(int seconds) {
+        exposition.update(() -> targetRefresh.set(seconds));
+    }
+
+    /** Whether Redis answered the last cycle. */
+    public void redisUp(boolean up) {
+        exposition.update(() -> redisUp.set(up ? 1 : 0));
+    }
+
+    /** A cycle that failed; {@code redisCause}: Redis's cause ({@code RedisFailure.Kind}'s wire name) when Redis failed it. */
+    public void failed(Optional<String> redisCause, double seconds) {
+        exposition.update(() -> {
+            loopDuration.observe(seconds);
+            cycles.labels("failed").inc();
+            redisCause.ifPresent(cause -> redisErrors.labels(cause).inc());
+        });
+    }
+}
