@@ -1,5 +1,8 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.write.OutputWriter;
+import com.quantumtrader.allocation.redis.write.WriteResult;
+
 import com.quantumtrader.allocation.redis.read.ReadResult;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisFailure;

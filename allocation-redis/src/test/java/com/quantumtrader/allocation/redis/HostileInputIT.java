@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.redis;
 
+import com.quantumtrader.allocation.redis.write.OutputWriter;
+
 import com.quantumtrader.allocation.redis.read.ReadResult;
 import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.client.RedisConnection;

@@ -11,7 +11,7 @@ import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.Lease;
-import com.quantumtrader.allocation.redis.OutputWriter;
+import com.quantumtrader.allocation.redis.write.OutputWriter;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import io.prometheus.client.CollectorRegistry;
 import java.time.Duration;

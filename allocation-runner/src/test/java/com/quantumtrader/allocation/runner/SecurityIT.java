@@ -17,7 +17,7 @@ import com.quantumtrader.allocation.redis.wire.ControlHash;
 import com.quantumtrader.allocation.redis.wire.Decoded;
 import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.wire.Keys;
-import com.quantumtrader.allocation.redis.OutputWriter;
+import com.quantumtrader.allocation.redis.write.OutputWriter;
 import com.quantumtrader.allocation.redis.read.ReadResult;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisEndpoint;

@@ -9,7 +9,7 @@ import com.quantumtrader.allocation.runner.metrics.Metrics;
 import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.Lease;
-import com.quantumtrader.allocation.redis.OutputWriter;
+import com.quantumtrader.allocation.redis.write.OutputWriter;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.TlsTrust;
 import java.time.Clock;

@@ -11,7 +11,7 @@ import com.quantumtrader.allocation.redis.client.HostPort;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.Scalars;
-import com.quantumtrader.allocation.redis.OutputWriter;
+import com.quantumtrader.allocation.redis.write.OutputWriter;
 import com.quantumtrader.allocation.redis.client.RedisDeployment;
 import com.quantumtrader.allocation.redis.client.RedisEndpoint;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.write;
 
 import com.quantumtrader.allocation.redis.client.Batch;
 import com.quantumtrader.allocation.redis.client.Reply;
@@ -42,7 +42,7 @@ import java.util.Objects;
  * script's arguments are all sent, then copied into Lua, before anything runs, where a pipelined
  * transaction overlaps sending and queuing. The check script here carries no data.
  */
-final class FencedWrite {
+public final class FencedWrite {
 
     /**
      * Touches this tenure's own guard (so the unit's watch fires) unless the lease is ARGV[1]'s and the epoch ARGV[2].
@@ -77,7 +77,7 @@ final class FencedWrite {
     private final List<Reply<Object>> execs = new ArrayList<>();
     private final List<Reply<Object>> other = new ArrayList<>();
 
-    FencedWrite(Fence fence, Nodes nodes) {
+    public FencedWrite(Fence fence, Nodes nodes) {
         this.fence = Objects.requireNonNull(fence, "fence");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.streaming = nodes.oneServer();
@@ -145,7 +145,7 @@ final class FencedWrite {
     }
 
     /** Adds one command: its name, key and arguments. */
-    void add(Command.Name name, String key, String... args) {
+    public void add(Command.Name name, String key, String... args) {
         Command c = Command.of(name).key(key(key));
         for (String a : args) {
             c.add(arg(a));
@@ -204,7 +204,7 @@ final class FencedWrite {
      *
      * @throws RedisFailure as {@link #check(Server)}
      */
-    void run(Nodes nodes) {
+    public void run(Nodes nodes) {
         if (!nodes.oneServer()) {
             runClustered(nodes);
             commands.clear();

@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.write;
 
 
 

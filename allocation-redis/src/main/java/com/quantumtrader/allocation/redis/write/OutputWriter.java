@@ -1,4 +1,4 @@
-package com.quantumtrader.allocation.redis;
+package com.quantumtrader.allocation.redis.write;
 
 import com.quantumtrader.allocation.redis.client.Arg;
 import com.quantumtrader.allocation.redis.client.Command;
