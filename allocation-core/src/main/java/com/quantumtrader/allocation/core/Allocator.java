@@ -73,6 +73,19 @@ public final class Allocator {
         return compute(inputs, policy, now, CarryOver.START).result();
     }
 
+    /**
+     * Whether a cycle at {@code now} over {@code inputs} is skipped (the portfolio is missing, invalid, stale or its
+     * equity is not positive): the same rule as {@link #cycle}'s first step, without computing the rest.
+     */
+    public static boolean skips(CycleInputs inputs, Policy policy, Instant now) {
+        Freshness fresh = new Freshness(now.minus(policy.staleData()), now.plus(policy.staleData()));
+        return inputs.portfolio().map(p -> portfolioSkips(p, fresh)).orElse(true);
+    }
+
+    private static boolean portfolioSkips(PortfolioState portfolio, Freshness fresh) {
+        return !(portfolio.equityUsd() > 0) || fresh.stale(portfolio.timestamp());
+    }
+
     private static Cycle compute(CycleInputs inputs, Policy policy, Instant now, CarryOver previous) {
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(policy, "policy");

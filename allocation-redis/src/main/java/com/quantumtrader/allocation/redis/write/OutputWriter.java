@@ -20,6 +20,7 @@ import com.quantumtrader.allocation.redis.client.Nodes;
 
 import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.CycleStep;
 import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
@@ -37,7 +38,6 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Writes one cycle's outputs (DESIGN section 4) in one fenced write unit ({@link FencedWrite}: a
@@ -190,47 +190,45 @@ public final class OutputWriter {
         Objects.requireNonNull(read, "read");
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(cycleId, "cycleId");
         Objects.requireNonNull(next, "next");
+        Map<String, CarryOver.WrittenTarget> held = CycleStep.needsHeld(result, mode, next) ? written() : Map.of();
+        return write(CycleStep.write(result, mode, next, held, read, settings()), result, cycleId, fence, stamp, stateFields);
+    }
+
+    /** The settings of the plans this writer makes for callers that hand it a computed result (its policy and thresholds). */
+    public CycleStep.Settings settings() {
+        return new CycleStep.Settings(policy, minChangePct, refresh);
+    }
+
+    /**
+     * Carries out {@code write}, decided by the cycle's step ({@link CycleStep}): each allocation cluster's targets,
+     * deletions and decision entries as one fenced unit, then the state hash (the carry-over, the fence, the cycle
+     * id, {@code stateFields}) and, when stamped, the cycle entry.
+     *
+     * @param result      the step's result (its decisions, in the order of {@code write}'s plan)
+     * @param stateFields fields set in the state hash with the cycle's own (the controls held, when they changed)
+     */
+    public WriteResult write(CycleStep.Write write, CycleResult result, String cycleId, Fence fence, Optional<CycleStamp> stamp,
+                             Map<String, String> stateFields) {
+        Objects.requireNonNull(write, "write");
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(cycleId, "cycleId");
         Objects.requireNonNull(fence, "fence");
         Objects.requireNonNull(stamp, "stamp");
-        WritePlan.Transition transition = WritePlan.transition(mode, next.mode(), true); // the writer writes: it leads
-        boolean targets = transition.writesTargets();
-        boolean retract = transition.retractsAll();
-        CycleResult.Computed computed = result instanceof CycleResult.Computed c ? c : null;
-        if (computed == null && !retract && stamp.isEmpty()) {
-            return WriteResult.nothing(next.withMode(mode));
+        Objects.requireNonNull(stateFields, "stateFields");
+        if (!write.touchesTargets() && stamp.isEmpty()) {
+            return WriteResult.nothing(write.after());
         }
-        Mode hashMode = transition.hashMode();
+        WritePlan.Plan plan = write.plan().orElse(null);
+        Mode mode = write.mode();
         return connection.call(RedisFailure.Operation.WRITE, nodes -> {
             long before = connection.roundTrips();
-            // What the service holds in Redis, when targets are touched at all.
-            boolean needReal = (targets && computed != null) || retract;
-            Map<String, CarryOver.WrittenTarget> real = !needReal ? Map.of()
-                    : transition.heldInRedis() && next.written().isPresent() ? next.written().get() : readWritten(nodes);
-            Map<String, CarryOver.WrittenTarget> base = switch (transition.baseline()) {
-                case WRITTEN -> real;
-                case SHADOW_TWIN -> next.written().orElse(Map.of());
-                case NONE -> Map.of();
-            };
-            WritePlan.Plan plan = computed == null ? null : WritePlan.plan(computed, base, policy, minChangePct, refresh);
-            Set<String> delete = new HashSet<>();
-            if (targets && plan != null) {
-                delete.addAll(plan.removed());
-                read.ifPresent(delete::retainAll);
-            } else if (retract) {
-                delete.addAll(real.keySet());
-            }
-            Set<String> removedEntries = plan == null ? new HashSet<>() : new HashSet<>(plan.removed());
-            read.ifPresent(removedEntries::retainAll);
-            Map<String, CarryOver.WrittenTarget> labelsFrom = targets || retract ? real : base;
-
-            Map<String, List<Item>> units = units(computed, plan, delete, removedEntries, labelsFrom, base);
             FencedWrite unit = new FencedWrite(fence, nodes);
             int[] counts = new int[3]; // written, deleted, streamed
-            for (List<Item> items : units.values()) {
+            boolean targets = write.transition().writesTargets();
+            for (List<Item> items : units(result, plan, write.removals()).values()) {
                 for (Item item : items) {
-                    encode(unit, item, result.now(), mode, hashMode, cycleId, targets, delete, removedEntries, counts);
+                    encode(unit, item, result.now(), mode, write.transition().hashMode(), cycleId, targets, counts);
                 }
                 unit.endUnit();
                 if (unit.size() >= FLUSH_COMMANDS) {
@@ -238,19 +236,9 @@ public final class OutputWriter {
                     unit = new FencedWrite(fence, nodes);
                 }
             }
-            CarryOver after = next.withMode(mode);
-            appendState(unit, after, fence, result, mode, cycleId, plan, stamp, stateFields);
+            appendState(unit, write.after(), fence, result, mode, cycleId, plan, stamp, stateFields);
             unit.run(nodes);
-            Map<String, CarryOver.WrittenTarget> now;
-            if (plan != null) {
-                now = plan.written(); // in shadow: what enforce would have written, for the next shadow cycle's plan
-            } else if (retract) {
-                now = Map.of();
-            } else {
-                now = next.written().orElse(null); // skipped: nothing changed
-            }
-            CarryOver out = now == null ? after.withWrittenUnknown() : after.withWritten(now);
-            return new WriteResult(counts[0], counts[1], counts[2], connection.roundTrips() - before, out,
+            return new WriteResult(counts[0], counts[1], counts[2], connection.roundTrips() - before, write.after(),
                     plan == null ? List.of() : plan.changes());
         });
     }
@@ -259,33 +247,26 @@ public final class OutputWriter {
      * The cycle's items per allocation cluster (a cluster's items are one fenced unit): each decision to write or
      * stream, then each symbol whose target goes or whose removal is streamed, under the cluster it was written with.
      */
-    private static Map<String, List<Item>> units(CycleResult.Computed computed, WritePlan.Plan plan, Set<String> delete,
-                                                 Set<String> removedEntries, Map<String, CarryOver.WrittenTarget> labelsFrom,
-                                                 Map<String, CarryOver.WrittenTarget> base) {
+    private static Map<String, List<Item>> units(CycleResult result, WritePlan.Plan plan, Map<String, CycleStep.Removal> removals) {
         Map<String, List<Item>> byCluster = new TreeMap<>();
-        if (plan != null) {
+        if (plan != null && result instanceof CycleResult.Computed computed) {
             List<Decision> decisions = computed.decisions();
             for (int i = 0; i < decisions.size(); i++) {
                 WritePlan.Change change = plan.changes().get(i);
                 if (change.written()) {
                     Decision d = decisions.get(i);
-                    byCluster.computeIfAbsent(d.clusterId(), k -> new ArrayList<>()).add(new Item(d, change, d.symbol()));
+                    byCluster.computeIfAbsent(d.clusterId(), k -> new ArrayList<>()).add(new Item(d, change, d.symbol(), null));
                 }
             }
         }
-        Set<String> gone = new TreeSet<>(delete);
-        gone.addAll(removedEntries);
-        for (String symbol : gone) {
-            CarryOver.WrittenTarget was = labelsFrom.getOrDefault(symbol, base.get(symbol));
-            String cluster = was == null ? "" : was.labels().clusterId();
-            byCluster.computeIfAbsent(cluster, k -> new ArrayList<>()).add(new Item(null, null, symbol));
-        }
+        removals.forEach((symbol, removal) ->
+                byCluster.computeIfAbsent(removal.clusterId(), k -> new ArrayList<>()).add(new Item(null, null, symbol, removal)));
         return byCluster;
     }
 
     /** One item's commands: a target's DEL-if-new, HSET, EXPIRE and decision entry, or a deletion and removal entry. */
     private void encode(FencedWrite unit, Item item, java.time.Instant now, Mode mode, Mode hashMode, String cycleId, boolean targets,
-                        Set<String> delete, Set<String> removedEntries, int[] counts) {
+                        int[] counts) {
         String maxLen = Long.toString(streamMaxLen);
         if (item.decision() != null) {
             DecisionEntry entry = DecisionEntry.of(item.decision(), now, hashMode, cycleId,
@@ -308,11 +289,11 @@ public final class OutputWriter {
             }
             return;
         }
-        if (delete.contains(item.symbol())) {
+        if (item.removal().delete()) {
             unit.add(Command.Name.DEL, Keys.target(item.symbol())); // left the universe, or shadow now
             counts[1]++;
         }
-        if (removedEntries.contains(item.symbol())) {
+        if (item.removal().streamed()) {
             unit.add(Command.Name.XADD, Keys.DECISION_STREAM, new RemovalEntry(item.symbol(), cycleId, now, mode).encode(),
                     "MAXLEN", "~", maxLen, "*");
             counts[2]++;
@@ -336,20 +317,24 @@ public final class OutputWriter {
         }
     }
 
-    private record Item(Decision decision, WritePlan.Change change, String symbol) {
+    private record Item(Decision decision, WritePlan.Change change, String symbol, CycleStep.Removal removal) {
     }
 
     /**
-     * {@code next} with its written targets known: as they are when the mode before wrote targets, or
-     * read from Redis (a start, a failed write, a takeover, a change from shadow). Reduce mode needs them
-     * before it computes.
+     * The service's target hashes as Redis holds them now, per symbol (one SCAN of the target keys and their fields):
+     * what a step compares with when its carry-over does not carry them ({@link CycleStep#readsWritten}).
      */
+    public Map<String, CarryOver.WrittenTarget> written() {
+        return connection.call(RedisFailure.Operation.WRITE, this::readWritten);
+    }
+
+    /** {@code next} with its written targets known: as it carries them after a write of targets, else {@link #written()}. */
     public CarryOver withWrittenKnown(CarryOver next) {
         Objects.requireNonNull(next, "next");
         if (next.written().isPresent() && next.mode().map(Mode::writesTargets).orElse(false)) {
             return next;
         }
-        return next.withWritten(connection.call(RedisFailure.Operation.WRITE, this::readWritten));
+        return next.withWritten(written());
     }
 
     /**

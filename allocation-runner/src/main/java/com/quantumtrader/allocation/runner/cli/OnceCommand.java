@@ -3,10 +3,10 @@ package com.quantumtrader.allocation.runner.cli;
 import com.quantumtrader.allocation.runner.config.Config;
 import com.quantumtrader.allocation.runner.config.ConfigException;
 import com.quantumtrader.allocation.runner.config.PolicySettings;
-import com.quantumtrader.allocation.runner.cycle.CycleRunner;
 import com.quantumtrader.allocation.runner.report.SnapshotFile;
-import com.quantumtrader.allocation.redis.read.ReadResult;
 import java.util.List;
+import java.util.Optional;
+import java.time.Duration;
 import com.quantumtrader.allocation.core.ScopedControl;
 import com.quantumtrader.allocation.redis.wire.HeldControls;
 import com.quantumtrader.allocation.redis.wire.StateHash;
@@ -14,6 +14,7 @@ import com.quantumtrader.allocation.redis.wire.Decoded;
 import com.quantumtrader.allocation.redis.Control;
 import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
+import com.quantumtrader.allocation.core.CycleStep;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.redis.wire.ControlHash;
@@ -77,8 +78,8 @@ final class OnceCommand implements Callable<Integer> {
             // The mode in force as run would have it: the snapshot's control hash, else P29_MODE; leading, since the
             // snapshot's written targets are what a leader would hold (no Redis is asked).
             Mode mode = ControlHash.inForce(s.control(), config.mode());
-            CycleRunner.Step step = CycleRunner.step(InputCodec.decode(s.raw()), mode, policy, s.now(), s.previous(), true, null,
-                    s.scoped().controls());
+            CycleStep.Outcome step = CycleStep.step(InputCodec.decode(s.raw()), new CycleStep.Controls(mode, s.scoped().controls()),
+                    settings(config, policy), s.now(), s.previous(), true, Optional.empty(), Optional.empty());
             result = step.result();
             next = step.next();
         } else {
@@ -96,7 +97,8 @@ final class OnceCommand implements Callable<Integer> {
                 if (!write || !mode.writesTargets()) {
                     // What the service holds in Redis, so reduce, a scoped reduce and the ramp start where a leader would.
                     CarryOver held = writer.withWrittenKnown(CarryOver.START);
-                    result = CycleRunner.step(read.decode(), mode, policy, Instant.now(), held, true, null, controls).result();
+                    result = CycleStep.step(read.decode(), new CycleStep.Controls(mode, controls), writer.settings(), Instant.now(), held,
+                            true, Optional.empty(), Optional.empty()).result();
                     if (write) {
                         spec.commandLine().getErr().println("--write ignored: the mode in force is shadow, nothing written");
                     }
@@ -110,11 +112,12 @@ final class OnceCommand implements Callable<Integer> {
                         return ExitCodes.FAILURE;
                     }
                     try {
-                        // Nothing is known of earlier writes: the writer reads the service's target hashes from Redis.
-                        CycleRunner.Step step = CycleRunner.step(read.decode(), mode, policy, Instant.now(), CarryOver.START, true, writer,
-                                controls);
+                        // Nothing is known of earlier writes: the service's target hashes are read from Redis first.
+                        CycleStep.Outcome step = CycleStep.step(read.decode(), new CycleStep.Controls(mode, controls), writer.settings(),
+                                Instant.now(), CarryOver.START, true, Optional.of(writer.written()), Optional.empty());
                         result = step.result();
-                        WriteResult w = writer.write(result, mode, Long.toString(result.now().toEpochMilli()), step.next(), leader.fence());
+                        WriteResult w = writer.write(step.write().orElseThrow(), result, Long.toString(result.now().toEpochMilli()),
+                                leader.fence(), Optional.empty(), Map.of());
                         spec.commandLine().getErr().println("wrote " + w.targetsWritten() + " target hashes and " + w.decisionsStreamed()
                                 + " decisions in mode " + mode.wireName() + " as " + leader.fence());
                     } finally {
@@ -136,5 +139,10 @@ final class OnceCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The step's settings with {@code policy} (a snapshot's) and the configuration's write thresholds. */
+    private static CycleStep.Settings settings(Config config, Policy policy) {
+        return new CycleStep.Settings(policy, config.minChangePct(), Duration.ofSeconds(config.targetRefreshSec()));
     }
 }
