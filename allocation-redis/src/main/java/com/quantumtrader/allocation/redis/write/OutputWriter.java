@@ -191,8 +191,11 @@ public final class OutputWriter {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(next, "next");
+        long before = connection.roundTrips();
         Map<String, CarryOver.WrittenTarget> held = CycleStep.needsHeld(result, mode, next) ? written() : Map.of();
-        return write(CycleStep.write(result, mode, next, held, read, settings()), result, cycleId, fence, stamp, stateFields);
+        long readTrips = connection.roundTrips() - before;
+        return write(CycleStep.write(result, mode, next, held, read, settings()), result, cycleId, fence, stamp, stateFields)
+                .plusRoundTrips(readTrips);
     }
 
     /** The settings of the plans this writer makes for callers that hand it a computed result (its policy and thresholds). */
@@ -326,6 +329,11 @@ public final class OutputWriter {
      */
     public Map<String, CarryOver.WrittenTarget> written() {
         return connection.call(RedisFailure.Operation.WRITE, this::readWritten);
+    }
+
+    /** Round trips this writer's connection has made (a cycle counts the read of the written targets with its write's). */
+    public long roundTrips() {
+        return connection.roundTrips();
     }
 
     /** {@code next} with its written targets known: as it carries them after a write of targets, else {@link #written()}. */

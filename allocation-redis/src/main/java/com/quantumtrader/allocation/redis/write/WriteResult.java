@@ -28,6 +28,11 @@ public record WriteResult(int targetsWritten, int targetsDeleted, int decisionsS
         changes = List.copyOf(changes);
     }
 
+    /** This result with {@code more} round trips (a read of the written targets made for it first). */
+    public WriteResult plusRoundTrips(long more) {
+        return new WriteResult(targetsWritten, targetsDeleted, decisionsStreamed, roundTrips + more, next, changes);
+    }
+
     /** A result with no planned change (a skipped cycle, a retraction). */
     public WriteResult(int targetsWritten, int targetsDeleted, int decisionsStreamed, long roundTrips, CarryOver next) {
         this(targetsWritten, targetsDeleted, decisionsStreamed, roundTrips, next, List.of());

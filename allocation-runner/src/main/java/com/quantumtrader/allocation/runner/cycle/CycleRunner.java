@@ -171,10 +171,11 @@ public final class CycleRunner {
     /**
      * Everything a step needs, read before it runs.
      *
-     * @param held the targets Redis holds, when the step needs them and the carry-over does not carry them
+     * @param held      the targets Redis holds, when the step needs them and the carry-over does not carry them
+     * @param heldTrips the round trips of reading them
      */
     private record Read(ReadResult result, CycleInputs inputs, HeldControls.Applied applied, CycleStep.Controls controls,
-                        CarryOver previous, boolean leading, Optional<Map<String, CarryOver.WrittenTarget>> held) {
+                        CarryOver previous, boolean leading, Optional<Map<String, CarryOver.WrittenTarget>> held, long heldTrips) {
         Mode mode() {
             return controls.mode();
         }
@@ -200,7 +201,7 @@ public final class CycleRunner {
             listener.completed(step.result(), read.mode(), seconds, leading, written, read.result().cache().kind(), trigger);
             ReadResult r = read.result();
             Phases phases = new Phases(r.discoverNanos(), t1 - start - r.discoverNanos(), t2 - t1, t3 - t2,
-                    r.roundTrips() + written.roundTrips(), r.cache().inputReads(), r.cache().kind());
+                    r.roundTrips() + read.heldTrips() + written.roundTrips(), r.cache().inputReads(), r.cache().kind());
             report = new Report(now, Optional.of(step.result()), Optional.of(written), seconds, Optional.empty(), phases, leading, inForce);
         } catch (RuntimeException e) {
             report = failed(e, now, (System.nanoTime() - start) / 1e9, inForce);
@@ -270,9 +271,10 @@ public final class CycleRunner {
         CycleStep.Controls controls = new CycleStep.Controls(applied.mode(), applied.controls());
         CarryOver previous = carryOver.get();
         boolean leading = leadership.role().leading();
+        long before = writer.roundTrips();
         Optional<Map<String, CarryOver.WrittenTarget>> heldTargets = CycleStep.readsWritten(inputs, controls, policy, now, previous, leading)
                 ? Optional.of(writer.written()) : Optional.empty();
-        return new Read(read, inputs, applied, controls, previous, leading, heldTargets);
+        return new Read(read, inputs, applied, controls, previous, leading, heldTargets, writer.roundTrips() - before);
     }
 
     /** Core's step over what was read; a change of zone or mode is told. */
