@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quantumtrader.allocation.runner.config.Config;
+import com.quantumtrader.allocation.runner.config.Heap;
 import com.quantumtrader.allocation.runner.config.ConfigException;
 import com.quantumtrader.allocation.runner.config.EnvFile;
 import com.quantumtrader.allocation.core.Mode;
@@ -28,26 +29,26 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ConfigTest {
 
     private static RedisEndpoint standalone(Config c) {
-        return ((RedisDeployment.Standalone) c.redis()).endpoint();
+        return ((RedisDeployment.Standalone) c.connection().deployment()).endpoint();
     }
 
     @Test
     void fromEnv_empty_isTheServiceDocumentsDefaults() {
         Config c = Config.fromEnv(Map.of());
-        assertEquals(Mode.SHADOW, c.mode());
-        assertEquals(5, c.intervalSec());
-        assertEquals(8059, c.metricsPort());
-        assertEquals("127.0.0.1", c.metricsBind());
-        assertEquals(Config.LogFormat.TEXT, c.logFormat());
-        assertEquals(300, c.targetTtlSec());
+        assertEquals(Mode.SHADOW, c.service().mode());
+        assertEquals(5, c.service().intervalSec());
+        assertEquals(8059, c.http().port());
+        assertEquals("127.0.0.1", c.http().bind());
+        assertEquals(Config.LogFormat.TEXT, c.logs().format());
+        assertEquals(300, c.writes().targetTtlSec());
         assertEquals(Policy.DEFAULTS, c.policy());
-        assertEquals(100_000, c.decisionStreamMaxLen());
+        assertEquals(100_000, c.writes().decisionStreamMaxLen());
         assertEquals("localhost", standalone(c).host());
         assertEquals(6379, standalone(c).port());
         assertEquals(0, standalone(c).database());
-        assertEquals(Duration.ofMillis(2000), c.redis().socketTimeout());
-        assertEquals(Optional.empty(), c.clusterMapFile());
-        assertEquals("INFO", c.logLevel());
+        assertEquals(Duration.ofMillis(2000), c.connection().deployment().socketTimeout());
+        assertEquals(Optional.empty(), c.reads().clusterMapFile());
+        assertEquals("INFO", c.logs().level());
     }
 
     @Test
@@ -134,7 +135,7 @@ class ConfigTest {
     @CsvSource({"128, 108558", "96, 69082", "256, 266461", "32, 1000", "1024, 1213880"})
     void capacity_heapMinusReserveOverBytesPerSymbol_atLeastAThousand(long heapMb, int symbols) {
         // The JVM's maxMemory() under the unit's flags leaves one survivor space out (121.3 MiB of -Xmx128m: 100,385 symbols)
-        assertEquals(symbols, Config.capacity(heapMb << 20), "capacity of " + heapMb + " MB");
+        assertEquals(symbols, new com.quantumtrader.allocation.runner.config.Heap(heapMb << 20).capacity(), "capacity of " + heapMb + " MB");
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -170,7 +171,7 @@ class ConfigTest {
     @Test
     void fromEnv_longestWindowBelowTheGovernorsAge_accepted() {
         Config c = Config.fromEnv(Map.of("TARGET_TTL_SEC", "1000", "P29_TARGET_REFRESH_SEC", "200", "P29_LEASE_SEC", "89"));
-        assertEquals(200 + 89 + 2 * 5, c.targetRefreshSec() + c.leaseSec() + 2 * c.intervalSec());
+        assertEquals(200 + 89 + 2 * 5, c.writes().targetRefreshSec() + c.leadership().leaseSec() + 2 * c.service().intervalSec());
     }
 
     @Test
@@ -189,15 +190,32 @@ class ConfigTest {
         String[] r = OnceSnapshotTest.run("check-config", "--env-file", env.toString());
         assertEquals("0", r[0], r[1] + r[2]);
         assertTrue(r[1].contains("P29_MAX_SYMBOLS=5000"), r[1]);
-        assertTrue(java.util.regex.Pattern.compile("capacity: this JVM's heap \\(-Xmx [0-9]+ MB\\) holds [0-9,]+ symbols \\(\\(heap - 40 MB\\)"
-                + " / 850 bytes per symbol, docs/performance.md\\); P29_MAX_SYMBOLS=5,000").matcher(r[1]).find(), r[1]);
+        // The unit's heap (issue 38: not the wrapper JVM's own): the shipped unit's -Xmx320m when none is installed here.
+        assertTrue(java.util.regex.Pattern.compile("capacity: the service's heap \\(-Xmx 320 MB, [^)]*\\) holds 345,413 symbols \\(\\(heap - 40 MB\\)"
+                + " / 850 bytes per symbol, docs/performance.md\\); P29_MAX_SYMBOLS=5,000").matcher(r[1]).find()
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/etc/systemd/system/quantum-capital-allocation.service")), r[1]);
+    }
+
+    @ParameterizedTest(name = "--heap {0}: {1} symbols")
+    @CsvSource({"320m, '345,413'", "2g, '2,477,106'", "1048576k, '1,213,880'"})
+    void checkConfig_heapOption_judgesThatHeapNotItsOwn(String heap, String symbols) throws java.io.IOException {
+        java.nio.file.Path env = java.nio.file.Path.of("target", "capacity.env");
+        java.nio.file.Files.writeString(env, "P29_MAX_SYMBOLS=5000\n");
+        String[] r = OnceSnapshotTest.run("check-config", "--env-file", env.toString(), "--heap", heap);
+        assertEquals("0", r[0], r[1] + r[2]);
+        assertTrue(r[1].contains("(-Xmx " + (Heap.parse(heap).maxBytes() >> 20) + " MB, --heap " + heap + ") holds " + symbols + " symbols"), r[1]);
+    }
+
+    @Test
+    void heapOfUnit_theShippedUnit_is320m() {
+        assertEquals(Optional.of(Heap.parse("320m")), Heap.ofUnit(java.nio.file.Path.of("..", "deploy", "quantum-capital-allocation.service")));
     }
 
     @Test
     void fromEnv_sentinel_primaryFromTheSentinelsWithDataNodeLogin() {
         Config c = Config.fromEnv(Map.of("REDIS_SENTINELS", "s1:26379, s2:26380", "REDIS_SENTINEL_MASTER", "mymaster",
                 "REDIS_SENTINEL_PASSWORD", "sp", "REDIS_USERNAME", "p29", "REDIS_PASSWORD", "dp", "REDIS_DB", "3", "REDIS_TLS", "true"));
-        RedisDeployment.Sentinel s = (RedisDeployment.Sentinel) c.redis();
+        RedisDeployment.Sentinel s = (RedisDeployment.Sentinel) c.connection().deployment();
         assertEquals(List.of(new HostPort("s1", 26379), new HostPort("s2", 26380)), s.sentinels());
         assertEquals("mymaster", s.master());
         assertEquals(Optional.of("sp"), s.sentinelPassword());
@@ -210,7 +228,7 @@ class ConfigTest {
     @Test
     void fromEnv_cluster_seedsAndDatabaseZeroOnly() {
         Config c = Config.fromEnv(Map.of("REDIS_CLUSTER_NODES", "10.0.0.1:7000,10.0.0.2:7000,[::1]:7001"));
-        RedisDeployment.Cluster cl = (RedisDeployment.Cluster) c.redis();
+        RedisDeployment.Cluster cl = (RedisDeployment.Cluster) c.connection().deployment();
         assertEquals(3, cl.seeds().size());
         assertEquals("::1", cl.seeds().get(2).socketHost());
         assertEquals("cluster", c.describe().get("redis_deployment"));
@@ -223,11 +241,11 @@ class ConfigTest {
     @Test
     void fromEnv_leaseAndInstance_defaultsAndShortTtl() {
         Config c = Config.fromEnv(Map.of());
-        assertEquals(15, c.leaseSec());
-        assertTrue(c.instanceId().matches("[A-Za-z0-9._:-]+-" + ProcessHandle.current().pid()), c.instanceId());
+        assertEquals(15, c.leadership().leaseSec());
+        assertTrue(c.service().instanceId().matches("[A-Za-z0-9._:-]+-" + ProcessHandle.current().pid()), c.service().instanceId());
         // a short TTL shortens the default lease so a takeover still lands before the targets expire
-        assertEquals(4, Config.fromEnv(Map.of("P29_INTERVAL_SEC", "1", "TARGET_TTL_SEC", "6")).leaseSec());
-        assertEquals("alloc-a", Config.fromEnv(Map.of("P29_INSTANCE_ID", "alloc-a")).instanceId());
+        assertEquals(4, Config.fromEnv(Map.of("P29_INTERVAL_SEC", "1", "TARGET_TTL_SEC", "6")).leadership().leaseSec());
+        assertEquals("alloc-a", Config.fromEnv(Map.of("P29_INSTANCE_ID", "alloc-a")).service().instanceId());
     }
 
     @Test

@@ -109,4 +109,40 @@ class VariableTest {
         assertEquals(core, runner);
         assertEquals(PolicySettings.VARIABLES.size(), PolicySettings.of(Policy.DEFAULTS).size());
     }
+
+    /**
+     * The shipped env file follows the declarations: every name it sets (or shows commented out) is a variable, every
+     * variable of the service document and of the service's own settings is in it, and the comment above each whole
+     * number names the declared range.
+     */
+    @Test
+    void shippedEnvFile_namesEachVariableWithItsDeclaredRange() throws Exception {
+        Pattern assignment = Pattern.compile("^#? ?([A-Z][A-Z0-9_]+)=.*$");
+        List<String> wrong = new ArrayList<>();
+        Set<String> named = new TreeSet<>();
+        StringBuilder comment = new StringBuilder();
+        for (String line : Files.readAllLines(Path.of("..", "deploy", "capital-allocation.env"))) {
+            Matcher m = assignment.matcher(line);
+            if (!m.matches()) {
+                comment.append(line.startsWith("#") ? line : "").append('\n');
+                continue;
+            }
+            String name = m.group(1);
+            named.add(name);
+            java.util.Optional<Variable> v = Variable.named(name);
+            if (v.isEmpty()) {
+                wrong.add(name + ": not a variable of the service");
+            } else if (v.get().kind() instanceof com.quantumtrader.allocation.runner.config.Kind.Whole w
+                    && !comment.toString().contains("[" + w.min() + ", " + w.max() + "]")) {
+                wrong.add(name + ": its comment does not say [" + w.min() + ", " + w.max() + "]: " + comment.toString().strip());
+            }
+            comment.setLength(0);
+        }
+        for (Variable v : Variable.values()) {
+            if (v.group() != Variable.Group.REDIS && !named.contains(v.name())) {
+                wrong.add(v.name() + ": missing from the env file");
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
 }

@@ -341,7 +341,7 @@ final class BenchCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "retained heap per symbol: %,d bytes (%.1f MB after a full GC for %,d symbols: carry-over, discovery,"
                             + " the input cache when incremental, the runner's state between cycles); this JVM's capacity (P29_MAX_SYMBOLS"
                             + " default): %,d symbols%n", retained / symbols, retained / 1e6, symbols,
-                            Config.capacity(Runtime.getRuntime().maxMemory()));
+                            com.quantumtrader.allocation.runner.config.Heap.ofThisJvm().capacity());
                 } else {
                     out.println("retained heap per symbol: run with --reads full or --reads incremental (two runners are alive here)");
                 }

@@ -116,7 +116,7 @@ final class DemoCommand implements Callable<Integer> {
             configs.add(Config.fromEnv(env));
         }
         Config config = configs.get(0);
-        RedisEndpoint endpoint = RedisEndpoint.fromUrl(url, config.redis().socketTimeout(), config.redis().socketTimeout());
+        RedisEndpoint endpoint = RedisEndpoint.fromUrl(url, config.connection().deployment().socketTimeout(), config.connection().deployment().socketTimeout());
         Instant start = Instant.now();
         Upstream upstream = new Upstream(endpoint.host(), endpoint.port(), start);
         upstream.publish(0, start);
@@ -139,7 +139,7 @@ final class DemoCommand implements Callable<Integer> {
         List<Service> services = new ArrayList<>();
         try {
             for (Config c : configs) {
-                String instance = c.instanceId();
+                String instance = c.service().instanceId();
                 services.add(new Service(c, Clock.systemUTC(), report -> {
                     synchronized (out) {
                         if (done.getCount() == 0) {

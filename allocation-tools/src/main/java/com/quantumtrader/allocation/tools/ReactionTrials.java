@@ -58,7 +58,7 @@ final class ReactionTrials {
             for (int t = 0; t < trials; t++) {
                 drawdown(jedis, MID);
                 awaitZone(jedis, null, "MID");
-                Thread.sleep(rnd.nextInt(config.intervalSec() * 1000)); // a random phase of the 5-second grid
+                Thread.sleep(rnd.nextInt(config.service().intervalSec() * 1000)); // a random phase of the 5-second grid
                 String before = latestId(jedis);
                 long t0 = System.nanoTime();
                 drawdown(jedis, HIGH);
@@ -73,7 +73,7 @@ final class ReactionTrials {
         java.util.Arrays.sort(sorted);
         out.printf(Locale.ROOT, "reaction (%d trials, %,d symbols, P29_INTERVAL_SEC=5, P29_MIN_CYCLE_GAP_MS=%d): portfolio write into HIGH"
                         + " -> cycle entry in HIGH: median %.1f ms, p99 %.1f ms (nearest rank), max %.1f ms, min %.1f ms%n", trials, symbols,
-                config.minCycleGapMs(), sorted[trials / 2] / 1e6, sorted[Math.max(0, (int) Math.ceil(0.99 * trials) - 1)] / 1e6,
+                config.reads().minCycleGapMs(), sorted[trials / 2] / 1e6, sorted[Math.max(0, (int) Math.ceil(0.99 * trials) - 1)] / 1e6,
                 sorted[trials - 1] / 1e6, sorted[0] / 1e6);
         StringBuilder all = new StringBuilder();
         for (long n : sorted) {

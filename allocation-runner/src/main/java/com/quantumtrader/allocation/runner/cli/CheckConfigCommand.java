@@ -1,6 +1,7 @@
 package com.quantumtrader.allocation.runner.cli;
 
 import com.quantumtrader.allocation.runner.config.Config;
+import com.quantumtrader.allocation.runner.config.Heap;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisFailure;
 import java.io.PrintWriter;
@@ -21,8 +22,47 @@ final class CheckConfigCommand implements Callable<Integer> {
             description = "Also connect: ask each primary (the Sentinel's current one, every Cluster primary) for its ROLE.")
     boolean probe;
 
+    @CommandLine.Option(names = "--heap", paramLabel = "SIZE",
+            description = "The maximum heap the service runs with (-Xmx: 320m, 2g), for its capacity. Default: the -Xmx of the"
+                    + " installed unit (/etc/systemd/system/quantum-capital-allocation.service), else the shipped unit's (320m).")
+    String heapOption;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Where the installed unit is (docs/operations.md, "Install"). */
+    static final java.nio.file.Path UNIT = java.nio.file.Path.of("/etc/systemd/system/quantum-capital-allocation.service");
+    /** The shipped unit's -Xmx (deploy/quantum-capital-allocation.service; DeployFilesTest holds the two equal). */
+    static final String SHIPPED_HEAP = "320m";
+
+    /** The heap the service will run with, and where that figure comes from: never this command's own JVM's. */
+    private record UnitHeap(Heap size, String source) {
+    }
+
+    private UnitHeap heap() {
+        if (heapOption != null) {
+            return new UnitHeap(Heap.parse(heapOption), "--heap " + heapOption);
+        }
+        return Heap.ofUnit(UNIT).map(h -> new UnitHeap(h, "-Xmx of " + UNIT))
+                .orElseGet(() -> new UnitHeap(Heap.parse(SHIPPED_HEAP),
+                        "the shipped unit's -Xmx " + SHIPPED_HEAP + "; no unit at " + UNIT + ", --heap to say another"));
+    }
+
+    private static void capacity(PrintWriter out, UnitHeap heap, Config config) {
+        Heap h = heap.size();
+        int maxSymbols = config.reads().maxSymbols();
+        out.println(String.format(java.util.Locale.ROOT, "capacity: the service's heap (-Xmx %d MB, %s) holds %,d symbols ((heap - %d MB)"
+                        + " / %,d bytes per symbol, docs/performance.md); P29_MAX_SYMBOLS=%,d%s", h.megabytes(), heap.source(), h.capacity(),
+                Heap.RESERVE_BYTES >> 20, Heap.BYTES_PER_SYMBOL,
+                maxSymbols, maxSymbols > h.capacity()
+                        ? " (warning: above the heap's capacity: a universe that large may end the JVM with OutOfMemoryError)" : ""));
+        if (config.reads().incremental()) {
+            out.println(String.format(java.util.Locale.ROOT, "input cache: incremental reads keep the inputs of up to %,d symbols in this"
+                    + " heap ((heap - %d MB) / %,d bytes per symbol); a larger universe is read in full each cycle", h.cacheCapacity(),
+                    Heap.RESERVE_BYTES >> 20,
+                    Heap.BYTES_PER_CACHED_SYMBOL));
+        }
+    }
 
     /** Where a described value comes from; the deployment's line ({@code redis}) from the variables that set it. */
     private static String source(EnvOptions.Sources sources, String described) {
@@ -42,23 +82,15 @@ final class CheckConfigCommand implements Callable<Integer> {
     public Integer call() {
         EnvOptions.Sources sources = env.sources();
         Map<String, String> vars = sources.values();
-        Config config = Config.fromEnv(vars);
+        UnitHeap heap = heap();
+        Config config = Config.fromEnv(vars, heap.size());
         config.staticClusterMap(); // validates P29_CLUSTER_MAP_FILE
         PrintWriter out = spec.commandLine().getOut();
         try (RedisConnection redis = Wiring.connect(config)) { // validates REDIS_TLS_CA_FILE; opens no connection unless --probe
             config.describe().forEach((k, v) -> out.println(k + "=" + v + "    (" + source(sources, k) + ")"));
-            long heap = Runtime.getRuntime().maxMemory();
-            out.println(String.format(java.util.Locale.ROOT, "capacity: this JVM's heap (-Xmx %d MB) holds %,d symbols ((heap - %d MB) / %,d bytes"
-                    + " per symbol, docs/performance.md); P29_MAX_SYMBOLS=%,d%s", heap >> 20, Config.capacity(heap), Config.HEAP_RESERVE_BYTES >> 20,
-                    Config.HEAP_BYTES_PER_SYMBOL, config.maxSymbols(), config.maxSymbols() > Config.capacity(heap)
-                            ? " (warning: above the heap's capacity: a universe that large may end the JVM with OutOfMemoryError)" : ""));
-            if (config.incremental()) {
-                out.println(String.format(java.util.Locale.ROOT, "input cache: incremental reads keep the inputs of up to %,d symbols in this"
-                        + " heap ((heap - %d MB) / %,d bytes per symbol); a larger universe is read in full each cycle", Config.cacheCapacity(heap),
-                        Config.HEAP_RESERVE_BYTES >> 20, Config.HEAP_BYTES_PER_CACHED_SYMBOL));
-            }
+            capacity(out, heap, config);
             Config.unknownVariables(vars).forEach(w -> out.println("warning: " + w));
-            out.println("configuration OK; redis deployment: " + config.redis().kind() + " (" + config.redis() + ")");
+            out.println("configuration OK; redis deployment: " + config.connection().deployment().kind() + " (" + config.connection().deployment() + ")");
             if (probe) {
                 try {
                     redis.probe().forEach(line -> out.println("probe: " + line));

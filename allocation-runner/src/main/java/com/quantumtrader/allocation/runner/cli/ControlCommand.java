@@ -12,7 +12,6 @@ import com.quantumtrader.allocation.redis.wire.Decoded;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.wire.StateHash;
-import com.quantumtrader.allocation.redis.wire.TargetHash;
 import com.quantumtrader.allocation.core.ScopedControl;
 import com.quantumtrader.allocation.redis.wire.ScopedControls;
 import java.io.PrintWriter;
@@ -184,11 +183,11 @@ final class ControlCommand implements Runnable {
                     out.println("control set: " + field + " " + Control.describe(c) + until.map(u -> " until " + u).orElse(" until cleared")
                             + " by " + who + ": " + why + (before.containsKey(field) ? " (replaces " + before.get(field) + ")" : ""));
                 }
-                out.println("every runner applies it at its next cycle (within P29_INTERVAL_SEC=" + config.interval().toSeconds() + "s);"
+                out.println("every runner applies it at its next cycle (within P29_INTERVAL_SEC=" + config.service().interval().toSeconds() + "s);"
                         + " the target hashes say cap=" + action.wireName() + " where it binds");
                 if (action == ScopedControl.Action.HALT) {
                     out.println("a halted symbol's target is 0: the Governor blocks any position on it (in enforce; P29_MODE="
-                            + config.mode().wireName() + ")");
+                            + config.service().mode().wireName() + ")");
                 }
             }
             out.flush();
@@ -208,10 +207,10 @@ final class ControlCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             try (RedisConnection redis = Wiring.connect(config)) {
                 Decoded<ControlHash> before = new Control(redis).set(control);
-                Mode was = ControlHash.inForce(before, config.mode());
-                out.println("control set: mode " + m.wireName() + " (was " + was.wireName() + ", " + source(before, config, HeldControls.NONE.apply(before, ScopedControls.NONE, config.mode())) + ") by "
+                Mode was = ControlHash.inForce(before, config.service().mode());
+                out.println("control set: mode " + m.wireName() + " (was " + was.wireName() + ", " + source(before, config, HeldControls.NONE.apply(before, ScopedControls.NONE, config.service().mode())) + ") by "
                         + control.by() + ": " + control.reason());
-                out.println("every runner applies it at its next cycle (within P29_INTERVAL_SEC=" + config.interval().toSeconds() + "s)");
+                out.println("every runner applies it at its next cycle (within P29_INTERVAL_SEC=" + config.service().interval().toSeconds() + "s)");
                 if (m == Mode.REDUCE && was == Mode.SHADOW) {
                     out.println("warning: the mode in force was shadow, so no target is written: reduce writes 0 for every symbol");
                 }
@@ -259,16 +258,16 @@ final class ControlCommand implements Runnable {
                     }
                     out.println("every runner lifts it at its next cycle; a target it held rises at most as P29_MAX_RAISE_PCT allows");
                 } else {
-                    Mode inForce = ControlHash.inForce(control.read(), config.mode());
-                    boolean deletes = inForce.writesTargets() && !config.mode().writesTargets();
+                    Mode inForce = ControlHash.inForce(control.read(), config.service().mode());
+                    boolean deletes = inForce.writesTargets() && !config.service().mode().writesTargets();
                     if (deletes && !yes) {
-                        spec.commandLine().getErr().println("control clear: refused: P29_MODE=" + config.mode().wireName() + " would apply"
+                        spec.commandLine().getErr().println("control clear: refused: P29_MODE=" + config.service().mode().wireName() + " would apply"
                                 + " instead of " + inForce.wireName() + ": every target will be deleted at the next cycle; add --yes to clear");
                         spec.commandLine().getErr().flush();
                         return ExitCodes.CONFIG;
                     }
                     Decoded<ControlHash> before = control.clear(reason, by == null ? defaultBy() : by, Instant.now());
-                    out.println("control cleared (was " + Control.summary(before) + "): P29_MODE=" + config.mode().wireName()
+                    out.println("control cleared (was " + Control.summary(before) + "): P29_MODE=" + config.service().mode().wireName()
                             + " applies from every runner's next cycle" + (deletes ? ": every target will be deleted next cycle" : ""));
                 }
             }
@@ -298,14 +297,14 @@ final class ControlCommand implements Runnable {
                 ScopedControls scoped = control.readScoped();
                 // What the leader holds (DESIGN section 25): a control that cannot be read leaves the one last read in force.
                 HeldControls.Applied applied = (last instanceof Decoded.Valid<StateHash> sv ? sv.value().held() : HeldControls.NONE)
-                        .apply(now, scoped, config.mode());
+                        .apply(now, scoped, config.service().mode());
                 out.println("mode in force: " + applied.mode().wireName() + " (" + source(now, config, applied) + ")");
                 if (now instanceof Decoded.Valid<ControlHash> v) {
                     ControlHash c = v.value();
                     out.println("  set by " + (c.by().isEmpty() ? "unknown" : c.by()) + c.timestamp().map(t -> " at " + t).orElse("")
                             + ": " + (c.reason().isEmpty() ? "no reason given" : c.reason()));
                 }
-                out.println("P29_MODE: " + config.mode().wireName() + " (applies when no valid control hash exists)");
+                out.println("P29_MODE: " + config.service().mode().wireName() + " (applies when no valid control hash exists)");
                 Instant serverNow = control.serverNow();
                 out.println("scoped controls (" + Keys.SCOPED_CONTROLS + "): " + (applied.controls().isEmpty() ? "none" : applied.controls().size()));
                 applied.unreadable().forEach((key, what) -> out.println("  cannot be read: " + what));

@@ -77,7 +77,7 @@ final class OnceCommand implements Callable<Integer> {
             }
             // The mode in force as run would have it: the snapshot's control hash, else P29_MODE; leading, since the
             // snapshot's written targets are what a leader would hold (no Redis is asked).
-            Mode mode = ControlHash.inForce(s.control(), config.mode());
+            Mode mode = ControlHash.inForce(s.control(), config.service().mode());
             CycleStep.Outcome step = CycleStep.step(InputCodec.decode(s.raw()), new CycleStep.Controls(mode, s.scoped().controls()),
                     settings(config, policy), s.now(), s.previous(), true, Optional.empty(), Optional.empty());
             result = step.result();
@@ -89,7 +89,7 @@ final class OnceCommand implements Callable<Integer> {
                 // control the writer last held (the state hash) in force (DESIGN section 25).
                 Decoded<StateHash> state = new Control(redis).lastWrite();
                 HeldControls.Applied applied = (state instanceof Decoded.Valid<StateHash> v ? v.value().held() : HeldControls.NONE)
-                        .apply(read.control(), read.scoped(), config.mode());
+                        .apply(read.control(), read.scoped(), config.service().mode());
                 applied.unreadable().forEach((key, what) -> spec.commandLine().getErr().println("control " + key + " cannot be read: " + what));
                 Mode mode = applied.mode();
                 List<ScopedControl> controls = applied.controls();
@@ -143,6 +143,6 @@ final class OnceCommand implements Callable<Integer> {
 
     /** The step's settings with {@code policy} (a snapshot's) and the configuration's write thresholds. */
     private static CycleStep.Settings settings(Config config, Policy policy) {
-        return new CycleStep.Settings(policy, config.minChangePct(), Duration.ofSeconds(config.targetRefreshSec()));
+        return new CycleStep.Settings(policy, config.writes().minChangePct(), Duration.ofSeconds(config.writes().targetRefreshSec()));
     }
 }

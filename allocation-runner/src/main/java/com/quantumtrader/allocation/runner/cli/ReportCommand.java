@@ -60,7 +60,7 @@ final class ReportCommand implements Callable<Integer> {
         Logging.setRootLevel("WARN");
         PrintWriter out = spec.commandLine().getOut();
         GoLiveReport report = new GoLiveReport();
-        ReportPage page = new ReportPage(start, end, config.interval(), config.describe(), BuildInfo.CURRENT);
+        ReportPage page = new ReportPage(start, end, config.service().interval(), config.describe(), BuildInfo.CURRENT);
         long[] unreadable = {0};
         String[] firstReason = {null};
         try (RedisConnection redis = Wiring.connect(config)) {

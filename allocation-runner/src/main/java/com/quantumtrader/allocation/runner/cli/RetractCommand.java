@@ -52,7 +52,7 @@ final class RetractCommand implements Callable<Integer> {
                 return ExitCodes.CONFIG;
             }
             int n = Wiring.writer(config, redis).retract();
-            out.println("retracted " + n + " target hashes from " + config.redis());
+            out.println("retracted " + n + " target hashes from " + config.connection().deployment());
             if (leader != null) {
                 out.println("warning: " + leader + ": it rewrites them at its next cycle (within P29_INTERVAL_SEC); 'control set shadow"
                         + " --reason TEXT' keeps them deleted");

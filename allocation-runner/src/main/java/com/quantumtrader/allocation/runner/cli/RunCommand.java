@@ -20,8 +20,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config config = env.config();
-        Logging.setRootLevel(config.logLevel());
-        Logging.apply(config.logFormat());
+        Logging.setRootLevel(config.logs().level());
+        Logging.apply(config.logs().format());
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
         try (Service service = new Service(config, Clock.systemUTC(), report -> { })) {

@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,22 +36,22 @@ public final class Service implements AutoCloseable {
         CollectorRegistry registry = new CollectorRegistry(true);
         DefaultExports.register(registry);
         this.metrics = new Metrics(registry);
-        metrics.targetRefresh(config.targetRefreshSec());
+        metrics.targetRefresh(config.writes().targetRefreshSec());
         this.redis = Wiring.connect(config);
         this.runner = Wiring.cycleRunner(config, redis, metrics, clock);
-        this.loop = new AllocationLoop(runner, config.interval(), Duration.ofMillis(config.minCycleGapMs()), metrics, listener);
+        this.loop = new AllocationLoop(runner, config.service().interval(), Duration.ofMillis(config.reads().minCycleGapMs()), metrics, listener);
         try {
-            this.http = new HttpEndpoints(config.metricsBind(), config.metricsPort(), metrics.exposition, loop::ready);
+            this.http = new HttpEndpoints(config.http().bind(), config.http().port(), metrics.exposition, loop::ready);
         } catch (IOException e) {
             redis.close();
-            throw new UncheckedIOException("cannot listen on " + config.metricsBind() + ":" + config.metricsPort() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on " + config.http().bind() + ":" + config.http().port() + ": " + e.getMessage(), e);
         }
     }
 
     public void start() {
         LOG.info("quantum-capital-allocation {} starting: instance={} mode={} interval={}s lease={}s redis={} metrics=http://{}:{}/metrics",
-                BuildInfo.CURRENT, config.instanceId(), config.mode().wireName(), config.intervalSec(), config.leaseSec(), config.redis(),
-                config.metricsBind(), http.port());
+                BuildInfo.CURRENT, config.service().instanceId(), config.service().mode().wireName(), config.service().intervalSec(), config.leadership().leaseSec(), config.connection().deployment(),
+                config.http().bind(), http.port());
         warnIfRedisEvicts();
         loop.start();
     }

@@ -1,6 +1,7 @@
 package com.quantumtrader.allocation.runner.cli;
 
 import com.quantumtrader.allocation.runner.config.Config;
+import com.quantumtrader.allocation.runner.config.Heap;
 import com.quantumtrader.allocation.runner.config.ConfigException;
 import com.quantumtrader.allocation.runner.config.Variable;
 import com.quantumtrader.allocation.runner.cycle.CycleRunner;
@@ -28,7 +29,7 @@ public final class Wiring {
     /** A connection to the configured Redis (TLS trust from {@code REDIS_TLS_CA_FILE} when set); it opens lazily. */
     public static RedisConnection connect(Config config) {
         try {
-            return new RedisConnection(config.redis(), config.redisTlsCaFile().map(TlsTrust::fromPemFile).orElse(null));
+            return new RedisConnection(config.connection().deployment(), config.connection().tlsCaFile().map(TlsTrust::fromPemFile).orElse(null));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(Variable.REDIS_TLS_CA_FILE + ": " + e.getMessage());
         }
@@ -36,33 +37,34 @@ public final class Wiring {
 
     /** The writer of the configuration's targets, decisions and cycle entries. */
     public static OutputWriter writer(Config config, RedisConnection connection) {
-        return new OutputWriter(connection, config.targetTtlSec(), config.decisionStreamMaxLen(), config.policy(), config.minChangePct(),
-                Duration.ofSeconds(config.targetRefreshSec()), config.cycleStreamMaxLen());
+        return new OutputWriter(connection, config.writes().targetTtlSec(), config.writes().decisionStreamMaxLen(), config.policy(), config.writes().minChangePct(),
+                Duration.ofSeconds(config.writes().targetRefreshSec()), config.writes().cycleStreamMaxLen());
     }
 
     /** The writer's lease, under the configuration's instance id. */
     public static Lease lease(Config config, RedisConnection connection) {
-        return new Lease(connection, config.instanceId(), Duration.ofSeconds(config.leaseSec()));
+        return new Lease(connection, config.service().instanceId(), Duration.ofSeconds(config.leadership().leaseSec()));
     }
 
     /** The reader of the inputs, with the static cluster map read now and the heap's symbol capacity. */
     public static InputReader reader(Config config, RedisConnection connection) {
-        return new InputReader(connection, config.staticClusterMap(), config.maxSymbols(), config.incremental()
-                ? java.util.Optional.of(new InputReader.Incremental(Duration.ofSeconds(config.fullReadSec()), config.redis().socketTimeout(),
-                        Config.cacheCapacity(Runtime.getRuntime().maxMemory())))
+        Config.Reads reads = config.reads();
+        return new InputReader(connection, config.staticClusterMap(), reads.maxSymbols(), reads.incremental()
+                ? java.util.Optional.of(new InputReader.Incremental(Duration.ofSeconds(reads.fullReadSec()),
+                        config.connection().deployment().socketTimeout(), Heap.ofThisJvm().cacheCapacity()))
                 : java.util.Optional.empty());
     }
 
     /** The cycle of {@code run} (and of the bench): lease, read, rules, transition, write. */
     public static CycleRunner cycleRunner(Config config, RedisConnection connection, Metrics metrics, Clock clock) {
-        return new CycleRunner(lease(config, connection), config.instanceId(), reader(config, connection), writer(config, connection),
-                config.policy(), config.mode(), metrics,
+        return new CycleRunner(lease(config, connection), config.service().instanceId(), reader(config, connection), writer(config, connection),
+                config.policy(), config.service().mode(), metrics,
                 new RateLimitedLog(LoggerFactory.getLogger(CycleRunner.class), Duration.ofSeconds(60).toNanos(), System::nanoTime),
                 duty(config), clock);
     }
 
     /** What this runner owes the others: when to yield the lease, how far its clock may stray. */
     static CycleRunner.Duty duty(Config config) {
-        return new CycleRunner.Duty(config.interval(), config.yieldAfterCycles(), config.maxClockOffsetSec(), config.logTargets());
+        return new CycleRunner.Duty(config.service().interval(), config.leadership().yieldAfterCycles(), config.leadership().maxClockOffsetSec(), config.logs().targets());
     }
 }

@@ -35,11 +35,9 @@ public final class PolicySettings {
     private PolicySettings() {
     }
 
-    /** The rule variables, in {@link Policy}'s component order. */
-    public static final List<Variable> VARIABLES = List.of(MAX_SYMBOL_PCT, MAX_CLUSTER_PCT, STALE_DATA_SEC,
-            REGIME_FACTOR_TREND, REGIME_FACTOR_MR, REGIME_FACTOR_CHOP,
-            DD_LOW_THRESHOLD, DD_HIGH_THRESHOLD, DD_FACTOR_LOW, DD_FACTOR_MID, DD_FACTOR_HIGH,
-            CLUSTER_STRESS_MIN, CLUSTER_STRESS_MAX, DD_HYSTERESIS, DD_RELAX_SEC, MAX_GROSS_PCT, P29_MAX_RAISE_PCT);
+    /** The rule variables: those of {@link Variable.Group#POLICY}. */
+    public static final List<Variable> VARIABLES = java.util.Arrays.stream(Variable.values()).filter(v -> v.group() == Variable.Group.POLICY)
+            .toList();
 
     /**
      * The policy of these settings; an absent one takes its default ({@link Policy#DEFAULTS}). A present one
@@ -72,24 +70,8 @@ public final class PolicySettings {
 
     /** The settings of {@code policy}, the inverse of {@link #parse(Map)}. */
     public static Map<String, String> of(Policy policy) {
-        Map<String, String> out = new java.util.HashMap<>(Map.ofEntries(
-                Map.entry(MAX_SYMBOL_PCT.name(), Scalars.formatDecimal(policy.maxSymbolPct())),
-                Map.entry(MAX_CLUSTER_PCT.name(), Scalars.formatDecimal(policy.maxClusterPct())),
-                Map.entry(STALE_DATA_SEC.name(), Long.toString(policy.staleData().getSeconds())),
-                Map.entry(REGIME_FACTOR_TREND.name(), Scalars.formatDecimal(policy.regimeFactorTrend())),
-                Map.entry(REGIME_FACTOR_MR.name(), Scalars.formatDecimal(policy.regimeFactorMeanReversion())),
-                Map.entry(REGIME_FACTOR_CHOP.name(), Scalars.formatDecimal(policy.regimeFactorChop())),
-                Map.entry(DD_LOW_THRESHOLD.name(), Scalars.formatDecimal(policy.ddLowThreshold())),
-                Map.entry(DD_HIGH_THRESHOLD.name(), Scalars.formatDecimal(policy.ddHighThreshold())),
-                Map.entry(DD_FACTOR_LOW.name(), Scalars.formatDecimal(policy.ddFactorLow())),
-                Map.entry(DD_FACTOR_MID.name(), Scalars.formatDecimal(policy.ddFactorMid())),
-                Map.entry(DD_FACTOR_HIGH.name(), Scalars.formatDecimal(policy.ddFactorHigh())),
-                Map.entry(CLUSTER_STRESS_MIN.name(), Scalars.formatDecimal(policy.clusterStressMin())),
-                Map.entry(CLUSTER_STRESS_MAX.name(), Scalars.formatDecimal(policy.clusterStressMax())),
-                Map.entry(DD_HYSTERESIS.name(), Scalars.formatDecimal(policy.ddHysteresis())),
-                Map.entry(DD_RELAX_SEC.name(), Long.toString(policy.ddRelax().getSeconds())),
-                Map.entry(P29_MAX_RAISE_PCT.name(), Scalars.formatDecimal(policy.maxRaisePct()))));
-        out.put(MAX_GROSS_PCT.name(), policy.maxGrossPct().isPresent() ? Scalars.formatDecimal(policy.maxGrossPct().getAsDouble()) : OFF);
+        Map<String, String> out = new java.util.HashMap<>();
+        VARIABLES.forEach(v -> out.put(v.name(), v.of(policy)));
         return Map.copyOf(out);
     }
 

@@ -1,5 +1,6 @@
 package com.quantumtrader.allocation.runner.cycle;
 
+import com.quantumtrader.allocation.runner.config.Variable;
 import com.quantumtrader.allocation.runner.metrics.Metrics;
 import com.quantumtrader.allocation.redis.wire.Trigger;
 import java.time.Duration;
@@ -36,7 +37,7 @@ public final class AllocationLoop {
     private long cycles; // loop thread only
 
     public AllocationLoop(CycleRunner runner, Duration interval, Metrics metrics, Consumer<CycleRunner.Report> listener) {
-        this(runner, interval, Duration.ofMillis(200), metrics, listener);
+        this(runner, interval, Duration.ofMillis(Variable.P29_MIN_CYCLE_GAP_MS.whole(java.util.Map.of())), metrics, listener);
     }
 
     /** @param minGap {@code P29_MIN_CYCLE_GAP_MS}: a cycle a change starts waits this long after the last start */

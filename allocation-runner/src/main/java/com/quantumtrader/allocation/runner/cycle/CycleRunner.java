@@ -20,6 +20,7 @@ import com.quantumtrader.allocation.redis.wire.StateHash;
 import com.quantumtrader.allocation.redis.wire.Trigger;
 import com.quantumtrader.allocation.redis.write.OutputWriter;
 import com.quantumtrader.allocation.redis.write.WriteResult;
+import com.quantumtrader.allocation.runner.config.Variable;
 import com.quantumtrader.allocation.runner.metrics.Metrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,7 +75,10 @@ public final class CycleRunner {
      * @param logTargets        {@code P29_LOG_TARGETS}: changed targets logged per cycle, one line each (0: none)
      */
     public record Duty(Duration interval, int yieldAfterCycles, double maxClockOffsetSec, int logTargets) {
-        static final Duty DEFAULTS = new Duty(Duration.ofSeconds(5), 3, 5, 20);
+        /** The declared defaults of the four variables ({@link Variable}). */
+        static final Duty DEFAULTS = new Duty(Duration.ofSeconds(Variable.P29_INTERVAL_SEC.whole(Map.of())),
+                (int) Variable.P29_YIELD_AFTER_CYCLES.whole(Map.of()), Variable.P29_MAX_CLOCK_OFFSET_SEC.decimal(Map.of()),
+                (int) Variable.P29_LOG_TARGETS.whole(Map.of()));
 
         public Duty {
             Objects.requireNonNull(interval, "interval");
