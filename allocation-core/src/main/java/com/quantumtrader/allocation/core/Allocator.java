@@ -92,78 +92,150 @@ public final class Allocator {
         Objects.requireNonNull(now, "now");
         Freshness fresh = new Freshness(now.minus(policy.staleData()), now.plus(policy.staleData()));
         Set<String> rejected = rejectedSubjects(inputs.rejections());
-        List<Fallback> fallbacks = new ArrayList<>();
-        List<Rejection> rejections = inputs.rejections();
-
         // 1. Portfolio: missing, invalid, non-positive equity or stale skips the cycle.
+        Optional<CycleResult.Skipped> skipped = skipped(inputs, rejected, fresh, now);
+        if (skipped.isPresent()) {
+            return new Cycle(skipped.get(), previous);
+        }
+        PortfolioState portfolio = inputs.portfolio().get();
+        // 2. Drawdown zone.
+        Factors.ZoneInForce inForce = Factors.zoneInForce(portfolio.drawdown(), previous.zone(), previous.relaxSince(), policy, now);
+        Pass pass = new Pass(inputs, policy, fresh, rejected, portfolio.equityUsd(), inForce.zone(), regime(inputs, rejected, fresh));
+        // 4-7. Per symbol: cluster, performance, product or pass-through, symbol cap.
+        pass.symbols();
+        // 8. Cluster cap, then the gross cap (DESIGN section 17).
+        CapKind[] caps = pass.caps();
+        // 9. Decisions.
+        CycleContext context = new CycleContext(portfolio.equityUsd(), portfolio.drawdown(), pass.zone, pass.drawdownFactor, pass.regime.regime(),
+                pass.regimeFactor, pass.clusterFactors());
+        CycleResult result = new CycleResult.Computed(now, context, pass.decisions(caps), pass.fallbacks, pass.rejections);
+        return new Cycle(result, new CarryOver(Optional.of(pass.zone), inForce.relaxSince(), previous.mode(), previous.written()));
+    }
+
+    /** A cycle skipped for its portfolio (missing, invalid, equity not positive, stale), with its fallback; else empty. */
+    private static Optional<CycleResult.Skipped> skipped(CycleInputs inputs, Set<String> rejected, Freshness fresh, Instant now) {
+        List<Rejection> rejections = inputs.rejections();
         if (inputs.portfolio().isEmpty()) {
             boolean invalid = rejected.contains(key(DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT));
-            fallbacks.add(new Fallback(DataSource.PORTFOLIO, invalid ? FallbackReason.INVALID : FallbackReason.MISSING,
+            List<Fallback> fallbacks = List.of(new Fallback(DataSource.PORTFOLIO, invalid ? FallbackReason.INVALID : FallbackReason.MISSING,
                     DataSource.PORTFOLIO_SUBJECT));
-            return new Cycle(new CycleResult.Skipped(now, invalid ? SkipReason.PORTFOLIO_INVALID : SkipReason.PORTFOLIO_MISSING, fallbacks,
-                    rejections), previous);
+            return Optional.of(new CycleResult.Skipped(now, invalid ? SkipReason.PORTFOLIO_INVALID : SkipReason.PORTFOLIO_MISSING, fallbacks,
+                    rejections));
         }
         PortfolioState portfolio = inputs.portfolio().get();
         if (!(portfolio.equityUsd() > 0)) {
-            fallbacks.add(new Fallback(DataSource.PORTFOLIO, FallbackReason.INVALID, DataSource.PORTFOLIO_SUBJECT));
             List<Rejection> all = new ArrayList<>(rejections);
             all.add(new Rejection(DataSource.PORTFOLIO, RejectReason.INVALID_VALUE, DataSource.PORTFOLIO_SUBJECT,
                     "equity_usd=" + Scalars.formatDecimal(portfolio.equityUsd()) + " must be > 0"));
-            return new Cycle(new CycleResult.Skipped(now, SkipReason.EQUITY_NOT_POSITIVE, fallbacks, all), previous);
+            return Optional.of(new CycleResult.Skipped(now, SkipReason.EQUITY_NOT_POSITIVE,
+                    List.of(new Fallback(DataSource.PORTFOLIO, FallbackReason.INVALID, DataSource.PORTFOLIO_SUBJECT)), all));
         }
         if (fresh.stale(portfolio.timestamp())) {
-            fallbacks.add(new Fallback(DataSource.PORTFOLIO, FallbackReason.STALE, DataSource.PORTFOLIO_SUBJECT));
-            return new Cycle(new CycleResult.Skipped(now, SkipReason.PORTFOLIO_STALE, fallbacks, rejections), previous);
+            return Optional.of(new CycleResult.Skipped(now, SkipReason.PORTFOLIO_STALE,
+                    List.of(new Fallback(DataSource.PORTFOLIO, FallbackReason.STALE, DataSource.PORTFOLIO_SUBJECT)), rejections));
         }
-        double equity = portfolio.equityUsd();
+        return Optional.empty();
+    }
 
-        // 2. Drawdown zone.
-        Factors.ZoneInForce inForce = Factors.zoneInForce(portfolio.drawdown(), previous.zone(), previous.relaxSince(), policy, now);
-        DrawdownZone zone = inForce.zone();
-        double drawdownFactor = Factors.drawdownFactor(zone, policy);
+    /**
+     * The regime in force (3.): its own when fresh and known, else UNKNOWN with the reason it fell back.
+     *
+     * @param quality  the regime's confidence in [0, 1] (0 when it fell back)
+     * @param fallback why it fell back, or null
+     */
+    private record RegimeIn(Regime regime, double quality, FallbackReason fallback) {
+    }
 
-        // 3. Regime.
-        Regime regime = Regime.UNKNOWN;
-        double regimeQuality = 0;
-        FallbackReason regimeFallback;
+    private static RegimeIn regime(CycleInputs inputs, Set<String> rejected, Freshness fresh) {
         if (inputs.regime().isEmpty()) {
-            regimeFallback = rejected.contains(key(DataSource.REGIME, DataSource.REGIME_SUBJECT)) ? FallbackReason.INVALID : FallbackReason.MISSING;
-        } else {
-            RegimeState state = inputs.regime().get();
-            if (fresh.stale(state.timestamp())) {
-                regimeFallback = FallbackReason.STALE;
-            } else if (state.regime() == Regime.UNKNOWN) {
-                regimeFallback = FallbackReason.INVALID;
-            } else {
-                regimeFallback = null;
-                regime = state.regime();
-                regimeQuality = Factors.unit(state.confidence());
+            return new RegimeIn(Regime.UNKNOWN, 0,
+                    rejected.contains(key(DataSource.REGIME, DataSource.REGIME_SUBJECT)) ? FallbackReason.INVALID : FallbackReason.MISSING);
+        }
+        RegimeState state = inputs.regime().get();
+        if (fresh.stale(state.timestamp())) {
+            return new RegimeIn(Regime.UNKNOWN, 0, FallbackReason.STALE);
+        }
+        if (state.regime() == Regime.UNKNOWN) {
+            return new RegimeIn(Regime.UNKNOWN, 0, FallbackReason.INVALID);
+        }
+        return new RegimeIn(state.regime(), Factors.unit(state.confidence()), null);
+    }
+
+    /**
+     * One computed cycle's working state: the cycle-wide factors and, per symbol, parallel arrays (no object per symbol
+     * but its decision: at 100,000 symbols a cycle allocates little besides what it hands on).
+     */
+    private static final class Pass {
+        final CycleInputs inputs;
+        final Policy policy;
+        final Freshness fresh;
+        final Set<String> rejected;
+        final double equity;
+        final DrawdownZone zone;
+        final double drawdownFactor;
+        final RegimeIn regime;
+        final double regimeFactor;
+        final List<Fallback> fallbacks = new ArrayList<>();
+        List<Rejection> rejections;
+        final int n;
+        final ClusterEval[] clusterOf;
+        final double[] uncapped;
+        final double[] target;
+        final double[] performance;
+        final double[] confidence;
+        final int[] fallbackBits;
+        final boolean[] symbolCapped;
+        final Map<String, ClusterEval> clusters = new HashMap<>();
+        final DiscoveredMap discovered;
+
+        Pass(CycleInputs inputs, Policy policy, Freshness fresh, Set<String> rejected, double equity, DrawdownZone zone, RegimeIn regime) {
+            this.inputs = inputs;
+            this.policy = policy;
+            this.fresh = fresh;
+            this.rejected = rejected;
+            this.equity = equity;
+            this.zone = zone;
+            this.drawdownFactor = Factors.drawdownFactor(zone, policy);
+            this.regime = regime;
+            this.regimeFactor = Factors.regimeFactor(regime.regime(), policy);
+            if (regime.fallback() != null) {
+                fallbacks.add(new Fallback(DataSource.REGIME, regime.fallback(), DataSource.REGIME_SUBJECT));
+            }
+            this.rejections = inputs.rejections();
+            this.n = inputs.budgets().size();
+            this.clusterOf = new ClusterEval[n];
+            this.uncapped = new double[n];
+            this.target = new double[n];
+            this.performance = new double[n];
+            this.confidence = new double[n];
+            this.fallbackBits = new int[n];
+            this.symbolCapped = new boolean[n];
+            this.discovered = inputs.discovered().isEmpty() ? null : DiscoveredMap.of(inputs.discovered(), fresh);
+            if (discovered != null) {
+                rejections = new ArrayList<>(rejections); // conflicts are added per symbol that consults the map
             }
         }
-        if (regimeFallback != null) {
-            fallbacks.add(new Fallback(DataSource.REGIME, regimeFallback, DataSource.REGIME_SUBJECT));
-        }
-        double regimeFactor = Factors.regimeFactor(regime, policy);
 
-        // 4-7. Per symbol: cluster, performance, product or pass-through, symbol cap.
-        List<SymbolBudget> budgets = inputs.budgets();
-        int n = budgets.size();
-        double symbolCap = policy.maxSymbolPct() * equity;
-        ClusterEval[] clusterOf = new ClusterEval[n];
-        double[] uncapped = new double[n];
-        double[] target = new double[n];
-        double[] performance = new double[n];
-        double[] confidence = new double[n];
-        int[] fallbackBits = new int[n];
-        boolean[] symbolCapped = new boolean[n];
-        Map<String, ClusterEval> clusters = new HashMap<>();
-        DiscoveredMap discovered = inputs.discovered().isEmpty() ? null : DiscoveredMap.of(inputs.discovered(), fresh);
-        if (discovered != null) {
-            rejections = new ArrayList<>(rejections); // conflicts are added per symbol that consults the map
+        /** Steps 4-7 for every symbol, in the budgets' order. */
+        void symbols() {
+            double symbolCap = policy.maxSymbolPct() * equity;
+            for (int i = 0; i < n; i++) {
+                SymbolBudget budget = inputs.budgets().get(i);
+                ClusterEval cluster = cluster(budget);
+                clusterOf[i] = cluster;
+                product(i, budget, cluster);
+                if (uncapped[i] > symbolCap) {
+                    target[i] = symbolCap;
+                    symbolCapped[i] = true;
+                } else {
+                    target[i] = uncapped[i];
+                }
+                cluster.weightSum += target[i] / equity;
+            }
         }
 
-        for (int i = 0; i < n; i++) {
-            SymbolBudget budget = budgets.get(i);
+        /** The symbol's cluster (the static map, else the discovered one, else the budget's own, else unknown), evaluated once per cycle. */
+        private ClusterEval cluster(SymbolBudget budget) {
             String symbol = budget.symbol();
             String clusterId = inputs.clusterMap().get(symbol);
             if (clusterId == null && discovered != null) {
@@ -180,8 +252,12 @@ public final class Allocator {
                     fallbacks.add(new Fallback(DataSource.CLUSTER, cluster.stressFallback, clusterId));
                 }
             }
-            clusterOf[i] = cluster;
+            return cluster;
+        }
 
+        /** The symbol's performance factor, its product of factors (a stale budget passes through) and its confidence. */
+        private void product(int i, SymbolBudget budget, ClusterEval cluster) {
+            String symbol = budget.symbol();
             double perf;
             double perfQuality;
             PerformanceAttribution attribution = inputs.attributions().get(symbol);
@@ -196,8 +272,7 @@ public final class Allocator {
                 perfQuality = 0;
                 fallbacks.add(new Fallback(DataSource.PERFORMANCE, cluster.alphaFallback, symbol));
             }
-
-            int bits = (regimeFallback != null ? BIT_REGIME : 0)
+            int bits = (regime.fallback() != null ? BIT_REGIME : 0)
                     | (cluster.stressFallback != null ? BIT_CLUSTER : 0)
                     | (perfQuality == 0 ? BIT_PERFORMANCE : 0);
             double base = budget.budgetUsd();
@@ -215,72 +290,65 @@ public final class Allocator {
                 } else if (product == Double.POSITIVE_INFINITY) {
                     product = Double.MAX_VALUE; // overflow saturates; the symbol cap takes it below
                 }
-                confidence[i] = (1 + regimeQuality + cluster.quality + perfQuality) / 4;
+                confidence[i] = (1 + regime.quality() + cluster.quality + perfQuality) / 4;
             }
             fallbackBits[i] = bits;
             performance[i] = perf;
             uncapped[i] = product;
-            if (product > symbolCap) {
-                target[i] = symbolCap;
-                symbolCapped[i] = true;
-            } else {
-                target[i] = product;
-            }
-            cluster.weightSum += target[i] / equity;
         }
 
-        // 8. Cluster cap, in weights so no sum can overflow.
-        Map<String, Double> clusterFactors = new HashMap<>(clusters.size() * 2);
-        for (ClusterEval cluster : clusters.values()) {
-            clusterFactors.put(cluster.id, cluster.factor);
-            if (cluster.weightSum > policy.maxClusterPct()) {
-                cluster.scale = policy.maxClusterPct() / cluster.weightSum;
+        /** Each cluster's factor, as the cycle context reports it; sets each cluster's scale past its cap (in weights). */
+        Map<String, Double> clusterFactors() {
+            Map<String, Double> factors = new HashMap<>(clusters.size() * 2);
+            for (ClusterEval cluster : clusters.values()) {
+                factors.put(cluster.id, cluster.factor);
             }
+            return factors;
         }
 
-        CapKind[] caps = new CapKind[n];
-        double book = 0; // the book's total, in weights (fractions of equity) so no sum can overflow
-        for (int i = 0; i < n; i++) {
-            caps[i] = symbolCapped[i] ? CapKind.SYMBOL : CapKind.NONE;
-            if (clusterOf[i].scale < 1.0) {
-                target[i] *= clusterOf[i].scale;
-                caps[i] = CapKind.CLUSTER;
-            }
-            book += target[i] / equity;
-        }
-
-        // Gross cap (DESIGN section 17): a book past MAX_GROSS_PCT x equity is scaled whole by one ratio.
-        if (policy.maxGrossPct().isPresent() && book > policy.maxGrossPct().getAsDouble()) {
-            double ratio = policy.maxGrossPct().getAsDouble() / book;
-            for (int i = 0; i < n; i++) {
-                if (target[i] > 0) {
-                    target[i] *= ratio;
-                    caps[i] = CapKind.GROSS;
+        /** 8. The cluster cap, in weights so no sum can overflow; then a book past {@code MAX_GROSS_PCT x equity} scaled whole. */
+        CapKind[] caps() {
+            for (ClusterEval cluster : clusters.values()) {
+                if (cluster.weightSum > policy.maxClusterPct()) {
+                    cluster.scale = policy.maxClusterPct() / cluster.weightSum;
                 }
             }
+            CapKind[] caps = new CapKind[n];
+            double book = 0; // the book's total, in weights (fractions of equity) so no sum can overflow
+            for (int i = 0; i < n; i++) {
+                caps[i] = symbolCapped[i] ? CapKind.SYMBOL : CapKind.NONE;
+                if (clusterOf[i].scale < 1.0) {
+                    target[i] *= clusterOf[i].scale;
+                    caps[i] = CapKind.CLUSTER;
+                }
+                book += target[i] / equity;
+            }
+            if (policy.maxGrossPct().isPresent() && book > policy.maxGrossPct().getAsDouble()) {
+                double ratio = policy.maxGrossPct().getAsDouble() / book;
+                for (int i = 0; i < n; i++) {
+                    if (target[i] > 0) {
+                        target[i] *= ratio;
+                        caps[i] = CapKind.GROSS;
+                    }
+                }
+            }
+            return caps;
         }
 
-        // 9. Decisions.
-        List<Decision> decisions = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            SymbolBudget budget = budgets.get(i);
-            ClusterEval cluster = clusterOf[i];
-            boolean stale = (fallbackBits[i] & BIT_BUDGET) != 0;
-            double t = target[i];
-            CapKind cap = caps[i];
-            decisions.add(new Decision(
-                    budget.symbol(), cluster.id, budget.budgetUsd(), uncapped[i], t, t / equity,
-                    regime,
-                    stale ? 1.0 : regimeFactor,
-                    stale ? 1.0 : cluster.factor,
-                    zone,
-                    stale ? 1.0 : drawdownFactor,
-                    performance[i],
-                    cap, confidence[i], FALLBACK_LISTS.get(fallbackBits[i])));
+        /** 9. One decision per symbol; a stale budget's factors are reported as 1 (it passed through). */
+        List<Decision> decisions(CapKind[] caps) {
+            List<Decision> decisions = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                SymbolBudget budget = inputs.budgets().get(i);
+                ClusterEval cluster = clusterOf[i];
+                boolean stale = (fallbackBits[i] & BIT_BUDGET) != 0;
+                double t = target[i];
+                decisions.add(new Decision(budget.symbol(), cluster.id, budget.budgetUsd(), uncapped[i], t, t / equity, regime.regime(),
+                        stale ? 1.0 : regimeFactor, stale ? 1.0 : cluster.factor, zone, stale ? 1.0 : drawdownFactor, performance[i],
+                        caps[i], confidence[i], FALLBACK_LISTS.get(fallbackBits[i])));
+            }
+            return decisions;
         }
-        CycleContext context = new CycleContext(equity, portfolio.drawdown(), zone, drawdownFactor, regime, regimeFactor, clusterFactors);
-        CycleResult result = new CycleResult.Computed(now, context, decisions, fallbacks, rejections);
-        return new Cycle(result, new CarryOver(Optional.of(zone), inForce.relaxSince(), previous.mode(), previous.written()));
     }
 
     /**
@@ -319,56 +387,68 @@ public final class Allocator {
         double equity = computed.context().equityUsd();
         List<Decision> out = new ArrayList<>(computed.decisions().size());
         for (Decision d : computed.decisions()) {
-            double t = d.targetUsd();
-            CapKind cap = d.cap();
             CarryOver.WrittenTarget w = written.get(d.symbol());
-            List<ScopedControl> mine = bySymbol.getOrDefault(d.symbol(), List.of());
-            List<ScopedControl> theirs = byCluster.getOrDefault(d.clusterId(), List.of());
-            if (!mine.isEmpty() || !theirs.isEmpty()) {
-                boolean halted = false;
-                double lowest = t;
-                CapKind lowestCap = null;
-                for (List<ScopedControl> list : List.of(mine, theirs)) {
-                    for (ScopedControl c : list) {
-                        switch (c.action()) {
-                            case HALT -> halted = true;
-                            case REDUCE -> {
-                                double v = Math.min(d.targetUsd(), w == null ? 0 : w.targetUsd());
-                                if (v < lowest || (v == lowest && lowestCap == CapKind.SCALE)) {
-                                    lowest = v;
-                                    lowestCap = CapKind.REDUCE;
-                                }
-                            }
-                            case SCALE -> {
-                                double v = d.targetUsd() * c.factor();
-                                if (v < lowest) {
-                                    lowest = v;
-                                    lowestCap = CapKind.SCALE;
-                                }
-                            }
+            Limited limited = controlled(d, w, bySymbol.getOrDefault(d.symbol(), List.of()), byCluster.getOrDefault(d.clusterId(), List.of()));
+            if (policy.ramps()) {
+                limited = ramped(limited, d, w, policy, now);
+            }
+            out.add(limited.target() == d.targetUsd() && limited.cap() == d.cap() ? d : d.withTarget(limited.target(), equity, limited.cap()));
+        }
+        return new CycleResult.Computed(computed.now(), computed.context(), out, computed.fallbacks(), computed.rejections());
+    }
+
+    /** A target after a step of section 17, and the cap that says which step bound it. */
+    private record Limited(double target, CapKind cap) {
+    }
+
+    /**
+     * The scoped controls naming the symbol ({@code mine}) or its cluster ({@code theirs}): a halt sets 0; otherwise the
+     * lowest of reduce (the written target; none: 0) and scale (computed x factor), when below the computed target (a
+     * tie is reduce).
+     */
+    private static Limited controlled(Decision d, CarryOver.WrittenTarget w, List<ScopedControl> mine, List<ScopedControl> theirs) {
+        if (mine.isEmpty() && theirs.isEmpty()) {
+            return new Limited(d.targetUsd(), d.cap());
+        }
+        boolean halted = false;
+        double lowest = d.targetUsd();
+        CapKind lowestCap = null;
+        for (List<ScopedControl> list : List.of(mine, theirs)) {
+            for (ScopedControl c : list) {
+                switch (c.action()) {
+                    case HALT -> halted = true;
+                    case REDUCE -> {
+                        double v = Math.min(d.targetUsd(), w == null ? 0 : w.targetUsd());
+                        if (v < lowest || (v == lowest && lowestCap == CapKind.SCALE)) {
+                            lowest = v;
+                            lowestCap = CapKind.REDUCE;
+                        }
+                    }
+                    case SCALE -> {
+                        double v = d.targetUsd() * c.factor();
+                        if (v < lowest) {
+                            lowest = v;
+                            lowestCap = CapKind.SCALE;
                         }
                     }
                 }
-                if (halted) {
-                    t = 0;
-                    cap = CapKind.HALT;
-                } else if (lowestCap != null && lowest < t) {
-                    t = lowest;
-                    cap = lowestCap;
-                }
             }
-            if (policy.ramps() && w != null && t > w.targetUsd()) {
-                double minutes = Math.max(0, now.toEpochMilli() - w.at().toEpochMilli()) / 60_000.0;
-                // rate x minutes first: both finite, so x base is never 0 x infinity (NaN would let the rise through whole)
-                double allowed = w.targetUsd() + policy.maxRaisePct() * minutes * d.baseBudgetUsd();
-                if (t > allowed) {
-                    t = allowed;
-                    cap = CapKind.RAMP;
-                }
-            }
-            out.add(t == d.targetUsd() && cap == d.cap() ? d : d.withTarget(t, equity, cap));
         }
-        return new CycleResult.Computed(computed.now(), computed.context(), out, computed.fallbacks(), computed.rejections());
+        if (halted) {
+            return new Limited(0, CapKind.HALT);
+        }
+        return lowestCap != null && lowest < d.targetUsd() ? new Limited(lowest, lowestCap) : new Limited(d.targetUsd(), d.cap());
+    }
+
+    /** The ramp: above its written target, a target rises by at most {@code P29_MAX_RAISE_PCT x base} per minute since. */
+    private static Limited ramped(Limited limited, Decision d, CarryOver.WrittenTarget w, Policy policy, Instant now) {
+        if (w == null || limited.target() <= w.targetUsd()) {
+            return limited;
+        }
+        double minutes = Math.max(0, now.toEpochMilli() - w.at().toEpochMilli()) / 60_000.0;
+        // rate x minutes first: both finite, so x base is never 0 x infinity (NaN would let the rise through whole)
+        double allowed = w.targetUsd() + policy.maxRaisePct() * minutes * d.baseBudgetUsd();
+        return limited.target() > allowed ? new Limited(allowed, CapKind.RAMP) : limited;
     }
 
     /**

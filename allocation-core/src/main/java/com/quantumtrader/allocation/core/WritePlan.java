@@ -174,7 +174,6 @@ public final class WritePlan {
         Instant now = result.now();
         double equity = result.context().equityUsd();
         double symbolCap = policy.maxSymbolPct() * equity * (1 + CAP_SLACK);
-        double clusterCap = policy.maxClusterPct() * equity * (1 + CAP_SLACK);
         List<Decision> decisions = result.decisions();
         int n = decisions.size();
         Change[] changes = new Change[n];
@@ -206,28 +205,46 @@ public final class WritePlan {
             double stands = c == Change.UNCHANGED ? w.targetUsd() : d.targetUsd();
             clusterTotals.computeIfAbsent(d.clusterId(), k -> new double[1])[0] += stands;
         }
-        // A cluster whose kept targets would sum past its cap is written whole, as computed (which is within it); so is the
-        // whole book when what stands would sum past the gross cap (DESIGN section 17: the book never exceeds it in Redis).
+        rewriteWhereKeptBreaksACap(decisions, changes, clusterTotals, policy, equity);
+        return new Plan(Arrays.asList(changes), removed(decisions, written, known), after(decisions, changes, before, now));
+    }
+
+    /**
+     * A cluster whose kept targets would sum past its cap is written whole, as computed (which is within it); so is the
+     * whole book when what stands would sum past the gross cap (DESIGN section 17: the book never exceeds it in Redis).
+     */
+    private static void rewriteWhereKeptBreaksACap(List<Decision> decisions, Change[] changes, Map<String, double[]> clusterTotals,
+                                                   Policy policy, double equity) {
+        double clusterCap = policy.maxClusterPct() * equity * (1 + CAP_SLACK);
         double book = 0;
         for (double[] total : clusterTotals.values()) {
             book += total[0];
         }
         boolean bookOver = policy.maxGrossPct().isPresent() && book > policy.maxGrossPct().getAsDouble() * equity * (1 + CAP_SLACK);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < changes.length; i++) {
             if (changes[i] == Change.UNCHANGED && (bookOver || clusterTotals.get(decisions.get(i).clusterId())[0] > clusterCap)) {
                 changes[i] = Change.CHANGED;
             }
         }
-        // Built immutable at once (the plan and the carry-over keep it as it is): it lives until the next cycle.
+    }
+
+    /** What stands written after the plan: per decision its new target, or the one kept. Built immutable at once (it lives until the next cycle). */
+    private static Map<String, CarryOver.WrittenTarget> after(List<Decision> decisions, Change[] changes, CarryOver.WrittenTarget[] before,
+                                                             Instant now) {
         @SuppressWarnings("unchecked")
-        Map.Entry<String, CarryOver.WrittenTarget>[] after = new Map.Entry[n];
-        for (int i = 0; i < n; i++) {
+        Map.Entry<String, CarryOver.WrittenTarget>[] after = new Map.Entry[decisions.size()];
+        for (int i = 0; i < after.length; i++) {
             Decision d = decisions.get(i);
             after[i] = Map.entry(d.symbol(), changes[i] == Change.UNCHANGED ? before[i] : CarryOver.WrittenTarget.of(d, now));
         }
+        return Map.ofEntries(after);
+    }
+
+    /** The written symbols with no decision now, sorted ({@code known}: how many written symbols have one). */
+    private static List<String> removed(List<Decision> decisions, Map<String, CarryOver.WrittenTarget> written, int known) {
         List<String> removed = new ArrayList<>();
         if (known < written.size()) { // some written symbol has no decision now
-            Set<String> current = new HashSet<>(n * 2);
+            Set<String> current = new HashSet<>(decisions.size() * 2);
             decisions.forEach(d -> current.add(d.symbol()));
             for (String symbol : written.keySet()) {
                 if (!current.contains(symbol)) {
@@ -236,6 +253,6 @@ public final class WritePlan {
             }
             removed.sort(null);
         }
-        return new Plan(Arrays.asList(changes), removed, Map.ofEntries(after));
+        return removed;
     }
 }
