@@ -391,12 +391,12 @@ public final class Control {
         if (control instanceof Decoded.Valid<ControlHash> v) {
             return v.value().mode().wireName();
         }
-        String reason = ((Decoded.Invalid<ControlHash>) control).reason();
+        String reason = control.invalidReason().orElseThrow();
         return ControlHash.ABSENT.equals(reason) ? "" : "invalid";
     }
 
     /** For messages: {@code mode} of a valid control, else its reason. */
     public static String summary(Decoded<ControlHash> control) {
-        return control instanceof Decoded.Valid<ControlHash> v ? v.value().mode().wireName() : ((Decoded.Invalid<ControlHash>) control).reason();
+        return control instanceof Decoded.Valid<ControlHash> v ? v.value().mode().wireName() : control.invalidReason().orElseThrow();
     }
 }

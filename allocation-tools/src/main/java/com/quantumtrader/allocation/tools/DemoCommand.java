@@ -11,7 +11,6 @@ import com.quantumtrader.allocation.runner.cli.DecisionTable;
 import com.quantumtrader.allocation.runner.cycle.CycleRunner;
 
 import com.quantumtrader.allocation.runner.config.Config;
-import com.quantumtrader.allocation.runner.config.PolicySettings;
 import com.quantumtrader.allocation.runner.config.Variable;
 import com.quantumtrader.allocation.runner.cli.Wiring;
 import com.quantumtrader.allocation.core.ScopedControl;
@@ -20,7 +19,6 @@ import com.quantumtrader.allocation.redis.client.RedisConnection;
 
 import com.quantumtrader.allocation.redis.client.RedisEndpoint;
 
-import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import java.io.PrintWriter;
@@ -81,6 +79,47 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        validate();
+        Logging.setRootLevel("WARN");
+        Logging.setLevel(CycleRunner.class.getName(), "ERROR");
+        PrintWriter out = spec.commandLine().getOut();
+        EmbeddedRedis embedded = redisUrl == null ? EmbeddedRedis.start() : null;
+        String url = redisUrl != null ? redisUrl : embedded.url();
+        int port = portOrFree(metricsPort);
+        List<Config> configs = configs(url, port);
+        Config config = configs.get(0);
+        RedisEndpoint endpoint = RedisEndpoint.fromUrl(url, config.connection().deployment().socketTimeout(),
+                config.connection().deployment().socketTimeout());
+        Instant start = Instant.now();
+        Upstream upstream = new Upstream(endpoint.host(), endpoint.port(), start);
+        upstream.publish(0, start);
+        RedisConnection operator = Wiring.connect(config); // the operator's control command, as a process would run it
+        CountDownLatch done = new CountDownLatch(1);
+        banner(out, url, port);
+        Signals.onTerminate(done::countDown);
+        List<Service> services = new ArrayList<>();
+        try {
+            Printer printer = new Printer(out, new DecisionTable(System.console() != null && System.getenv("NO_COLOR") == null, config.policy()),
+                    done, upstream, operator);
+            for (Config c : configs) {
+                services.add(new Service(c, Clock.systemUTC(), report -> printer.cycle(c.service().instanceId(), report)));
+            }
+            services.forEach(Service::start);
+            done.await();
+        } finally {
+            services.forEach(Service::close);
+            operator.close();
+            upstream.close();
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+        out.println("demo stopped");
+        out.flush();
+        return 0;
+    }
+
+    private void validate() {
         if (cycles != null && cycles < 1) {
             throw new IllegalArgumentException("--cycles: must be >= 1 (leave it out to run until Ctrl-C), was " + cycles);
         }
@@ -90,13 +129,10 @@ final class DemoCommand implements Callable<Integer> {
         if (replicas < 1 || replicas > 3) {
             throw new IllegalArgumentException("--replicas: must be in [1, 3], was " + replicas);
         }
-        Logging.setRootLevel("WARN");
-        Logging.setLevel(CycleRunner.class.getName(), "ERROR");
-        PrintWriter out = spec.commandLine().getOut();
-        boolean color = System.console() != null && System.getenv("NO_COLOR") == null;
-        EmbeddedRedis embedded = redisUrl == null ? EmbeddedRedis.start() : null;
-        String url = redisUrl != null ? redisUrl : embedded.url();
-        int port = portOrFree(metricsPort);
+    }
+
+    /** Each replica's configuration, as its env file would say it. */
+    private List<Config> configs(String url, int port) {
         List<Config> configs = new ArrayList<>();
         for (int r = 1; r <= replicas; r++) {
             Map<String, String> env = new HashMap<>();
@@ -115,16 +151,10 @@ final class DemoCommand implements Callable<Integer> {
             env.put(Variable.P29_MAX_RAISE_PCT.name(), "2");
             configs.add(Config.fromEnv(env));
         }
-        Config config = configs.get(0);
-        RedisEndpoint endpoint = RedisEndpoint.fromUrl(url, config.connection().deployment().socketTimeout(), config.connection().deployment().socketTimeout());
-        Instant start = Instant.now();
-        Upstream upstream = new Upstream(endpoint.host(), endpoint.port(), start);
-        upstream.publish(0, start);
-        RedisConnection operator = Wiring.connect(config); // the operator's control command, as a process would run it
+        return configs;
+    }
 
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicInteger n = new AtomicInteger();
-        DecisionTable table = new DecisionTable(color, config.policy());
+    private void banner(PrintWriter out, String url, int port) {
         out.printf(Locale.ROOT, "Capital Allocation Brain demo: embedded Redis at %s, enforce mode, a cycle every %d s%s%n", url, intervalSec,
                 replicas > 1 ? ", " + replicas + " replicas (one writes, the others stand by)" : "");
         out.println("upstream simulated as the live stack writes it: clusters from quantum:portfolio:clusters and their cluster_state"
@@ -135,61 +165,63 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "metrics: http://127.0.0.1:%d/metrics   Ctrl-C to stop%s%n%n", port,
                 cycles != null ? ", or after " + cycles + " cycles" : "");
         out.flush();
-        Signals.onTerminate(done::countDown);
-        List<Service> services = new ArrayList<>();
-        try {
-            for (Config c : configs) {
-                String instance = c.service().instanceId();
-                services.add(new Service(c, Clock.systemUTC(), report -> {
-                    synchronized (out) {
-                        if (done.getCount() == 0) {
-                            return; // stopping: a standby that takes the released lease meanwhile prints nothing more
-                        }
-                        if (!report.leading() && report.result().isPresent()) {
-                            if (replicas > 1) {
-                                out.printf(Locale.ROOT, "%s standby: computed %d targets, wrote nothing%n", instance,
-                                        report.result().get().decisions().size());
-                                out.flush();
-                            }
-                            return;
-                        }
-                        int k = n.incrementAndGet();
-                        String title = String.format(Locale.ROOT, "cycle %d  %.0f ms%s", k, report.seconds() * 1000,
-                                replicas > 1 ? "  written by " + instance + " (leader)" : "");
-                        if (report.result().isPresent()) {
-                            CycleResult r = report.result().get();
-                            out.print(table.render(r, title));
-                            out.printf(Locale.ROOT, "wrote %d target hashes, %d decisions%n%n", report.written().get().targetsWritten(),
-                                    report.written().get().decisionsStreamed());
-                        } else {
-                            out.printf(Locale.ROOT, "%s  FAILED: %s%n%n", title, report.failure().orElse("?"));
-                        }
+    }
+
+    /** Prints each cycle a replica reports (the leader's table, a standby's one line), then moves the simulated upstream on. */
+    private final class Printer {
+        private final PrintWriter out;
+        private final DecisionTable table;
+        private final CountDownLatch done;
+        private final Upstream upstream;
+        private final RedisConnection operator;
+        private final AtomicInteger n = new AtomicInteger();
+
+        Printer(PrintWriter out, DecisionTable table, CountDownLatch done, Upstream upstream, RedisConnection operator) {
+            this.out = out;
+            this.table = table;
+            this.done = done;
+            this.upstream = upstream;
+            this.operator = operator;
+        }
+
+        void cycle(String instance, CycleRunner.Report report) {
+            synchronized (out) {
+                if (done.getCount() == 0) {
+                    return; // stopping: a standby that takes the released lease meanwhile prints nothing more
+                }
+                if (!report.leading() && report.result().isPresent()) {
+                    if (replicas > 1) {
+                        out.printf(Locale.ROOT, "%s standby: computed %d targets, wrote nothing%n", instance, report.result().get().decisions().size());
                         out.flush();
-                        if (cycles != null && k >= cycles) {
-                            done.countDown();
-                        } else {
-                            upstream.publish(k, Instant.now());
-                            if (k == HALT_AT) {
-                                out.println(haltPepe(operator, intervalSec));
-                                out.println();
-                            }
-                        }
                     }
-                }));
-            }
-            services.forEach(Service::start);
-            done.await();
-        } finally {
-            services.forEach(Service::close);
-            operator.close();
-            upstream.close();
-            if (embedded != null) {
-                embedded.close();
+                    return;
+                }
+                int k = n.incrementAndGet();
+                String title = String.format(Locale.ROOT, "cycle %d  %.0f ms%s", k, report.seconds() * 1000,
+                        replicas > 1 ? "  written by " + instance + " (leader)" : "");
+                if (report.result().isPresent()) {
+                    out.print(table.render(report.result().get(), title));
+                    out.printf(Locale.ROOT, "wrote %d target hashes, %d decisions%n%n", report.written().get().targetsWritten(),
+                            report.written().get().decisionsStreamed());
+                } else {
+                    out.printf(Locale.ROOT, "%s  FAILED: %s%n%n", title, report.failure().orElse("?"));
+                }
+                out.flush();
+                next(k);
             }
         }
-        out.println("demo stopped");
-        out.flush();
-        return 0;
+
+        private void next(int k) {
+            if (cycles != null && k >= cycles) {
+                done.countDown();
+                return;
+            }
+            upstream.publish(k, Instant.now());
+            if (k == HALT_AT) {
+                out.println(haltPepe(operator, intervalSec));
+                out.println();
+            }
+        }
     }
 
     /** The cycle after which the demo's operator halts PEPEUSDT, for {@link #HALT_CYCLES} intervals. */

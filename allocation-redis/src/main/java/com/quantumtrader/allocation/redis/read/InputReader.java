@@ -327,40 +327,42 @@ public final class InputReader implements AutoCloseable {
                     rejections), InputCodec.PORTFOLIO_FIELDS);
             InputCodec.Assembly assembly = assemble(symbols, asked, reuse.isPresent());
             Set<String> clustersInUse = new LinkedHashSet<>(assembly.clustersInUse());
-            Map<String, String> regime = Map.of();
-            Optional<Instant> regimeEntryTime = Optional.empty();
-            List<StreamRecord> entries = get(regimeResponse, DataSource.REGIME, DataSource.REGIME_SUBJECT, rejections);
-            if (entries != null && !entries.isEmpty()) {
-                StreamRecord last = newestValidRegime(entries, rejections);
-                regime = last.fields();
-                regimeEntryTime = Optional.of(Instant.ofEpochMilli(last.millis()));
-            }
+            Optional<StreamRecord> regime = Optional.ofNullable(get(regimeResponse, DataSource.REGIME, DataSource.REGIME_SUBJECT, rejections))
+                    .filter(entries -> !entries.isEmpty()).map(entries -> newestValidRegime(entries, rejections));
             Decoded<ControlHash> control = control(controlLength, controlResponse);
             Replies.Bounded bounded = readBounded(nodes, scopedLength, discoveredLength, rejections);
             Map<String, String> discovered = bounded.discovered(); // the wrong type, denied or oversized: rejected once, the other sources apply
-            Set<String> discoveredIds = new LinkedHashSet<>();
-            for (String id : discovered.keySet()) {
-                if (Scalars.isValidName(id) && !Allocator.UNKNOWN_CLUSTER.equals(id)) {
-                    discoveredIds.add(id); // which of them the map uses depends on their state, read with the stress hashes
-                    clustersInUse.add(id);
-                }
-            }
+            Set<String> discoveredIds = discoveredIds(discovered);
+            clustersInUse.addAll(discoveredIds); // which of them the map uses depends on their state, read with the stress hashes
             Map<String, Map<String, String>> clusterStates = new HashMap<>(discoveredIds.size() * 2);
             Map<String, Map<String, String>> stress = readStress(clustersInUse, discoveredIds, clusterStates);
             List<String> missed = cache.settle(plan, differences, now.plusNanos(System.nanoTime() - start).plusSeconds(1));
 
-            CycleInputs inputs = assembly.finish(rejections, portfolio, stress, discovered, clusterStates, regime, regimeEntryTime);
+            CycleInputs inputs = assembly.finish(rejections, portfolio, stress, discovered, clusterStates,
+                    regime.map(StreamRecord::fields).orElse(Map.of()), regime.map(r -> Instant.ofEpochMilli(r.millis())));
             Optional<String> lastWrite = Optional.ofNullable(lastWriteResponse.orNullIfWrongType());
             token = datasetToken(tokenSet, tokenResponse);
-            long present = 0;
-            for (Reply<Long> r : existsResponses) {
-                present += r.get();
-            }
-            ReadResult.Cache how = new ReadResult.Cache(cache instanceof NoCache ? ReadResult.Cache.Kind.OFF : plan.audit()
-                    ? ReadResult.Cache.Kind.AUDIT : plan.use() ? ReadResult.Cache.Kind.INCREMENTAL : ReadResult.Cache.Kind.FULL,
-                    inputReads, missed, plan.drops(), plan.note());
+            long present = existsResponses.stream().mapToLong(Reply::get).sum();
             return new ReadResult(inputs, rejections, control, bounded.scoped(), lastWrite, found, connection.roundTrips() - before,
-                    discoverNanos, targets.size() - present, how);
+                    discoverNanos, targets.size() - present, cacheOutcome(missed));
+        }
+
+        /** What the cache did in this pass: off, an audit, an incremental or a full read, with its drops and remark. */
+        private ReadResult.Cache cacheOutcome(List<String> missed) {
+            ReadResult.Cache.Kind kind = cache instanceof NoCache ? ReadResult.Cache.Kind.OFF : plan.audit() ? ReadResult.Cache.Kind.AUDIT
+                    : plan.use() ? ReadResult.Cache.Kind.INCREMENTAL : ReadResult.Cache.Kind.FULL;
+            return new ReadResult.Cache(kind, inputReads, missed, plan.drops(), plan.note());
+        }
+
+        /** The discovered clusters' ids a symbol may be mapped to: valid names, not the unknown cluster. */
+        private static Set<String> discoveredIds(Map<String, String> discovered) {
+            Set<String> ids = new LinkedHashSet<>();
+            for (String id : discovered.keySet()) {
+                if (Scalars.isValidName(id) && !Allocator.UNKNOWN_CLUSTER.equals(id)) {
+                    ids.add(id);
+                }
+            }
+            return ids;
         }
 
         /**

@@ -1,6 +1,7 @@
 package com.quantumtrader.allocation.redis.wire;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What decoding one hash or stream entry of the output contract gave: the value, or why it is not one.
@@ -23,11 +24,18 @@ public sealed interface Decoded<T> {
         }
     }
 
+    /** The value, when valid. */
+    default Optional<T> toOptional() {
+        return this instanceof Valid<T> v ? Optional.of(v.value()) : Optional.empty();
+    }
+
+    /** Why it is not a value (the field, the rule and the value), when invalid. */
+    default Optional<String> invalidReason() {
+        return this instanceof Invalid<T> i ? Optional.of(i.reason()) : Optional.empty();
+    }
+
     /** The value, or an {@link IllegalArgumentException} with the reason (for callers that only accept valid data). */
     default T orElseThrow() {
-        if (this instanceof Valid<T> v) {
-            return v.value();
-        }
-        throw new IllegalArgumentException(((Invalid<T>) this).reason());
+        return toOptional().orElseThrow(() -> new IllegalArgumentException(invalidReason().orElseThrow()));
     }
 }

@@ -73,11 +73,11 @@ public record HeldControls(Optional<ControlHash> control, Map<String, ScopedCont
         Optional<ControlHash> nextControl;
         if (read instanceof Decoded.Valid<ControlHash> v) {
             nextControl = Optional.of(v.value());
-        } else if (ControlHash.ABSENT.equals(((Decoded.Invalid<ControlHash>) read).reason())) {
+        } else if (ControlHash.ABSENT.equals(read.invalidReason().orElseThrow())) {
             nextControl = Optional.empty();
         } else {
             nextControl = control;
-            unreadable.put(Keys.CONTROL, ((Decoded.Invalid<ControlHash>) read).reason() + "; " + control.map(c -> "keeping mode "
+            unreadable.put(Keys.CONTROL, read.invalidReason().orElseThrow() + "; " + control.map(c -> "keeping mode "
                     + c.mode().wireName() + " as last read (set by " + (c.by().isEmpty() ? "unknown" : c.by()) + ")")
                     .orElse("no valid control read before: P29_MODE=" + configured.wireName() + " applies"));
         }

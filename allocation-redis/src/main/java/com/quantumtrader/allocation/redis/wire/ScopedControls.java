@@ -110,7 +110,7 @@ public record ScopedControls(List<ScopedControl> controls, List<String> invalid,
             if (c instanceof Decoded.Valid<ScopedControl> v) {
                 controls.add(v.value());
             } else {
-                invalid.add(ControlHash.escaped(field) + ": " + ((Decoded.Invalid<ScopedControl>) c).reason());
+                invalid.add(ControlHash.escaped(field) + ": " + c.invalidReason().orElseThrow());
                 invalidFields.add(field);
             }
         });

@@ -296,7 +296,7 @@ final class ControlCommand implements Runnable {
                 Decoded<StateHash> last = control.lastWrite();
                 ScopedControls scoped = control.readScoped();
                 // What the leader holds (DESIGN section 25): a control that cannot be read leaves the one last read in force.
-                HeldControls.Applied applied = (last instanceof Decoded.Valid<StateHash> sv ? sv.value().held() : HeldControls.NONE)
+                HeldControls.Applied applied = (last.toOptional().map(StateHash::held).orElse(HeldControls.NONE))
                         .apply(now, scoped, config.service().mode());
                 out.println("mode in force: " + applied.mode().wireName() + " (" + source(now, config, applied) + ")");
                 if (now instanceof Decoded.Valid<ControlHash> v) {
@@ -322,7 +322,7 @@ final class ControlCommand implements Runnable {
                     out.println("last write: mode " + s.mode().map(Mode::wireName).orElse("unknown") + " by " + s.instance() + " at epoch "
                             + s.epoch() + ", " + s.timestamp());
                 } else {
-                    out.println("last write: none (" + ((Decoded.Invalid<StateHash>) last).reason() + ")");
+                    out.println("last write: none (" + last.invalidReason().orElseThrow() + ")");
                 }
                 out.println("recent changes (" + Keys.CONTROL_STREAM + ", newest first):");
                 for (Map<String, String> e : control.history(history)) {
@@ -346,7 +346,7 @@ final class ControlCommand implements Runnable {
         if (control instanceof Decoded.Valid<ControlHash>) {
             return "control hash " + Keys.CONTROL;
         }
-        String reason = ((Decoded.Invalid<ControlHash>) control).reason();
+        String reason = control.invalidReason().orElseThrow();
         if (!ControlHash.ABSENT.equals(reason) && applied.held().control().isPresent()) {
             return "held: the control hash cannot be read (" + reason + "); the control last read valid stays in force";
         }

@@ -4,10 +4,8 @@ import com.quantumtrader.allocation.runner.config.Config;
 import com.quantumtrader.allocation.runner.config.ConfigException;
 import com.quantumtrader.allocation.runner.config.PolicySettings;
 import com.quantumtrader.allocation.runner.report.SnapshotFile;
-import java.util.List;
 import java.util.Optional;
 import java.time.Duration;
-import com.quantumtrader.allocation.core.ScopedControl;
 import com.quantumtrader.allocation.redis.wire.HeldControls;
 import com.quantumtrader.allocation.redis.wire.StateHash;
 import com.quantumtrader.allocation.redis.wire.Decoded;
@@ -59,86 +57,118 @@ final class OnceCommand implements Callable<Integer> {
     public Integer call() {
         Config config = env.config();
         Logging.setRootLevel("WARN");
-        PrintWriter out = spec.commandLine().getOut();
-        CycleResult result;
-        CarryOver next = null;
-        Policy policy = config.policy();
+        Once once;
         if (snapshot != null) {
             if (write) {
                 throw new IllegalArgumentException("--write: cannot be used with --snapshot (a snapshot is not live data)");
             }
-            SnapshotFile.Snapshot s = SnapshotFile.read(snapshot);
-            Map<String, String> policyEnv = new HashMap<>(PolicySettings.of(config.policy()));
-            policyEnv.putAll(s.policy());
-            try {
-                policy = PolicySettings.parse(policyEnv);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("snapshot policy: " + e.getMessage());
-            }
-            // The mode in force as run would have it: the snapshot's control hash, else P29_MODE; leading, since the
-            // snapshot's written targets are what a leader would hold (no Redis is asked).
-            Mode mode = ControlHash.inForce(s.control(), config.service().mode());
-            CycleStep.Outcome step = CycleStep.step(InputCodec.decode(s.raw()), new CycleStep.Controls(mode, s.scoped().controls()),
-                    settings(config, policy), s.now(), s.previous(), true, Optional.empty(), Optional.empty());
-            result = step.result();
-            next = step.next();
+            once = fromSnapshot(config);
         } else {
             try (RedisConnection redis = Wiring.connect(config)) {
-                ReadResult read = Wiring.reader(config, redis).read();
-                // The operator's controls win, as in run, and fail closed as in run: one that cannot be read leaves the
-                // control the writer last held (the state hash) in force (DESIGN section 25).
-                Decoded<StateHash> state = new Control(redis).lastWrite();
-                HeldControls.Applied applied = (state instanceof Decoded.Valid<StateHash> v ? v.value().held() : HeldControls.NONE)
-                        .apply(read.control(), read.scoped(), config.service().mode());
-                applied.unreadable().forEach((key, what) -> spec.commandLine().getErr().println("control " + key + " cannot be read: " + what));
-                Mode mode = applied.mode();
-                List<ScopedControl> controls = applied.controls();
-                OutputWriter writer = Wiring.writer(config, redis);
-                if (!write || !mode.writesTargets()) {
-                    // What the service holds in Redis, so reduce, a scoped reduce and the ramp start where a leader would.
-                    CarryOver held = writer.withWrittenKnown(CarryOver.START);
-                    result = CycleStep.step(read.decode(), new CycleStep.Controls(mode, controls), writer.settings(), Instant.now(), held,
-                            true, Optional.empty(), Optional.empty()).result();
-                    if (write) {
-                        spec.commandLine().getErr().println("--write ignored: the mode in force is shadow, nothing written");
-                    }
-                } else {
-                    // A one-shot write is fenced like a runner's: it takes the lease or writes nothing.
-                    Lease lease = Wiring.lease(config, redis);
-                    Role role = lease.hold(Role.UNKNOWN);
-                    if (!(role instanceof Role.Leader leader)) {
-                        spec.commandLine().getErr().println("nothing written: the writer's lease is held by "
-                                + ((Role.Standby) role).holder().orElse("?") + " (a runner is leading; stop it or use its output)");
-                        return ExitCodes.FAILURE;
-                    }
-                    try {
-                        // Nothing is known of earlier writes: the service's target hashes are read from Redis first.
-                        CycleStep.Outcome step = CycleStep.step(read.decode(), new CycleStep.Controls(mode, controls), writer.settings(),
-                                Instant.now(), CarryOver.START, true, Optional.of(writer.written()), Optional.empty());
-                        result = step.result();
-                        WriteResult w = writer.write(step.write().orElseThrow(), result, Long.toString(result.now().toEpochMilli()),
-                                leader.fence(), Optional.empty(), Map.of());
-                        spec.commandLine().getErr().println("wrote " + w.targetsWritten() + " target hashes and " + w.decisionsStreamed()
-                                + " decisions in mode " + mode.wireName() + " as " + leader.fence());
-                    } finally {
-                        lease.release(leader.fence());
-                    }
+                Optional<Once> live = live(config, redis);
+                if (live.isEmpty()) {
+                    return ExitCodes.FAILURE;
                 }
+                once = live.get();
             }
         }
+        print(once);
+        return ExitCodes.OK;
+    }
+
+    /**
+     * What one cycle computed.
+     *
+     * @param next   the carry-over it hands on (a snapshot's, printed for the next snapshot); null when live
+     * @param policy the policy it ran under (a snapshot's own over the configuration's)
+     */
+    private record Once(CycleResult result, CarryOver next, Policy policy) {
+    }
+
+    /** A snapshot's cycle: its policy over the configuration's, its control hash's mode, its carry-over; no Redis is asked. */
+    private Once fromSnapshot(Config config) {
+        SnapshotFile.Snapshot s = SnapshotFile.read(snapshot);
+        Map<String, String> policyEnv = new HashMap<>(PolicySettings.of(config.policy()));
+        policyEnv.putAll(s.policy());
+        Policy policy;
+        try {
+            policy = PolicySettings.parse(policyEnv);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("snapshot policy: " + e.getMessage());
+        }
+        // The mode in force as run would have it: the snapshot's control hash, else P29_MODE; leading, since the
+        // snapshot's written targets are what a leader would hold.
+        Mode mode = ControlHash.inForce(s.control(), config.service().mode());
+        CycleStep.Outcome step = CycleStep.step(InputCodec.decode(s.raw()), new CycleStep.Controls(mode, s.scoped().controls()),
+                settings(config, policy), s.now(), s.previous(), true, Optional.empty(), Optional.empty());
+        return new Once(step.result(), step.next(), policy);
+    }
+
+    /**
+     * A live cycle. The operator's controls win, as in run, and fail closed as in run: one that cannot be read leaves the
+     * control the writer last held (the state hash) in force (DESIGN section 25). Empty: a write was asked for and the
+     * lease is held by another runner.
+     */
+    private Optional<Once> live(Config config, RedisConnection redis) {
+        ReadResult read = Wiring.reader(config, redis).read();
+        Decoded<StateHash> state = new Control(redis).lastWrite();
+        HeldControls.Applied applied = state.toOptional().map(StateHash::held).orElse(HeldControls.NONE)
+                .apply(read.control(), read.scoped(), config.service().mode());
+        applied.unreadable().forEach((key, what) -> spec.commandLine().getErr().println("control " + key + " cannot be read: " + what));
+        CycleStep.Controls controls = new CycleStep.Controls(applied.mode(), applied.controls());
+        OutputWriter writer = Wiring.writer(config, redis);
+        if (write && applied.mode().writesTargets()) {
+            return written(config, redis, read, controls, writer);
+        }
+        // What the service holds in Redis, so reduce, a scoped reduce and the ramp start where a leader would.
+        CarryOver held = writer.withWrittenKnown(CarryOver.START);
+        CycleResult result = CycleStep.step(read.decode(), controls, writer.settings(), Instant.now(), held, true, Optional.empty(),
+                Optional.empty()).result();
+        if (write) {
+            spec.commandLine().getErr().println("--write ignored: the mode in force is shadow, nothing written");
+        }
+        return Optional.of(new Once(result, null, config.policy()));
+    }
+
+    /** A one-shot write, fenced like a runner's: it takes the lease or writes nothing; what Redis holds is read first. */
+    private Optional<Once> written(Config config, RedisConnection redis, ReadResult read, CycleStep.Controls controls, OutputWriter writer) {
+        Lease lease = Wiring.lease(config, redis);
+        Role role = lease.hold(Role.UNKNOWN);
+        if (!(role instanceof Role.Leader leader)) {
+            spec.commandLine().getErr().println("nothing written: the writer's lease is held by "
+                    + ((Role.Standby) role).holder().orElse("?") + " (a runner is leading; stop it or use its output)");
+            return Optional.empty();
+        }
+        try {
+            CycleStep.Outcome step = CycleStep.step(read.decode(), controls, writer.settings(), Instant.now(), CarryOver.START, true,
+                    Optional.of(writer.written()), Optional.empty());
+            CycleResult result = step.result();
+            WriteResult w = writer.write(step.write().orElseThrow(), result, Long.toString(result.now().toEpochMilli()), leader.fence(),
+                    Optional.empty(), Map.of());
+            spec.commandLine().getErr().println("wrote " + w.targetsWritten() + " target hashes and " + w.decisionsStreamed()
+                    + " decisions in mode " + controls.mode().wireName() + " as " + leader.fence());
+            return Optional.of(new Once(result, null, config.policy()));
+        } finally {
+            lease.release(leader.fence());
+        }
+    }
+
+    /** The decision table (or {@code --json}), the carry-over a snapshot hands on, and the rejected inputs. */
+    private void print(Once once) {
+        PrintWriter out = spec.commandLine().getOut();
+        CycleResult result = once.result();
         if (json) {
             out.println(SnapshotFile.toExpectedJson(result));
         } else {
-            out.print(new DecisionTable(false, policy).render(result, "cycle at " + result.now()));
-            if (next != null && next.zone().isPresent()) {
-                CarryOver c = next;
+            out.print(new DecisionTable(false, once.policy()).render(result, "cycle at " + result.now()));
+            CarryOver c = once.next();
+            if (c != null && c.zone().isPresent()) {
                 out.println("carry-over for the next snapshot: \"state\": {\"drawdown_zone\": \"" + c.zone().get().name() + "\", \"relax_since\": \""
                         + c.relaxSince().map(t -> Long.toString(t.getEpochSecond())).orElse("") + "\"}");
             }
             result.rejections().forEach(r -> out.println("rejected " + r.source().wireName() + " " + r.subject() + ": " + r.detail()));
         }
         out.flush();
-        return ExitCodes.OK;
     }
 
     /** The step's settings with {@code policy} (a snapshot's) and the configuration's write thresholds. */

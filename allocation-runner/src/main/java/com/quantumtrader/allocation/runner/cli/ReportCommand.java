@@ -71,7 +71,7 @@ final class ReportCommand implements Callable<Integer> {
                 } else {
                     unreadable[0]++;
                     if (firstReason[0] == null) {
-                        firstReason[0] = ((Decoded.Invalid<CycleEntry>) decoded).reason();
+                        firstReason[0] = decoded.invalidReason().orElseThrow();
                     }
                 }
             });
@@ -100,22 +100,26 @@ final class ReportCommand implements Callable<Integer> {
             }
         }
         out.println(failed == 0 ? "VERDICT: PASS (every criterion)" : "VERDICT: FAIL (" + failed + " of " + verdicts.get().size() + " criteria)");
-        if (outFile != null) {
-            try {
-                java.nio.file.Files.writeString(outFile, page.render(verdicts.get(), "Capital allocation go-live report, "
-                        + GoLiveReport.human(window)
-                        + " to " + end), java.nio.charset.StandardCharsets.UTF_8);
-            } catch (java.io.IOException e) {
-                // an I/O error is exit 2 (as a bad argument), never 1, which means FAIL
-                spec.commandLine().getErr().println("error: --out: cannot write " + outFile + ": " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : " " + e.getMessage()));
-                out.flush();
-                return ExitCodes.CONFIG;
-            }
-            out.println("wrote " + outFile);
+        if (outFile != null && !writePage(out, page, verdicts.get(), window, end)) {
+            return ExitCodes.CONFIG;
         }
         out.flush();
-        return failed == 0 ? 0 : 1;
+        return failed == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
+    /** Writes the page to {@code --out}; an I/O error is exit 2 (as a bad argument), never 1, which means FAIL. */
+    private boolean writePage(PrintWriter out, ReportPage page, List<GoLiveReport.Verdict> verdicts, Duration window, Instant end) {
+        try {
+            java.nio.file.Files.writeString(outFile, page.render(verdicts, "Capital allocation go-live report, " + GoLiveReport.human(window)
+                    + " to " + end), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("error: --out: cannot write " + outFile + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            out.flush();
+            return false;
+        }
+        out.println("wrote " + outFile);
+        return true;
     }
 
     private static Instant parseTime(String value) {

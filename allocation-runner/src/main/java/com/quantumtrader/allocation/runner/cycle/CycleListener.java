@@ -111,7 +111,7 @@ final class CycleListener {
             return "last writer " + s.instance() + " at epoch " + s.epoch() + ", zone " + s.zone().map(Enum::name).orElse("none")
                     + ", mode in force " + s.mode().map(Mode::wireName).orElse("none");
         }
-        String reason = ((Decoded.Invalid<StateHash>) state).reason();
+        String reason = state.invalidReason().orElseThrow();
         return "absent".equals(reason) ? "no state in Redis" : "state in Redis ignored: " + reason;
     }
 
@@ -240,7 +240,7 @@ final class CycleListener {
             source = "control hash " + Keys.CONTROL + " cannot be read; the one last read stays in force, set by "
                     + (c.by().isEmpty() ? "unknown" : c.by()) + ": " + (c.reason().isEmpty() ? "no reason given" : c.reason());
         } else {
-            source = "P29_MODE=" + configured.wireName() + (ControlHash.ABSENT.equals(((Decoded.Invalid<ControlHash>) control).reason())
+            source = "P29_MODE=" + configured.wireName() + (ControlHash.ABSENT.equals(control.invalidReason().orElseThrow())
                     ? ", no control hash" : ", control hash unreadable and none read valid before");
         }
         String from = before.map(Mode::wireName).orElse("none");
