@@ -103,7 +103,7 @@ class EndToEndIT {
         try {
             ServiceIT.await("shadow passes on /metrics", Duration.ofSeconds(30), () -> MetricsScrape.metric(MetricsScrape.scrape(port), "p29_shadow_pass_total") >= 2);
             String body = MetricsScrape.scrape(port);
-            assertTrue(MetricsScrape.metric(body, "p29_targets_computed_total{symbol=\"BTCUSDT\",}") >= 1, body);
+            assertTrue(MetricsScrape.metric(body, "p29_targets_computed_total{symbol=\"BTCUSDT\"}") >= 1, body);
             assertEquals(1.2, MetricsScrape.metric(body, "p29_regime_factor"), 0.0);
             try (Jedis j = redis.client()) {
                 assertFalse(j.exists(Keys.target("BTCUSDT")), "shadow never writes a target");
@@ -138,7 +138,7 @@ class EndToEndIT {
                 assertEquals(GovernorGate.Source.ALLOCATION_TARGET, gate.source(), gate.reason());
             }
             ServiceIT.await("enforce overrides on /metrics", Duration.ofSeconds(10),
-                    () -> MetricsScrape.metric(MetricsScrape.scrape(port), "p29_enforce_overrides_total{symbol=\"ETHUSDT\",}") >= 1);
+                    () -> MetricsScrape.metric(MetricsScrape.scrape(port), "p29_enforce_overrides_total{symbol=\"ETHUSDT\"}") >= 1);
         } finally {
             stop(enforce, enforceLog);
         }

@@ -144,7 +144,7 @@ class FaultsIT {
                 }
             }
             assertEquals(1, targets.size(), "the Governor saw one target, not one per crossing: " + targets);
-            assertEquals(0.0, h.metrics.registry.getSampleValue("p29_drawdown_zone_changes_total"), 0.0,
+            assertEquals(0.0, MetricsScrape.sample(h.metrics.registry, "p29_drawdown_zone_changes_total"), 0.0,
                     "MID from the first cycle on: no change of the zone in force");
             assertEquals("MID", j.hget(Keys.STATE, "drawdown_zone"), "the zone in force is in the state hash for a failover");
         }
@@ -157,7 +157,7 @@ class FaultsIT {
                 j.hset(Keys.PORTFOLIO, InputHashes.portfolio("100000", i % 2 == 0 ? "0.051" : "0.049", Long.toString(now.getEpochSecond())));
                 assertTrue(exact.runner.run(now).computed());
             }
-            assertEquals(39.0, exact.metrics.registry.getSampleValue("p29_drawdown_zone_changes_total"), 0.0,
+            assertEquals(39.0, MetricsScrape.sample(exact.metrics.registry, "p29_drawdown_zone_changes_total"), 0.0,
                     "without hysteresis the zone follows every crossing");
         }
     }
@@ -264,8 +264,7 @@ class FaultsIT {
     }
 
     private static long count(Harness h, String name) {
-        return java.util.Collections.list(h.metrics.registry.metricFamilySamples()).stream()
-                .flatMap(f -> f.samples.stream()).filter(s -> s.name.equals(name)).count();
+        return MetricsScrape.count(h.metrics.registry, name);
     }
 
     private static long usedHeapAfterGc() {

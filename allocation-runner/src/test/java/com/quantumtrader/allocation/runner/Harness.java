@@ -13,7 +13,7 @@ import com.quantumtrader.allocation.redis.read.InputReader;
 import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.write.OutputWriter;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
-import io.prometheus.client.CollectorRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /** A CycleRunner wired like the service's, with a settable clock for the rate limiter and captured log lines. */
 final class Harness implements AutoCloseable {
     final RedisConnection redis;
-    final Metrics metrics = new Metrics(new CollectorRegistry(true));
+    final Metrics metrics = new Metrics(new PrometheusRegistry());
     final AtomicLong nanos = new AtomicLong();
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     final CycleRunner runner;
@@ -60,7 +60,7 @@ final class Harness implements AutoCloseable {
     }
 
     double sample(String name, String[] labels, String[] values) {
-        Double v = metrics.registry.getSampleValue(name, labels, values);
+        Double v = MetricsScrape.sample(metrics.registry, name, labels, values);
         return v == null ? 0 : v;
     }
 

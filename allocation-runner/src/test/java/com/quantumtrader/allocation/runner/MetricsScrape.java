@@ -46,16 +46,72 @@ public final class MetricsScrape {
         return sum;
     }
 
+    /** The registry's body in the text format, as a scrape sees it (without the exposition's cache). */
+    public static String text(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (\\S+)$");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    /**
+     * The value of the sample {@code name} whose labels are exactly {@code labels} = {@code values} (none: no labels), null
+     * when there is none: what simpleclient's {@code PrometheusRegistry.getSampleValue} answered, read from the text.
+     */
+    public static Double sample(io.prometheus.metrics.model.registry.PrometheusRegistry registry, String name, String[] labels, String[] values) {
+        java.util.Map<String, String> want = new java.util.HashMap<>();
+        for (int i = 0; i < labels.length; i++) {
+            want.put(labels[i], values[i]);
+        }
+        for (String line : text(registry).split("\n")) {
+            Matcher m = SAMPLE.matcher(line);
+            if (!m.matches() || !m.group(1).equals(name)) {
+                continue;
+            }
+            java.util.Map<String, String> have = new java.util.HashMap<>();
+            Matcher l = LABEL.matcher(m.group(2) == null ? "" : m.group(2));
+            while (l.find()) {
+                have.put(l.group(1), l.group(2));
+            }
+            if (have.equals(want)) {
+                return Double.parseDouble(m.group(3));
+            }
+        }
+        return null;
+    }
+
+    /** {@link #sample(io.prometheus.metrics.model.registry.PrometheusRegistry, String, String[], String[])} of a sample without labels. */
+    public static Double sample(io.prometheus.metrics.model.registry.PrometheusRegistry registry, String name) {
+        return sample(registry, name, new String[0], new String[0]);
+    }
+
     /** The sum of a metric's samples over every label value (a counter labelled by cause, say), in a registry. */
-    static double sum(io.prometheus.client.CollectorRegistry registry, String name) {
+    static double sum(io.prometheus.metrics.model.registry.PrometheusRegistry registry, String name) {
         double total = 0;
-        for (java.util.Enumeration<io.prometheus.client.Collector.MetricFamilySamples> e = registry.metricFamilySamples(); e.hasMoreElements(); ) {
-            for (io.prometheus.client.Collector.MetricFamilySamples.Sample s : e.nextElement().samples) {
-                if (s.name.equals(name)) {
-                    total += s.value;
-                }
+        for (String line : text(registry).split("\n")) {
+            Matcher m = SAMPLE.matcher(line);
+            if (m.matches() && m.group(1).equals(name)) {
+                total += Double.parseDouble(m.group(3));
             }
         }
         return total;
+    }
+
+    /** How many samples of {@code name} a registry holds. */
+    static long count(io.prometheus.metrics.model.registry.PrometheusRegistry registry, String name) {
+        long n = 0;
+        for (String line : text(registry).split("\n")) {
+            Matcher m = SAMPLE.matcher(line);
+            if (m.matches() && m.group(1).equals(name)) {
+                n++;
+            }
+        }
+        return n;
     }
 }

@@ -19,7 +19,7 @@ import com.quantumtrader.allocation.redis.write.OutputWriter;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisEndpoint;
 import com.quantumtrader.allocation.redis.TestRedis;
-import io.prometheus.client.CollectorRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ class RedisFailureLogIT {
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     /** The clock never moves: every cycle falls in one 60 s suppression window. */
     private final RateLimitedLog warnings = new RateLimitedLog(logger, 60_000_000_000L, () -> 0L);
-    private final Metrics metrics = new Metrics(new CollectorRegistry(true));
+    private final Metrics metrics = new Metrics(new PrometheusRegistry());
 
     private static RedisEndpoint endpoint(int port, Duration socketTimeout) {
         return new RedisEndpoint("127.0.0.1", port, 0, Optional.empty(), Optional.empty(), false, Duration.ofSeconds(1), socketTimeout);
@@ -124,8 +124,8 @@ class RedisFailureLogIT {
         assertEquals(List.of("connection_refused", "readonly", "oom", "auth", "timeout"), causes(),
                 "one line per cause, the second cycle of each suppressed");
         assertEquals(10.0, MetricsScrape.sum(metrics.registry, "p29_redis_errors_total"));
-        assertEquals(2.0, metrics.registry.getSampleValue("p29_redis_errors_total", new String[] {"cause"}, new String[] {"oom"}),
+        assertEquals(2.0, MetricsScrape.sample(metrics.registry, "p29_redis_errors_total", new String[] {"cause"}, new String[] {"oom"}),
                 "the cause on the counter: a Redis at maxmemory under noeviction is told apart");
-        assertEquals(0.0, metrics.registry.getSampleValue("p29_redis_up"), "the last cycles timed out: Redis is down for the service");
+        assertEquals(0.0, MetricsScrape.sample(metrics.registry, "p29_redis_up"), "the last cycles timed out: Redis is down for the service");
     }
 }

@@ -123,7 +123,7 @@ class SecurityIT {
                         assertTrue(r.failure().get().contains("(cause: noperm)"), r.failure().get());
                     }
                     assertEquals(3.0, h.sample("p29_cycles_total", new String[] {"outcome"}, new String[] {"failed"}), 0.0);
-                    assertEquals(3.0, h.metrics.registry.getSampleValue("p29_redis_errors_total", new String[] {"cause"}, new String[] {"noperm"}), 0.0);
+                    assertEquals(3.0, MetricsScrape.sample(h.metrics.registry, "p29_redis_errors_total", new String[] {"cause"}, new String[] {"noperm"}), 0.0);
                     assertTrue(h.logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("Allocation cycle failed")
                             && e.getFormattedMessage().contains("(cause: noperm)")));
                 }

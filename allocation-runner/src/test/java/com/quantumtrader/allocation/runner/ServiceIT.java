@@ -11,7 +11,7 @@ import com.quantumtrader.allocation.runner.cycle.CycleRunner;
 import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.TestRedis;
-import io.prometheus.client.CollectorRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,8 +72,8 @@ class ServiceIT {
         }
     }
 
-    static Double sample(CollectorRegistry r, String name, String label, String value) {
-        return r.getSampleValue(name, new String[] {label}, new String[] {value});
+    static Double sample(PrometheusRegistry r, String name, String label, String value) {
+        return MetricsScrape.sample(r, name, new String[] {label}, new String[] {value});
     }
 
     private long computed() {
@@ -87,20 +87,20 @@ class ServiceIT {
             try (Service service = new Service(Config.fromEnv(env(redis.url(), "enforce")), Clock.systemUTC(), reports::add)) {
                 service.start();
                 await("a computed cycle", Duration.ofSeconds(10), () -> computed() >= 1);
-                CollectorRegistry reg = service.metrics().registry;
+                PrometheusRegistry reg = service.metrics().registry;
 
                 assertEquals(10_000 * 1.2 * 0.8 * 0.7 * 0.6224593312018546, Double.parseDouble(j.hget(Keys.target("BTCUSDT"), "target_usd")), 1e-6);
                 assertTrue(j.ttl(Keys.target("BTCUSDT")) > 0);
                 assertTrue(sample(reg, "p29_targets_computed_total", "symbol", "BTCUSDT") >= 1);
                 assertTrue(sample(reg, "p29_enforce_overrides_total", "symbol", "ETHUSDT") >= 1);
                 assertEquals(0.95, sample(reg, "p29_allocation_confidence", "symbol", "BTCUSDT"), 1e-9);
-                assertEquals(1.2, reg.getSampleValue("p29_regime_factor"), 0.0);
-                assertEquals(0.7, reg.getSampleValue("p29_drawdown_factor"), 0.0);
+                assertEquals(1.2, MetricsScrape.sample(reg, "p29_regime_factor"), 0.0);
+                assertEquals(0.7, MetricsScrape.sample(reg, "p29_drawdown_factor"), 0.0);
                 assertEquals(0.8, sample(reg, "p29_cluster_factor", "cluster", "c-BTCUSDT"), 1e-12);
-                assertEquals(2.0, reg.getSampleValue("p29_symbols"), 0.0);
+                assertEquals(2.0, MetricsScrape.sample(reg, "p29_symbols"), 0.0);
                 assertTrue(service.ready());
                 assertEquals(200, MetricsScrape.get(service.metricsPort(), "/readyz").statusCode());
-                assertTrue(MetricsScrape.get(service.metricsPort(), "/metrics").body().contains("jvm_memory_bytes_used"));
+                assertTrue(MetricsScrape.get(service.metricsPort(), "/metrics").body().contains("jvm_memory_used_bytes"));
 
                 j.del(Keys.budget("ETHUSDT"));
                 long before = computed();
@@ -108,7 +108,38 @@ class ServiceIT {
                 assertNull(sample(reg, "p29_targets_computed_total", "symbol", "ETHUSDT"), "series of a vanished symbol removed");
                 assertNull(sample(reg, "p29_target_usd", "symbol", "ETHUSDT"));
                 assertNull(sample(reg, "p29_cluster_factor", "cluster", "c-ETHUSDT"));
-                assertEquals(1.0, reg.getSampleValue("p29_symbols"), 0.0);
+                assertEquals(1.0, MetricsScrape.sample(reg, "p29_symbols"), 0.0);
+            }
+        }
+    }
+
+    /**
+     * Every metric the Grafana dashboard and the alert rules name is one the service registers (on the 1.x client the JVM's
+     * are {@code jvm_memory_used_bytes} and the like: a name left from simpleclient would be a panel with no data).
+     */
+    @Test
+    void dashboardAndAlerts_everyMetricTheyName_isRegisteredByTheService() throws Exception {
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(?:p29|jvm|process)_[a-z_]+")
+                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("..", "deploy", "grafana", "capital-allocation.json"))
+                        + java.nio.file.Files.readString(java.nio.file.Path.of("..", "deploy", "prometheus", "alerts.yml")));
+        while (m.find()) {
+            named.add(m.group());
+        }
+        try (Jedis j = redis.client()) {
+            seed(j, "BTCUSDT");
+            try (Service service = new Service(Config.fromEnv(env(redis.url(), "enforce")), Clock.systemUTC(), reports::add)) {
+                java.util.Set<String> registered = new java.util.TreeSet<>();
+                for (var snapshot : service.metrics().registry.scrape()) {
+                    String name = snapshot.getMetadata().getPrometheusName();
+                    for (String suffix : new String[] {"", "_total", "_bucket", "_count", "_sum", "_info"}) {
+                        registered.add(name + suffix);
+                    }
+                }
+                java.util.Set<String> missing = new java.util.TreeSet<>(named);
+                missing.removeAll(registered);
+                assertEquals(java.util.Set.of(), missing, "named by the dashboard or the alerts, not registered");
+                assertTrue(named.size() >= 30, "the dashboard and the alerts name " + named);
             }
         }
     }
@@ -120,7 +151,7 @@ class ServiceIT {
             try (Service service = new Service(Config.fromEnv(env(redis.url(), "shadow")), Clock.systemUTC(), reports::add)) {
                 service.start();
                 await("a computed cycle", Duration.ofSeconds(10), () -> computed() >= 1);
-                assertTrue(service.metrics().registry.getSampleValue("p29_shadow_pass_total") >= 1);
+                assertTrue(MetricsScrape.sample(service.metrics().registry, "p29_shadow_pass_total") >= 1);
             }
             assertFalse(j.exists(Keys.target("BTCUSDT")));
             assertTrue(j.xlen(Keys.DECISION_STREAM) >= 1);
@@ -138,7 +169,7 @@ class ServiceIT {
             }
             try (Service service = new Service(Config.fromEnv(env(url, "enforce")), Clock.systemUTC(), reports::add)) {
                 service.start();
-                CollectorRegistry reg = service.metrics().registry;
+                PrometheusRegistry reg = service.metrics().registry;
                 await("a computed cycle", Duration.ofSeconds(10), () -> computed() >= 1);
 
                 own.stop();

@@ -16,7 +16,7 @@ import com.quantumtrader.allocation.core.ScopedControl;
 import com.quantumtrader.allocation.redis.Control;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisEndpoint;
-import io.prometheus.client.CollectorRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -277,7 +277,7 @@ final class BenchCommand implements Callable<Integer> {
             Map<String, String> e = new java.util.HashMap<>(env);
             e.put("P29_INCREMENTAL", Boolean.toString(r == Reads.INCREMENTAL));
             e.put("P29_INSTANCE_ID", "bench-" + r.wire);
-            runners.put(r, Wiring.cycleRunner(Config.fromEnv(e), redis, new Metrics(new CollectorRegistry(true)), java.time.Clock.systemUTC()));
+            runners.put(r, Wiring.cycleRunner(Config.fromEnv(e), redis, new Metrics(new PrometheusRegistry()), java.time.Clock.systemUTC()));
         }
         return runners;
     }

@@ -8,8 +8,8 @@ import com.quantumtrader.allocation.runner.metrics.HttpEndpoints;
 import com.quantumtrader.allocation.runner.metrics.Metrics;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisFailure;
-import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.hotspot.DefaultExports;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -33,8 +33,8 @@ public final class Service implements AutoCloseable {
 
     public Service(Config config, Clock clock, Consumer<CycleRunner.Report> listener) {
         this.config = config;
-        CollectorRegistry registry = new CollectorRegistry(true);
-        DefaultExports.register(registry);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        JvmMetrics.builder().register(registry);
         this.metrics = new Metrics(registry);
         metrics.targetRefresh(config.writes().targetRefreshSec());
         this.redis = Wiring.connect(config);

@@ -1,7 +1,8 @@
 package com.quantumtrader.allocation.runner.metrics;
 
-import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.exporter.common.TextFormat;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -25,18 +26,19 @@ final class Exposition {
     /** The JVM's own metrics are at most this old in a served body. */
     static final long MAX_AGE_NANOS = 5_000_000_000L;
 
-    /** A rendered body: the text format 0.0.4, plain and gzipped. */
+    /** A rendered body: the Prometheus text format 0.0.4 (the client's {@link PrometheusTextFormatWriter}), plain and gzipped. */
     record Body(long generation, long renderedNanos, byte[] plain, int plainLength, byte[] gzip, int gzipLength) {
     }
 
-    private final CollectorRegistry registry;
+    private final PrometheusRegistry registry;
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final LongSupplier nanoClock;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile long generation;
     private volatile Body body;
     private long renders; // guarded by lock
 
-    Exposition(CollectorRegistry registry, LongSupplier nanoClock) {
+    Exposition(PrometheusRegistry registry, LongSupplier nanoClock) {
         this.registry = registry;
         this.nanoClock = nanoClock;
     }
@@ -90,8 +92,8 @@ final class Exposition {
         long gen = generation;
         int hint = previous == null ? 64 * 1024 : previous.plainLength() + previous.plainLength() / 8;
         Buffer plain = new Buffer(hint);
-        try (Writer w = new OutputStreamWriter(plain, StandardCharsets.UTF_8)) {
-            TextFormat.write004(w, registry.metricFamilySamples());
+        try {
+            writer.write(plain, registry.scrape());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

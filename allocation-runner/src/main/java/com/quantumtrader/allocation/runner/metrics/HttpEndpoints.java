@@ -2,7 +2,7 @@ package com.quantumtrader.allocation.runner.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.prometheus.client.exporter.common.TextFormat;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -85,7 +85,7 @@ public final class HttpEndpoints implements AutoCloseable {
             boolean gzip = accept != null && accept.contains("gzip");
             byte[] bytes = gzip ? body.gzip() : body.plain();
             int length = gzip ? body.gzipLength() : body.plainLength();
-            exchange.getResponseHeaders().set("Content-Type", TextFormat.CONTENT_TYPE_004);
+            exchange.getResponseHeaders().set("Content-Type", PrometheusTextFormatWriter.CONTENT_TYPE);
             if (gzip) {
                 exchange.getResponseHeaders().set("Content-Encoding", "gzip");
             }

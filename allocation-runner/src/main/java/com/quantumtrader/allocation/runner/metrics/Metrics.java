@@ -10,10 +10,10 @@ import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.Fallback;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Rejection;
-import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.Counter;
-import io.prometheus.client.Gauge;
-import io.prometheus.client.Histogram;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Optional;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -24,14 +24,14 @@ import java.util.Set;
 /**
  * Every metric of the service document under its exact name and labels, and DESIGN's extras.
  * Series of symbols and clusters that left the universe are removed after each computed cycle.
- * Only the loop thread records; scrapes read concurrently (simpleclient is thread-safe).
+ * Only the loop thread records; scrapes read concurrently (the Prometheus Java client 1.x is thread-safe).
  */
 public final class Metrics {
 
     /** Loop duration buckets: a few milliseconds up to the 2 s alert threshold and past the 5 s interval. */
     static final double[] LOOP_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10};
 
-    public final CollectorRegistry registry;
+    public final PrometheusRegistry registry;
     /** The /metrics body of this registry; every update goes through it. */
     public final Exposition exposition;
 
@@ -96,106 +96,141 @@ public final class Metrics {
 
     private Set<String> clusterLabels = new HashSet<>();
 
-    public Metrics(CollectorRegistry registry) {
+    public Metrics(PrometheusRegistry registry) {
         this.registry = registry;
         this.exposition = new Exposition(registry, System::nanoTime);
-        perSymbol.register(registry);
-        shadowPass = Counter.build("p29_shadow_pass_total", "Targets computed in shadow mode and not written (no override).")
+        registry.register(perSymbol);
+        shadowPass = counter("p29_shadow_pass_total", "Targets computed in shadow mode and not written (no override).")
                 .register(registry);
-        staleFallback = Counter.build("p29_stale_fallback_total", "Inputs replaced by a neutral value (missing, stale or invalid), per source.")
+        staleFallback = counter("p29_stale_fallback_total", "Inputs replaced by a neutral value (missing, stale or invalid), per source.")
                 .labelNames("data_source").register(registry);
-        regimeFactor = Gauge.build("p29_regime_factor", "Current regime multiplier.").register(registry);
-        clusterFactor = Gauge.build("p29_cluster_factor", "Current cluster multiplier, per cluster.").labelNames("cluster").register(registry);
-        drawdownFactor = Gauge.build("p29_drawdown_factor", "Current drawdown multiplier.").register(registry);
-        loopDuration = Histogram.build("p29_loop_duration_seconds", "Allocation loop duration: read, compute and write of one cycle.")
-                .buckets(LOOP_BUCKETS).register(registry);
+        regimeFactor = gauge("p29_regime_factor", "Current regime multiplier.").register(registry);
+        clusterFactor = gauge("p29_cluster_factor", "Current cluster multiplier, per cluster.").labelNames("cluster").register(registry);
+        drawdownFactor = gauge("p29_drawdown_factor", "Current drawdown multiplier.").register(registry);
+        loopDuration = Histogram.builder().name("p29_loop_duration_seconds").help("Allocation loop duration: read, compute and write of one cycle.")
+                .classicOnly().classicUpperBounds(LOOP_BUCKETS).withoutExemplars().register(registry);
 
-        cycles = Counter.build("p29_cycles_total", "Cycles by outcome: computed, skipped (bad portfolio), failed (Redis or bug).")
+        cycles = counter("p29_cycles_total", "Cycles by outcome: computed, skipped (bad portfolio), failed (Redis or bug).")
                 .labelNames("outcome").register(registry);
-        redisErrors = Counter.build("p29_redis_errors_total", "Cycles that failed because of Redis, by Redis's cause (oom, readonly, timeout,"
+        redisErrors = counter("p29_redis_errors_total", "Cycles that failed because of Redis, by Redis's cause (oom, readonly, timeout,"
                 + " connection_refused, connection_closed, auth, noperm, fenced, cluster_moved, wrongtype, other).")
                 .labelNames("cause").register(registry);
-        inputRejected = Counter.build("p29_input_rejected_total", "Input values discarded, per source and reason.")
+        inputRejected = counter("p29_input_rejected_total", "Input values discarded, per source and reason.")
                 .labelNames("data_source", "reason").register(registry);
-        lastSuccess = Gauge.build("p29_last_success_timestamp_seconds", "Unix time of the last computed cycle.").register(registry);
-        lastTargetWrite = Gauge.build("p29_last_target_write_timestamp_seconds",
+        lastSuccess = gauge("p29_last_success_timestamp_seconds", "Unix time of the last computed cycle.").register(registry);
+        lastTargetWrite = gauge("p29_last_target_write_timestamp_seconds",
                 "When this runner, leading in enforce, reduce or halt, last completed a computed cycle's write (its targets refreshed).")
                 .register(registry);
-        cacheDrops = Counter.build("p29_cache_drops_total", "Drops of the incremental reads' input cache (the next read is full), by cause:"
+        cacheDrops = counter("p29_cache_drops_total", "Drops of the incremental reads' input cache (the next read is full), by cause:"
                 + " link_lost, primary_moved, flush, failed_cycle, tenure (a new leader or epoch).").labelNames("cause").register(registry);
-        symbolSeriesLeftOut = Gauge.build("p29_symbol_series_left_out", "Symbols of the last computed cycle without per-symbol series"
+        symbolSeriesLeftOut = gauge("p29_symbol_series_left_out", "Symbols of the last computed cycle without per-symbol series"
                 + " (p29_target_usd and the others are published for the " + SymbolSeries.MAX_SYMBOLS + " largest targets).").register(registry);
-        targetRefresh = Gauge.build("p29_target_refresh_seconds", "P29_TARGET_REFRESH_SEC: an unchanged target is rewritten when this old.")
+        targetRefresh = gauge("p29_target_refresh_seconds", "P29_TARGET_REFRESH_SEC: an unchanged target is rewritten when this old.")
                 .register(registry);
-        lastTarget = Gauge.build("p29_last_target_timestamp_seconds",
+        lastTarget = gauge("p29_last_target_timestamp_seconds",
                 "Unix time of the last cycle that computed at least one target (0: none since start).").register(registry);
-        symbols = Gauge.build("p29_symbols", "Symbols allocated in the last computed cycle.").register(registry);
-        overruns = Counter.build("p29_cycle_overruns_total", "Cycles that took longer than the interval.").register(registry);
-        skips = Counter.build("p29_cycle_skips_total", "Skipped cycles, per reason.").labelNames("reason").register(registry);
-        targetsWritten = Counter.build("p29_decisions_streamed_total", "Decision stream entries written.").register(registry);
-        leader = Gauge.build("p29_leader", "1 while this runner holds the writer's lease, 0 on a standby.").register(registry);
-        leaderChanges = Counter.build("p29_leader_changes_total", "Times this runner took the writer's lease (takeovers).").register(registry);
-        fencedWrites = Counter.build("p29_fenced_writes_total",
+        symbols = gauge("p29_symbols", "Symbols allocated in the last computed cycle.").register(registry);
+        overruns = counter("p29_cycle_overruns_total", "Cycles that took longer than the interval.").register(registry);
+        skips = counter("p29_cycle_skips_total", "Skipped cycles, per reason.").labelNames("reason").register(registry);
+        targetsWritten = counter("p29_decisions_streamed_total", "Decision stream entries written.").register(registry);
+        leader = gauge("p29_leader", "1 while this runner holds the writer's lease, 0 on a standby.").register(registry);
+        leaderChanges = counter("p29_leader_changes_total", "Times this runner took the writer's lease (takeovers).").register(registry);
+        fencedWrites = counter("p29_fenced_writes_total",
                 "Writes refused whole because this runner no longer held the lease or a newer epoch existed.").register(registry);
-        zoneChanges = Counter.build("p29_drawdown_zone_changes_total",
+        zoneChanges = counter("p29_drawdown_zone_changes_total",
                 "Changes of the drawdown zone in force (with hysteresis: deeper at once, lighter after DD_RELAX_SEC).").register(registry);
-        mode = Gauge.build("p29_mode", "1 for the mode in force (control hash, else P29_MODE), 0 for the others.")
+        mode = gauge("p29_mode", "1 for the mode in force (control hash, else P29_MODE), 0 for the others.")
                 .labelNames("mode").register(registry);
-        controlInvalid = Counter.build("p29_control_invalid_total",
+        controlInvalid = counter("p29_control_invalid_total",
                 "Control entries read and ignored, per cycle: a garbage mode in quantum:control:allocation, a garbage scoped control.")
                 .register(registry);
-        controlUnreadable = Counter.build("p29_control_unreadable_total",
+        controlUnreadable = counter("p29_control_unreadable_total",
                 "Cycles that could not read a control key (garbage mode, wrong type, NOPERM, oversized, a garbage entry that replaced a"
                         + " valid one) and kept the control last read valid in force.")
                 .labelNames("key").register(registry);
-        clockOffset = Gauge.build("p29_clock_offset_seconds",
+        clockOffset = gauge("p29_clock_offset_seconds",
                 "This host's clock minus the Redis server's TIME (the service's one clock), at the last lease round trip.")
                 .register(registry);
-        leaseYields = Counter.build("p29_lease_yields_total",
+        leaseYields = counter("p29_lease_yields_total",
                 "Times this runner gave the writer's lease up because it completed no write while a standby could.")
                 .register(registry);
-        targetsLost = Counter.build("p29_targets_lost_total",
+        targetsLost = counter("p29_targets_lost_total",
                 "Target hashes this runner wrote that were gone from Redis before their refresh (deleted, evicted, a node "
                         + "restarted); each is rewritten.")
                 .register(registry);
-        overCapacity = Counter.build("p29_universe_over_capacity_total",
+        overCapacity = counter("p29_universe_over_capacity_total",
                 "Cycles whose universe had more budget keys than P29_MAX_SYMBOLS (the heap's capacity); the excess is left out.")
                 .register(registry);
-        symbolsLeftOut = Gauge.build("p29_universe_symbols_left_out",
+        symbolsLeftOut = gauge("p29_universe_symbols_left_out",
                 "Budget keys beyond P29_MAX_SYMBOLS in the last read (0: the whole universe is allocated).").register(registry);
-        redisUp = Gauge.build("p29_redis_up", "1 when the last cycle reached Redis and logged in; 0 when Redis was unreachable"
+        redisUp = gauge("p29_redis_up", "1 when the last cycle reached Redis and logged in; 0 when Redis was unreachable"
                 + " (refused, timed out, dropped) or refused the login (alert P29RedisDown).").register(registry);
-        grossExposure = Gauge.build("p29_gross_exposure_ratio",
+        grossExposure = gauge("p29_gross_exposure_ratio",
                 "The book's total (sum of the targets) over equity, last computed cycle (MAX_GROSS_PCT caps it).").register(registry);
-        targetsByCap = Gauge.build("p29_targets_by_cap",
+        targetsByCap = gauge("p29_targets_by_cap",
                 "Targets of the last computed cycle per cap label: the step that lowered each last (none, symbol, cluster, gross,"
                         + " halt, scale, ramp, reduce).").labelNames("cap").register(registry);
-        for (CapKind c : CapKind.values()) {
-            targetsByCap.labels(c.wireName());
-        }
-        inputReads = Counter.build("p29_input_reads_total",
+        inputReads = counter("p29_input_reads_total",
                 "Commands that read an input key (HMGET, HGETALL, XREVRANGE): with incremental reads about the keys that changed.")
                 .register(registry);
-        reads = Counter.build("p29_reads_total", "Cycle reads by kind: off (P29_INCREMENTAL=false), full (cache empty or unusable),"
+        reads = counter("p29_reads_total", "Cycle reads by kind: off (P29_INCREMENTAL=false), full (cache empty or unusable),"
                 + " incremental, audit (every P29_FULL_READ_SEC).").labelNames("kind").register(registry);
-        cacheDiscrepancies = Counter.build("p29_cache_discrepancies_total", "Input keys whose cached value a full read found different"
+        cacheDiscrepancies = counter("p29_cache_discrepancies_total", "Input keys whose cached value a full read found different"
                 + " from Redis with no change heard: a missed invalidation (goal 0; alert P29CacheDiscrepancy).").register(registry);
-        cyclesByTrigger = Counter.build("p29_cycle_triggers_total", "Cycles by what started them: timer, portfolio, regime, control.")
+        cyclesByTrigger = counter("p29_cycle_triggers_total", "Cycles by what started them: timer, portfolio, regime, control.")
                 .labelNames("trigger").register(registry);
+        gauge("p29_build_info", "1, labelled with this jar's version and the commit it was built from.")
+                .labelNames("version", "commit").register(registry).labelValues(BuildInfo.CURRENT.version(), BuildInfo.CURRENT.commit()).set(1);
+        zeroes();
+    }
+
+    /**
+     * Every known label value of the labelled families at 0 from the start, so each family is in the body before its first
+     * event (the 1.x client writes no family without a sample; simpleclient wrote its HELP and TYPE) and rate() has its zero.
+     */
+    private void zeroes() {
+        for (CapKind c : CapKind.values()) {
+            targetsByCap.labelValues(c.wireName());
+        }
         for (com.quantumtrader.allocation.redis.wire.Trigger t : com.quantumtrader.allocation.redis.wire.Trigger.values()) {
-            cyclesByTrigger.labels(t.wireName());
+            cyclesByTrigger.labelValues(t.wireName());
         }
-        for (com.quantumtrader.allocation.redis.read.ReadResult.Cache.Kind k : com.quantumtrader.allocation.redis.read.ReadResult.Cache.Kind.values()) {
-            reads.labels(k.wireName());
+        for (ReadResult.Cache.Kind k : ReadResult.Cache.Kind.values()) {
+            reads.labelValues(k.wireName());
         }
-        Gauge.build("p29_build_info", "1, labelled with this jar's version and the commit it was built from.")
-                .labelNames("version", "commit").register(registry).labels(BuildInfo.CURRENT.version(), BuildInfo.CURRENT.commit()).set(1);
         for (Mode m : Mode.values()) {
-            mode.labels(m.wireName());
+            mode.labelValues(m.wireName());
         }
         for (String outcome : new String[] {"computed", "skipped", "failed"}) {
-            cycles.labels(outcome);
+            cycles.labelValues(outcome);
         }
+        for (DataSource source : DataSource.values()) {
+            staleFallback.labelValues(source.wireName());
+            for (com.quantumtrader.allocation.core.RejectReason reason : com.quantumtrader.allocation.core.RejectReason.values()) {
+                inputRejected.labelValues(source.wireName(), reason.wireName());
+            }
+        }
+        for (com.quantumtrader.allocation.redis.client.RedisFailure.Kind k : com.quantumtrader.allocation.redis.client.RedisFailure.Kind.values()) {
+            redisErrors.labelValues(k.wireName());
+        }
+        for (com.quantumtrader.allocation.core.SkipReason reason : com.quantumtrader.allocation.core.SkipReason.values()) {
+            skips.labelValues(reason.wireName());
+        }
+        for (com.quantumtrader.allocation.redis.read.DropCause cause : com.quantumtrader.allocation.redis.read.DropCause.values()) {
+            cacheDrops.labelValues(cause.wireName());
+        }
+        for (String key : new String[] {com.quantumtrader.allocation.redis.wire.Keys.CONTROL, com.quantumtrader.allocation.redis.wire.Keys.SCOPED_CONTROLS}) {
+            controlUnreadable.labelValues(key);
+        }
+    }
+
+    /** A counter builder without exemplars (nothing here traces); its name keeps {@code _total} in the text. */
+    private static Counter.Builder counter(String name, String help) {
+        return Counter.builder().name(name).help(help).withoutExemplars();
+    }
+
+    private static Gauge.Builder gauge(String name, String help) {
+        return Gauge.builder().name(name).help(help).withoutExemplars();
     }
 
     /**
@@ -206,13 +241,13 @@ public final class Metrics {
     /** What a read did with the cache (issue 28). */
     public void inputReads(com.quantumtrader.allocation.redis.read.ReadResult.Cache cache) {
         inputReads.inc(cache.inputReads());
-        reads.labels(cache.kind().wireName()).inc();
+        reads.labelValues(cache.kind().wireName()).inc();
         cacheDiscrepancies.inc(cache.discrepancies().size());
     }
 
     /** A completed cycle, by what started it. */
     public void cycleStarted(com.quantumtrader.allocation.redis.wire.Trigger trigger) {
-        cyclesByTrigger.labels(trigger.wireName()).inc();
+        cyclesByTrigger.labelValues(trigger.wireName()).inc();
     }
 
     public void completed(CycleResult result, Mode mode, boolean leading, int streamed, double seconds) {
@@ -238,7 +273,7 @@ public final class Metrics {
     public void mode(Mode inForce) {
         exposition.update(() -> {
             for (Mode m : Mode.values()) {
-                mode.labels(m.wireName()).set(m == inForce ? 1 : 0);
+                mode.labelValues(m.wireName()).set(m == inForce ? 1 : 0);
             }
         });
     }
@@ -252,7 +287,7 @@ public final class Metrics {
 
     /** A control key could not be read this cycle; the controls last read stay in force. */
     public void controlUnreadable(String key) {
-        exposition.update(() -> controlUnreadable.labels(key).inc());
+        exposition.update(() -> controlUnreadable.labelValues(key).inc());
     }
 
     /** A write refused by its fence. */
@@ -289,19 +324,19 @@ public final class Metrics {
         for (Fallback f : result.fallbacks()) {
             fallbacks.merge(f.source(), 1, Integer::sum);
         }
-        fallbacks.forEach((source, n) -> staleFallback.labels(source.wireName()).inc(n));
+        fallbacks.forEach((source, n) -> staleFallback.labelValues(source.wireName()).inc(n));
         Map<String, Integer> rejections = new HashMap<>();
         for (Rejection r : result.rejections()) {
             rejections.merge(r.source().wireName() + '\n' + r.reason().wireName(), 1, Integer::sum);
         }
-        rejections.forEach((key, n) -> inputRejected.labels(key.split("\n")).inc(n));
+        rejections.forEach((key, n) -> inputRejected.labelValues(key.split("\n")).inc(n));
         targetsWritten.inc(streamed);
         if (result instanceof CycleResult.Skipped skipped) {
-            cycles.labels("skipped").inc();
-            skips.labels(skipped.reason().wireName()).inc();
+            cycles.labelValues("skipped").inc();
+            skips.labelValues(skipped.reason().wireName()).inc();
             return;
         }
-        cycles.labels("computed").inc();
+        cycles.labelValues("computed").inc();
         if (leading && mode.writesTargets()) {
             lastTargetWrite.set(result.now().toEpochMilli() / 1000.0);
         }
@@ -309,7 +344,7 @@ public final class Metrics {
         regimeFactor.set(ctx.regimeFactor());
         drawdownFactor.set(ctx.drawdownFactor());
         Set<String> clustersNow = new HashSet<>(ctx.clusterFactors().keySet());
-        ctx.clusterFactors().forEach((cluster, factor) -> clusterFactor.labels(cluster).set(factor));
+        ctx.clusterFactors().forEach((cluster, factor) -> clusterFactor.labelValues(cluster).set(factor));
         for (String gone : clusterLabels) {
             if (!clustersNow.contains(gone)) {
                 clusterFactor.remove(gone);
@@ -332,7 +367,7 @@ public final class Metrics {
             book += d.weight();
         }
         for (CapKind c : CapKind.values()) {
-            targetsByCap.labels(c.wireName()).set(caps[c.ordinal()]);
+            targetsByCap.labelValues(c.wireName()).set(caps[c.ordinal()]);
         }
         grossExposure.set(Double.isFinite(book) ? book : Double.MAX_VALUE);
         perSymbol.endCycle(published == null ? result.decisions().size() : published.size());
@@ -348,7 +383,7 @@ public final class Metrics {
 
     /** The input cache was dropped for {@code cause}. */
     public void cacheDropped(String cause) {
-        exposition.update(() -> cacheDrops.labels(cause).inc());
+        exposition.update(() -> cacheDrops.labelValues(cause).inc());
     }
 
     /** {@code P29_TARGET_REFRESH_SEC}, once at start. */
@@ -365,8 +400,8 @@ public final class Metrics {
     public void failed(Optional<String> redisCause, double seconds) {
         exposition.update(() -> {
             loopDuration.observe(seconds);
-            cycles.labels("failed").inc();
-            redisCause.ifPresent(cause -> redisErrors.labels(cause).inc());
+            cycles.labelValues("failed").inc();
+            redisCause.ifPresent(cause -> redisErrors.labelValues(cause).inc());
         });
     }
 }

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quantumtrader.allocation.runner.config.BuildInfo;
-import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.core.metrics.Counter;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +38,7 @@ class HttpEndpointsTest {
 
     @Test
     void endpoints_port0_healthzAlwaysReadyzFollowsSupplierMetricsListsEveryName() throws Exception {
-        CollectorRegistry registry = new CollectorRegistry(true);
+        PrometheusRegistry registry = new PrometheusRegistry();
         AtomicBoolean ready = new AtomicBoolean(false);
         HttpEndpoints http = new HttpEndpoints("127.0.0.1", 0, new Metrics(registry).exposition, ready::get);
         try {
@@ -53,13 +53,13 @@ class HttpEndpointsTest {
             assertEquals(200, metrics.statusCode());
             assertEquals("text/plain; version=0.0.4; charset=utf-8", metrics.headers().firstValue("Content-Type").orElse(""));
             for (String name : new String[] {"p29_shadow_pass_total", "p29_regime_factor", "p29_drawdown_factor",
-                    "p29_loop_duration_seconds_bucket{le=\"0.001\",}", "p29_loop_duration_seconds_bucket{le=\"2.0\",}",
-                    "p29_cycles_total{outcome=\"failed\",}", "p29_redis_errors_total", "p29_last_success_timestamp_seconds",
+                    "p29_loop_duration_seconds_bucket{le=\"0.001\"}", "p29_loop_duration_seconds_bucket{le=\"2.0\"}",
+                    "p29_cycles_total{outcome=\"failed\"}", "p29_redis_errors_total", "p29_last_success_timestamp_seconds",
                     "p29_last_target_timestamp_seconds", "p29_symbols"}) {
                 assertTrue(metrics.body().contains(name), name);
             }
-            assertTrue(metrics.body().contains("p29_build_info{version=\"" + BuildInfo.CURRENT.version() + "\",commit=\""
-                    + BuildInfo.CURRENT.commit() + "\",} 1.0"), metrics.body());
+            assertTrue(metrics.body().contains("p29_build_info{commit=\"" + BuildInfo.CURRENT.commit() + "\",version=\""
+                    + BuildInfo.CURRENT.version() + "\"} 1.0"), metrics.body()); // the 1.x client sorts the labels
         } finally {
             http.close();
         }
@@ -67,7 +67,7 @@ class HttpEndpointsTest {
 
     @Test
     void metrics_parallelScrapesWithGzip_oneRenderSharedAndTheSameBodyAsPlain() throws Exception {
-        CollectorRegistry registry = new CollectorRegistry(true);
+        PrometheusRegistry registry = new PrometheusRegistry();
         Metrics metrics = new Metrics(registry);
         HttpEndpoints http = new HttpEndpoints("127.0.0.1", 0, metrics.exposition, () -> true);
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -109,7 +109,7 @@ class HttpEndpointsTest {
      */
     @Test
     void endpoints_200SlowClients_healthzAndMetricsStillAnswerWithinASecond_slowOnesCut() throws Exception {
-        CollectorRegistry registry = new CollectorRegistry(true);
+        PrometheusRegistry registry = new PrometheusRegistry();
         HttpEndpoints http = new HttpEndpoints("127.0.0.1", 0, new Metrics(registry).exposition, () -> true);
         List<java.net.Socket> slow = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
@@ -173,23 +173,23 @@ class HttpEndpointsTest {
                 new com.quantumtrader.allocation.core.CycleInputs(Optional.of(new com.quantumtrader.allocation.core.PortfolioState(1e12, 0,
                         now.minusSeconds(1))), budgets, Map.of(), Map.of(), Optional.empty(), Map.of(), List.of()),
                 com.quantumtrader.allocation.core.Policy.DEFAULTS, now);
-        CollectorRegistry registry = new CollectorRegistry(true);
+        PrometheusRegistry registry = new PrometheusRegistry();
         Metrics metrics = new Metrics(registry);
         metrics.completed(result, com.quantumtrader.allocation.core.Mode.ENFORCE, true, 0, 0.1);
         Exposition.Body body = metrics.exposition.current();
         String text = new String(body.plain(), 0, body.plainLength(), StandardCharsets.UTF_8);
         assertEquals(SymbolSeries.MAX_SYMBOLS, text.lines().filter(l -> l.startsWith("p29_target_usd{")).count());
-        assertTrue(text.contains("p29_target_usd{symbol=\"S" + String.format("%05d", n - 1) + "\",}"), "the largest is published");
-        assertTrue(text.contains("p29_target_usd{symbol=\"S" + String.format("%05d", n - SymbolSeries.MAX_SYMBOLS) + "\",}"));
-        assertTrue(!text.contains("p29_target_usd{symbol=\"S" + String.format("%05d", n - SymbolSeries.MAX_SYMBOLS - 1) + "\",}"));
-        assertEquals(n - SymbolSeries.MAX_SYMBOLS, registry.getSampleValue("p29_symbol_series_left_out"), 0.0);
+        assertTrue(text.contains("p29_target_usd{symbol=\"S" + String.format("%05d", n - 1) + "\"}"), "the largest is published");
+        assertTrue(text.contains("p29_target_usd{symbol=\"S" + String.format("%05d", n - SymbolSeries.MAX_SYMBOLS) + "\"}"));
+        assertTrue(!text.contains("p29_target_usd{symbol=\"S" + String.format("%05d", n - SymbolSeries.MAX_SYMBOLS - 1) + "\"}"));
+        assertEquals(n - SymbolSeries.MAX_SYMBOLS, MetricsScrape.sample(registry, "p29_symbol_series_left_out"), 0.0);
         assertTrue(body.plainLength() < 400_000, "body " + body.plainLength() + " bytes for " + n + " symbols");
     }
 
     @Test
     void exposition_cachedUntilAnUpdateOrMaxAge_thenRenderedAgain() {
-        CollectorRegistry registry = new CollectorRegistry(true);
-        Counter c = Counter.build("x_total", "x").register(registry);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        Counter c = Counter.builder().name("x_total").help("x").register(registry);
         AtomicLong nanos = new AtomicLong();
         Exposition exposition = new Exposition(registry, nanos::get);
         Exposition.Body first = exposition.current();
