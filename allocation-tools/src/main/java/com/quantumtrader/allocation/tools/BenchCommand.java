@@ -38,7 +38,7 @@ import redis.clients.jedis.ClusterPipeline;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.AbstractPipeline;
 import static com.quantumtrader.allocation.tools.BenchMeasures.*;
@@ -214,7 +214,8 @@ final class BenchCommand implements Callable<Integer> {
     private HostAndPort connect(Target target, EmbeddedRedis embedded) {
         if (redisCluster != null) {
             List<HostPort> seeds = HostPort.parseList(redisCluster);
-            try (JedisCluster cluster = new JedisCluster(Set.of(new HostAndPort(seeds.get(0).socketHost(), seeds.get(0).port())), ADMIN)) {
+            try (RedisClusterClient cluster = RedisClusterClient.builder().nodes(Set.of(new HostAndPort(seeds.get(0).socketHost(),
+                    seeds.get(0).port()))).clientConfig(ADMIN).build()) {
                 for (String node : new java.util.TreeSet<>(cluster.getClusterNodes().keySet())) {
                     target.clusterNodes().add(HostAndPort.from(node));
                     target.admin().add(new Jedis(HostAndPort.from(node), ADMIN));
