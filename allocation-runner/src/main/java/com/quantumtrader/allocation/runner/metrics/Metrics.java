@@ -340,7 +340,23 @@ public final class Metrics {
         if (leading && mode.writesTargets()) {
             lastTargetWrite.set(result.now().toEpochMilli() / 1000.0);
         }
-        CycleContext ctx = ((CycleResult.Computed) result).context();
+        factors(((CycleResult.Computed) result).context());
+
+        boolean enforce = mode.writesTargets();
+        boolean overridden = enforce && leading;
+        decisions(result, overridden);
+        if (!enforce) {
+            shadowPass.inc(result.decisions().size());
+        }
+        symbols.set(result.decisions().size());
+        lastSuccess.set(result.now().toEpochMilli() / 1000.0);
+        if (!result.decisions().isEmpty()) {
+            lastTarget.set(result.now().toEpochMilli() / 1000.0);
+        }
+    }
+
+    /** The cycle's factors; the series of clusters that left the universe go. */
+    private void factors(CycleContext ctx) {
         regimeFactor.set(ctx.regimeFactor());
         drawdownFactor.set(ctx.drawdownFactor());
         Set<String> clustersNow = new HashSet<>(ctx.clusterFactors().keySet());
@@ -351,9 +367,10 @@ public final class Metrics {
             }
         }
         clusterLabels = clustersNow;
+    }
 
-        boolean enforce = mode.writesTargets();
-        boolean overridden = enforce && leading;
+    /** Per decision: its per-symbol series (the published ones), its cap label, its weight in the book. */
+    private void decisions(CycleResult result, boolean overridden) {
         perSymbol.beginCycle();
         Set<String> published = SymbolSeries.published(result.decisions());
         symbolSeriesLeftOut.set(published == null ? 0 : result.decisions().size() - published.size());
@@ -371,14 +388,6 @@ public final class Metrics {
         }
         grossExposure.set(Double.isFinite(book) ? book : Double.MAX_VALUE);
         perSymbol.endCycle(published == null ? result.decisions().size() : published.size());
-        if (!enforce) {
-            shadowPass.inc(result.decisions().size());
-        }
-        symbols.set(result.decisions().size());
-        lastSuccess.set(result.now().toEpochMilli() / 1000.0);
-        if (!result.decisions().isEmpty()) {
-            lastTarget.set(result.now().toEpochMilli() / 1000.0);
-        }
     }
 
     /** The input cache was dropped for {@code cause}. */
