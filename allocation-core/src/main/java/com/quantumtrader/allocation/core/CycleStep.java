@@ -130,8 +130,7 @@ public final class CycleStep {
         if (limits && previous.written().isEmpty()) {
             return true;
         }
-        boolean compares = (transition.writesTargets() && !Allocator.skips(inputs, policy, now)) || transition.retractsAll();
-        return compares && !(transition.heldInRedis() && previous.written().isPresent());
+        return compares(transition, !Allocator.skips(inputs, policy, now)) && !carriesHeld(transition, previous);
     }
 
     /**
@@ -164,14 +163,23 @@ public final class CycleStep {
         return new Outcome(result, next, transition, write);
     }
 
+    /** Whether a leader's write compares with (or deletes) what Redis holds: targets written for a computed result, or a retraction. */
+    private static boolean compares(WritePlan.Transition transition, boolean computed) {
+        return (transition.writesTargets() && computed) || transition.retractsAll();
+    }
+
+    /** Whether {@code carryOver} carries what Redis holds: the last write wrote targets, and they are known. */
+    private static boolean carriesHeld(WritePlan.Transition transition, CarryOver carryOver) {
+        return transition.heldInRedis() && carryOver.written().isPresent();
+    }
+
     /**
      * Whether a leader's write of {@code result} in {@code mode} after {@code next} compares with (or deletes) the
      * targets Redis holds and {@code next} does not carry them: then the writer reads them first.
      */
     public static boolean needsHeld(CycleResult result, Mode mode, CarryOver next) {
         WritePlan.Transition transition = WritePlan.transition(mode, next.mode(), true);
-        boolean compares = (transition.writesTargets() && result instanceof CycleResult.Computed) || transition.retractsAll();
-        return compares && !(transition.heldInRedis() && next.written().isPresent());
+        return compares(transition, result instanceof CycleResult.Computed) && !carriesHeld(transition, next);
     }
 
     /**
@@ -191,9 +199,8 @@ public final class CycleStep {
         CycleResult.Computed computed = result instanceof CycleResult.Computed c ? c : null;
         boolean targets = transition.writesTargets();
         boolean retract = transition.retractsAll();
-        boolean needReal = (targets && computed != null) || retract;
-        Map<String, CarryOver.WrittenTarget> real = !needReal ? Map.of()
-                : transition.heldInRedis() && next.written().isPresent() ? next.written().get() : held;
+        Map<String, CarryOver.WrittenTarget> real = !compares(transition, computed != null) ? Map.of()
+                : carriesHeld(transition, next) ? next.written().get() : held;
         Map<String, CarryOver.WrittenTarget> base = switch (transition.baseline()) {
             case WRITTEN -> real;
             case SHADOW_TWIN -> next.written().orElse(Map.of());

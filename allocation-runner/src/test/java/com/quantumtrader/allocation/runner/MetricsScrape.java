@@ -69,11 +69,7 @@ public final class MetricsScrape {
         for (int i = 0; i < labels.length; i++) {
             want.put(labels[i], values[i]);
         }
-        for (String line : text(registry).split("\n")) {
-            Matcher m = SAMPLE.matcher(line);
-            if (!m.matches() || !m.group(1).equals(name)) {
-                continue;
-            }
+        for (Matcher m : (Iterable<Matcher>) samples(registry, name)::iterator) {
             java.util.Map<String, String> have = new java.util.HashMap<>();
             Matcher l = LABEL.matcher(m.group(2) == null ? "" : m.group(2));
             while (l.find()) {
@@ -91,27 +87,18 @@ public final class MetricsScrape {
         return sample(registry, name, new String[0], new String[0]);
     }
 
+    /** The samples of {@code name} in a registry's text, one matcher each (group 2: labels, group 3: value). */
+    private static java.util.stream.Stream<Matcher> samples(io.prometheus.metrics.model.registry.PrometheusRegistry registry, String name) {
+        return text(registry).lines().map(SAMPLE::matcher).filter(m -> m.matches() && m.group(1).equals(name));
+    }
+
     /** The sum of a metric's samples over every label value (a counter labelled by cause, say), in a registry. */
     static double sum(io.prometheus.metrics.model.registry.PrometheusRegistry registry, String name) {
-        double total = 0;
-        for (String line : text(registry).split("\n")) {
-            Matcher m = SAMPLE.matcher(line);
-            if (m.matches() && m.group(1).equals(name)) {
-                total += Double.parseDouble(m.group(3));
-            }
-        }
-        return total;
+        return samples(registry, name).mapToDouble(m -> Double.parseDouble(m.group(3))).sum();
     }
 
     /** How many samples of {@code name} a registry holds. */
     static long count(io.prometheus.metrics.model.registry.PrometheusRegistry registry, String name) {
-        long n = 0;
-        for (String line : text(registry).split("\n")) {
-            Matcher m = SAMPLE.matcher(line);
-            if (m.matches() && m.group(1).equals(name)) {
-                n++;
-            }
-        }
-        return n;
+        return samples(registry, name).count();
     }
 }

@@ -32,7 +32,7 @@ final class CheckConfigCommand implements Callable<Integer> {
 
     /** Where the installed unit is (docs/operations.md, "Install"). */
     static final java.nio.file.Path UNIT = java.nio.file.Path.of("/etc/systemd/system/quantum-capital-allocation.service");
-    /** The shipped unit's -Xmx (deploy/quantum-capital-allocation.service; DeployFilesTest holds the two equal). */
+    /** The shipped unit's -Xmx (deploy/quantum-capital-allocation.service; ConfigTest.heapOfUnit_theShippedUnit_is320m reads it there). */
     static final String SHIPPED_HEAP = "320m";
 
     /** The heap the service will run with, and where that figure comes from: never this command's own JVM's. */
