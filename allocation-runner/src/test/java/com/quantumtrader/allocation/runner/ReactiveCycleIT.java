@@ -28,9 +28,10 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
- * A change of the portfolio, the regime or a control starts a cycle at once (DESIGN section 19): with a 5-second grid,
- * the cycle that carries the change is one the change started ({@code trigger} on the cycle stream), not the next tick,
- * and two changes close together are two cycles no closer than the minimum gap.
+ * A change of the drawdown zone, the regime or a control starts a cycle at once (DESIGN sections 19 and 22): with a
+ * 5-second grid, the cycle that carries the change is one the change started ({@code trigger} on the cycle stream), not
+ * the next tick, and two changes close together are two cycles no closer than the minimum gap; a portfolio write that
+ * changes neither waits for the grid.
  */
 class ReactiveCycleIT {
 
@@ -115,7 +116,7 @@ class ReactiveCycleIT {
     }
 
     @Test
-    void run_changesCloseTogether_cyclesStartNoCloserThanTheMinimumGap() throws Exception {
+    void run_zoneChangesCloseTogether_cyclesStartNoCloserThanTheMinimumGap() throws Exception {
         try (Jedis j = redis.client()) {
             ServiceIT.seed(j, symbols());
             try (Service service = new Service(Config.fromEnv(env(redis.url())), Clock.systemUTC(), r -> { })) {
@@ -124,9 +125,10 @@ class ReactiveCycleIT {
                 int before = cycles(j).size();
                 long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
                 int n = 0;
-                while (System.nanoTime() < end) { // a change every 50 ms for 1.5 s: thirty changes
-                    j.hset(Keys.PORTFOLIO, InputHashes.portfolio(Integer.toString(100_000 + n++), "0.07",
+                while (System.nanoTime() < end) { // the zone changes every 50 ms for 1.5 s (no hysteresis): thirty changes that matter
+                    j.hset(Keys.PORTFOLIO, InputHashes.portfolio(Integer.toString(100_000 + n), n % 2 == 0 ? "0.20" : "0.07",
                             Long.toString(Instant.now().getEpochSecond())));
+                    n++;
                     Thread.sleep(50);
                 }
                 double last = 100_000 + n - 1;
@@ -134,13 +136,47 @@ class ReactiveCycleIT {
                         () -> cycles(j).stream().skip(before).anyMatch(c -> Math.abs(c.equityUsd() - last) < 1e-9));
                 List<CycleEntry> after = cycles(j).subList(before, cycles(j).size());
                 long reactive = after.stream().filter(c -> c.trigger() == Trigger.PORTFOLIO).count();
-                assertTrue(reactive >= 2, "changes over 1.5 s started cycles of their own: " + reactive);
+                assertTrue(reactive >= 2, "zone changes over 1.5 s started cycles of their own: " + reactive);
                 assertTrue(after.size() <= 1500 / 400 + 4, "coalesced, not one cycle per change: " + after.size() + " cycles for " + n + " changes");
                 for (int i = 1; i < after.size(); i++) {
                     long gapMs = Long.parseLong(after.get(i).cycleId()) - Long.parseLong(after.get(i - 1).cycleId());
                     // cycle_id is Redis's TIME in ms read with the lease, early in the cycle, not the loop's start: allow for the work before it
                     assertTrue(gapMs >= 400 - TS_SLACK_MS, "cycle " + after.get(i).cycleId() + " started " + gapMs + " ms after the one before");
                 }
+            }
+        }
+    }
+
+    /**
+     * The live stack's portfolio publisher rewrites the hash every few seconds with the equity drifting and the zone
+     * unchanged (DESIGN section 22): no cycle of its own, only the grid's; each write is counted as waited.
+     */
+    @Test
+    void run_publisherWritesWithoutZoneChange_startNoCycleAndAreCountedAsWaited() throws Exception {
+        try (Jedis j = redis.client()) {
+            ServiceIT.seed(j, symbols()); // drawdown 0.07: MID
+            try (Service service = new Service(Config.fromEnv(env(redis.url())), Clock.systemUTC(), r -> { })) {
+                service.start();
+                ServiceIT.await("a first cycle", Duration.ofSeconds(15), () -> !cycles(j).isEmpty());
+                int before = cycles(j).size();
+                long start = System.nanoTime();
+                for (int n = 0; n < 20; n++) { // every 500 ms for 10 s: twenty writes, two grid ticks of 5 s
+                    j.hset(Keys.PORTFOLIO, InputHashes.portfolio(Integer.toString(100_000 + 7 * n), n % 2 == 0 ? "0.07" : "0.08",
+                            Long.toString(Instant.now().getEpochSecond())));
+                    Thread.sleep(500);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                List<CycleEntry> after = cycles(j).subList(before, cycles(j).size());
+                assertTrue(after.stream().allMatch(c -> c.trigger() == Trigger.TIMER), "only the grid's cycles: " + after.stream().map(c -> c.trigger().wireName()).toList());
+                assertTrue(after.size() <= (int) (seconds / 5) + 1, after.size() + " cycles in " + seconds + " s on a 5 s grid");
+                double waited = MetricsScrape.metric(MetricsScrape.scrape(service.metricsPort()), "p29_changes_waited_total", "trigger",
+                        "portfolio");
+                assertTrue(waited >= 10, "the writes heard and waited: " + waited);
+
+                j.hset(Keys.PORTFOLIO, InputHashes.portfolio("100000", "0.20", Long.toString(Instant.now().getEpochSecond())));
+                ServiceIT.await("every target in HIGH", Duration.ofSeconds(15), () -> allTargets(j, TargetHash.DRAWDOWN_ZONE, "HIGH"));
+                CycleEntry high = cycles(j).stream().skip(before).filter(c -> "HIGH".equals(c.zone())).findFirst().orElseThrow();
+                assertEquals(Trigger.PORTFOLIO, high.trigger(), "a zone change still starts its own cycle: " + high);
             }
         }
     }

@@ -9,6 +9,12 @@ import static com.quantumtrader.allocation.redis.read.Replies.newestValidRegime;
 import static com.quantumtrader.allocation.redis.read.Replies.readBounded;
 import static com.quantumtrader.allocation.redis.read.Replies.ttl;
 
+import com.quantumtrader.allocation.core.DataSource;
+import com.quantumtrader.allocation.core.PortfolioState;
+import com.quantumtrader.allocation.core.RegimeState;
+import com.quantumtrader.allocation.core.Rejection;
+import com.quantumtrader.allocation.redis.client.Reply;
+import com.quantumtrader.allocation.redis.client.StreamRecord;
 import com.quantumtrader.allocation.redis.wire.InputCodec;
 import com.quantumtrader.allocation.redis.wire.Keys;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
@@ -128,6 +134,39 @@ public final class InputReader implements AutoCloseable {
     public void onChange(Consumer<Change> listener) {
         Objects.requireNonNull(listener, "listener");
         cache.onChange(c -> listener.accept(Change.valueOf(c.name())));
+    }
+
+    /**
+     * The portfolio and the regime in force as Redis holds them now, decoded (empty: missing, of the wrong type or invalid).
+     *
+     * @param portfolio the portfolio hash
+     * @param regime    the newest valid of the regime stream's last entries (or the newest, when none is valid)
+     */
+    public record Headline(Optional<PortfolioState> portfolio, Optional<RegimeState> regime) {
+        public Headline {
+            Objects.requireNonNull(portfolio, "portfolio");
+            Objects.requireNonNull(regime, "regime");
+        }
+    }
+
+    /**
+     * Reads the portfolio and the regime in one round trip, past the cache and leaving it as it is: what decides whether
+     * a change heard of either starts a cycle before the timer's ({@link com.quantumtrader.allocation.core.Reaction}).
+     */
+    public Headline headline() {
+        return connection.call(RedisFailure.Operation.READ, nodes -> {
+            Reply<List<String>> portfolio = nodes.pipeline(Keys.PORTFOLIO).hmget(Keys.PORTFOLIO, InputCodec.PORTFOLIO_FIELDS);
+            Reply<List<StreamRecord>> regime = nodes.pipeline(Keys.REGIME_STREAM).lastEntries(Keys.REGIME_STREAM, ReadPass.REGIME_LOOKBACK);
+            nodes.sync();
+            List<Rejection> ignored = new ArrayList<>(); // the cycle that follows, if any, rejects and counts them
+            Map<String, String> fields = Reply.fields(get(portfolio, DataSource.PORTFOLIO, DataSource.PORTFOLIO_SUBJECT, ignored),
+                    InputCodec.PORTFOLIO_FIELDS);
+            List<StreamRecord> entries = get(regime, DataSource.REGIME, DataSource.REGIME_SUBJECT, ignored);
+            Optional<RegimeState> state = entries == null || entries.isEmpty() ? Optional.empty()
+                    : Optional.of(newestValidRegime(entries, ignored)).flatMap(e ->
+                    InputCodec.decodeRegime(e.fields(), Optional.of(Instant.ofEpochMilli(e.millis())), ignored));
+            return new Headline(InputCodec.decodePortfolio(fields, ignored), state);
+        });
     }
 
     /** Drops every cached input and the discovery: the next read reads everything and walks the keyspace. */

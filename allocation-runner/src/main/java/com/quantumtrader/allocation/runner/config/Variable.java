@@ -184,8 +184,8 @@ public enum Variable {
     P29_INCREMENTAL(Table.CONNECTION_AND_EXTRA, Group.READS, Kind.flag(),
             "true", "", "",
             "incremental reads (`performance.md`, \"Incremental reads\"): Redis tells the service which input keys changed"
-            + " (`CLIENT TRACKING ... BCAST` on a connection of its own) and a cycle reads only those; a change of the"
-            + " portfolio, the regime or a control starts a cycle at once. `false`: every cycle reads every input, on the"
+            + " (`CLIENT TRACKING ... BCAST` on a connection of its own) and a cycle reads only those; a control change, or a"
+            + " portfolio or regime change that moves the drawdown zone or the regime in force, starts a cycle at once. `false`: every cycle reads every input, on the"
             + " timer only. A Redis Cluster always reads everything, and so does a universe beyond the cache's share of the"
             + " heap ((max heap - 40 MB) / 1,250 bytes: ~235,000 symbols under the unit's `-Xmx320m`; `check-config` prints"
             + " it), changes still starting cycles. The ACL needs the tracking commands and channel of"
@@ -197,8 +197,8 @@ public enum Variable {
             + " `P29CacheDiscrepancy`)"),
     P29_MIN_CYCLE_GAP_MS(Table.CONNECTION_AND_EXTRA, Group.READS, Kind.whole(10, 60_000),
             "200", "", ", below `P29_INTERVAL_SEC x 1000`",
-            "a cycle started by a change (portfolio, regime, control) starts no earlier than this after the last cycle"
-            + " started: a burst of writes costs at most one cycle per gap"),
+            "a change heard (portfolio, regime, control) is looked at, and starts a cycle when it matters, no earlier than this"
+            + " after the last cycle started: a burst of writes costs at most one cycle per gap"),
     P29_INSTANCE_ID(Table.CONNECTION_AND_EXTRA, Group.SERVICE, Kind.text("1-128 characters of `[A-Za-z0-9._:-]`"),
             null, "host name-pid", "",
             "this runner's name in the lease, `quantum:allocation:state`, the role log lines and every cycle line"),

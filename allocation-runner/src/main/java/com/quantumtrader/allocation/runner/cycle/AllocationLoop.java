@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The loop on its own thread, {@code allocation-loop}. Cycles start on a grid of the interval, the heartbeat, and
  * never overlap: a cycle that overruns is logged and counted, and the next one starts at the next grid point. A
- * change of the portfolio, the regime or a control ({@link #changed}, told by the incremental reads' link) starts a
- * cycle at once, no earlier than the minimum gap after the last start; the grid stays where it was.
+ * change of the portfolio, the regime or a control ({@link #changed}, told by the incremental reads' link) is looked at
+ * no earlier than the minimum gap after the last start: it starts a cycle at once when it matters
+ * ({@link CycleRunner#reacts}: a control, a change of the drawdown zone or regime in force), else it waits for the
+ * grid's (DESIGN section 22). The grid stays where it was.
  * {@link #stop()} lets the cycle in flight finish.
  */
 public final class AllocationLoop {
@@ -97,7 +99,12 @@ public final class AllocationLoop {
         long next = System.nanoTime();
         while (!stopping) {
             long started = System.nanoTime();
-            CycleRunner.Report report = runner.run(take());
+            Trigger trigger = take(started >= next);
+            if (trigger != Trigger.TIMER && !runner.reacts(trigger)) { // woken before the grid by a change that does not matter
+                sleepUntil(next, started + minGapNanos);
+                continue;
+            }
+            CycleRunner.Report report = runner.run(trigger);
             cycles++;
             if (report.computed()) {
                 lastComputedNanos = System.nanoTime();
@@ -125,11 +132,14 @@ public final class AllocationLoop {
         LOG.info("Allocation loop stopped after {} cycles", cycles);
     }
 
-    /** What starts the cycle about to run: the first change heard since the last start, else the timer. */
-    private Trigger take() {
+    /**
+     * What starts the cycle about to run: the timer when the grid is due ({@code due}; it reads every change heard), else the
+     * first change heard since the last start.
+     */
+    private Trigger take(boolean due) {
         lock.lock();
         try {
-            Trigger t = pending == null ? Trigger.TIMER : pending;
+            Trigger t = due || pending == null ? Trigger.TIMER : pending;
             pending = null;
             return t;
         } finally {

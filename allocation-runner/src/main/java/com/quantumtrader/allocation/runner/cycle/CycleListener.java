@@ -5,6 +5,7 @@ import com.quantumtrader.allocation.core.Decision;
 import com.quantumtrader.allocation.core.DrawdownZone;
 import com.quantumtrader.allocation.core.Fallback;
 import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.Reaction;
 import com.quantumtrader.allocation.core.Rejection;
 import com.quantumtrader.allocation.core.ScopedControl;
 import com.quantumtrader.allocation.core.WritePlan;
@@ -248,6 +249,18 @@ final class CycleListener {
                 .addKeyValue("instance", instance)
                 .log("Mode in force: " + from + " -> " + now.wireName() + " (" + source + ")"
                         + (now == Mode.SHADOW && before.isPresent() && before.get().writesTargets() ? "; retracting every target this cycle" : ""));
+    }
+
+    /** A change heard of the portfolio or the regime, and whether it starts a cycle now ({@code cause}) or waits for the timer. */
+    void reaction(Trigger heard, Optional<Reaction.Cause> cause) {
+        if (cause.isEmpty()) {
+            metrics.changeWaited(heard);
+            LOG.atDebug().addKeyValue("trigger", heard.wireName()).log("Change heard of the " + heard.wireName()
+                    + ": the zone and the regime in force stand; the timer's cycle reads it");
+        } else {
+            LOG.atDebug().addKeyValue("trigger", heard.wireName()).log("Change heard of the " + heard.wireName() + " starts a cycle: "
+                    + cause.get().name().toLowerCase(Locale.ROOT));
+        }
     }
 
     /** A completed cycle: its metrics, its summary line, the targets it wrote, its warnings. */

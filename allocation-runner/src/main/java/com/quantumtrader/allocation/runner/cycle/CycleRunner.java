@@ -1,11 +1,13 @@
 package com.quantumtrader.allocation.runner.cycle;
 
 import com.quantumtrader.allocation.core.CarryOver;
+import com.quantumtrader.allocation.core.CycleContext;
 import com.quantumtrader.allocation.core.CycleInputs;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.CycleStep;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.core.Reaction;
 import com.quantumtrader.allocation.redis.Lease;
 import com.quantumtrader.allocation.redis.Role;
 import com.quantumtrader.allocation.redis.client.RedisFailure;
@@ -120,6 +122,11 @@ public final class CycleRunner {
     private HeldControls held = HeldControls.NONE;
     /** What this runner's last completed write put in the state hash's held-control fields; empty: unknown, write them. */
     private Optional<HeldControls> heldWritten = Optional.empty();
+    /** The context of the last cycle, when it computed: what a heard change is judged against ({@link #reacts}). Loop thread only. */
+    private Optional<CycleContext> lastComputed = Optional.empty();
+    /** Redis's clock at the last cycle, and {@link System#nanoTime()} then: the clock of {@link #reacts} between cycles. */
+    private Instant lastNow;
+    private long lastNowNanos;
     /** Cycles that failed since this runner's last cycle stream entry (its {@code failed_since_last}); loop thread only. */
     private long failedSinceEntry;
 
@@ -155,6 +162,27 @@ public final class CycleRunner {
     /** Runs one cycle evaluated at {@code now} instead of Redis's clock (tests that step time, a replay). */
     public Report run(Instant now) {
         return run(Optional.of(now), Trigger.TIMER);
+    }
+
+    /**
+     * Whether a change heard starts a cycle now (DESIGN section 22): a control change always; a portfolio or regime change
+     * when it would change the drawdown zone or the regime in force ({@link Reaction}), judged on the two keys read again
+     * (one round trip) at Redis's clock as of the last cycle. A read that fails starts the cycle, which counts the failure.
+     */
+    public boolean reacts(Trigger heard) {
+        if (heard != Trigger.PORTFOLIO && heard != Trigger.REGIME) {
+            return true;
+        }
+        Optional<Reaction.Cause> cause;
+        try {
+            InputReader.Headline now = reader.headline();
+            Instant at = lastNow == null ? localClock.instant() : lastNow.plusNanos(System.nanoTime() - lastNowNanos);
+            cause = Reaction.matters(now.portfolio(), now.regime(), lastComputed, carryOver.get(), policy, at);
+        } catch (RuntimeException e) {
+            return true;
+        }
+        listener.reaction(heard, cause);
+        return cause.isPresent();
     }
 
     /** The reader of the inputs: the loop asks it to be told of changes that start a cycle. */
@@ -196,6 +224,7 @@ public final class CycleRunner {
             inForce = Optional.of(read.mode());
             long t1 = System.nanoTime();
             CycleStep.Outcome step = step(read, now);
+            lastComputed = step.result() instanceof CycleResult.Computed c ? Optional.of(c.context()) : Optional.empty();
             long t2 = System.nanoTime();
             WriteResult written = step.write().isPresent() ? write(step, now, (t2 - start) / 1_000_000, trigger)
                     : standby(step.next(), read.mode());
@@ -208,8 +237,11 @@ public final class CycleRunner {
                     r.roundTrips() + read.heldTrips() + written.roundTrips(), r.cache().inputReads(), r.cache().kind());
             report = new Report(now, Optional.of(step.result()), Optional.of(written), seconds, Optional.empty(), phases, leading, inForce);
         } catch (RuntimeException e) {
+            lastComputed = Optional.empty();
             report = failed(e, now, (System.nanoTime() - start) / 1e9, inForce);
         } finally {
+            lastNow = now;
+            lastNowNanos = start;
             Beat.Outcome outcome = report == null || report.failure().isPresent() ? Beat.Outcome.FAILED
                     : report.computed() ? Beat.Outcome.COMPUTED : Beat.Outcome.SKIPPED;
             leadership.beat(outcome, report != null && report.leading(), now);

@@ -93,6 +93,7 @@ public final class Metrics {
     final Counter reads;
     final Counter cacheDiscrepancies;
     final Counter cyclesByTrigger;
+    final Counter changesWaited;
 
     private Set<String> clusterLabels = new HashSet<>();
 
@@ -179,6 +180,9 @@ public final class Metrics {
                 + " from Redis with no change heard: a missed invalidation (goal 0; alert P29CacheDiscrepancy).").register(registry);
         cyclesByTrigger = counter("p29_cycle_triggers_total", "Cycles by what started them: timer, portfolio, regime, control.")
                 .labelNames("trigger").register(registry);
+        changesWaited = counter("p29_changes_waited_total", "Changes heard of the portfolio or the regime that started no cycle:"
+                + " neither the drawdown zone nor the regime in force would change, so the timer's cycle reads them (DESIGN 22).")
+                .labelNames("trigger").register(registry);
         gauge("p29_build_info", "1, labelled with this jar's version and the commit it was built from.")
                 .labelNames("version", "commit").register(registry).labelValues(BuildInfo.CURRENT.version(), BuildInfo.CURRENT.commit()).set(1);
         zeroes();
@@ -195,6 +199,8 @@ public final class Metrics {
         for (com.quantumtrader.allocation.redis.wire.Trigger t : com.quantumtrader.allocation.redis.wire.Trigger.values()) {
             cyclesByTrigger.labelValues(t.wireName());
         }
+        changesWaited.labelValues(com.quantumtrader.allocation.redis.wire.Trigger.PORTFOLIO.wireName());
+        changesWaited.labelValues(com.quantumtrader.allocation.redis.wire.Trigger.REGIME.wireName());
         for (ReadResult.Cache.Kind k : ReadResult.Cache.Kind.values()) {
             reads.labelValues(k.wireName());
         }
@@ -248,6 +254,11 @@ public final class Metrics {
     /** A completed cycle, by what started it. */
     public void cycleStarted(com.quantumtrader.allocation.redis.wire.Trigger trigger) {
         cyclesByTrigger.labelValues(trigger.wireName()).inc();
+    }
+
+    /** A change heard that started no cycle. */
+    public void changeWaited(com.quantumtrader.allocation.redis.wire.Trigger trigger) {
+        changesWaited.labelValues(trigger.wireName()).inc();
     }
 
     public void completed(CycleResult result, Mode mode, boolean leading, int streamed, double seconds) {
