@@ -30,22 +30,71 @@ public record CarryOver(
     /**
      * A target as last written: its {@code target_usd}, its {@code timestamp} and its {@link Labels}, which decide,
      * with the value, whether it is rewritten ({@link WritePlan}). {@link Labels#UNKNOWN}: the next write rewrites it.
+     * Its {@code weight} and {@code content} (a fingerprint of the other fields the hash carries: base budget, the four
+     * factors, confidence) decide whether a refresh may only touch its timestamp (DESIGN section 22); a weight below 0
+     * or a content of {@link #UNKNOWN_CONTENT} is not known, and the refresh rewrites the hash whole.
      */
-    public record WrittenTarget(double targetUsd, Instant at, Labels labels) {
+    public record WrittenTarget(double targetUsd, Instant at, Labels labels, double weight, long content) {
+        /** The content of a target whose other fields are not known. */
+        public static final long UNKNOWN_CONTENT = 0;
+
         public WrittenTarget {
             Checks.finiteNonNegative(targetUsd, "targetUsd");
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(labels, "labels");
+            if (Double.isNaN(weight)) {
+                throw new IllegalArgumentException("weight: must be a number, was NaN");
+            }
         }
 
-        /** A target whose labels are unknown. */
+        /** A target whose other fields are unknown. */
+        public WrittenTarget(double targetUsd, Instant at, Labels labels) {
+            this(targetUsd, at, labels, -1, UNKNOWN_CONTENT);
+        }
+
+        /** A target whose labels and other fields are unknown. */
         public WrittenTarget(double targetUsd, Instant at) {
             this(targetUsd, at, Labels.UNKNOWN);
         }
 
         /** The target of {@code d} written at {@code at}. */
         public static WrittenTarget of(Decision d, Instant at) {
-            return new WrittenTarget(d.targetUsd(), at, Labels.of(d));
+            return new WrittenTarget(d.targetUsd(), at, Labels.of(d), d.weight(), content(d));
+        }
+
+        /** This target with its timestamp moved to {@code at} (a refresh that touches it), all else as written. */
+        public WrittenTarget touched(Instant at) {
+            return new WrittenTarget(targetUsd, at, labels, weight, content);
+        }
+
+        /**
+         * Whether a refresh may leave every field but the timestamp as written: the fields other than value, weight and
+         * labels are {@code d}'s exactly, and the weight is within {@code minChangePct} of {@code d}'s (as the value is).
+         */
+        public boolean touchable(Decision d, double minChangePct) {
+            return content != UNKNOWN_CONTENT && weight >= 0 && content == content(d)
+                    && Math.abs(d.weight() - weight) <= minChangePct * weight;
+        }
+
+        /** The fingerprint of {@code d}'s base budget, factors and confidence. */
+        public static long content(Decision d) {
+            return content(d.baseBudgetUsd(), d.regimeFactor(), d.clusterFactor(), d.drawdownFactor(), d.performanceFactor(), d.confidence());
+        }
+
+        /**
+         * The fingerprint of a target's base budget, four factors and confidence, as decoded from its hash or held by a
+         * decision (a written decimal parses back to the same double): never {@link #UNKNOWN_CONTENT}.
+         */
+        public static long content(double base, double regimeFactor, double clusterFactor, double drawdownFactor, double performanceFactor,
+                                   double confidence) {
+            long h = mix(mix(mix(mix(mix(mix(1125899906842597L, base), regimeFactor), clusterFactor), drawdownFactor), performanceFactor),
+                    confidence);
+            return h == UNKNOWN_CONTENT ? 1 : h;
+        }
+
+        private static long mix(long h, double v) {
+            long x = 31 * h + Double.doubleToLongBits(v + 0.0); // + 0.0: -0.0 is written as 0.0
+            return x ^ (x >>> 29);
         }
     }
 

@@ -18,10 +18,13 @@ import java.util.Set;
  * targets as last written, which targets to write and why. A target is rewritten only when it is
  * new, when its {@code target_usd} moved by more than {@code minChangePct} of the written value
  * ({@code 0}: any change), when a label changed (cluster, regime, zone, cap), when keeping it would
- * break this cycle's symbol, cluster or gross cap, or when it is at least {@code refresh} old; otherwise it
- * is left as it is. So a written target is never more than {@code minChangePct} from the computed
- * one, never past a cap, and never older than {@code refresh} plus one interval. The refresh age is
- * spread per symbol over the last fifth of {@code refresh} ({@link #refreshAgeMillis}).
+ * break this cycle's symbol, cluster or gross cap; otherwise it is left as it is, until its allocation cluster is due
+ * for a refresh (DESIGN section 22): when the cluster's oldest kept target is at least its refresh age old, every kept
+ * target of the cluster is refreshed together, by a touch of its timestamp alone when every other field is as
+ * written ({@link Change#TOUCH}), else whole ({@link Change#REFRESH}). So a written target is never more than
+ * {@code minChangePct} from the computed one, never past a cap, and never older than {@code refresh} plus one
+ * interval; a cycle writes a cluster only when it has a change or is due. The refresh age is spread per cluster over
+ * the last fifth of {@code refresh} ({@link #refreshAgeMillis}).
  */
 public final class WritePlan {
 
@@ -31,8 +34,10 @@ public final class WritePlan {
         NEW,
         /** Its value moved past the threshold, a label changed, or keeping it would break a cap: written, streamed. */
         CHANGED,
-        /** Unchanged but old: rewritten with a fresh timestamp, not streamed. */
+        /** Unchanged but its cluster due for a refresh, and some other field of its hash changed: rewritten whole with a fresh timestamp, not streamed. */
         REFRESH,
+        /** Unchanged, its cluster due for a refresh, every other field as written: only its timestamp and TTL are set, not streamed. */
+        TOUCH,
         /** Left as written. */
         UNCHANGED;
 
@@ -43,9 +48,14 @@ public final class WritePlan {
             return wireName;
         }
 
-        /** Whether the target hash is written. */
+        /** Whether the target hash is written (whole, or its timestamp only). */
         public boolean written() {
             return this != UNCHANGED;
+        }
+
+        /** Whether the target hash is written whole. */
+        public boolean whole() {
+            return this != UNCHANGED && this != TOUCH;
         }
 
         /** Whether a decision stream entry records it. */
@@ -141,12 +151,12 @@ public final class WritePlan {
     }
 
     /**
-     * The age in milliseconds at which an unchanged target of {@code symbol} is refreshed: between 80 % and 100 % of
-     * {@code refresh}, fixed per symbol ({@link String#hashCode} is the same in every JVM). Targets first written in
-     * one cycle would otherwise all be refreshed in one later cycle, every time.
+     * The age in milliseconds at which the oldest kept target of allocation cluster {@code id} makes the cluster due for
+     * a refresh: between 80 % and 100 % of {@code refresh}, fixed per cluster ({@link String#hashCode} is the same in every
+     * JVM). Clusters first written in one cycle would otherwise all be refreshed in one later cycle, every time.
      */
-    static long refreshAgeMillis(String symbol, long refreshMillis) {
-        int h = symbol.hashCode(); // then murmur3's finaliser: similar names (S1, S2, ...) spread evenly
+    static long refreshAgeMillis(String id, long refreshMillis) {
+        int h = id.hashCode(); // then murmur3's finaliser: similar names (S1, S2, ...) spread evenly
         h ^= h >>> 16;
         h *= 0x85ebca6b;
         h ^= h >>> 13;
@@ -178,14 +188,13 @@ public final class WritePlan {
         int n = decisions.size();
         Change[] changes = new Change[n];
         CarryOver.WrittenTarget[] before = new CarryOver.WrittenTarget[n];
-        Map<String, double[]> clusterTotals = new HashMap<>(); // per cluster one double[1]: no boxing per symbol
-        long nowMillis = now.toEpochMilli();
-        long refreshMillis = refresh.toMillis();
+        Map<String, Cluster> clusters = new HashMap<>();
         int known = 0;
         for (int i = 0; i < n; i++) {
             Decision d = decisions.get(i);
             CarryOver.WrittenTarget w = written.get(d.symbol());
             before[i] = w;
+            Cluster cluster = clusters.computeIfAbsent(d.clusterId(), k -> new Cluster());
             Change c;
             if (w == null) {
                 c = Change.NEW;
@@ -193,36 +202,63 @@ public final class WritePlan {
                     || !w.labels().matches(d)
                     || w.targetUsd() > symbolCap) {
                 c = Change.CHANGED;
-            } else if (w.at().toEpochMilli() + refreshAgeMillis(d.symbol(), refreshMillis) <= nowMillis) {
-                c = Change.REFRESH;
             } else {
                 c = Change.UNCHANGED;
+                cluster.oldest = Math.min(cluster.oldest, w.at().toEpochMilli());
             }
             if (w != null) {
                 known++;
             }
             changes[i] = c;
-            double stands = c == Change.UNCHANGED ? w.targetUsd() : d.targetUsd();
-            clusterTotals.computeIfAbsent(d.clusterId(), k -> new double[1])[0] += stands;
+            cluster.total += c == Change.UNCHANGED ? w.targetUsd() : d.targetUsd();
         }
-        rewriteWhereKeptBreaksACap(decisions, changes, clusterTotals, policy, equity);
+        refreshDueClusters(decisions, changes, before, clusters, minChangePct, now.toEpochMilli(), refresh.toMillis());
+        rewriteWhereKeptBreaksACap(decisions, changes, clusters, policy, equity);
         return new Plan(Arrays.asList(changes), removed(decisions, written, known), after(decisions, changes, before, now));
+    }
+
+    /** Per allocation cluster: what its targets sum to as they stand after the plan, and when its oldest kept target was written. */
+    private static final class Cluster {
+        double total;
+        long oldest = Long.MAX_VALUE;
+    }
+
+    /**
+     * Every kept target of a cluster whose oldest kept target has reached the cluster's refresh age is refreshed: touched
+     * when only its timestamp would change, else rewritten whole (then what stands moves to the computed value).
+     */
+    private static void refreshDueClusters(List<Decision> decisions, Change[] changes, CarryOver.WrittenTarget[] before,
+                                           Map<String, Cluster> clusters, double minChangePct, long nowMillis, long refreshMillis) {
+        Map<String, Boolean> due = new HashMap<>();
+        clusters.forEach((id, c) -> due.put(id, c.oldest != Long.MAX_VALUE && c.oldest + refreshAgeMillis(id, refreshMillis) <= nowMillis));
+        for (int i = 0; i < changes.length; i++) {
+            Decision d = decisions.get(i);
+            if (changes[i] == Change.UNCHANGED && due.get(d.clusterId())) {
+                if (before[i].touchable(d, minChangePct)) {
+                    changes[i] = Change.TOUCH;
+                } else {
+                    changes[i] = Change.REFRESH;
+                    clusters.get(d.clusterId()).total += d.targetUsd() - before[i].targetUsd();
+                }
+            }
+        }
     }
 
     /**
      * A cluster whose kept targets would sum past its cap is written whole, as computed (which is within it); so is the
      * whole book when what stands would sum past the gross cap (DESIGN section 17: the book never exceeds it in Redis).
      */
-    private static void rewriteWhereKeptBreaksACap(List<Decision> decisions, Change[] changes, Map<String, double[]> clusterTotals,
+    private static void rewriteWhereKeptBreaksACap(List<Decision> decisions, Change[] changes, Map<String, Cluster> clusters,
                                                    Policy policy, double equity) {
         double clusterCap = policy.maxClusterPct() * equity * (1 + CAP_SLACK);
         double book = 0;
-        for (double[] total : clusterTotals.values()) {
-            book += total[0];
+        for (Cluster c : clusters.values()) {
+            book += c.total;
         }
         boolean bookOver = policy.maxGrossPct().isPresent() && book > policy.maxGrossPct().getAsDouble() * equity * (1 + CAP_SLACK);
         for (int i = 0; i < changes.length; i++) {
-            if (changes[i] == Change.UNCHANGED && (bookOver || clusterTotals.get(decisions.get(i).clusterId())[0] > clusterCap)) {
+            boolean kept = changes[i] == Change.UNCHANGED || changes[i] == Change.TOUCH;
+            if (kept && (bookOver || clusters.get(decisions.get(i).clusterId()).total > clusterCap)) {
                 changes[i] = Change.CHANGED;
             }
         }
@@ -235,7 +271,12 @@ public final class WritePlan {
         Map.Entry<String, CarryOver.WrittenTarget>[] after = new Map.Entry[decisions.size()];
         for (int i = 0; i < after.length; i++) {
             Decision d = decisions.get(i);
-            after[i] = Map.entry(d.symbol(), changes[i] == Change.UNCHANGED ? before[i] : CarryOver.WrittenTarget.of(d, now));
+            CarryOver.WrittenTarget stands = switch (changes[i]) {
+                case UNCHANGED -> before[i];
+                case TOUCH -> before[i].touched(now);
+                default -> CarryOver.WrittenTarget.of(d, now);
+            };
+            after[i] = Map.entry(d.symbol(), stands);
         }
         return Map.ofEntries(after);
     }

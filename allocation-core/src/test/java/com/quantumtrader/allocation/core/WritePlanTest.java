@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.Optional;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -63,18 +65,37 @@ class WritePlanTest {
         assertEquals(change == WritePlan.Change.UNCHANGED ? ago(age) : NOW, p.written().get("S0").at());
     }
 
+    /** {@link #computed}, the symbols in {@code clusters} allocation clusters ({@code S<i>} in {@code c<i % clusters>}). */
+    private static CycleResult.Computed clustered(int clusters, double... budgets) {
+        List<SymbolBudget> list = new ArrayList<>();
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < budgets.length; i++) {
+            list.add(budget("S" + i, budgets[i]));
+            map.put("S" + i, "c" + (i % clusters));
+        }
+        CycleInputs in = new CycleInputs(Optional.of(portfolio(100_000, 0.0)), list, map, Map.of(), Optional.empty(), Map.of(), List.of());
+        return (CycleResult.Computed) Allocator.allocate(in, Policy.DEFAULTS, NOW);
+    }
+
     @Test
-    void plan_thousandTargetsWrittenTogether_refreshesSpreadOverTheLastFifthOfTheRefresh() {
+    void plan_thousandTargetsWrittenTogether_clustersRefreshedWholeAndSpreadOverTheLastFifthOfTheRefresh() {
         double[] budgets = new double[1000];
         java.util.Arrays.fill(budgets, 50);
-        CycleResult.Computed r = computed(budgets);
+        CycleResult.Computed r = clustered(100, budgets);
         List<Integer> refreshedAtAge = new ArrayList<>();
         for (long age = 23; age <= 30; age++) {
             Map<String, CarryOver.WrittenTarget> w = new HashMap<>();
             for (int i = 0; i < budgets.length; i++) {
-                w.put("S" + i, writtenAs(r, i, 50, age));
+                w.put("S" + i, CarryOver.WrittenTarget.of(r.decisions().get(i), ago(age)));
             }
-            refreshedAtAge.add(WritePlan.plan(r, w, Policy.DEFAULTS, MIN_CHANGE, REFRESH).count(WritePlan.Change.REFRESH));
+            WritePlan.Plan p = WritePlan.plan(r, w, Policy.DEFAULTS, MIN_CHANGE, REFRESH);
+            Map<String, Set<WritePlan.Change>> perCluster = new HashMap<>();
+            for (int i = 0; i < budgets.length; i++) {
+                perCluster.computeIfAbsent(r.decisions().get(i).clusterId(), k -> new HashSet<>()).add(p.changes().get(i));
+            }
+            perCluster.forEach((c, changes) -> assertEquals(1, changes.size(), "cluster " + c + " refreshed whole or not at all: " + changes));
+            assertEquals(0, p.count(WritePlan.Change.REFRESH), "every other field as written: touched only");
+            refreshedAtAge.add(p.count(WritePlan.Change.TOUCH));
         }
         assertEquals(0, refreshedAtAge.get(0), "23 s: none");
         assertEquals(1000, refreshedAtAge.get(7), "30 s: all");
@@ -83,6 +104,36 @@ class WritePlanTest {
                     "25-29 s: more and more, never all at once: " + refreshedAtAge);
         }
         assertTrue(refreshedAtAge.get(2) < 300, "about a fifth per second of the last fifth: " + refreshedAtAge);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            // what differs from the written target | change
+            "nothing                                  | TOUCH",
+            "value within the threshold               | TOUCH",
+            "weight past the threshold (equity moved) | REFRESH",
+            "base budget                              | REFRESH",
+            "other fields unknown (read back partly)  | REFRESH",
+    })
+    void plan_dueTarget_touchedOnlyWhenEveryOtherFieldIsAsWritten(String differs, WritePlan.Change change) {
+        CycleResult.Computed r = computed(10_000);
+        Decision d = r.decisions().get(0);
+        CarryOver.WrittenTarget exact = CarryOver.WrittenTarget.of(d, ago(30));
+        CarryOver.WrittenTarget w = switch (differs.split(" ")[0]) {
+            case "nothing" -> exact;
+            case "value" -> new CarryOver.WrittenTarget(10_005, exact.at(), exact.labels(), exact.weight(), exact.content());
+            case "weight" -> new CarryOver.WrittenTarget(10_000, exact.at(), exact.labels(), exact.weight() * 1.01, exact.content());
+            case "base" -> new CarryOver.WrittenTarget(10_000, exact.at(), exact.labels(), exact.weight(),
+                    CarryOver.WrittenTarget.content(9_000, d.regimeFactor(), d.clusterFactor(), d.drawdownFactor(), d.performanceFactor(),
+                            d.confidence()));
+            default -> new CarryOver.WrittenTarget(10_000, exact.at(), exact.labels());
+        };
+        WritePlan.Plan p = WritePlan.plan(r, Map.of("S0", w), Policy.DEFAULTS, MIN_CHANGE, REFRESH);
+        assertEquals(List.of(change), p.changes());
+        CarryOver.WrittenTarget stands = p.written().get("S0");
+        assertEquals(NOW, stands.at(), "refreshed now");
+        assertEquals(change == WritePlan.Change.TOUCH ? w.targetUsd() : d.targetUsd(), stands.targetUsd(), 0.0,
+                "a touch leaves the written value, a whole refresh writes the computed one");
     }
 
     @Test
@@ -198,6 +249,45 @@ class WritePlanTest {
             double book = totals.values().stream().mapToDouble(Double::doubleValue).sum();
             assertTrue(book <= s.policy().maxGrossPct().getAsDouble() * equity * (1 + 1e-6), () -> "the book stands at " + book);
         }
+    }
+
+    /**
+     * Over any scenario, targets written as decided with a drifted value and an age per cluster: each cluster's kept
+     * targets are refreshed together or not at all, none stands older than the refresh, and a touch leaves the written
+     * value (it is within the threshold) with a fresh time; every target still within threshold and caps as above.
+     */
+    @Property(tries = 300)
+    void plan_writtenAsDecided_clustersRefreshedTogetherAndTouchesKeepTheValue(@ForAll("scenarios") AllocatorProperties.Scenario s,
+                                                                                @ForAll @DoubleRange(min = 0.999, max = 1.001) @net.jqwik.api.constraints.Scale(4) double drift,
+                                                                                @ForAll @IntRange(min = 0, max = 40) int ageSeed) {
+        CycleResult result = Allocator.allocate(s.inputs(), s.policy(), NOW);
+        if (!(result instanceof CycleResult.Computed r)) {
+            return;
+        }
+        Map<String, CarryOver.WrittenTarget> written = new HashMap<>();
+        for (Decision d : r.decisions()) {
+            CarryOver.WrittenTarget w = CarryOver.WrittenTarget.of(d, ago((ageSeed + Math.floorMod(d.clusterId().hashCode(), 13)) % 40));
+            written.put(d.symbol(), new CarryOver.WrittenTarget(w.targetUsd() * drift, w.at(), w.labels(), w.weight(), w.content()));
+        }
+        WritePlan.Plan p = WritePlan.plan(r, written, s.policy(), MIN_CHANGE, REFRESH);
+        Map<String, Set<Boolean>> keptRefreshed = new HashMap<>();
+        for (int i = 0; i < r.decisions().size(); i++) {
+            Decision d = r.decisions().get(i);
+            WritePlan.Change c = p.changes().get(i);
+            CarryOver.WrittenTarget w = written.get(d.symbol());
+            CarryOver.WrittenTarget stands = p.written().get(d.symbol());
+            if (c == WritePlan.Change.UNCHANGED || c == WritePlan.Change.TOUCH || c == WritePlan.Change.REFRESH) {
+                keptRefreshed.computeIfAbsent(d.clusterId(), k -> new HashSet<>()).add(c != WritePlan.Change.UNCHANGED);
+            }
+            if (c == WritePlan.Change.TOUCH) {
+                assertEquals(w.targetUsd(), stands.targetUsd(), 0.0, "a touch leaves the value");
+                assertEquals(NOW, stands.at());
+                assertTrue(w.touchable(d, MIN_CHANGE));
+            }
+            assertTrue(!stands.at().plus(REFRESH).isBefore(NOW), () -> d.symbol() + " older than the refresh: " + stands.at());
+            assertTrue(Math.abs(stands.targetUsd() - d.targetUsd()) <= MIN_CHANGE * stands.targetUsd() * (1 + 1e-12));
+        }
+        keptRefreshed.forEach((cluster, kinds) -> assertEquals(1, kinds.size(), "cluster " + cluster + " refreshed in part"));
     }
 
     @net.jqwik.api.Provide

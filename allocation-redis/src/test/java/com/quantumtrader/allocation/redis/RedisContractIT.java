@@ -437,6 +437,53 @@ class RedisContractIT {
         assertEquals(new Decoded.Valid<>(new RemovalEntry("ETHUSDT", "c-8", NOW.plusSeconds(5), Mode.ENFORCE)), RemovalEntry.decode(last.getFields()));
     }
 
+    /**
+     * DESIGN section 22: a due refresh of a target whose every other field is as written sets its timestamp, ts and TTL
+     * and nothing else; a due target deleted behind the writer's back is not recreated by the touch (a hash of two fields
+     * would be a target without a value), it leaves the carry-over and the next write rewrites it whole; the first
+     * write after a restart reads back enough to touch rather than rewrite.
+     */
+    @Test
+    void write_refreshDue_touchSetsTimestampAndTtlOnly_aVanishedTargetIsNotRecreatedThenRewrittenWhole() {
+        seedGoldenOne();
+        OutputWriter writer = writer();
+        CycleResult r = Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, NOW);
+        WriteResult first = writer.write(r, Mode.ENFORCE, "c-1", fence());
+        jedis.hset(Keys.target("BTCUSDT"), "regime", "MARKED"); // a field no touch may write
+        jedis.expire(Keys.target("BTCUSDT"), 10);
+        jedis.del(Keys.target("ETHUSDT"));
+        Instant later = NOW.plusSeconds(31); // past the 30 s refresh: the cluster 'majors' is due
+        CycleResult again = Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, later);
+
+        WriteResult touched = writer.write(again, Mode.ENFORCE, "c-2", first.next(), fence());
+
+        assertEquals(List.of(WritePlan.Change.TOUCH, WritePlan.Change.TOUCH), touched.changes());
+        Map<String, String> btc = jedis.hgetAll(Keys.target("BTCUSDT"));
+        assertEquals(Long.toString(later.getEpochSecond()), btc.get("timestamp"));
+        assertEquals(Long.toString(later.getEpochSecond()), btc.get("ts"));
+        assertEquals("MARKED", btc.get("regime"), "a touch writes no other field");
+        assertTrue(jedis.ttl(Keys.target("BTCUSDT")) > 290, "the TTL set again");
+        assertFalse(jedis.exists(Keys.target("ETHUSDT")), "a vanished target is not recreated by a touch");
+        assertEquals(Set.of("BTCUSDT"), touched.next().written().orElseThrow().keySet(), "the vanished one leaves the carry-over");
+        assertEquals(1, touched.targetsWritten());
+        assertEquals(0, jedis.xlen(Keys.DECISION_STREAM) - 2, "touches are not streamed");
+
+        WriteResult next = writer.write(again, Mode.ENFORCE, "c-3", touched.next(), fence());
+        assertEquals(List.of(WritePlan.Change.UNCHANGED, WritePlan.Change.NEW), next.changes(), "BTCUSDT was just touched");
+        assertEquals(TARGET_FIELDS, jedis.hgetAll(Keys.target("ETHUSDT")).keySet(), "rewritten whole at the next write");
+
+        Instant restart = later.plusSeconds(31);
+        Seed.portfolio(jedis, "100000", "0.07", restart.minusSeconds(5));
+        Seed.budget(jedis, "BTCUSDT", "30000", restart.minusSeconds(3));
+        Seed.budget(jedis, "ETHUSDT", "20000", restart.minusSeconds(3));
+        Seed.stress(jedis, "majors", "0.2", "0.5", restart.minusSeconds(10));
+        Seed.regime(jedis, "TREND", "0.8", restart.minusSeconds(2));
+        WriteResult afterRestart = new OutputWriter(connection, TTL, 100_000).write(
+                Allocator.allocate(reader(Map.of()).read().decode(), Policy.DEFAULTS, restart), Mode.ENFORCE, "c-4", fence());
+        assertEquals(List.of(WritePlan.Change.CHANGED, WritePlan.Change.TOUCH), afterRestart.changes(),
+                "read back from Redis: BTCUSDT's marked regime is a changed label; ETHUSDT's fields all known, touched");
+    }
+
     @Test
     void write_enforceAfterRestart_leftoverTargetOfVanishedSymbolDeleted_foreignKeysKept() {
         seedGoldenOne();

@@ -52,7 +52,20 @@ public final class FencedWrite {
     static final String CHECK = "if redis.call('GET', KEYS[1]) ~= ARGV[1] or redis.call('GET', KEYS[2]) ~= ARGV[2] then "
             + "redis.call('INCR', KEYS[3]) redis.call('PEXPIRE', KEYS[3], 60000) return 0 end return 1";
 
+    /**
+     * A refresh that touches (DESIGN section 22): for each key that exists, its TTL (ARGV[1]) and its {@code timestamp}
+     * and {@code ts} fields (ARGV[2], ARGV[3]) set to ARGV[4]; a key that no longer exists is not created (a hash of two
+     * fields would be a target without a value) and is returned, so the writer rewrites it whole next. It carries keys
+     * and three short values, no data: the cost of a script that carried the writes (see above) does not apply.
+     */
+    static final String TOUCH = "local lost = {} for _, k in ipairs(KEYS) do if redis.call('EXPIRE', k, ARGV[1]) == 1 then "
+            + "redis.call('HSET', k, ARGV[2], ARGV[4], ARGV[3], ARGV[4]) else lost[#lost + 1] = k end end return lost";
+
     private final Fence fence;
+    /** Where each touch's reply is: its unit and its place in the unit (one server), or its command index (Cluster). */
+    private final List<int[]> touches = new ArrayList<>();
+    /** The touched keys Redis no longer held, from every run so far. */
+    private final List<String> lost = new ArrayList<>();
     private final List<Command> commands = new ArrayList<>();
     /** The key of each command (its first argument), to route it in a Cluster. */
     private final List<String> keys = new ArrayList<>();
@@ -177,6 +190,44 @@ public final class FencedWrite {
         push(c, key);
     }
 
+    /**
+     * Touches the target hashes {@code keys} (one allocation cluster's, in its unit): their TTL to {@code ttlSeconds}
+     * and their timestamp to {@code timestamp}, each only if it exists ({@link #TOUCH}). On one server one script for
+     * them all; in a Cluster one per key (a script's keys share a slot).
+     */
+    void touch(List<String> keys, String ttlSeconds, String timestamp) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        if (!streaming && keys.size() > 1) {
+            for (String key : keys) {
+                touch(List.of(key), ttlSeconds, timestamp);
+            }
+            return;
+        }
+        Command c = Command.of(Command.Name.EVAL).add(arg(TOUCH)).add(keys.size());
+        for (String key : keys) {
+            c.key(arg(key));
+        }
+        c.add(arg(ttlSeconds)).add(arg(TargetHash.TIMESTAMP)).add(arg(TargetHash.TS)).add(arg(timestamp));
+        push(c, keys.get(0));
+        touches.add(streaming ? new int[] {queued.size() - 1, queued.get(queued.size() - 1).size() - 1} : new int[] {-1, commands.size() - 1});
+    }
+
+    /** The touched keys that Redis no longer held (not created: the writer rewrites them whole), from every run so far. */
+    List<String> lost() {
+        return List.copyOf(lost);
+    }
+
+    /** Collects the keys a touch reply names: a script's reply is an array of the keys it did not find. */
+    private void collectLost(Object reply) {
+        if (reply instanceof List<?> keys) {
+            for (Object k : keys) {
+                lost.add(k instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(k));
+            }
+        }
+    }
+
     /** {@link #arg} of each string: field names and constants shared, values encoded once. */
     static Arg[] args(String[] strings) {
         return CONSTANTS.all(strings);
@@ -196,7 +247,7 @@ public final class FencedWrite {
             TargetHash.BASE_BUDGET_USD, TargetHash.REGIME_FACTOR, TargetHash.CLUSTER_FACTOR, TargetHash.DRAWDOWN_FACTOR,
             TargetHash.PERFORMANCE_FACTOR, TargetHash.CAP, DecisionEntry.SYMBOL, DecisionEntry.CYCLE_ID, DecisionEntry.FALLBACKS,
             DecisionEntry.CHANGE, "MAXLEN", "~", "*", "", "enforce", "shadow", "none", "new", "changed", "removed", "LOW", "MID", "HIGH",
-            "TREND", "MEAN_REVERSION", "CHOP", "UNKNOWN", "1.0", "0.0", "1", "0"));
+            "TREND", "MEAN_REVERSION", "CHOP", "UNKNOWN", "1.0", "0.0", "1", "0", TOUCH));
 
     /**
      * Runs the unit: on one server as one fenced transaction; in a Cluster, where one transaction
@@ -225,6 +276,7 @@ public final class FencedWrite {
                 queued.clear();
                 execs.clear();
                 other.clear();
+                touches.clear();
             }
         }
         added = 0;
@@ -245,6 +297,8 @@ public final class FencedWrite {
         checkFence(nodes, "");
         List<Reply<Object>> execs = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
+        int[] execOf = new int[commands.size()];
+        int[] placeOf = new int[commands.size()];
         int i = 0;
         while (i < commands.size()) {
             String key = keys.get(i);
@@ -253,6 +307,8 @@ public final class FencedWrite {
             int n = 0;
             for (; i < commands.size() && keys.get(i).equals(key); i++, n++) {
                 p.send(commands.get(i));
+                execOf[i] = execs.size();
+                placeOf[i] = n;
             }
             execs.add(p.send(Command.of(Command.Name.EXEC)));
             sizes.add(n);
@@ -280,6 +336,10 @@ public final class FencedWrite {
             throw new RedisFailure(RedisFailure.Operation.WRITE, errors + " of " + execs.size()
                     + " per-key transactions of the write unit failed, the others applied; first: " + first.getMessage(), first);
         }
+        for (int[] t : touches) {
+            collectLost(((List<Object>) execs.get(execOf[t[1]]).get()).get(placeOf[t[1]]));
+        }
+        touches.clear();
         checkFence(nodes, " after writing (a takeover happened during the write; what landed stays until the new writer rewrites it)");
     }
 
@@ -337,6 +397,11 @@ public final class FencedWrite {
             if (errors > 0) {
                 throw new RedisFailure(RedisFailure.Operation.WRITE, errors + " commands failed inside unit " + (u + 1) + " of " + units
                         + ", first: " + first.getMessage(), first);
+            }
+            for (int[] t : touches) {
+                if (t[0] == u) {
+                    collectLost(((List<Object>) replies).get(t[1]));
+                }
             }
             landed++;
         }

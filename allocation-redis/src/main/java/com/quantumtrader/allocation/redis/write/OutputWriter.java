@@ -57,7 +57,8 @@ public final class OutputWriter {
     private static final String[] SIGNATURE = TargetHash.SIGNATURE_FIELDS;
     /** What the first write of a process reads of each of the service's target hashes: the signature, the timestamp, the labels. */
     private static final String[] READ_BACK = {SIGNATURE[0], SIGNATURE[1], SIGNATURE[2], TargetHash.TIMESTAMP,
-            TargetHash.CLUSTER_ID, TargetHash.REGIME, TargetHash.DRAWDOWN_ZONE};
+            TargetHash.CLUSTER_ID, TargetHash.REGIME, TargetHash.DRAWDOWN_ZONE, TargetHash.WEIGHT, TargetHash.REGIME_FACTOR,
+            TargetHash.CLUSTER_FACTOR, TargetHash.DRAWDOWN_FACTOR, TargetHash.PERFORMANCE_FACTOR, TargetHash.CONFIDENCE};
     /** {@code P29_MIN_CHANGE_PCT} and {@code P29_TARGET_REFRESH_SEC} defaults. */
     public static final double DEFAULT_MIN_CHANGE_PCT = 0.001;
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(30);
@@ -229,21 +230,51 @@ public final class OutputWriter {
             FencedWrite unit = new FencedWrite(fence, nodes);
             int[] counts = new int[3]; // written, deleted, streamed
             boolean targets = write.transition().writesTargets();
+            String ttl = Long.toString(targetTtlSeconds);
+            String timestamp = Scalars.formatEpochSeconds(result.now());
+            List<String> lost = new ArrayList<>();
             for (List<Item> items : units(result, plan, write.removals()).values()) {
+                List<String> touched = new ArrayList<>();
                 for (Item item : items) {
-                    encode(unit, item, result.now(), mode, write.transition().hashMode(), cycleId, targets, counts);
+                    if (item.change() == WritePlan.Change.TOUCH) {
+                        touched.add(Keys.target(item.symbol())); // in shadow a plan touches nothing in Redis: targets is false
+                    } else {
+                        encode(unit, item, result.now(), mode, write.transition().hashMode(), cycleId, targets, counts);
+                    }
+                }
+                if (targets) {
+                    unit.touch(touched, ttl, timestamp);
+                    counts[0] += touched.size();
                 }
                 unit.endUnit();
                 if (unit.size() >= FLUSH_COMMANDS) {
                     unit.run(nodes); // bounded memory: a 100,000-symbol first write is sent in pipelines of whole units
+                    lost.addAll(unit.lost());
                     unit = new FencedWrite(fence, nodes);
                 }
             }
-            appendState(unit, write.after(), fence, result, mode, cycleId, plan, stamp, stateFields);
+            CarryOver after = write.after();
+            appendState(unit, after, fence, result, mode, cycleId, plan, stamp, stateFields);
             unit.run(nodes);
-            return new WriteResult(counts[0], counts[1], counts[2], connection.roundTrips() - before, write.after(),
+            lost.addAll(unit.lost());
+            return new WriteResult(counts[0] - lost.size(), counts[1], counts[2], connection.roundTrips() - before, withoutLost(after, lost),
                     plan == null ? List.of() : plan.changes());
         });
+    }
+
+    /**
+     * The carry-over without the touched targets Redis no longer held (deleted or evicted since the last write): the next
+     * cycle finds them unwritten and writes them whole, within one interval.
+     */
+    private static CarryOver withoutLost(CarryOver after, List<String> lostKeys) {
+        if (lostKeys.isEmpty() || after.written().isEmpty()) {
+            return after;
+        }
+        Map<String, CarryOver.WrittenTarget> kept = new HashMap<>(after.written().get());
+        for (String key : lostKeys) {
+            kept.remove(key.substring(Keys.TARGET_PREFIX.length()));
+        }
+        return after.withWritten(kept);
     }
 
     /**
@@ -356,9 +387,29 @@ public final class OutputWriter {
             Instant at = Instant.ofEpochSecond(Values.epochSeconds(values.get(3)).orElse(0));
             CarryOver.Labels labels = values.get(4) == null || values.get(5) == null || values.get(6) == null ? CarryOver.Labels.UNKNOWN
                     : new CarryOver.Labels(values.get(4), values.get(5), values.get(6), values.get(1));
-            written.put(key.substring(Keys.TARGET_PREFIX.length()), new CarryOver.WrittenTarget(usd, at, labels));
+            written.put(key.substring(Keys.TARGET_PREFIX.length()), new CarryOver.WrittenTarget(usd, at, labels,
+                    number(values.get(7)).orElse(-1), content(values)));
         });
         return written;
+    }
+
+    /** A decimal field as written, or empty. */
+    private static java.util.OptionalDouble number(String value) {
+        return Scalars.parseNumber(value);
+    }
+
+    /** The content fingerprint of a hash read back (base budget, the four factors, confidence); unknown when one does not parse. */
+    private static long content(List<String> values) {
+        double[] v = new double[6];
+        int[] at = {2, 8, 9, 10, 11, 12};
+        for (int i = 0; i < at.length; i++) {
+            java.util.OptionalDouble d = number(values.get(at[i]));
+            if (d.isEmpty()) {
+                return CarryOver.WrittenTarget.UNKNOWN_CONTENT;
+            }
+            v[i] = d.getAsDouble();
+        }
+        return CarryOver.WrittenTarget.content(v[0], v[1], v[2], v[3], v[4], v[5]);
     }
 
     /**
