@@ -323,7 +323,7 @@ final class CycleListener {
                 LOG.info(String.format(Locale.ROOT, "%s: target=$%.2f weight=%.4f cap=%s base=$%.2f regime=%s x%.2f cluster=%s x%.2f dd=%s x%.2f"
                                 + " perf x%.3f conf=%.2f%s", d.symbol(), d.targetUsd(), d.weight(), d.cap().wireName(), d.baseBudgetUsd(), d.regime(),
                         d.regimeFactor(), d.clusterId(), d.clusterFactor(), d.drawdownZone(), d.drawdownFactor(), d.performanceFactor(),
-                        d.confidence(), change == WritePlan.Change.REFRESH ? " (refreshed)" : change == WritePlan.Change.TOUCH ? " (refreshed: timestamp only)" : ""));
+                        d.confidence(), change == WritePlan.Change.REFRESH || change == WritePlan.Change.TOUCH ? " (refreshed)" : ""));
             }
         }
         if (changed > logTargets) {
