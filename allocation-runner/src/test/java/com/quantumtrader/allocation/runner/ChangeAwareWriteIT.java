@@ -176,6 +176,61 @@ class ChangeAwareWriteIT {
         }
     }
 
+    private static long existsCalls(Jedis j) {
+        for (String line : j.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_exists:")) {
+                return Long.parseLong(line.replaceAll("^cmdstat_exists:calls=([0-9]+),.*", "$1").trim());
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * DESIGN section 22: while the invalidation link listens, the lost-target check asks Redis only about the targets it
+     * named more often than the service's own last write modified them: the service's own writes, touches and changes
+     * cost no EXISTS; a target deleted, expired or changed by someone else is checked at the next cycle, and one gone
+     * is rewritten there.
+     */
+    @Test
+    void cycles_linkListening_ownWritesCostNoExists_foreignDeleteExpiryAndWriteCheckedAtTheNextCycle() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse("false".equalsIgnoreCase(System.getenv("P29_INCREMENTAL")),
+                "the link is the incremental reads'");
+        Duration refresh = Duration.ofSeconds(3);
+        try (Jedis j = redis.client(); Harness h = new Harness(new RedisConnection(redis.endpoint()), Mode.ENFORCE, POLICY, refresh)) {
+            seed(j, 10_000, 20_000);
+            assertTrue(h.runner.run(T0).computed());
+            assertTrue(h.runner.run(T0.plusSeconds(1)).computed()); // the link's first read is full: its check covers every target
+            long before = existsCalls(j);
+            for (int i = 2; i <= 7; i++) { // touches at 3 s and 6 s, a change at 5 s: all the service's own
+                if (i == 5) {
+                    seed(j, 12_000, 20_000);
+                }
+                CycleRunner.Report r = h.runner.run(T0.plusSeconds(i));
+                assertTrue(r.computed(), r.failure().orElse("?"));
+            }
+            assertEquals(0, existsCalls(j) - before, "the service's own writes are not checked");
+
+            j.del(Keys.target("BBB"));
+            CycleRunner.Report r = h.runner.run(T0.plusSeconds(8));
+            assertTrue(r.computed());
+            assertEquals(1.0, h.sample("p29_targets_lost_total", new String[0], new String[0]), 0.0, "a foreign DEL: found at the next cycle");
+            assertEquals(20_000, target(j, "BBB"), TOLERANCE, "and rewritten there");
+
+            j.hset(Keys.target("AAA"), "note", "someone else's field");
+            long beforeForeign = existsCalls(j);
+            r = h.runner.run(T0.plusSeconds(9));
+            assertEquals(1, existsCalls(j) - beforeForeign, "a foreign write: checked once");
+            assertEquals(1.0, h.sample("p29_targets_lost_total", new String[0], new String[0]), 0.0, "and still there: not lost");
+
+            j.pexpire(Keys.target("AAA"), 1);
+            ServiceIT.await("AAA expired", Duration.ofSeconds(5), () -> !j.exists(Keys.target("AAA")));
+            r = h.runner.run(T0.plusSeconds(10));
+            assertTrue(r.computed());
+            assertEquals(2.0, h.sample("p29_targets_lost_total", new String[0], new String[0]), 0.0, "expired behind the service's back");
+            assertEquals(12_000, target(j, "AAA"), TOLERANCE, "rewritten at the next cycle");
+        }
+    }
+
     /**
      * The epoch key deleted or set back by hand: the next write is fenced (its token no longer matches), and the
      * runner, still holding its own lease, leads again at a new epoch in the cycle after, so its targets are

@@ -374,6 +374,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (order.size() > 1) {
             compare(out, measured.get(Reads.FULL), measured.get(Reads.INCREMENTAL));
+            out.printf(Locale.ROOT, "takeovers (a new leader's first cycle after the lease was handed over: full read, the targets read"
+                    + " back from Redis, the write), seconds: %s%n", blocks.takeovers.stream().map(t -> String.format(Locale.ROOT, "%.2f", t)).toList());
         }
         out.printf(Locale.ROOT, "process CPU per cycle: %.1f ms (all threads: the cycle threads, plus GC, JIT and the bench churn)%n",
                 processCpu / 1e6 / (cycles * order.size()));
@@ -410,6 +412,8 @@ final class BenchCommand implements Callable<Integer> {
         private final int intervalSec;
         private long tick;
         private Reads current;
+        /** Each switch's first cycle, in seconds: a new leader's first write (a full read, the targets read back, the write). */
+        final List<Double> takeovers = new java.util.ArrayList<>();
 
         Blocks(Map<Reads, CycleRunner> runners, Instant start, int intervalSec) {
             this.runners = runners;
@@ -424,9 +428,13 @@ final class BenchCommand implements Callable<Integer> {
             if (current != null) {
                 runners.get(current).release();
             }
+            boolean takeover = current != null;
             current = r;
             moves.apply(BenchCommand.this::pipeline, admin, nodes);
-            check(cycle(r));
+            CycleRunner.Report first = check(cycle(r));
+            if (takeover) {
+                takeovers.add(first.seconds());
+            }
         }
 
         CycleRunner.Report cycle(Reads r) {

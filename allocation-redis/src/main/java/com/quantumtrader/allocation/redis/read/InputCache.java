@@ -122,6 +122,14 @@ interface InputCache extends AutoCloseable {
      */
     List<String> settle(Plan plan, List<Difference> differences, Instant readEnd);
 
+    /**
+     * How many times Redis named each of the service's target keys ({@code quantum:allocation:target:<symbol>}, by symbol)
+     * between the last two barriers, when the link listened all that time (DESIGN section 22: the lost-target check reads
+     * only the targets changed by someone else); empty when it did not (no link, or a link opened, lost or flushed at this
+     * read's {@link #begin}: what happened before it was not heard).
+     */
+    java.util.Optional<java.util.Map<String, Integer>> targetsHeard();
+
     /** Drops every kept value (the link, if any, goes on listening). */
     void drop();
 

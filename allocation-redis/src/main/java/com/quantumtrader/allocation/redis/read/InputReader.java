@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -227,7 +228,7 @@ public final class InputReader implements AutoCloseable {
         tenure = request.tenure();
         Instant now = request.now();
         Optional<String> before = dataset;
-        ReadResult read = readOnce(now, share(request.written()));
+        ReadResult read = readOnce(now, request.written(), request.lastModified());
         boolean swapped = before.isPresent() && token.isPresent() && !before.equals(token);
         boolean lost = request.lastWrite().isPresent() && !request.lastWrite().equals(read.lastWrite());
         if (swapped || lost) {
@@ -241,18 +242,41 @@ public final class InputReader implements AutoCloseable {
             } else {
                 List<ReadResult.Drop> told = read.cache().drops();
                 drop(DropCause.DATASET_CHANGED, detail + "; read again, in full");
-                read = readOnce(now, List.of()).after(told);
+                read = readOnce(now, Set.of(), Set.of()).after(told);
             }
         }
         dataset = token.isPresent() ? token : dataset;
         return read;
     }
 
-    /** The share of {@code written} whose existence this read checks, in turn. */
-    private List<String> share(List<String> written) {
+    /**
+     * The written targets whose existence this read checks (DESIGN sections 16 and 22). While the link has listened since the
+     * last read, only those Redis named more often than this runner's last write modified them (once each: {@code
+     * lastModified}), so someone else changed, deleted, evicted or expired them; when a link was just opened (what happened
+     * before was not heard), every one; with no link (full reads, a Cluster), a share of them in turn, each within two reads.
+     */
+    private List<String> lostTargetCheck(Set<String> written, Set<String> lastModified) {
         if (written.isEmpty()) {
             return List.of();
         }
+        Optional<Map<String, Integer>> heard = cache.targetsHeard();
+        if (heard.isPresent()) {
+            List<String> suspects = new ArrayList<>();
+            heard.get().forEach((symbol, times) -> {
+                if (written.contains(symbol) && times > (lastModified.contains(symbol) ? 1 : 0)) {
+                    suspects.add(symbol);
+                }
+            });
+            return suspects;
+        }
+        if (cache.listening()) {
+            return List.copyOf(written);
+        }
+        return share(written);
+    }
+
+    /** The share of {@code written} whose existence a read without a link checks, in turn. */
+    private List<String> share(Set<String> written) {
         long turn = checks++ % LOST_TARGET_SHARDS;
         List<String> out = new ArrayList<>(written.size() / LOST_TARGET_SHARDS + 1);
         for (String symbol : written) {
@@ -264,9 +288,10 @@ public final class InputReader implements AutoCloseable {
     }
 
     /** One read at {@code now}: begins the cache's plan, picks the discovery, reads, keeps the discovery used. */
-    private ReadResult readOnce(Instant now, List<String> targets) {
+    private ReadResult readOnce(Instant now, Set<String> written, Set<String> lastModified) {
         InputCache.Plan plan = cache.begin(now, discovery).after(List.copyOf(pending));
         pending.clear();
+        List<String> targets = lostTargetCheck(written, lastModified);
         Optional<Discovery> previous = discovery;
         // Listening, the discovery stands until a change names a symbol it lacks (or the audit, which walks the keyspace and
         // compares); without a link it is walked again when it is RESCAN old.

@@ -65,6 +65,11 @@ final class NoCache implements InputCache {
     }
 
     @Override
+    public Optional<java.util.Map<String, Integer>> targetsHeard() {
+        return Optional.empty();
+    }
+
+    @Override
     public boolean listening() {
         return false;
     }

@@ -33,7 +33,7 @@ final class TrackedCache implements InputCache {
 
     /** The prefixes the link listens to: every input key, no overlap (Redis refuses overlapping broadcast prefixes). */
     static final List<String> PREFIXES = List.of("quantum:portfolio:", Keys.ATTRIBUTION_PREFIX, Keys.STRESS_PREFIX, Keys.CLUSTER_MAP,
-            Keys.PORTFOLIO, Keys.REGIME_STREAM, Keys.CONTROL);
+            Keys.PORTFOLIO, Keys.REGIME_STREAM, Keys.CONTROL, Keys.TARGET_PREFIX);
 
     /** How long after a link could not be opened the next attempt waits (an ACL without tracking must not cost every cycle). */
     static final Duration REOPEN_AFTER = Duration.ofSeconds(60);
@@ -46,6 +46,10 @@ final class TrackedCache implements InputCache {
     /** When each kept value's key expires, epoch ms on Redis's clock (its {@code PTTL}, read in the same pipeline); absent: none. */
     private final EnumMap<Part, Map<String, Long>> expiries = new EnumMap<>(Part.class);
     private volatile Consumer<Change> changes = c -> { };
+    /** Target keys named by the link since the last barrier, by symbol (the link's thread adds, the reader's swaps). */
+    private volatile java.util.concurrent.ConcurrentHashMap<String, Integer> targetCounts = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What {@link #targetsHeard()} answers for the read in progress: null when the link did not listen since the last barrier. */
+    private Map<String, Integer> heardTargets;
     private Invalidations link;
     private Instant nextOpen = Instant.MIN;
     private Instant lastFull;
@@ -75,6 +79,7 @@ final class TrackedCache implements InputCache {
 
     @Override
     public Plan begin(Instant now, Optional<Discovery> discovery) {
+        heardTargets = null;
         List<ReadResult.Drop> drops = new ArrayList<>();
         if (link != null) {
             Optional<String> primary;
@@ -98,6 +103,8 @@ final class TrackedCache implements InputCache {
             return open(now).after(drops);
         }
         Invalidations.Drained.Changed changed = (Invalidations.Drained.Changed) drained;
+        java.util.concurrent.ConcurrentHashMap<String, Integer> counted = targetCounts;
+        targetCounts = new java.util.concurrent.ConcurrentHashMap<>(); // names heard from now on count for the next read
         if (changed.everything()) {
             clear();
             lastFull = now;
@@ -105,6 +112,7 @@ final class TrackedCache implements InputCache {
             // and the universe with it: rescan
             return new Plan(false, true, false, true, drops, Optional.empty(), Set.of());
         }
+        heardTargets = counted;
         boolean rescan = forget(changed.keys(), discovery);
         boolean audit = lastFull == null || !now.isBefore(lastFull.plus(fullReadEvery)) || now.isBefore(lastFull);
         if (audit) {
@@ -174,9 +182,19 @@ final class TrackedCache implements InputCache {
         return symbolSet;
     }
 
-    /** The link's thread: a changed key (null: everything) wakes the loop when it is one that starts a cycle. */
+    /**
+     * The link's thread: a changed key (null: everything) wakes the loop when it is one that starts a cycle; a target key is
+     * counted (each write of the service names its targets once, so a second name is someone else's change).
+     */
     private void heard(String key) {
         if (key == null) {
+            return;
+        }
+        if (key.startsWith(Keys.TARGET_PREFIX)) {
+            String symbol = key.substring(Keys.TARGET_PREFIX.length());
+            if (symbol.indexOf(':') < 0) {
+                targetCounts.merge(symbol, 1, Integer::sum);
+            }
             return;
         }
         Change change = key.equals(Keys.PORTFOLIO) ? Change.PORTFOLIO : key.equals(Keys.REGIME_STREAM) ? Change.REGIME
@@ -331,6 +349,11 @@ final class TrackedCache implements InputCache {
         mapChunks = null;
         mapFor = null;
         mapDirty = false;
+    }
+
+    @Override
+    public Optional<Map<String, Integer>> targetsHeard() {
+        return Optional.ofNullable(heardTargets);
     }
 
     @Override

@@ -233,6 +233,7 @@ public final class OutputWriter {
             String ttl = Long.toString(targetTtlSeconds);
             String timestamp = Scalars.formatEpochSeconds(result.now());
             List<String> lost = new ArrayList<>();
+            Set<String> modified = new HashSet<>();
             for (List<Item> items : units(result, plan, write.removals()).values()) {
                 List<String> touched = new ArrayList<>();
                 for (Item item : items) {
@@ -240,6 +241,9 @@ public final class OutputWriter {
                         touched.add(Keys.target(item.symbol())); // in shadow a plan touches nothing in Redis: targets is false
                     } else {
                         encode(unit, item, result.now(), mode, write.transition().hashMode(), cycleId, targets, counts);
+                    }
+                    if (targets && item.decision() != null || item.removal() != null && item.removal().delete()) {
+                        modified.add(item.symbol());
                     }
                 }
                 if (targets) {
@@ -258,7 +262,7 @@ public final class OutputWriter {
             unit.run(nodes);
             lost.addAll(unit.lost());
             return new WriteResult(counts[0] - lost.size(), counts[1], counts[2], connection.roundTrips() - before, withoutLost(after, lost),
-                    plan == null ? List.of() : plan.changes());
+                    plan == null ? List.of() : plan.changes(), modified);
         });
     }
 

@@ -26,10 +26,19 @@ final class CarryOverStore {
         current = Objects.requireNonNull(next, "next");
     }
 
-    /** Replaces it with what a completed write handed on, and remembers that write's cycle id. */
-    void written(CarryOver next, String cycleId) {
+    /** The symbols whose target hash this runner's last completed write modified; empty before its first, or after a failure. */
+    private volatile java.util.Set<String> lastModified = java.util.Set.of();
+
+    /** Replaces it with what a completed write handed on, and remembers that write's cycle id and the targets it modified. */
+    void written(CarryOver next, String cycleId, java.util.Set<String> modified) {
         current = Objects.requireNonNull(next, "next");
         lastWrite = Optional.of(cycleId);
+        lastModified = Objects.requireNonNull(modified, "modified");
+    }
+
+    /** The symbols whose target hash the last completed write modified (the invalidation link names each once for it). */
+    java.util.Set<String> lastModified() {
+        return lastModified;
     }
 
     /** The cycle id of the last completed write of this runner, empty before its first (or after a takeover). */
@@ -41,5 +50,6 @@ final class CarryOverStore {
     void forgetWrites() {
         current = current.withWrittenUnknown();
         lastWrite = Optional.empty();
+        lastModified = java.util.Set.of();
     }
 }

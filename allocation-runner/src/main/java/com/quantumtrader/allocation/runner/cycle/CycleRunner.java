@@ -286,7 +286,8 @@ public final class CycleRunner {
 
     /** The inputs and controls, and (when the step needs them) the targets as written: all of Redis the step uses. */
     private Read read(Instant now) {
-        ReadResult read = reader.read(new ReadRequest(now, leadership.tenure(), writtenToVouchFor(), carryOver.lastWrite()));
+        ReadResult read = reader.read(new ReadRequest(now, leadership.tenure(), writtenToVouchFor(), carryOver.lastWrite(),
+                carryOver.lastModified()));
         if (read.cache().dropped(DropCause.DATASET_CHANGED)) {
             // The state hash is the service's witness in the database (DESIGN section 20): Redis does not hold this runner's
             // last write, so the dataset changed under it. The reader dropped what it knew; the written targets go too.
@@ -330,15 +331,15 @@ public final class CycleRunner {
     }
 
     /**
-     * The symbols whose target hash this runner, leading, wrote and still counts on: the reader checks a share of them
-     * for existence each cycle (DESIGN section 16), so one deleted or evicted is rewritten within two cycles.
+     * The symbols whose target hash this runner, leading, wrote and still counts on: the reader checks those that may be
+     * gone for existence (DESIGN sections 16 and 22), so one deleted or evicted is rewritten within two cycles.
      */
-    private List<String> writtenToVouchFor() {
+    private Set<String> writtenToVouchFor() {
         CarryOver c = carryOver.get();
         if (!leadership.role().leading() || !c.mode().map(Mode::writesTargets).orElse(false) || c.written().isEmpty()) {
-            return List.of();
+            return Set.of();
         }
-        return List.copyOf(c.written().get().keySet()); // ReadRequest keeps this list as it is: one copy per cycle
+        return c.written().get().keySet(); // the carry-over's map is immutable: its key set is not copied per cycle
     }
 
     /** A standby's cycle: nothing is written; what the leader wrote is unknown to it. */
@@ -363,7 +364,7 @@ public final class CycleRunner {
             WriteResult w = writer.write(step.write().orElseThrow(), step.result(), cycleId, leadership.fence(),
                     Optional.of(new OutputWriter.CycleStamp(instance, durationMs, failedSinceEntry, trigger)), heldFields);
             heldWritten = Optional.of(holding);
-            carryOver.written(w.next(), cycleId);
+            carryOver.written(w.next(), cycleId, w.modified());
             failedSinceEntry = 0;
             return w;
         } catch (RedisFailure e) {
