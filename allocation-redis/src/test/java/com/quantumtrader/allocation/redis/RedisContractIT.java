@@ -219,7 +219,8 @@ class RedisContractIT {
         // First enforce write of a writer: one SCAN page for earlier targets (none here), then every unit in one pipeline.
         assertEquals(new WriteResult(2, 0, 2, 2, CarryOver.START.withMode(Mode.ENFORCE).withWritten(Map.of(
                 "BTCUSDT", CarryOver.WrittenTarget.of(r.decisions().get(0), NOW),
-                "ETHUSDT", CarryOver.WrittenTarget.of(r.decisions().get(1), NOW))), List.of(WritePlan.Change.NEW, WritePlan.Change.NEW)), w);
+                "ETHUSDT", CarryOver.WrittenTarget.of(r.decisions().get(1), NOW))), List.of(WritePlan.Change.NEW, WritePlan.Change.NEW),
+                Set.of("BTCUSDT", "ETHUSDT")), w);
         assertEquals("BTCUSDT", r.decisions().get(0).symbol());
         Map<String, String> btc = jedis.hgetAll(Keys.target("BTCUSDT"));
         assertEquals(TARGET_FIELDS, btc.keySet());
@@ -308,7 +309,8 @@ class RedisContractIT {
 
         WriteResult second = writer.write(r, Mode.ENFORCE, "c-b", first.next(), fence());
 
-        assertEquals(new WriteResult(0, 2, 2, 1, CarryOver.START.withMode(Mode.ENFORCE).withWritten(Map.of())), second);
+        assertEquals(new WriteResult(0, 2, 2, 1, CarryOver.START.withMode(Mode.ENFORCE).withWritten(Map.of()), List.of(),
+                Set.of("BTCUSDT", "ETHUSDT")), second);
         assertFalse(jedis.exists(Keys.target("BTCUSDT")), "a symbol without a usable budget keeps no target");
         assertFalse(jedis.exists(Keys.target("ETHUSDT")));
         assertEquals(4, jedis.xlen(Keys.DECISION_STREAM), "two new, then two removed");
