@@ -116,7 +116,7 @@ class ReactiveCycleIT {
     }
 
     @Test
-    void run_zoneChangesCloseTogether_cyclesStartNoCloserThanTheMinimumGap() throws Exception {
+    void run_zoneChangesCloseTogether_theirCyclesStartNoCloserThanTheMinimumGap() throws Exception {
         try (Jedis j = redis.client()) {
             ServiceIT.seed(j, symbols());
             try (Service service = new Service(Config.fromEnv(env(redis.url())), Clock.systemUTC(), r -> { })) {
@@ -135,13 +135,13 @@ class ReactiveCycleIT {
                 ServiceIT.await("the last change's cycle", Duration.ofSeconds(15),
                         () -> cycles(j).stream().skip(before).anyMatch(c -> Math.abs(c.equityUsd() - last) < 1e-9));
                 List<CycleEntry> after = cycles(j).subList(before, cycles(j).size());
-                long reactive = after.stream().filter(c -> c.trigger() == Trigger.PORTFOLIO).count();
-                assertTrue(reactive >= 2, "zone changes over 1.5 s started cycles of their own: " + reactive);
+                List<CycleEntry> reactive = after.stream().filter(c -> c.trigger() == Trigger.PORTFOLIO).toList();
+                assertTrue(reactive.size() >= 2, "zone changes over 1.5 s started cycles of their own: " + reactive.size());
                 assertTrue(after.size() <= 1500 / 400 + 4, "coalesced, not one cycle per change: " + after.size() + " cycles for " + n + " changes");
-                for (int i = 1; i < after.size(); i++) {
-                    long gapMs = Long.parseLong(after.get(i).cycleId()) - Long.parseLong(after.get(i - 1).cycleId());
+                for (int i = 1; i < reactive.size(); i++) { // a timer's cycle may come closer: the gap bounds the changes' cycles
+                    long gapMs = Long.parseLong(reactive.get(i).cycleId()) - Long.parseLong(reactive.get(i - 1).cycleId());
                     // cycle_id is Redis's TIME in ms read with the lease, early in the cycle, not the loop's start: allow for the work before it
-                    assertTrue(gapMs >= 400 - TS_SLACK_MS, "cycle " + after.get(i).cycleId() + " started " + gapMs + " ms after the one before");
+                    assertTrue(gapMs >= 400 - TS_SLACK_MS, "cycle " + reactive.get(i).cycleId() + " started " + gapMs + " ms after the one before");
                 }
             }
         }
@@ -149,7 +149,7 @@ class ReactiveCycleIT {
 
     /**
      * The live stack's portfolio publisher rewrites the hash every few seconds with the equity drifting and the zone
-     * unchanged (DESIGN section 22): no cycle of its own, only the grid's; each write is counted as waited.
+     * unchanged (DESIGN section 22): no cycle of its own, only the grid's; the writes are counted as waited.
      */
     @Test
     void run_publisherWritesWithoutZoneChange_startNoCycleAndAreCountedAsWaited() throws Exception {
@@ -160,10 +160,10 @@ class ReactiveCycleIT {
                 ServiceIT.await("a first cycle", Duration.ofSeconds(15), () -> !cycles(j).isEmpty());
                 int before = cycles(j).size();
                 long start = System.nanoTime();
-                for (int n = 0; n < 20; n++) { // every 500 ms for 10 s: twenty writes, two grid ticks of 5 s
+                for (int n = 0; n < 20; n++) { // every 300 ms for 6 s: twenty writes, one or two grid ticks of 5 s
                     j.hset(Keys.PORTFOLIO, InputHashes.portfolio(Integer.toString(100_000 + 7 * n), n % 2 == 0 ? "0.07" : "0.08",
                             Long.toString(Instant.now().getEpochSecond())));
-                    Thread.sleep(500);
+                    Thread.sleep(300);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 List<CycleEntry> after = cycles(j).subList(before, cycles(j).size());

@@ -198,7 +198,7 @@ public enum Variable {
     P29_MIN_CYCLE_GAP_MS(Table.CONNECTION_AND_EXTRA, Group.READS, Kind.whole(10, 60_000),
             "200", "", ", below `P29_INTERVAL_SEC x 1000`",
             "a change heard (portfolio, regime, control) is looked at, and starts a cycle when it matters, no earlier than this"
-            + " after the last cycle started: a burst of writes costs at most one cycle per gap"),
+            + " after the last change was, and once the cycle in flight ends: a burst of writes costs at most one cycle per gap"),
     P29_INSTANCE_ID(Table.CONNECTION_AND_EXTRA, Group.SERVICE, Kind.text("1-128 characters of `[A-Za-z0-9._:-]`"),
             null, "host name-pid", "",
             "this runner's name in the lease, `quantum:allocation:state`, the role log lines and every cycle line"),

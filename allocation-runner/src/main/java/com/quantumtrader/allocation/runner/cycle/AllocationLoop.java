@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * The loop on its own thread, {@code allocation-loop}. Cycles start on a grid of the interval, the heartbeat, and
  * never overlap: a cycle that overruns is logged and counted, and the next one starts at the next grid point. A
  * change of the portfolio, the regime or a control ({@link #changed}, told by the incremental reads' link) is looked at
- * no earlier than the minimum gap after the last start: it starts a cycle at once when it matters
+ * no earlier than the minimum gap after the last change was (a timer's cycle in flight delays it only until it ends,
+ * DESIGN section 22's reaction): it starts a cycle at once when it matters
  * ({@link CycleRunner#reacts}: a control, a change of the drawdown zone or regime in force), else it waits for the
  * grid's (DESIGN section 22). The grid stays where it was.
  * {@link #stop()} lets the cycle in flight finish.
@@ -97,12 +98,16 @@ public final class AllocationLoop {
 
     private void loop() {
         long next = System.nanoTime();
+        long lastChange = next - minGapNanos; // when a change was last looked at: the next is looked at no sooner than the gap after
         while (!stopping) {
             long started = System.nanoTime();
             Trigger trigger = take(started >= next);
-            if (trigger != Trigger.TIMER && !runner.reacts(trigger)) { // woken before the grid by a change that does not matter
-                sleepUntil(next, started + minGapNanos);
-                continue;
+            if (trigger != Trigger.TIMER) {
+                lastChange = started;
+                if (!runner.reacts(trigger)) { // woken before the grid by a change that does not matter
+                    sleepUntil(next, lastChange + minGapNanos);
+                    continue;
+                }
             }
             CycleRunner.Report report = runner.run(trigger);
             cycles++;
@@ -127,7 +132,7 @@ public final class AllocationLoop {
                 long missed = (now - next) / intervalNanos + 1;
                 next += missed * intervalNanos; // keep the grid; never start two cycles back to back to catch up
             }
-            sleepUntil(next, started + minGapNanos);
+            sleepUntil(next, lastChange + minGapNanos); // a change heard during a timer's cycle starts one as soon as it ends
         }
         LOG.info("Allocation loop stopped after {} cycles", cycles);
     }
