@@ -79,7 +79,7 @@ public abstract class Nodes implements AutoCloseable {
         return keys;
     }
 
-    /** Gives every borrowed connection back: {@link #release(boolean)} of each, broken when its replies were never read. */
+    /** Gives every borrowed connection back: {@code release(boolean)} of each, broken when its replies were never read. */
     @Override
     public void close() {
         for (Server s : open.keySet()) {

@@ -17,7 +17,7 @@ import redis.clients.jedis.providers.ClusterConnectionProvider;
 
 /**
  * Which Redis the service talks to (DESIGN section 11): exactly one of a standalone server, a primary
- * found through Sentinel, or a Redis Cluster. {@link #toString()} never shows a password.
+ * found through Sentinel, or a Redis Cluster. {@code toString()} never shows a password.
  */
 public sealed interface RedisDeployment permits RedisDeployment.Standalone, RedisDeployment.Sentinel, RedisDeployment.Cluster {
 

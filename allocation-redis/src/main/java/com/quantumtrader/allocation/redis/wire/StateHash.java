@@ -41,7 +41,7 @@ public record StateHash(Optional<DrawdownZone> zone, Optional<Instant> relaxSinc
     public static final String TIMESTAMP = "timestamp";
     /**
      * The {@code cycle_id} of the write that left the hash, written beside the decoded fields by
-     * {@link OutputWriter} and read back by {@code read.InputReader} every cycle: a writer whose last write is
+     * {@code write.OutputWriter} and read back by {@code read.InputReader} every cycle: a writer whose last write is
      * not what Redis shows (a node restarted empty, a failover to a replica that missed it, a restore)
      * re-reads its targets instead of trusting what it remembers.
      */

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * DESIGN section 22's reaction): it starts a cycle at once when it matters
  * ({@link CycleRunner#reacts}: a control, a change of the drawdown zone or regime in force), else it waits for the
  * grid's (DESIGN section 22). The grid stays where it was.
- * {@link #stop()} lets the cycle in flight finish.
+ * {@link #stop(java.time.Duration)} lets the cycle in flight finish.
  */
 public final class AllocationLoop {
 
