@@ -71,11 +71,12 @@ public final class Allocator {
      * equity is not positive): the same rule as {@link #cycle}'s first step, without computing the rest.
      */
     public static boolean skips(CycleInputs inputs, Policy policy, Instant now) {
-        Freshness fresh = new Freshness(now.minus(policy.staleData()), now.plus(policy.staleData()));
+        Freshness fresh = Freshness.at(now, policy);
         return inputs.portfolio().map(p -> portfolioSkips(p, fresh)).orElse(true);
     }
 
-    private static boolean portfolioSkips(PortfolioState portfolio, Freshness fresh) {
+    /** Whether a cycle with this portfolio skips: equity not positive, or the portfolio stale (also {@link Reaction}'s rule). */
+    static boolean portfolioSkips(PortfolioState portfolio, Freshness fresh) {
         return !(portfolio.equityUsd() > 0) || fresh.stale(portfolio.timestamp());
     }
 
@@ -83,7 +84,7 @@ public final class Allocator {
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(now, "now");
-        Freshness fresh = new Freshness(now.minus(policy.staleData()), now.plus(policy.staleData()));
+        Freshness fresh = Freshness.at(now, policy);
         Set<String> rejected = rejectedSubjects(inputs.rejections());
         // 1. Portfolio: missing, invalid, non-positive equity or stale skips the cycle.
         Optional<CycleResult.Skipped> skipped = skipped(inputs, rejected, fresh, now);

@@ -8,6 +8,12 @@ import java.time.Instant;
  * stopped publishing. Within the window, a timestamp slightly ahead (clock skew) is fresh.
  */
 record Freshness(Instant oldest, Instant newest) {
+
+    /** The window of {@code policy}'s {@code STALE_DATA_SEC} around {@code now}. */
+    static Freshness at(Instant now, Policy policy) {
+        return new Freshness(now.minus(policy.staleData()), now.plus(policy.staleData()));
+    }
+
     boolean stale(Instant timestamp) {
         return timestamp.isBefore(oldest) || timestamp.isAfter(newest);
     }

@@ -43,8 +43,8 @@ public final class Reaction {
         Objects.requireNonNull(previous, "previous");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(now, "now");
-        Freshness fresh = new Freshness(now.minus(policy.staleData()), now.plus(policy.staleData()));
-        if (portfolio.isEmpty() || !(portfolio.get().equityUsd() > 0) || fresh.stale(portfolio.get().timestamp())) {
+        Freshness fresh = Freshness.at(now, policy);
+        if (portfolio.isEmpty() || Allocator.portfolioSkips(portfolio.get(), fresh)) {
             return Optional.empty(); // the cycle would skip: it writes no target, so the timer's is soon enough
         }
         if (last.isEmpty()) {

@@ -221,6 +221,7 @@ public final class WritePlan {
     private static final class Cluster {
         double total;
         long oldest = Long.MAX_VALUE;
+        boolean due;
     }
 
     /**
@@ -229,16 +230,19 @@ public final class WritePlan {
      */
     private static void refreshDueClusters(List<Decision> decisions, Change[] changes, CarryOver.WrittenTarget[] before,
                                            Map<String, Cluster> clusters, double minChangePct, long nowMillis, long refreshMillis) {
-        Map<String, Boolean> due = new HashMap<>();
-        clusters.forEach((id, c) -> due.put(id, c.oldest != Long.MAX_VALUE && c.oldest + refreshAgeMillis(id, refreshMillis) <= nowMillis));
+        clusters.forEach((id, c) -> c.due = c.oldest != Long.MAX_VALUE && c.oldest + refreshAgeMillis(id, refreshMillis) <= nowMillis);
         for (int i = 0; i < changes.length; i++) {
+            if (changes[i] != Change.UNCHANGED) {
+                continue;
+            }
             Decision d = decisions.get(i);
-            if (changes[i] == Change.UNCHANGED && due.get(d.clusterId())) {
+            Cluster cluster = clusters.get(d.clusterId());
+            if (cluster.due) {
                 if (before[i].touchable(d, minChangePct)) {
                     changes[i] = Change.TOUCH;
                 } else {
                     changes[i] = Change.REFRESH;
-                    clusters.get(d.clusterId()).total += d.targetUsd() - before[i].targetUsd();
+                    cluster.total += d.targetUsd() - before[i].targetUsd();
                 }
             }
         }

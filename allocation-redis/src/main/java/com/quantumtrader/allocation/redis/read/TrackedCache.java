@@ -46,8 +46,12 @@ final class TrackedCache implements InputCache {
     /** When each kept value's key expires, epoch ms on Redis's clock (its {@code PTTL}, read in the same pipeline); absent: none. */
     private final EnumMap<Part, Map<String, Long>> expiries = new EnumMap<>(Part.class);
     private volatile Consumer<Change> changes = c -> { };
-    /** Target keys named by the link since the last barrier, by symbol (the link's thread adds, the reader's swaps). */
-    private volatile java.util.concurrent.ConcurrentHashMap<String, Integer> targetCounts = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Target keys named by the link since the last barrier, by symbol: the link's thread adds, the reader's takes the map
+     * and leaves a new one, both under the map's lock, so a name counts in exactly one read.
+     */
+    private Map<String, Integer> targetCounts = new HashMap<>();
+    private final Object targetLock = new Object();
     /** What {@link #targetsHeard()} answers for the read in progress: null when the link did not listen since the last barrier. */
     private Map<String, Integer> heardTargets;
     private Invalidations link;
@@ -103,8 +107,11 @@ final class TrackedCache implements InputCache {
             return open(now).after(drops);
         }
         Invalidations.Drained.Changed changed = (Invalidations.Drained.Changed) drained;
-        java.util.concurrent.ConcurrentHashMap<String, Integer> counted = targetCounts;
-        targetCounts = new java.util.concurrent.ConcurrentHashMap<>(); // names heard from now on count for the next read
+        Map<String, Integer> counted;
+        synchronized (targetLock) {
+            counted = targetCounts;
+            targetCounts = new HashMap<>(); // names heard from now on count for the next read
+        }
         if (changed.everything()) {
             clear();
             lastFull = now;
@@ -193,7 +200,9 @@ final class TrackedCache implements InputCache {
         if (key.startsWith(Keys.TARGET_PREFIX)) {
             String symbol = key.substring(Keys.TARGET_PREFIX.length());
             if (symbol.indexOf(':') < 0) {
-                targetCounts.merge(symbol, 1, Integer::sum);
+                synchronized (targetLock) {
+                    targetCounts.merge(symbol, 1, Integer::sum);
+                }
             }
             return;
         }

@@ -59,6 +59,11 @@ public final class OutputWriter {
     private static final String[] READ_BACK = {SIGNATURE[0], SIGNATURE[1], SIGNATURE[2], TargetHash.TIMESTAMP,
             TargetHash.CLUSTER_ID, TargetHash.REGIME, TargetHash.DRAWDOWN_ZONE, TargetHash.WEIGHT, TargetHash.REGIME_FACTOR,
             TargetHash.CLUSTER_FACTOR, TargetHash.DRAWDOWN_FACTOR, TargetHash.PERFORMANCE_FACTOR, TargetHash.CONFIDENCE};
+    /** Where {@link #READ_BACK} holds the weight, and the fields of a written target's content fingerprint, in its order. */
+    private static final int WEIGHT_AT = java.util.Arrays.asList(READ_BACK).indexOf(TargetHash.WEIGHT);
+    private static final int[] CONTENT_AT = java.util.stream.Stream.of(TargetHash.BASE_BUDGET_USD, TargetHash.REGIME_FACTOR,
+            TargetHash.CLUSTER_FACTOR, TargetHash.DRAWDOWN_FACTOR, TargetHash.PERFORMANCE_FACTOR, TargetHash.CONFIDENCE)
+            .mapToInt(java.util.Arrays.asList(READ_BACK)::indexOf).toArray();
     /** {@code P29_MIN_CHANGE_PCT} and {@code P29_TARGET_REFRESH_SEC} defaults. */
     public static final double DEFAULT_MIN_CHANGE_PCT = 0.001;
     public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(30);
@@ -392,22 +397,16 @@ public final class OutputWriter {
             CarryOver.Labels labels = values.get(4) == null || values.get(5) == null || values.get(6) == null ? CarryOver.Labels.UNKNOWN
                     : new CarryOver.Labels(values.get(4), values.get(5), values.get(6), values.get(1));
             written.put(key.substring(Keys.TARGET_PREFIX.length()), new CarryOver.WrittenTarget(usd, at, labels,
-                    number(values.get(7)).orElse(-1), content(values)));
+                    Scalars.parseNumber(values.get(WEIGHT_AT)).orElse(-1), content(values)));
         });
         return written;
     }
 
-    /** A decimal field as written, or empty. */
-    private static java.util.OptionalDouble number(String value) {
-        return Scalars.parseNumber(value);
-    }
-
     /** The content fingerprint of a hash read back (base budget, the four factors, confidence); unknown when one does not parse. */
     private static long content(List<String> values) {
-        double[] v = new double[6];
-        int[] at = {2, 8, 9, 10, 11, 12};
-        for (int i = 0; i < at.length; i++) {
-            java.util.OptionalDouble d = number(values.get(at[i]));
+        double[] v = new double[CONTENT_AT.length];
+        for (int i = 0; i < CONTENT_AT.length; i++) {
+            java.util.OptionalDouble d = Scalars.parseNumber(values.get(CONTENT_AT[i]));
             if (d.isEmpty()) {
                 return CarryOver.WrittenTarget.UNKNOWN_CONTENT;
             }

@@ -185,8 +185,8 @@ public enum Variable {
             "true", "", "",
             "incremental reads (`performance.md`, \"Incremental reads\"): Redis tells the service which input keys changed"
             + " (`CLIENT TRACKING ... BCAST` on a connection of its own) and a cycle reads only those; a control change, or a"
-            + " portfolio or regime change that moves the drawdown zone or the regime in force, starts a cycle at once. `false`: every cycle reads every input, on the"
-            + " timer only. A Redis Cluster always reads everything, and so does a universe beyond the cache's share of the"
+            + " portfolio or regime change that moves the drawdown zone or the regime in force, starts a cycle at once."
+            + " `false`: every cycle reads every input, on the timer only. A Redis Cluster always reads everything, and so does a universe beyond the cache's share of the"
             + " heap ((max heap - 40 MB) / 1,250 bytes: ~235,000 symbols under the unit's `-Xmx320m`; `check-config` prints"
             + " it), changes still starting cycles. The ACL needs the tracking commands and channel of"
             + " `security.md`; without them: a WARN once a minute and full reads"),
