@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.GovernorGate;
 import com.quantumtrader.allocation.redis.TestRedis;
+import com.quantumtrader.allocation.redis.client.Access;
+import com.quantumtrader.allocation.redis.client.HostPort;
+import com.quantumtrader.allocation.redis.client.RedisDeployment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -264,6 +269,12 @@ class SentinelIT {
                 throw new IllegalStateException(e);
             }
         });
+        // The Governor's cached gate, found through the same Sentinels (DESIGN section 23): warm before the switch
+        GovernorGate gate = GovernorGate.open(new RedisDeployment.Sentinel(HostPort.parseList(sentinelList()), MASTER, Optional.empty(),
+                new Access(Optional.empty(), Optional.empty(), 0, false, Duration.ofMillis(500), Duration.ofMillis(500))),
+                Duration.ofSeconds(60), GovernorGate.Settings.DEFAULTS);
+        ServiceIT.await("the gate caching the first primary's target", Duration.ofSeconds(10),
+                () -> gate.decide("BTCUSDT").source() == GovernorGate.Source.ALLOCATION_TARGET && gate.caching());
         int before = runnerLog().length();
         try (Jedis s = sentinels.get(0).client()) {
             assertEquals("OK", s.sentinelFailover(MASTER));
@@ -278,6 +289,14 @@ class SentinelIT {
                 return "4000.0".equals(j.hget(Keys.target("BTCUSDT"), "base_budget_usd"));
             }
         });
+        try (gate) {
+            String usd;
+            try (Jedis j = promoted.client()) {
+                usd = j.hget(Keys.target("BTCUSDT"), "target_usd");
+            }
+            ServiceIT.await("the gate answering the new primary's target " + usd, Duration.ofSeconds(5),
+                    () -> gate.decide("BTCUSDT").usd().equals(java.util.OptionalDouble.of(Double.parseDouble(usd))) && gate.caching());
+        }
         // A full read (not an audit: that one says reads=audit) after the switch is the cache dropped: its note ("the primary
         // moved", "the invalidation link was lost") may be held back by the log's rate limit after the start's own note.
         try {

@@ -132,17 +132,41 @@ public final class Invalidations implements AutoCloseable {
      * hand over the keys invalidated since the last drain. At most the link's timeout.
      */
     public Drained drain() {
+        String lostNow = awaitPong();
+        if (lostNow != null) {
+            return new Drained.Lost(lostNow);
+        }
+        synchronized (lock) {
+            Drained.Changed changed = new Drained.Changed(dirty, everything);
+            dirty = new HashSet<>();
+            everything = false;
+            return changed;
+        }
+    }
+
+    /**
+     * The barrier alone: {@code PING} on the link and wait for its reply, so every invalidation Redis sent before it
+     * has been read and told to the listener. At most the link's timeout.
+     *
+     * @return false when the link is lost (now or before)
+     */
+    public boolean barrier() {
+        return awaitPong() == null;
+    }
+
+    /** Sends a {@code PING} and waits for its {@code pong}; null when it came, else why the link is lost. */
+    private String awaitPong() {
         long token;
         synchronized (lock) {
             if (lost != null) {
-                return new Drained.Lost(lost);
+                return lost;
             }
             token = ++pingsSent;
         }
         try {
             link.send(new CommandArguments(Protocol.Command.PING).add(Long.toString(token)));
         } catch (JedisException e) {
-            return lose("PING failed: " + RedisFailure.describe(e));
+            return lose("PING failed: " + RedisFailure.describe(e)).reason();
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
@@ -156,13 +180,10 @@ public final class Invalidations implements AutoCloseable {
                 }
             }
             if (lost == null && pongsSeen >= token) {
-                Drained.Changed changed = new Drained.Changed(dirty, everything);
-                dirty = new HashSet<>();
-                everything = false;
-                return changed;
+                return null;
             }
         }
-        return lose(alive() ? "no reply to PING within " + timeout.toMillis() + " ms" : lostReason());
+        return lose(alive() ? "no reply to PING within " + timeout.toMillis() + " ms" : lostReason()).reason();
     }
 
     private String lostReason() {
@@ -171,14 +192,14 @@ public final class Invalidations implements AutoCloseable {
         }
     }
 
-    private Drained lose(String reason) {
+    private Drained.Lost lose(String reason) {
         synchronized (lock) {
             if (lost == null) {
                 lost = reason;
             }
             lock.notifyAll();
         }
-        link.close(); // the reading thread ends on the closed socket
+        closeLink(); // the reading thread ends on the closed socket
         return new Drained.Lost(lostReason());
     }
 
@@ -228,7 +249,7 @@ public final class Invalidations implements AutoCloseable {
                 }
                 lock.notifyAll();
             }
-            link.close();
+            closeLink();
             listener.accept(null); // whatever was cached can no longer be vouched for
         }
     }
@@ -245,7 +266,16 @@ public final class Invalidations implements AutoCloseable {
             }
             lock.notifyAll();
         }
-        link.close();
+        closeLink();
+    }
+
+    /** Closes the socket; a second close (the reading thread's, a barrier's and the owner's may meet) is not an error. */
+    private void closeLink() {
+        try {
+            link.close();
+        } catch (JedisException e) {
+            // already closed by another path: nothing left to release
+        }
     }
 
     /** A Jedis connection (its login, TLS and timeouts) whose commands this class sends and flushes itself, one writer at a time. */

@@ -21,6 +21,7 @@ public final class RedisConnection implements AutoCloseable {
 
     private final RedisDeployment deployment;
     private final SSLSocketFactory sslSocketFactory;
+    private final int poolSize;
     private final AtomicLong roundTrips = new AtomicLong();
     private final Object lock = new Object();
     /** The deployment's pools (and a Cluster's slot map), created at first use. */
@@ -45,8 +46,23 @@ public final class RedisConnection implements AutoCloseable {
      * @param sslSocketFactory for TLS with a private CA; {@code null} uses the JVM's trust store
      */
     public RedisConnection(RedisDeployment deployment, SSLSocketFactory sslSocketFactory) {
+        this(deployment, sslSocketFactory, DEFAULT_POOL_SIZE);
+    }
+
+    /** The connections per server when no size is given: the service's loop needs few. */
+    public static final int DEFAULT_POOL_SIZE = 4;
+
+    /**
+     * @param sslSocketFactory for TLS with a private CA; {@code null} uses the JVM's trust store
+     * @param poolSize         connections at most per server, 1-1024 (callers beyond it wait up to the connect timeout)
+     */
+    public RedisConnection(RedisDeployment deployment, SSLSocketFactory sslSocketFactory, int poolSize) {
         this.deployment = Objects.requireNonNull(deployment, "deployment");
         this.sslSocketFactory = sslSocketFactory;
+        if (poolSize < 1 || poolSize > 1024) {
+            throw new IllegalArgumentException("poolSize: must be in [1, 1024], was " + poolSize);
+        }
+        this.poolSize = poolSize;
     }
 
     /** The deployment this connects to. */
@@ -61,7 +77,7 @@ public final class RedisConnection implements AutoCloseable {
                 throw new IllegalStateException("the connection is closed");
             }
             if (topology == null) {
-                topology = ((Topology.Source) deployment).open(sslSocketFactory); // every kind is a source
+                topology = ((Topology.Source) deployment).open(sslSocketFactory, poolSize); // every kind is a source
             }
             return topology;
         }

@@ -52,12 +52,12 @@ public sealed interface RedisDeployment permits RedisDeployment.Standalone, Redi
         }
 
         @Override
-        public Topology open(SSLSocketFactory sslSocketFactory) {
+        public Topology open(SSLSocketFactory sslSocketFactory, int poolSize) {
             Access access = new Access(endpoint.user(), endpoint.password(), endpoint.database(), endpoint.tls(),
                     endpoint.connectTimeout(), endpoint.socketTimeout());
             HostAndPort address = new HostAndPort(endpoint.host(), endpoint.port());
             DefaultJedisClientConfig config = Topology.clientConfig(access, Topology.CLIENT_NAME, sslSocketFactory);
-            JedisPool pool = new JedisPool(Topology.poolConfig(endpoint.connectTimeout()), address, config);
+            JedisPool pool = new JedisPool(Topology.poolConfig(endpoint.connectTimeout(), poolSize), address, config);
             return Topology.pooled(pool, () -> address, config);
         }
 
@@ -103,13 +103,13 @@ public sealed interface RedisDeployment permits RedisDeployment.Standalone, Redi
         }
 
         @Override
-        public Topology open(SSLSocketFactory sslSocketFactory) {
+        public Topology open(SSLSocketFactory sslSocketFactory, int poolSize) {
             Access sentinelAccess = new Access(Optional.empty(), sentinelPassword, 0, data.tls(), data.connectTimeout(), data.socketTimeout());
             DefaultJedisClientConfig sentinelConfig = Topology.clientConfig(sentinelAccess, Topology.CLIENT_NAME + "-sentinel", sslSocketFactory);
             Set<HostAndPort> addresses = new LinkedHashSet<>();
             sentinels.forEach(n -> addresses.add(new HostAndPort(n.socketHost(), n.port())));
             DefaultJedisClientConfig config = Topology.clientConfig(data, Topology.CLIENT_NAME, sslSocketFactory);
-            JedisSentinelPool pool = new JedisSentinelPool(master, addresses, Topology.poolConfig(data.connectTimeout()), config, sentinelConfig);
+            JedisSentinelPool pool = new JedisSentinelPool(master, addresses, Topology.poolConfig(data.connectTimeout(), poolSize), config, sentinelConfig);
             return Topology.pooled(pool, pool::getCurrentHostMaster, config);
         }
 
@@ -149,11 +149,11 @@ public sealed interface RedisDeployment permits RedisDeployment.Standalone, Redi
         }
 
         @Override
-        public Topology open(SSLSocketFactory sslSocketFactory) {
+        public Topology open(SSLSocketFactory sslSocketFactory, int poolSize) {
             Set<HostAndPort> addresses = new LinkedHashSet<>();
             seeds.forEach(n -> addresses.add(new HostAndPort(n.socketHost(), n.port())));
             return Topology.cluster(new ClusterConnectionProvider(addresses, Topology.clientConfig(data, Topology.CLIENT_NAME, sslSocketFactory),
-                    Topology.poolConfig(data.connectTimeout())));
+                    Topology.poolConfig(data.connectTimeout(), poolSize)));
         }
 
         @Override

@@ -41,7 +41,7 @@ interface Topology extends AutoCloseable {
 
     /** Made by each kind of {@link RedisDeployment}. */
     interface Source {
-        Topology open(SSLSocketFactory sslSocketFactory);
+        Topology open(SSLSocketFactory sslSocketFactory, int poolSize);
     }
 
     String CLIENT_NAME = "quantum-capital-allocation";
@@ -123,10 +123,11 @@ interface Topology extends AutoCloseable {
         return client.build();
     }
 
-    static <T> GenericObjectPoolConfig<T> poolConfig(Duration maxWait) {
+    /** {@code size} connections at most per server; a caller waits up to {@code maxWait} for one. */
+    static <T> GenericObjectPoolConfig<T> poolConfig(Duration maxWait, int size) {
         GenericObjectPoolConfig<T> poolConfig = new GenericObjectPoolConfig<>();
-        poolConfig.setMaxTotal(4);
-        poolConfig.setMaxIdle(4);
+        poolConfig.setMaxTotal(size);
+        poolConfig.setMaxIdle(size);
         poolConfig.setMinIdle(0);
         poolConfig.setMaxWait(maxWait);
         poolConfig.setTestOnBorrow(false);
