@@ -265,6 +265,28 @@ class CachedGateIT {
         assertTrue(gate.hits() > 0, "some decisions were served from the cache");
     }
 
+    /** The ACL governor.md documents for the gate's user, word for word. */
+    static final String DOCUMENTED_ACL = "on >gate-pw resetchannels ~quantum:allocation:target:* ~quantum:portfolio:budget:* "
+            + "~quantum:allocation:dataset &__redis__:invalidate -@all +hmget +hget +pttl +time +ping +client|tracking +client|id "
+            + "+client|setname +subscribe +get +set";
+
+    @Test
+    void open_asTheDocumentedAclUser_readsAndCaches() throws InterruptedException {
+        jedis.aclSetUser("gate-it", DOCUMENTED_ACL.split(" "));
+        String url = "redis://gate-it:gate-pw@" + redis.endpoint().host() + ":" + redis.endpoint().port() + "/"
+                + redis.endpoint().database();
+        try (GovernorGate own = GovernorGate.open(url, TTL, FAST)) {
+            await(own, "BTCUSDT", usd(9600).and(v -> own.caching()));
+            long hmget = calls(jedis, "hmget");
+            own.decide("BTCUSDT");
+            assertEquals(hmget, calls(jedis, "hmget"));
+            jedis.hset(Keys.target("BTCUSDT"), "target_usd", "1");
+            await(own, "BTCUSDT", usd(1));
+        } finally {
+            jedis.aclDelUser("gate-it");
+        }
+    }
+
     @Test
     void open_missingOrBadUrl_saysWhichAndWhatIsAllowed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GovernorGate.open(null, TTL));
