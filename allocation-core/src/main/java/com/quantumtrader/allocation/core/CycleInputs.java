@@ -1,6 +1,8 @@
 package com.quantumtrader.allocation.core;
 
 import java.util.HashSet;
+import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -92,5 +94,86 @@ public record CycleInputs(
                        Map<String, ClusterStress> clusters, Optional<RegimeState> regime,
                        Map<String, PerformanceAttribution> attributions, List<Rejection> rejections) {
         this(portfolio, budgets, clusterMap, List.of(), clusters, regime, attributions, rejections);
+    }
+
+    /** An empty builder: inputs named one by one, no positional {@code Optional}s. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds {@link CycleInputs} by name; what is not given is absent (no portfolio, no regime: their fallbacks apply).
+     * Not thread-safe; {@link #build} checks everything {@link CycleInputs}' constructor checks.
+     */
+    public static final class Builder {
+        private PortfolioState portfolio;
+        private RegimeState regime;
+        private final List<SymbolBudget> budgets = new ArrayList<>();
+        private final Map<String, String> clusterMap = new HashMap<>();
+        private final List<DiscoveredCluster> discovered = new ArrayList<>();
+        private final Map<String, ClusterStress> clusters = new HashMap<>();
+        private final Map<String, PerformanceAttribution> attributions = new HashMap<>();
+        private final List<Rejection> rejections = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The portfolio state. */
+        public Builder portfolio(PortfolioState portfolio) {
+            this.portfolio = Objects.requireNonNull(portfolio, "portfolio");
+            return this;
+        }
+
+        /** The last regime entry. */
+        public Builder regime(RegimeState regime) {
+            this.regime = Objects.requireNonNull(regime, "regime");
+            return this;
+        }
+
+        /** One symbol's budget; decisions come out in the order budgets are added. */
+        public Builder budget(SymbolBudget budget) {
+            budgets.add(Objects.requireNonNull(budget, "budget"));
+            return this;
+        }
+
+        /** The operator's map: {@code symbol} belongs to {@code clusterId}. */
+        public Builder cluster(String symbol, String clusterId) {
+            clusterMap.put(Objects.requireNonNull(symbol, "symbol"), Objects.requireNonNull(clusterId, "clusterId"));
+            return this;
+        }
+
+        /** A cluster's stress and alpha, under its own id. */
+        public Builder stress(ClusterStress stress) {
+            if (clusters.putIfAbsent(stress.clusterId(), stress) != null) {
+                throw new IllegalArgumentException("stress: one per cluster, was a second for " + stress.clusterId());
+            }
+            return this;
+        }
+
+        /** A cluster the live stack discovered (DESIGN section 15). */
+        public Builder discovered(DiscoveredCluster cluster) {
+            discovered.add(Objects.requireNonNull(cluster, "cluster"));
+            return this;
+        }
+
+        /** A symbol's performance attribution, under its own symbol. */
+        public Builder attribution(PerformanceAttribution attribution) {
+            if (attributions.putIfAbsent(attribution.symbol(), attribution) != null) {
+                throw new IllegalArgumentException("attribution: one per symbol, was a second for " + attribution.symbol());
+            }
+            return this;
+        }
+
+        /** Something the caller's decoding discarded (it tells a missing input from a rejected one). */
+        public Builder rejection(Rejection rejection) {
+            rejections.add(Objects.requireNonNull(rejection, "rejection"));
+            return this;
+        }
+
+        /** The inputs. */
+        public CycleInputs build() {
+            return new CycleInputs(Optional.ofNullable(portfolio), budgets, clusterMap, discovered, clusters, Optional.ofNullable(regime),
+                    attributions, rejections);
+        }
     }
 }

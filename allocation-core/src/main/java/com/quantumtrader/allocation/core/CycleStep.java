@@ -32,6 +32,16 @@ public final class CycleStep {
      * @param refresh      {@code P29_TARGET_REFRESH_SEC}, positive
      */
     public record Settings(Policy policy, double minChangePct, Duration refresh) {
+        /** {@code P29_MIN_CHANGE_PCT}'s default: a target is rewritten when it moved by more than 0.1 %. */
+        public static final double DEFAULT_MIN_CHANGE_PCT = 0.001;
+        /** {@code P29_TARGET_REFRESH_SEC}'s default (with the default 300 s target TTL). */
+        public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(30);
+
+        /** {@code policy} with the service's default write settings. */
+        public static Settings of(Policy policy) {
+            return new Settings(policy, DEFAULT_MIN_CHANGE_PCT, DEFAULT_REFRESH);
+        }
+
         public Settings {
             Objects.requireNonNull(policy, "policy");
             Checks.inClosed(minChangePct, 0, 1, "minChangePct");
@@ -113,6 +123,11 @@ public final class CycleStep {
             Objects.requireNonNull(transition, "transition");
             Objects.requireNonNull(write, "write");
         }
+
+        /** The carry-over for the next step once this step's write is carried out: its {@code after}, else {@link #next}. */
+        public CarryOver carriedOver() {
+            return write.map(Write::after).orElse(next);
+        }
     }
 
     /**
@@ -131,6 +146,15 @@ public final class CycleStep {
             return true;
         }
         return compares(transition, !Allocator.skips(inputs, policy, now)) && !carriesHeld(transition, previous);
+    }
+
+    /**
+     * The step of a caller that leads and keeps its own carry-over (one that embeds core): the rules and caps, the
+     * scoped controls, the ramp and the mode, exactly as the service's leader computes them. Start from
+     * {@link CarryOver#START}; pass {@link Outcome#carriedOver()} to the next step.
+     */
+    public static Outcome step(CycleInputs inputs, Controls controls, Settings settings, Instant now, CarryOver previous) {
+        return step(inputs, controls, settings, now, previous, true, Optional.empty(), Optional.empty());
     }
 
     /**

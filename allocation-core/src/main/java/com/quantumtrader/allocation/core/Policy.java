@@ -2,6 +2,8 @@ package com.quantumtrader.allocation.core;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**

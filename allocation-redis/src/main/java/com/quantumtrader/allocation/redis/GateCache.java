@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class GateCache implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(GovernorGate.class);
+    private static final Logger log = LoggerFactory.getLogger("com.quantumtrader.allocation.redis.GovernorGate");
     private static final List<String> PREFIXES = List.of(Keys.TARGET_PREFIX, Keys.BUDGET_PREFIX);
 
     private final RedisConnection connection;

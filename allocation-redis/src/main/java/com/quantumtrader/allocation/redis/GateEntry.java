@@ -3,8 +3,6 @@ package com.quantumtrader.allocation.redis;
 import com.quantumtrader.allocation.core.CapKind;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Scalars;
-import com.quantumtrader.allocation.redis.GovernorGate.Source;
-import com.quantumtrader.allocation.redis.GovernorGate.Verdict;
 import com.quantumtrader.allocation.redis.wire.TargetHash;
 import com.quantumtrader.allocation.redis.wire.Values;
 import java.util.List;
@@ -14,8 +12,8 @@ import java.util.OptionalLong;
 
 /**
  * What Redis held for one symbol's target and budget keys when they were read, decoded once, with each key's expiry on
- * Redis's clock; {@link #verdict} applies Gate 0's rule to it at a decision time. The one home of that rule, for the
- * cached and the uncached gate alike. Internal.
+ * Redis's clock; {@link GovernorGate} applies Gate 0's rule to it at a decision time, for the cached and the uncached
+ * gate alike. Internal.
  *
  * @param target          the target hash as read
  * @param targetExpiresAt epoch ms on Redis's clock when the target key expires ({@link #NEVER}: no TTL, or absent)
@@ -91,31 +89,5 @@ record GateEntry(Target target, long targetExpiresAt, OptionalDouble budget, lon
     /** A key's expiry from its {@code PTTL} ({@code -1}: none, {@code -2}: absent) read at {@code redisMillis}. */
     static long expiry(long pttl, long redisMillis) {
         return pttl >= 0 ? redisMillis + pttl : NEVER;
-    }
-
-    /**
-     * Gate 0's decision for {@code symbol} at {@code nowMillis} (epoch ms, Redis's clock): a key whose expiry has passed
-     * counts as gone, whether or not Redis has deleted it yet (DESIGN section 20).
-     */
-    Verdict verdict(String symbol, long nowMillis, long maxAgeSeconds) {
-        Target t = nowMillis < targetExpiresAt ? target : Target.ABSENT;
-        OptionalLong age = t.timestamp() >= 0 ? OptionalLong.of(Math.floorDiv(nowMillis, 1000L) - t.timestamp()) : OptionalLong.empty();
-        String reason = t.problem();
-        if (reason == null && age.getAsLong() > maxAgeSeconds) {
-            reason = "target is " + age.getAsLong() + " s old, over " + maxAgeSeconds + " s";
-        }
-        if (reason == null) {
-            reason = t.usdProblem();
-        }
-        if (reason == null) {
-            return new Verdict(symbol, Source.ALLOCATION_TARGET, OptionalDouble.of(t.usd()), "used", t.cap(), t.clusterId(),
-                    t.confidence(), age);
-        }
-        OptionalDouble usd = nowMillis < budgetExpiresAt ? budget : OptionalDouble.empty();
-        if (usd.isPresent()) {
-            return new Verdict(symbol, Source.BUDGET_ENGINE, usd, reason, t.cap(), t.clusterId(), t.confidence(), age);
-        }
-        return new Verdict(symbol, Source.NONE, OptionalDouble.empty(), reason + "; no usable budget_usd either", t.cap(),
-                t.clusterId(), t.confidence(), age);
     }
 }

@@ -209,11 +209,11 @@ public final class GovernorGate implements AutoCloseable {
             GateEntry entry = cache.get(symbol);
             Optional<Long> now = cache.redisMillis();
             if (entry != null && now.isPresent()) {
-                return entry.verdict(symbol, now.get(), maxAgeSeconds);
+                return verdict(entry, symbol, now.get(), maxAgeSeconds);
             }
         }
         GateRead.Result read = read(List.of(symbol));
-        return read.entries().get(symbol).verdict(symbol, read.redisMillis(), maxAgeSeconds);
+        return verdict(read.entries().get(symbol), symbol, read.redisMillis(), maxAgeSeconds);
     }
 
     /**
@@ -229,7 +229,7 @@ public final class GovernorGate implements AutoCloseable {
         if (entry == null) {
             entry = read(List.of(symbol)).entries().get(symbol);
         }
-        return entry.verdict(symbol, now.toEpochMilli(), maxAgeSeconds);
+        return verdict(entry, symbol, now.toEpochMilli(), maxAgeSeconds);
     }
 
     /**
@@ -265,7 +265,7 @@ public final class GovernorGate implements AutoCloseable {
         }
         List<Verdict> verdicts = new ArrayList<>(symbols.size());
         for (String s : symbols) {
-            verdicts.add(found.get(s).verdict(s, now, maxAgeSeconds));
+            verdicts.add(verdict(found.get(s), s, now, maxAgeSeconds));
         }
         return verdicts;
     }
@@ -283,6 +283,32 @@ public final class GovernorGate implements AutoCloseable {
     /** Decisions answered from the cache so far (0 for the uncached gate). */
     public long hits() {
         return cache == null ? 0 : cache.hits();
+    }
+
+    /**
+     * Gate 0's decision for {@code symbol} at {@code nowMillis} (epoch ms, Redis's clock): a key whose expiry has passed
+     * counts as gone, whether or not Redis has deleted it yet (DESIGN section 20).
+     */
+    private static Verdict verdict(GateEntry entry, String symbol, long nowMillis, long maxAgeSeconds) {
+        GateEntry.Target t = nowMillis < entry.targetExpiresAt() ? entry.target() : GateEntry.Target.ABSENT;
+        OptionalLong age = t.timestamp() >= 0 ? OptionalLong.of(Math.floorDiv(nowMillis, 1000L) - t.timestamp()) : OptionalLong.empty();
+        String reason = t.problem();
+        if (reason == null && age.getAsLong() > maxAgeSeconds) {
+            reason = "target is " + age.getAsLong() + " s old, over " + maxAgeSeconds + " s";
+        }
+        if (reason == null) {
+            reason = t.usdProblem();
+        }
+        if (reason == null) {
+            return new Verdict(symbol, Source.ALLOCATION_TARGET, OptionalDouble.of(t.usd()), "used", t.cap(), t.clusterId(),
+                    t.confidence(), age);
+        }
+        OptionalDouble usd = nowMillis < entry.budgetExpiresAt() ? entry.budget() : OptionalDouble.empty();
+        if (usd.isPresent()) {
+            return new Verdict(symbol, Source.BUDGET_ENGINE, usd, reason, t.cap(), t.clusterId(), t.confidence(), age);
+        }
+        return new Verdict(symbol, Source.NONE, OptionalDouble.empty(), reason + "; no usable budget_usd either", t.cap(),
+                t.clusterId(), t.confidence(), age);
     }
 
     private GateRead.Result read(Collection<String> symbols) {

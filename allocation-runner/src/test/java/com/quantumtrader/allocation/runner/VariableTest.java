@@ -7,6 +7,7 @@ import com.quantumtrader.allocation.runner.config.Config;
 import com.quantumtrader.allocation.runner.config.PolicySettings;
 import com.quantumtrader.allocation.runner.config.Variable;
 import com.quantumtrader.allocation.core.Policy;
+import com.quantumtrader.allocation.core.PolicyVariables;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -45,6 +46,19 @@ class VariableTest {
             declared.add(v.name() + " | " + v.table() + " | " + v.defaultValue() + " | " + v.allowed() + " | " + v.meaning());
         }
         assertEquals(declared, docs);
+    }
+
+    @Test
+    void policyVariables_areCoresSettingNames_andWriteAPolicyAsCoreDoes() {
+        assertEquals(PolicyVariables.NAMES, PolicySettings.VARIABLES.stream().map(Variable::name).toList());
+        Policy shipped = PolicyVariables.parse(Map.of("DD_HYSTERESIS", "0.005", "DD_RELAX_SEC", "300", "MAX_GROSS_PCT", "1.0",
+                "P29_MAX_RAISE_PCT", "0.10"));
+        for (Policy p : List.of(Policy.DEFAULTS, shipped)) {
+            for (Variable v : PolicySettings.VARIABLES) {
+                assertEquals(PolicyVariables.of(p).get(v.name()), v.of(p), v.name());
+            }
+            assertEquals(p, PolicyVariables.parse(PolicyVariables.of(p)));
+        }
     }
 
     @Test

@@ -65,8 +65,8 @@ public final class OutputWriter {
             TargetHash.CLUSTER_FACTOR, TargetHash.DRAWDOWN_FACTOR, TargetHash.PERFORMANCE_FACTOR, TargetHash.CONFIDENCE)
             .mapToInt(java.util.Arrays.asList(READ_BACK)::indexOf).toArray();
     /** {@code P29_MIN_CHANGE_PCT} and {@code P29_TARGET_REFRESH_SEC} defaults. */
-    public static final double DEFAULT_MIN_CHANGE_PCT = 0.001;
-    public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(30);
+    public static final double DEFAULT_MIN_CHANGE_PCT = com.quantumtrader.allocation.core.CycleStep.Settings.DEFAULT_MIN_CHANGE_PCT;
+    public static final Duration DEFAULT_REFRESH = com.quantumtrader.allocation.core.CycleStep.Settings.DEFAULT_REFRESH;
     public static final long DEFAULT_CYCLE_STREAM_MAXLEN = 50_000;
     /**
      * Commands after which the units built so far are sent (one more round trip) before the next are built, so a

@@ -1,11 +1,9 @@
-package com.quantumtrader.allocation.runner;
+package com.quantumtrader.allocation.core;
 
-import com.quantumtrader.allocation.core.Policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.quantumtrader.allocation.runner.config.PolicySettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,16 +16,16 @@ class PolicySettingsTest {
 
     @Test
     void parse_empty_isDefaults() {
-        assertEquals(Policy.DEFAULTS, PolicySettings.parse(Map.of()));
+        assertEquals(Policy.DEFAULTS, PolicyVariables.parse(Map.of()));
     }
 
     @Test
     void parse_of_roundTrips() {
-        Policy p = PolicySettings.parse(Map.of("MAX_SYMBOL_PCT", "0.25", "STALE_DATA_SEC", "30", "DD_FACTOR_HIGH", "0.1"));
+        Policy p = PolicyVariables.parse(Map.of("MAX_SYMBOL_PCT", "0.25", "STALE_DATA_SEC", "30", "DD_FACTOR_HIGH", "0.1"));
         assertEquals(0.25, p.maxSymbolPct());
         assertEquals(Duration.ofSeconds(30), p.staleData());
-        assertEquals(p, PolicySettings.parse(PolicySettings.of(p)));
-        assertEquals(PolicySettings.VARIABLES.size(), PolicySettings.of(p).size());
+        assertEquals(p, PolicyVariables.parse(PolicyVariables.of(p)));
+        assertEquals(PolicyVariables.NAMES.size(), PolicyVariables.of(p).size());
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -64,7 +62,7 @@ class PolicySettingsTest {
     void parse_badSetting_throwsNamingSettingRuleAndValue(String name, String value, String message) {
         Map<String, String> env = new HashMap<>();
         env.put(name, value);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PolicySettings.parse(env));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PolicyVariables.parse(env));
         assertEquals(message, e.getMessage());
     }
 }
