@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +27,7 @@ import java.util.Set;
  * Missing, stale and invalid inputs are values in the result ({@link Fallback}, {@link Rejection},
  * {@link SkipReason}), never exceptions. See {@code docs/rules.md} for every rule and edge.
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public final class Allocator {
 
     /** The cluster of a symbol no map assigns; one cluster for the cluster cap. Never looked up in Redis. */

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.util.Locale;
 
 /**
@@ -7,6 +9,7 @@ import java.util.Locale;
  * the global mode). On the wire: {@code none}, {@code symbol}, {@code cluster}, {@code reduce}, {@code gross},
  * {@code halt}, {@code scale}, {@code ramp}.
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public enum CapKind {
     /** No cap lowered the target. */
     NONE,

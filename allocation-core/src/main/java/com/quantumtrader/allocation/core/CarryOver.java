@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +23,7 @@ import java.util.Optional;
  *                      force writes targets; in shadow, what enforce would have written (nothing is in Redis);
  *                      empty when unknown (at start, after a failed write: then the writer reads them from Redis first)
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record CarryOver(
         Optional<DrawdownZone> zone,
         Optional<Instant> relaxSince,

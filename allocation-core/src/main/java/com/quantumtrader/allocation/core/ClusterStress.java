@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.time.Instant;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -14,6 +16,7 @@ import java.util.OptionalDouble;
  * @param alpha     feeds the performance factor {@code sigmoid(alpha)} when no attribution is fresh
  * @param timestamp when the hash was published
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record ClusterStress(String clusterId, OptionalDouble stress, OptionalDouble alpha, Instant timestamp) {
     public ClusterStress {
         Checks.name(clusterId, "clusterId");

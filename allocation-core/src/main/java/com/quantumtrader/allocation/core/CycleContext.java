@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,6 +17,7 @@ import java.util.Objects;
  * @param regimeFactor   its factor
  * @param clusterFactors cluster -> factor, for every cluster with an allocated symbol (1.0 where it fell back)
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record CycleContext(
         double equityUsd,
         double drawdown,

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.util.HashSet;
 import java.util.HashMap;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.Set;
  * @param rejections   what decoding discarded; passed through to the result, and it tells
  *                     a missing input from a rejected one when a fallback's reason is chosen
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record CycleInputs(
         Optional<PortfolioState> portfolio,
         List<SymbolBudget> budgets,
@@ -105,6 +108,7 @@ public record CycleInputs(
      * Builds {@link CycleInputs} by name; what is not given is absent (no portfolio, no regime: their fallbacks apply).
      * Not thread-safe; {@link #build} checks everything {@link CycleInputs}' constructor checks.
      */
+    @API(status = API.Status.STABLE, since = "1.0")
     public static final class Builder {
         private PortfolioState portfolio;
         private RegimeState regime;

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -9,6 +11,7 @@ import java.util.Objects;
  * symbol) or {@link Skipped} (why; no decision). Everything the runner logs and counts is here, so
  * nothing is recomputed.
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public sealed interface CycleResult permits CycleResult.Computed, CycleResult.Skipped {
 
     /** The cycle time the rules were evaluated at. */
@@ -31,6 +34,7 @@ public sealed interface CycleResult permits CycleResult.Computed, CycleResult.Sk
      *
      * @param context the cycle-wide factors
      */
+    @API(status = API.Status.STABLE, since = "1.0")
     record Computed(Instant now, CycleContext context, List<Decision> decisions, List<Fallback> fallbacks, List<Rejection> rejections)
             implements CycleResult {
         public Computed {
@@ -52,6 +56,7 @@ public sealed interface CycleResult permits CycleResult.Computed, CycleResult.Sk
      *
      * @param reason why
      */
+    @API(status = API.Status.STABLE, since = "1.0")
     record Skipped(Instant now, SkipReason reason, List<Fallback> fallbacks, List<Rejection> rejections) implements CycleResult {
         public Skipped {
             Objects.requireNonNull(now, "now");

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -19,6 +21,7 @@ import java.util.TreeMap;
  * deleted or streamed ({@link WritePlan#plan}). It reads nothing: what Redis holds comes in as the carry-over's written
  * targets, read by the caller first when {@link #readsWritten} says the step needs them.
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public final class CycleStep {
 
     private CycleStep() {
@@ -31,6 +34,7 @@ public final class CycleStep {
      * @param minChangePct {@code P29_MIN_CHANGE_PCT}, in [0, 1]
      * @param refresh      {@code P29_TARGET_REFRESH_SEC}, positive
      */
+    @API(status = API.Status.STABLE, since = "1.0")
     public record Settings(Policy policy, double minChangePct, Duration refresh) {
         /** {@code P29_MIN_CHANGE_PCT}'s default: a target is rewritten when it moved by more than 0.1 %. */
         public static final double DEFAULT_MIN_CHANGE_PCT = 0.001;
@@ -58,6 +62,7 @@ public final class CycleStep {
      * @param mode   the global mode in force (the control hash's, else {@code P29_MODE})
      * @param scoped the scoped controls read this cycle (those not in force at the step's time are ignored)
      */
+    @API(status = API.Status.STABLE, since = "1.0")
     public record Controls(Mode mode, List<ScopedControl> scoped) {
         public Controls {
             Objects.requireNonNull(mode, "mode");
@@ -77,6 +82,7 @@ public final class CycleStep {
      * @param delete    whether its target hash is deleted (it left the universe, or the service retracts)
      * @param streamed  whether a removal entry records it
      */
+    @API(status = API.Status.STABLE, since = "1.0")
     public record Removal(String clusterId, boolean delete, boolean streamed) {
         public Removal {
             Objects.requireNonNull(clusterId, "clusterId");
@@ -92,6 +98,7 @@ public final class CycleStep {
      * @param removals   per symbol (sorted), a target that goes or a removal streamed
      * @param after      the carry-over once the write completes
      */
+    @API(status = API.Status.STABLE, since = "1.0")
     public record Write(WritePlan.Transition transition, Mode mode, Optional<WritePlan.Plan> plan, SortedMap<String, Removal> removals,
                         CarryOver after) {
         public Write {
@@ -116,6 +123,7 @@ public final class CycleStep {
      * @param transition the mode's transition
      * @param write      what the writer carries out (a leader's step; a standby writes nothing)
      */
+    @API(status = API.Status.STABLE, since = "1.0")
     public record Outcome(CycleResult result, CarryOver next, WritePlan.Transition transition, Optional<Write> write) {
         public Outcome {
             Objects.requireNonNull(result, "result");

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.util.Locale;
 
 /**
@@ -8,6 +10,7 @@ import java.util.Locale;
  * fallback or rejection names its subject: the symbol or cluster, or {@link #PORTFOLIO_SUBJECT} and
  * {@link #REGIME_SUBJECT} for the two inputs that have one instance.
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public enum DataSource {
     /** {@code quantum:state:portfolio}: equity, drawdown. */
     PORTFOLIO,

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -23,6 +25,7 @@ import java.util.Objects;
  * @param confidence        mean of the four input qualities, in [0, 1]; 0 for a stale budget
  * @param fallbacks         the inputs that were not available for this symbol, in {@link DataSource} order
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record Decision(
         String symbol,
         String clusterId,

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.Optional;
  * @param members the symbols of the field's JSON array, in its order, each once (a repeat is dropped)
  * @param updated the state hash's {@code updated_ts}; empty when the state is missing or its timestamp unusable
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record DiscoveredCluster(String id, List<String> members, Optional<Instant> updated) {
     public DiscoveredCluster {
         Checks.name(id, "id");

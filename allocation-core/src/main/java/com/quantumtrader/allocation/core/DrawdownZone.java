@@ -1,6 +1,9 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 /** Drawdown zone: LOW below {@code DD_LOW_THRESHOLD}, HIGH at or above {@code DD_HIGH_THRESHOLD}, MID between. */
+@API(status = API.Status.STABLE, since = "1.0")
 public enum DrawdownZone {
     LOW,
     MID,

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.util.Objects;
 
 /**
@@ -11,6 +13,7 @@ import java.util.Objects;
  * @param reason  missing, stale or invalid
  * @param subject the symbol, cluster, or {@code portfolio} / {@code regime}
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record Fallback(DataSource source, FallbackReason reason, String subject) {
     public Fallback {
         Objects.requireNonNull(source, "source");

@@ -1,8 +1,11 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.util.Locale;
 
 /** Why an input was not used and a neutral value took its place. */
+@API(status = API.Status.STABLE, since = "1.0")
 public enum FallbackReason {
     /** The key, entry or field does not exist. */
     MISSING,

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.util.Locale;
 
 /**
@@ -9,6 +11,7 @@ import java.util.Locale;
  * every target as 0, so the Governor blocks every position (DESIGN section 17, {@link Allocator#halt}). Reduce
  * and halt are set at run time by an operator (the control hash), never by {@code P29_MODE}.
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public enum Mode {
     SHADOW,
     ENFORCE,

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.time.Instant;
 import java.util.Objects;
 
@@ -11,6 +13,7 @@ import java.util.Objects;
  * @param performanceFactor finite and {@code >= 0}
  * @param timestamp         its {@code ts_utc}
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record PerformanceAttribution(String symbol, double performanceFactor, Instant timestamp) {
     public PerformanceAttribution {
         Checks.name(symbol, "symbol");

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.OptionalDouble;
  * section 17, both off by default: the gross cap {@code MAX_GROSS_PCT} in (0, 10] (empty: off) and the ramp
  * {@code P29_MAX_RAISE_PCT} in [0, 10] (0: off).
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record Policy(
         double maxSymbolPct,
         double maxClusterPct,

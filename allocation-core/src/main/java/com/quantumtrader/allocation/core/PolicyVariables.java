@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.OptionalDouble;
  * (the runner parses its environment through this class). Core reads no environment: the caller passes the map (its
  * environment, an env file's lines, a snapshot's {@code policy} object).
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public final class PolicyVariables {
 
     /** The rule variables, in the order of {@code docs/configuration.md}. */

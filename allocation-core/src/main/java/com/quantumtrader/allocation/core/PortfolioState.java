@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.time.Instant;
 import java.util.Objects;
 
@@ -10,6 +12,7 @@ import java.util.Objects;
  * @param drawdown  drawdown as a fraction; its magnitude is used, so {@code -0.07} and {@code 0.07} agree
  * @param timestamp when the state was published
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record PortfolioState(double equityUsd, double drawdown, Instant timestamp) {
     public PortfolioState {
         Checks.finite(equityUsd, "equityUsd");

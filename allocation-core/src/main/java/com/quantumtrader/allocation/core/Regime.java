@@ -1,11 +1,14 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.util.Locale;
 
 /**
  * Market regime as published by the regime detector. {@link #UNKNOWN} is what a cycle reports when
  * the regime input fell back (missing, stale, unparsable or an unknown name).
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public enum Regime {
     TREND,
     MEAN_REVERSION,

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.time.Instant;
 import java.util.Objects;
 
@@ -11,6 +13,7 @@ import java.util.Objects;
  *                   unparsable; any finite value (the rules clamp it to [0, 1])
  * @param timestamp  the entry's {@code timestamp} field, else the time of its stream id
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record RegimeState(Regime regime, double confidence, Instant timestamp) {
     public RegimeState {
         Objects.requireNonNull(regime, "regime");

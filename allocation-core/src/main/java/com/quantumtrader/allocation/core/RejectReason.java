@@ -1,8 +1,11 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.util.Locale;
 
 /** Why an input value was discarded. Every rejection is counted by source and reason. */
+@API(status = API.Status.STABLE, since = "1.0")
 public enum RejectReason {
     /** A required field is absent, or the key vanished between discovery and read. */
     MISSING_FIELD,

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.util.Objects;
 
 /**
@@ -10,6 +12,7 @@ import java.util.Objects;
  * @param subject the symbol, cluster, or {@code portfolio} / {@code regime}
  * @param detail  field and value, printable and truncated, e.g. {@code budget_usd='nan' is not a finite number}
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record Rejection(DataSource source, RejectReason reason, String subject, String detail) {
     public Rejection {
         Objects.requireNonNull(source, "source");

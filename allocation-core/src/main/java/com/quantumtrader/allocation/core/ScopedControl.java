@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
@@ -20,10 +22,12 @@ import java.util.Optional;
  * @param since  when it was set (empty: not known, a hash entry written by hand)
  * @param until  when it ends by itself, if it does
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record ScopedControl(Scope scope, String id, Action action, double factor, String reason, String by, Optional<Instant> since,
                             Optional<Instant> until) {
 
     /** What a control names. */
+    @API(status = API.Status.STABLE, since = "1.0")
     public enum Scope {
         SYMBOL, CLUSTER;
 
@@ -36,6 +40,7 @@ public record ScopedControl(Scope scope, String id, Action action, double factor
     }
 
     /** What a control does to the targets it names. */
+    @API(status = API.Status.STABLE, since = "1.0")
     public enum Action {
         HALT, REDUCE, SCALE;
 

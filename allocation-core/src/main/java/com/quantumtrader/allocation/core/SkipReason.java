@@ -1,8 +1,11 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.util.Locale;
 
 /** Why a cycle produced no decisions at all. */
+@API(status = API.Status.STABLE, since = "1.0")
 public enum SkipReason {
     /** No portfolio state hash. */
     PORTFOLIO_MISSING,

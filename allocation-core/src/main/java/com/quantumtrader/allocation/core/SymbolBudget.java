@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.core;
 
+import org.apiguardian.api.API;
+
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,6 +14,7 @@ import java.util.Optional;
  * @param timestamp when the budget was published
  * @param clusterId the budget hash's own {@code cluster_id}, the third choice for the symbol's cluster
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record SymbolBudget(String symbol, double budgetUsd, Instant timestamp, Optional<String> clusterId) {
     public SymbolBudget {
         Checks.name(symbol, "symbol");

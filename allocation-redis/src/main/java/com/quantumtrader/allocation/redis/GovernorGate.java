@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.redis;
 
+import org.apiguardian.api.API;
+
 import com.quantumtrader.allocation.core.CapKind;
 import com.quantumtrader.allocation.core.Scalars;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
@@ -35,9 +37,11 @@ import java.util.OptionalLong;
  * round trip. The target's age is judged at decision time on Redis's clock. {@link #GovernorGate(RedisConnection,
  * Duration)} is the uncached gate: one round trip per decision. Both are thread-safe.
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public final class GovernorGate implements AutoCloseable {
 
     /** Where the budget came from. */
+    @API(status = API.Status.STABLE, since = "1.0")
     public enum Source {
         ALLOCATION_TARGET, BUDGET_ENGINE, NONE
     }
@@ -56,6 +60,7 @@ public final class GovernorGate implements AutoCloseable {
      * @param confidence the target's input confidence, in [0, 1]
      * @param ageSeconds the target's age at the decision, whole seconds on Redis's clock (or the caller's {@code now})
      */
+    @API(status = API.Status.STABLE, since = "1.0")
     public record Verdict(String symbol, Source source, OptionalDouble usd, String reason, Optional<CapKind> cap,
                           Optional<String> clusterId, OptionalDouble confidence, OptionalLong ageSeconds) {
         public Verdict {
@@ -87,6 +92,7 @@ public final class GovernorGate implements AutoCloseable {
      * @param checkInterval  how often the link is proved alive and the dataset token and Redis's clock read, 5 ms-10 s: a
      *                       link that dies silently, or a dataset swapped without a word, is noticed within it
      */
+    @API(status = API.Status.STABLE, since = "1.0")
     public record Settings(int poolSize, Duration connectTimeout, Duration socketTimeout, Duration checkInterval) {
         /** 8 connections, 500 ms to connect, 250 ms for a reply, a check every 50 ms. */
         public static final Settings DEFAULTS = new Settings(8, Duration.ofMillis(500), Duration.ofMillis(250), Duration.ofMillis(50));

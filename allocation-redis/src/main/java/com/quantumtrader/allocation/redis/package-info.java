@@ -6,5 +6,8 @@
  * {@link com.quantumtrader.allocation.redis.Control} (the operator's control hash and its audit),
  * {@link com.quantumtrader.allocation.redis.GovernorGate} (Gate 0 for a Java Governor) and
  * {@link com.quantumtrader.allocation.redis.CycleStream} (the report's reader). No class here imports Jedis.
+ *
+ * <p>Types marked {@code @API(status = STABLE)} keep their signatures within 1.x (the build checks it against the 1.0
+ * baseline, docs/governor.md); every other public type is internal to this project and may change without notice.
  */
 package com.quantumtrader.allocation.redis;

@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.redis.client;
 
+import org.apiguardian.api.API;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,6 +14,7 @@ import java.util.Optional;
  * @param connectTimeout time to open a connection
  * @param socketTimeout  time to wait for any reply
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record Access(Optional<String> user, Optional<String> password, int database, boolean tls,
               Duration connectTimeout, Duration socketTimeout) {
     public Access {

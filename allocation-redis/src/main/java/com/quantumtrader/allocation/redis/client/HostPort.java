@@ -1,10 +1,13 @@
 package com.quantumtrader.allocation.redis.client;
 
+import org.apiguardian.api.API;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /** A {@code host:port}. */
+@API(status = API.Status.STABLE, since = "1.0")
 public record HostPort(String host, int port) {
     public HostPort {
         Objects.requireNonNull(host, "host");

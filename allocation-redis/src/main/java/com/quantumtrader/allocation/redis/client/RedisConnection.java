@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.redis.client;
 
+import org.apiguardian.api.API;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * into a {@link RedisFailure}. Thread-safe. Nothing touches the network until the first call (so a
  * Sentinel or Cluster that is down at start fails cycles, counted, instead of the process).
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public final class RedisConnection implements AutoCloseable {
 
     private final RedisDeployment deployment;

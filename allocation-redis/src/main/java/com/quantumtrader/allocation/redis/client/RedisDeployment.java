@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.redis.client;
 
+import org.apiguardian.api.API;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,7 @@ import redis.clients.jedis.providers.ClusterConnectionProvider;
  * Which Redis the service talks to (DESIGN section 11): exactly one of a standalone server, a primary
  * found through Sentinel, or a Redis Cluster. {@code toString()} never shows a password.
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public sealed interface RedisDeployment permits RedisDeployment.Standalone, RedisDeployment.Sentinel, RedisDeployment.Cluster {
 
     /** {@code standalone}, {@code sentinel} or {@code cluster}: the name in logs and {@code check-config}. */
@@ -31,6 +34,7 @@ public sealed interface RedisDeployment permits RedisDeployment.Standalone, Redi
     boolean tls();
 
     /** One server, as in the first release. */
+    @API(status = API.Status.STABLE, since = "1.0")
     record Standalone(RedisEndpoint endpoint) implements RedisDeployment, Topology.Source {
         public Standalone {
             Objects.requireNonNull(endpoint, "endpoint");
@@ -75,6 +79,7 @@ public sealed interface RedisDeployment permits RedisDeployment.Standalone, Redi
      * @param sentinelPassword the Sentinels' own password, if they have one
      * @param data             how to log in to the data nodes (user, password, database, TLS, timeouts)
      */
+    @API(status = API.Status.STABLE, since = "1.0")
     record Sentinel(List<HostPort> sentinels, String master, Optional<String> sentinelPassword, Access data)
             implements RedisDeployment, Topology.Source {
         public Sentinel {
@@ -124,6 +129,7 @@ public sealed interface RedisDeployment permits RedisDeployment.Standalone, Redi
      *
      * @param data how to log in to every node (user, password, TLS, timeouts; the database is always 0)
      */
+    @API(status = API.Status.STABLE, since = "1.0")
     record Cluster(List<HostPort> seeds, Access data) implements RedisDeployment, Topology.Source {
         public Cluster {
             seeds = nonEmpty(seeds, "seeds");

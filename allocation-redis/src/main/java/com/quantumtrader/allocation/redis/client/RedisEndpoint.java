@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.redis.client;
 
+import org.apiguardian.api.API;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -20,6 +22,7 @@ import java.util.Optional;
  * @param connectTimeout time to open a connection; well under the loop interval
  * @param socketTimeout  time to wait for any reply; well under the loop interval
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public record RedisEndpoint(
         String host,
         int port,

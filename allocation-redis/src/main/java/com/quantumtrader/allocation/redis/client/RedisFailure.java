@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.redis.client;
 
+import org.apiguardian.api.API;
+
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -11,15 +13,18 @@ import java.util.Locale;
  * this module as this one type, so the caller can count it and carry on; {@link #kind()} says
  * which of the causes an operator acts on differently it was.
  */
+@API(status = API.Status.STABLE, since = "1.0")
 public final class RedisFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** What the cycle was doing when Redis failed. */
+    @API(status = API.Status.STABLE, since = "1.0")
     public enum Operation {
         READ, WRITE, RETRACT, GATE, LEASE, CONTROL
     }
 
     /** The cause, as an operator acts on it; {@link #wireName()} is its name in logs. */
+    @API(status = API.Status.STABLE, since = "1.0")
     public enum Kind {
         /** {@code READONLY}: a replica answered (a failover, or the wrong host). */
         READONLY("readonly"),

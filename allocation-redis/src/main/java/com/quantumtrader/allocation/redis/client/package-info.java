@@ -8,5 +8,8 @@
  * {@link com.quantumtrader.allocation.redis.client.Arg} bytes, commands {@link com.quantumtrader.allocation.redis.client.Command};
  * every Redis error is a {@link com.quantumtrader.allocation.redis.client.ReplyError} or a
  * {@link com.quantumtrader.allocation.redis.client.RedisFailure}. A new deployment kind is one more record here.
+ *
+ * <p>Types marked {@code @API(status = STABLE)} keep their signatures within 1.x (the build checks it against the 1.0
+ * baseline, docs/governor.md); every other public type is internal to this project and may change without notice.
  */
 package com.quantumtrader.allocation.redis.client;
