@@ -25,6 +25,7 @@ import com.quantumtrader.allocation.redis.write.OutputWriter;
 import com.quantumtrader.allocation.redis.read.ReadResult;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.client.RedisDeployment;
+import com.quantumtrader.allocation.redis.GovernorGate;
 import com.quantumtrader.allocation.redis.TestRedis;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,9 +109,13 @@ class ClusterIT {
     }
 
     private RedisConnection connect() {
+        return new RedisConnection(deployment(), null);
+    }
+
+    private RedisDeployment deployment() {
         List<HostPort> seeds = nodes.stream().map(n -> new HostPort("127.0.0.1", n.port())).toList();
-        return new RedisConnection(new RedisDeployment.Cluster(seeds, new Access(Optional.empty(), Optional.empty(), 0, false,
-                Duration.ofSeconds(1), Duration.ofSeconds(2))), null);
+        return new RedisDeployment.Cluster(seeds, new Access(Optional.empty(), Optional.empty(), 0, false,
+                Duration.ofSeconds(1), Duration.ofSeconds(2)));
     }
 
     /**
@@ -216,12 +221,25 @@ class ClusterIT {
             assertEquals(SYMBOLS, report.written().orElseThrow().targetsWritten());
             assertEquals("harness", other.hget(Keys.STATE, "instance"));
 
-            // a symbol whose budget vanished loses its target in the next cycle, on whatever node it lives
-            other.del(Keys.budget(symbol(7)));
-            CycleRunner.Report second = h.runner.run(Instant.now());
-            assertTrue(second.computed(), second.failure().orElse("?"));
-            assertFalse(other.exists(Keys.target(symbol(7))));
-            assertEquals(SYMBOLS - 1, keysOnEveryNode(Keys.TARGET_PREFIX + "*").size());
+            // The Governor's cached gate on a Cluster: no one link hears every key, so every decision reads, on each node
+            try (GovernorGate gate = GovernorGate.open(deployment(), Duration.ofSeconds(300), GovernorGate.Settings.DEFAULTS)) {
+                List<GovernorGate.Verdict> verdicts = gate.decideAll(decisions.stream().map(Decision::symbol).toList());
+                for (int i = 0; i < decisions.size(); i++) {
+                    assertEquals(GovernorGate.Source.ALLOCATION_TARGET, verdicts.get(i).source(), verdicts.get(i).toString());
+                    assertEquals(Double.parseDouble(Scalars.formatDecimal(decisions.get(i).targetUsd())), verdicts.get(i).usd().getAsDouble());
+                }
+                assertEquals(GovernorGate.Source.ALLOCATION_TARGET, gate.decide(symbol(7)).source());
+                assertFalse(gate.caching());
+                assertEquals(0, gate.hits());
+
+                // a symbol whose budget vanished loses its target in the next cycle, on whatever node it lives
+                other.del(Keys.budget(symbol(7)));
+                CycleRunner.Report second = h.runner.run(Instant.now());
+                assertTrue(second.computed(), second.failure().orElse("?"));
+                assertFalse(other.exists(Keys.target(symbol(7))));
+                assertEquals(SYMBOLS - 1, keysOnEveryNode(Keys.TARGET_PREFIX + "*").size());
+                assertEquals("no target; no usable budget_usd either", gate.decide(symbol(7)).reason());
+            }
         }
 
         // retract: every target on every node, and nothing else
