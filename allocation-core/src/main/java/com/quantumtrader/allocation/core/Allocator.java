@@ -38,6 +38,7 @@ public final class Allocator {
 
     /** One cycle's result and the carry-over it hands the next cycle. */
     public record Cycle(CycleResult result, CarryOver next) {
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public Cycle {
             Objects.requireNonNull(result, "result");
             Objects.requireNonNull(next, "next");

@@ -41,6 +41,7 @@ public record CarryOver(
         /** The content of a target whose other fields are not known. */
         public static final long UNKNOWN_CONTENT = 0;
 
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public WrittenTarget {
             Checks.finiteNonNegative(targetUsd, "targetUsd");
             Objects.requireNonNull(at, "at");
@@ -109,6 +110,7 @@ public record CarryOver(
         /** Labels not known (a hash that did not hold them all): they match no decision. */
         public static final Labels UNKNOWN = new Labels("", "", "", "");
 
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public Labels {
             Objects.requireNonNull(clusterId, "clusterId");
             Objects.requireNonNull(regime, "regime");
@@ -131,6 +133,7 @@ public record CarryOver(
     /** Nothing known: a process that just started. */
     public static final CarryOver START = new CarryOver(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public CarryOver {
         Objects.requireNonNull(zone, "zone");
         Objects.requireNonNull(relaxSince, "relaxSince");

@@ -18,6 +18,7 @@ import java.util.OptionalDouble;
  */
 @API(status = API.Status.STABLE, since = "1.0")
 public record ClusterStress(String clusterId, OptionalDouble stress, OptionalDouble alpha, Instant timestamp) {
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public ClusterStress {
         Checks.name(clusterId, "clusterId");
         Objects.requireNonNull(stress, "stress");

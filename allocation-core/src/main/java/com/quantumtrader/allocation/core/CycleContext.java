@@ -27,6 +27,7 @@ public record CycleContext(
         double regimeFactor,
         Map<String, Double> clusterFactors) {
 
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public CycleContext {
         if (!(equityUsd > 0) || equityUsd == Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException("equityUsd: must be finite and > 0, was " + equityUsd);

@@ -37,6 +37,7 @@ public record CycleInputs(
         Map<String, PerformanceAttribution> attributions,
         List<Rejection> rejections) {
 
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public CycleInputs {
         Objects.requireNonNull(portfolio, "portfolio");
         budgets = List.copyOf(budgets);

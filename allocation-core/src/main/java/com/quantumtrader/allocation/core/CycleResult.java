@@ -37,6 +37,7 @@ public sealed interface CycleResult permits CycleResult.Computed, CycleResult.Sk
     @API(status = API.Status.STABLE, since = "1.0")
     record Computed(Instant now, CycleContext context, List<Decision> decisions, List<Fallback> fallbacks, List<Rejection> rejections)
             implements CycleResult {
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public Computed {
             Objects.requireNonNull(now, "now");
             Objects.requireNonNull(context, "context");
@@ -58,6 +59,7 @@ public sealed interface CycleResult permits CycleResult.Computed, CycleResult.Sk
      */
     @API(status = API.Status.STABLE, since = "1.0")
     record Skipped(Instant now, SkipReason reason, List<Fallback> fallbacks, List<Rejection> rejections) implements CycleResult {
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public Skipped {
             Objects.requireNonNull(now, "now");
             Objects.requireNonNull(reason, "reason");

@@ -46,6 +46,7 @@ public final class CycleStep {
             return new Settings(policy, DEFAULT_MIN_CHANGE_PCT, DEFAULT_REFRESH);
         }
 
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public Settings {
             Objects.requireNonNull(policy, "policy");
             Checks.inClosed(minChangePct, 0, 1, "minChangePct");
@@ -64,6 +65,7 @@ public final class CycleStep {
      */
     @API(status = API.Status.STABLE, since = "1.0")
     public record Controls(Mode mode, List<ScopedControl> scoped) {
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public Controls {
             Objects.requireNonNull(mode, "mode");
             scoped = List.copyOf(scoped);
@@ -84,6 +86,7 @@ public final class CycleStep {
      */
     @API(status = API.Status.STABLE, since = "1.0")
     public record Removal(String clusterId, boolean delete, boolean streamed) {
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public Removal {
             Objects.requireNonNull(clusterId, "clusterId");
         }
@@ -101,6 +104,7 @@ public final class CycleStep {
     @API(status = API.Status.STABLE, since = "1.0")
     public record Write(WritePlan.Transition transition, Mode mode, Optional<WritePlan.Plan> plan, SortedMap<String, Removal> removals,
                         CarryOver after) {
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public Write {
             Objects.requireNonNull(transition, "transition");
             Objects.requireNonNull(mode, "mode");
@@ -125,6 +129,7 @@ public final class CycleStep {
      */
     @API(status = API.Status.STABLE, since = "1.0")
     public record Outcome(CycleResult result, CarryOver next, WritePlan.Transition transition, Optional<Write> write) {
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public Outcome {
             Objects.requireNonNull(result, "result");
             Objects.requireNonNull(next, "next");

@@ -43,6 +43,7 @@ public record Decision(
         double confidence,
         List<DataSource> fallbacks) {
 
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public Decision {
         Checks.name(symbol, "symbol");
         Checks.name(clusterId, "clusterId");

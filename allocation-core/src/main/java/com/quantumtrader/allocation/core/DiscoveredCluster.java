@@ -21,6 +21,7 @@ import java.util.Optional;
  */
 @API(status = API.Status.STABLE, since = "1.0")
 public record DiscoveredCluster(String id, List<String> members, Optional<Instant> updated) {
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public DiscoveredCluster {
         Checks.name(id, "id");
         if (Scalars.UNKNOWN_CLUSTER.equals(id)) {

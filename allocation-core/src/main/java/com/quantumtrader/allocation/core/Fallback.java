@@ -15,6 +15,7 @@ import java.util.Objects;
  */
 @API(status = API.Status.STABLE, since = "1.0")
 public record Fallback(DataSource source, FallbackReason reason, String subject) {
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public Fallback {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(reason, "reason");

@@ -13,7 +13,9 @@ import java.util.Locale;
  */
 @API(status = API.Status.STABLE, since = "1.0")
 public enum Mode {
+    /** Compute and stream decisions; write no target (leaving a writing mode retracts every target). */
     SHADOW,
+    /** Write the targets the rules and controls give. */
     ENFORCE,
     /** Exposures may fall, never rise: the REDUCING state of trading risk engines, set at run time by an operator. */
     REDUCE,

@@ -15,6 +15,7 @@ import java.util.Objects;
  */
 @API(status = API.Status.STABLE, since = "1.0")
 public record PerformanceAttribution(String symbol, double performanceFactor, Instant timestamp) {
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public PerformanceAttribution {
         Checks.name(symbol, "symbol");
         Checks.finiteNonNegative(performanceFactor, "performanceFactor");

@@ -42,22 +42,39 @@ public record Policy(
         OptionalDouble maxGrossPct,
         double maxRaisePct) {
 
+    /** The rule variable {@code MAX_SYMBOL_PCT}, as the service's environment names it. */
     public static final String MAX_SYMBOL_PCT = "MAX_SYMBOL_PCT";
+    /** The rule variable {@code MAX_CLUSTER_PCT}, as the service's environment names it. */
     public static final String MAX_CLUSTER_PCT = "MAX_CLUSTER_PCT";
+    /** The rule variable {@code STALE_DATA_SEC}, as the service's environment names it. */
     public static final String STALE_DATA_SEC = "STALE_DATA_SEC";
+    /** The rule variable {@code REGIME_FACTOR_TREND}, as the service's environment names it. */
     public static final String REGIME_FACTOR_TREND = "REGIME_FACTOR_TREND";
+    /** The rule variable {@code REGIME_FACTOR_MR}, as the service's environment names it. */
     public static final String REGIME_FACTOR_MR = "REGIME_FACTOR_MR";
+    /** The rule variable {@code REGIME_FACTOR_CHOP}, as the service's environment names it. */
     public static final String REGIME_FACTOR_CHOP = "REGIME_FACTOR_CHOP";
+    /** The rule variable {@code DD_LOW_THRESHOLD}, as the service's environment names it. */
     public static final String DD_LOW_THRESHOLD = "DD_LOW_THRESHOLD";
+    /** The rule variable {@code DD_HIGH_THRESHOLD}, as the service's environment names it. */
     public static final String DD_HIGH_THRESHOLD = "DD_HIGH_THRESHOLD";
+    /** The rule variable {@code DD_FACTOR_LOW}, as the service's environment names it. */
     public static final String DD_FACTOR_LOW = "DD_FACTOR_LOW";
+    /** The rule variable {@code DD_FACTOR_MID}, as the service's environment names it. */
     public static final String DD_FACTOR_MID = "DD_FACTOR_MID";
+    /** The rule variable {@code DD_FACTOR_HIGH}, as the service's environment names it. */
     public static final String DD_FACTOR_HIGH = "DD_FACTOR_HIGH";
+    /** The rule variable {@code CLUSTER_STRESS_MIN}, as the service's environment names it. */
     public static final String CLUSTER_STRESS_MIN = "CLUSTER_STRESS_MIN";
+    /** The rule variable {@code CLUSTER_STRESS_MAX}, as the service's environment names it. */
     public static final String CLUSTER_STRESS_MAX = "CLUSTER_STRESS_MAX";
+    /** The rule variable {@code DD_HYSTERESIS}, as the service's environment names it. */
     public static final String DD_HYSTERESIS = "DD_HYSTERESIS";
+    /** The rule variable {@code DD_RELAX_SEC}, as the service's environment names it. */
     public static final String DD_RELAX_SEC = "DD_RELAX_SEC";
+    /** The rule variable {@code MAX_GROSS_PCT}, as the service's environment names it. */
     public static final String MAX_GROSS_PCT = "MAX_GROSS_PCT";
+    /** The rule variable {@code P29_MAX_RAISE_PCT}, as the service's environment names it. */
     public static final String P29_MAX_RAISE_PCT = "P29_MAX_RAISE_PCT";
 
     /** Largest multiplier any factor setting may take. */
@@ -80,6 +97,7 @@ public record Policy(
             0.0, Duration.ZERO,
             OptionalDouble.empty(), 0.0);
 
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public Policy {
         Checks.inLeftOpen(maxSymbolPct, 0, 1, MAX_SYMBOL_PCT);
         Checks.inLeftOpen(maxClusterPct, 0, 1, MAX_CLUSTER_PCT);

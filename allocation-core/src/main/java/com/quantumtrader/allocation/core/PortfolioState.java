@@ -14,6 +14,7 @@ import java.util.Objects;
  */
 @API(status = API.Status.STABLE, since = "1.0")
 public record PortfolioState(double equityUsd, double drawdown, Instant timestamp) {
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public PortfolioState {
         Checks.finite(equityUsd, "equityUsd");
         Checks.finite(drawdown, "drawdown");

@@ -10,9 +10,13 @@ import java.util.Locale;
  */
 @API(status = API.Status.STABLE, since = "1.0")
 public enum Regime {
+    /** A trending market ({@code REGIME_FACTOR_TREND}). */
     TREND,
+    /** A mean-reverting market ({@code REGIME_FACTOR_MR}). */
     MEAN_REVERSION,
+    /** A choppy market ({@code REGIME_FACTOR_CHOP}). */
     CHOP,
+    /** No usable regime: factor 1. */
     UNKNOWN;
 
     /**

@@ -15,6 +15,7 @@ import java.util.Objects;
  */
 @API(status = API.Status.STABLE, since = "1.0")
 public record RegimeState(Regime regime, double confidence, Instant timestamp) {
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public RegimeState {
         Objects.requireNonNull(regime, "regime");
         Checks.finite(confidence, "confidence");

@@ -14,6 +14,7 @@ import java.util.Objects;
  */
 @API(status = API.Status.STABLE, since = "1.0")
 public record Rejection(DataSource source, RejectReason reason, String subject, String detail) {
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public Rejection {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(reason, "reason");

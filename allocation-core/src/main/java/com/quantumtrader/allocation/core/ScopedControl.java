@@ -29,7 +29,10 @@ public record ScopedControl(Scope scope, String id, Action action, double factor
     /** What a control names. */
     @API(status = API.Status.STABLE, since = "1.0")
     public enum Scope {
-        SYMBOL, CLUSTER;
+        /** A control on one symbol. */
+        SYMBOL,
+        /** A control on every symbol of one allocation cluster. */
+        CLUSTER;
 
         private final String wireName = name().toLowerCase(Locale.ROOT);
 
@@ -42,7 +45,12 @@ public record ScopedControl(Scope scope, String id, Action action, double factor
     /** What a control does to the targets it names. */
     @API(status = API.Status.STABLE, since = "1.0")
     public enum Action {
-        HALT, REDUCE, SCALE;
+        /** Target 0 (cap {@code halt}). */
+        HALT,
+        /** No rise above the written target. */
+        REDUCE,
+        /** The target times the control's factor (cap {@code scale}). */
+        SCALE;
 
         private final String wireName = name().toLowerCase(Locale.ROOT);
 
@@ -52,6 +60,7 @@ public record ScopedControl(Scope scope, String id, Action action, double factor
         }
     }
 
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public ScopedControl {
         Objects.requireNonNull(scope, "scope");
         Checks.name(id, scope.wireName());

@@ -16,6 +16,7 @@ import java.util.Optional;
  */
 @API(status = API.Status.STABLE, since = "1.0")
 public record SymbolBudget(String symbol, double budgetUsd, Instant timestamp, Optional<String> clusterId) {
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public SymbolBudget {
         Checks.name(symbol, "symbol");
         Checks.finiteNonNegative(budgetUsd, "budgetUsd");

@@ -43,7 +43,12 @@ public final class GovernorGate implements AutoCloseable {
     /** Where the budget came from. */
     @API(status = API.Status.STABLE, since = "1.0")
     public enum Source {
-        ALLOCATION_TARGET, BUDGET_ENGINE, NONE
+        /** The allocator's target: fresh, enforced and a number. */
+        ALLOCATION_TARGET,
+        /** The budget engine's {@code budget_usd}: the target was not usable. */
+        BUDGET_ENGINE,
+        /** Neither was usable. */
+        NONE
     }
 
     /**
@@ -63,6 +68,7 @@ public final class GovernorGate implements AutoCloseable {
     @API(status = API.Status.STABLE, since = "1.0")
     public record Verdict(String symbol, Source source, OptionalDouble usd, String reason, Optional<CapKind> cap,
                           Optional<String> clusterId, OptionalDouble confidence, OptionalLong ageSeconds) {
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public Verdict {
             Objects.requireNonNull(symbol, "symbol");
             Objects.requireNonNull(source, "source");
@@ -97,6 +103,7 @@ public final class GovernorGate implements AutoCloseable {
         /** 8 connections, 500 ms to connect, 250 ms for a reply, a check every 50 ms. */
         public static final Settings DEFAULTS = new Settings(8, Duration.ofMillis(500), Duration.ofMillis(250), Duration.ofMillis(50));
 
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public Settings {
             if (poolSize < 1 || poolSize > 1024) {
                 throw new IllegalArgumentException("poolSize: must be in [1, 1024], was " + poolSize);

@@ -17,6 +17,7 @@ import java.util.Optional;
 @API(status = API.Status.STABLE, since = "1.0")
 public record Access(Optional<String> user, Optional<String> password, int database, boolean tls,
               Duration connectTimeout, Duration socketTimeout) {
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public Access {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");

@@ -9,6 +9,7 @@ import java.util.Objects;
 /** A {@code host:port}. */
 @API(status = API.Status.STABLE, since = "1.0")
 public record HostPort(String host, int port) {
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public HostPort {
         Objects.requireNonNull(host, "host");
         if (!host.matches("[A-Za-z0-9.\\-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}]")) {

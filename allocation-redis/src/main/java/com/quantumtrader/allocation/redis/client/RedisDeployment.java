@@ -36,6 +36,7 @@ public sealed interface RedisDeployment permits RedisDeployment.Standalone, Redi
     /** One server, as in the first release. */
     @API(status = API.Status.STABLE, since = "1.0")
     record Standalone(RedisEndpoint endpoint) implements RedisDeployment, Topology.Source {
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public Standalone {
             Objects.requireNonNull(endpoint, "endpoint");
         }
@@ -82,6 +83,7 @@ public sealed interface RedisDeployment permits RedisDeployment.Standalone, Redi
     @API(status = API.Status.STABLE, since = "1.0")
     record Sentinel(List<HostPort> sentinels, String master, Optional<String> sentinelPassword, Access data)
             implements RedisDeployment, Topology.Source {
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public Sentinel {
             sentinels = nonEmpty(sentinels, "sentinels");
             Objects.requireNonNull(master, "master");
@@ -131,6 +133,7 @@ public sealed interface RedisDeployment permits RedisDeployment.Standalone, Redi
      */
     @API(status = API.Status.STABLE, since = "1.0")
     record Cluster(List<HostPort> seeds, Access data) implements RedisDeployment, Topology.Source {
+        /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
         public Cluster {
             seeds = nonEmpty(seeds, "seeds");
             Objects.requireNonNull(data, "data");

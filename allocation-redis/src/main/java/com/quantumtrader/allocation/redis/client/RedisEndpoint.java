@@ -33,6 +33,7 @@ public record RedisEndpoint(
         Duration connectTimeout,
         Duration socketTimeout) {
 
+    /** Checks every component: a missing or out-of-range one throws {@link IllegalArgumentException} or {@link NullPointerException} naming it. */
     public RedisEndpoint {
         Objects.requireNonNull(host, "host");
         if (host.isBlank()) {

@@ -20,7 +20,18 @@ public final class RedisFailure extends RuntimeException {
     /** What the cycle was doing when Redis failed. */
     @API(status = API.Status.STABLE, since = "1.0")
     public enum Operation {
-        READ, WRITE, RETRACT, GATE, LEASE, CONTROL
+        /** A cycle's read. */
+        READ,
+        /** A cycle's write. */
+        WRITE,
+        /** A retraction of every target. */
+        RETRACT,
+        /** Gate 0's read. */
+        GATE,
+        /** The lease's round trip. */
+        LEASE,
+        /** An operator's control. */
+        CONTROL
     }
 
     /** The cause, as an operator acts on it; {@link #wireName()} is its name in logs. */
@@ -55,6 +66,7 @@ public final class RedisFailure extends RuntimeException {
             this.wireName = wireName;
         }
 
+        /** Its name in logs and metrics labels. */
         public String wireName() {
             return wireName;
         }
@@ -68,9 +80,12 @@ public final class RedisFailure extends RuntimeException {
         }
     }
 
+    /** What was being done. */
     private final Operation operation;
+    /** What kind of failure it was. */
     private final Kind kind;
 
+    /** A failure of {@code operation}, its {@link Kind} classified from the message and the cause. */
     public RedisFailure(Operation operation, String message, Throwable cause) {
         this(operation, message, cause, classify(message, cause));
     }
