@@ -116,7 +116,7 @@ final class GateCache implements AutoCloseable {
             }
         }
         try {
-            GateRead.Result result = GateRead.read(connection, symbols);
+            GateRead.Result result = GateRead.read(connection, symbols, true, true);
             clock = Clock.at(result.redisMillis());
             // Every invalidation Redis sent before it answered is heard before anything is kept or answered: a change
             // made after another thread's read but before this one must remove that thread's entry first, or a caller

@@ -225,7 +225,7 @@ public final class GovernorGate implements AutoCloseable {
                 return verdict(entry, symbol, now.get(), maxAgeSeconds);
             }
         }
-        GateRead.Result read = read(List.of(symbol));
+        GateRead.Result read = read(List.of(symbol), true);
         return verdict(read.entries().get(symbol), symbol, read.redisMillis(), maxAgeSeconds);
     }
 
@@ -240,7 +240,7 @@ public final class GovernorGate implements AutoCloseable {
         Objects.requireNonNull(now, "now");
         GateEntry entry = cache == null ? null : cache.get(symbol);
         if (entry == null) {
-            entry = read(List.of(symbol)).entries().get(symbol);
+            entry = read(List.of(symbol), false).entries().get(symbol);
         }
         return verdict(entry, symbol, now.toEpochMilli(), maxAgeSeconds);
     }
@@ -268,7 +268,7 @@ public final class GovernorGate implements AutoCloseable {
         Optional<Long> clock = cache == null ? Optional.empty() : cache.redisMillis();
         long now;
         if (!missing.isEmpty()) {
-            GateRead.Result read = read(missing);
+            GateRead.Result read = read(missing, true);
             found.putAll(read.entries());
             now = read.redisMillis();
         } else if (clock.isPresent()) {
@@ -324,8 +324,9 @@ public final class GovernorGate implements AutoCloseable {
                 t.clusterId(), t.confidence(), age);
     }
 
-    private GateRead.Result read(Collection<String> symbols) {
-        return cache != null ? cache.read(symbols) : GateRead.read(connection, symbols);
+    /** Reads {@code symbols}: through the cache (which keeps them), else once ({@code clock}: with Redis's {@code TIME}). */
+    private GateRead.Result read(Collection<String> symbols, boolean clock) {
+        return cache != null ? cache.read(symbols) : GateRead.read(connection, symbols, false, clock);
     }
 
     private static void check(String symbol) {
