@@ -1,6 +1,14 @@
 package com.quantumtrader.allocation.runner.report;
 
 import com.quantumtrader.allocation.redis.wire.Values;
+import com.quantumtrader.allocation.core.ClusterStress;
+import com.quantumtrader.allocation.core.CycleInputs;
+import com.quantumtrader.allocation.core.DiscoveredCluster;
+import com.quantumtrader.allocation.core.Mode;
+import com.quantumtrader.allocation.core.ScopedControl;
+import com.quantumtrader.allocation.core.SymbolBudget;
+import com.quantumtrader.allocation.redis.wire.InputHashes;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,8 +58,8 @@ public final class SnapshotFile {
 
     public static Snapshot read(Path file) {
         JsonNode root;
-        try {
-            root = JSON.readTree(file.toFile());
+        try (java.io.InputStream in = open(file)) {
+            root = JSON.readTree(in);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             // The parser's own words and where, without its internals ("Source: REDACTED (StreamReadFeature...)")
             com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
@@ -134,6 +142,113 @@ public final class SnapshotFile {
         }
         return new CarryOver(zone, relax.isPresent() ? Optional.of(Instant.ofEpochSecond(relax.getAsLong())) : Optional.empty(),
                 Optional.empty(), Optional.empty());
+    }
+
+    /** The file's bytes, un-gzipped when it starts with gzip's magic bytes (the recorder's {@code .json.gz} files). */
+    private static java.io.InputStream open(Path file) throws IOException {
+        java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file));
+        in.mark(2);
+        int b1 = in.read();
+        int b2 = in.read();
+        in.reset();
+        return b1 == 0x1f && b2 == 0x8b ? new java.util.zip.GZIPInputStream(in, 1 << 16) : in;
+    }
+
+    /**
+     * One cycle's decoded inputs as a snapshot {@link #read} reads back to the same cycle (the recorder's files, DESIGN
+     * section 24): numbers in their shortest exact text, input timestamps in epoch milliseconds, the carry-over's zone,
+     * relax timer and written targets, the mode in force as the control hash, the scoped controls as their hash holds them.
+     * What decoding rejected is not in it (a replay counts those inputs missing, not rejected).
+     */
+    public static ObjectNode toJson(Instant now, Map<String, String> policy, CycleInputs in, CarryOver previous, Mode mode,
+                                    List<ScopedControl> scoped) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("now", now.getEpochSecond());
+        ObjectNode p = root.putObject("policy");
+        policy.forEach(p::put);
+        in.portfolio().ifPresent(f -> put(root.putObject("portfolio"), InputHashes.portfolio(num(f.equityUsd()), num(f.drawdown()),
+                ms(f.timestamp()))));
+        ObjectNode budgets = root.putObject("budgets");
+        for (SymbolBudget b : in.budgets()) {
+            put(budgets.putObject(b.symbol()), b.clusterId().isPresent() ? InputHashes.budget(num(b.budgetUsd()), ms(b.timestamp()),
+                    b.clusterId().get()) : InputHashes.budget(num(b.budgetUsd()), ms(b.timestamp())));
+        }
+        put(root.putObject("cluster_map"), in.clusterMap());
+        clusters(root, in);
+        in.regime().ifPresent(r -> put(root.putObject("regime"), InputHashes.regime(r.regime().name(), num(r.confidence()),
+                ms(r.timestamp()))));
+        ObjectNode attributions = root.putObject("attributions");
+        in.attributions().forEach((symbol, a) -> put(attributions.putObject(symbol),
+                InputHashes.attribution(num(a.performanceFactor()), ms(a.timestamp()))));
+        ObjectNode state = root.putObject("state");
+        state.put(StateHash.DRAWDOWN_ZONE, previous.zone().map(Enum::name).orElse(""));
+        state.put(StateHash.RELAX_SINCE, previous.relaxSince().map(t -> Long.toString(t.getEpochSecond())).orElse(""));
+        previous.written().ifPresent(w -> {
+            ObjectNode written = root.putObject("written");
+            w.forEach((symbol, t) -> written.putObject(symbol).put(TargetHash.TARGET_USD, num(t.targetUsd()))
+                    .put(TargetHash.TIMESTAMP, Long.toString(t.at().getEpochSecond())));
+        });
+        root.putObject("control").put(ControlHash.MODE, mode.wireName());
+        ObjectNode controls = root.putObject("scoped_controls");
+        scoped.forEach(c -> controls.put(ScopedControls.field(c), ScopedControls.encode(c)));
+        return root;
+    }
+
+    /**
+     * The stress hashes and the discovered clusters: a discovered cluster's state (stress, {@code updated_ts}) stands
+     * where no stress hash does, as {@code InputCodec} reads it; a stress hash is written only when it is one.
+     */
+    private static void clusters(ObjectNode root, CycleInputs in) {
+        ObjectNode stressHashes = root.putObject("clusters");
+        ObjectNode discovered = root.putObject("discovered_clusters");
+        ObjectNode states = root.putObject("cluster_states");
+        Map<String, DiscoveredCluster> byId = new HashMap<>();
+        for (DiscoveredCluster d : in.discovered()) {
+            byId.put(d.id(), d);
+            discovered.put(d.id(), JSON.valueToTree(d.members()).toString());
+        }
+        in.clusters().forEach((id, c) -> {
+            DiscoveredCluster d = byId.get(id);
+            boolean fromState = d != null && c.alpha().isEmpty() && d.updated().equals(Optional.of(c.timestamp()));
+            if (!fromState) {
+                ObjectNode h = stressHashes.putObject(id);
+                c.stress().ifPresent(v -> h.put("stress", num(v)));
+                c.alpha().ifPresent(v -> h.put("alpha", num(v)));
+                h.put("timestamp", ms(c.timestamp()));
+            }
+        });
+        for (DiscoveredCluster d : in.discovered()) {
+            ObjectNode st = states.putObject(d.id());
+            ClusterStress c = in.clusters().get(d.id());
+            if (c != null) {
+                c.stress().ifPresent(v -> st.put("stress", num(v)));
+            }
+            d.updated().ifPresent(t -> st.put("updated_ts", ms(t)));
+        }
+    }
+
+    /** {@code snapshot} written gzip-compressed to {@code file} (through a temporary file, so a reader never sees half). */
+    public static void writeGzip(ObjectNode snapshot, Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(tmp), 1 << 16)) {
+            JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValue(out, snapshot);
+        } catch (IOException | RuntimeException e) {
+            java.nio.file.Files.deleteIfExists(tmp);
+            throw e;
+        }
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void put(ObjectNode node, Map<String, String> fields) {
+        fields.forEach(node::put);
+    }
+
+    private static String num(double v) {
+        return Scalars.formatDecimal(v);
+    }
+
+    private static String ms(Instant t) {
+        return Long.toString(t.toEpochMilli());
     }
 
     /** The result as the golden {@code expected} object: outcome and targets by symbol, named as in the target hash. */
