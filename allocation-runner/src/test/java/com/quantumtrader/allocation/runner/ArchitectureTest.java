@@ -96,7 +96,7 @@ class ArchitectureTest {
     private static final Map<String, Set<String>> RUNNER_LAYERS = Map.of(
             "config", Set.of(),
             "metrics", Set.of("config"),
-            "report", Set.of("config"),
+            "report", Set.of("config", "cycle"),
             "cycle", Set.of("config", "metrics"),
             "cli", Set.of("config", "metrics", "report", "cycle"));
 

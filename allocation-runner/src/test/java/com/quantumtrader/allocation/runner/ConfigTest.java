@@ -280,9 +280,10 @@ class ConfigTest {
                     || name.equals("P29_MAX_SYMBOLS"); // its default is the heap's capacity, which the unit's -Xmx sets
             assertTrue(optional || file.containsKey(name), "deploy/capital-allocation.env sets " + name);
         }
-        // every value is the default, except the hysteresis (DESIGN section 13) and the book limits (section 17) it turns on
-        assertEquals(Config.fromEnv(Map.of("DD_HYSTERESIS", "0.005", "DD_RELAX_SEC", "300", "MAX_GROSS_PCT", "1.0", "P29_MAX_RAISE_PCT", "0.10")),
-                Config.fromEnv(file));
+        // every value is the default, except the hysteresis (DESIGN section 13), the book limits (section 17) and the recorder
+        // (section 24) it turns on
+        assertEquals(Config.fromEnv(Map.of("DD_HYSTERESIS", "0.005", "DD_RELAX_SEC", "300", "MAX_GROSS_PCT", "1.0", "P29_MAX_RAISE_PCT", "0.10",
+                "P29_RECORD_DIR", "/var/lib/quantum/capital-allocation/record")), Config.fromEnv(file));
         assertEquals(List.of(), Config.unknownVariables(file));
     }
 

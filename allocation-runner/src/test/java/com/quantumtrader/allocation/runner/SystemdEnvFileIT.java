@@ -102,7 +102,7 @@ class SystemdEnvFileIT {
     void shippedEnvFile_systemdAndEnvFileReadTheSameValues() throws Exception {
         Map<String, String> systemd = systemd(SHIPPED);
         Map<String, String> ours = EnvFile.read(SHIPPED);
-        assertEquals(39, ours.size(), "variables set in the shipped file: " + ours.keySet()); // 33 + the two book limits + P29_LOG_TARGETS + 3 of incremental reads
+        assertEquals(42, ours.size(), "variables set in the shipped file: " + ours.keySet()); // 33 + the two book limits + P29_LOG_TARGETS + 3 of incremental reads + 3 of the recorder
         assertSameReading(systemd, ours);
         assertEquals("shadow", systemd.get("P29_MODE"));
     }

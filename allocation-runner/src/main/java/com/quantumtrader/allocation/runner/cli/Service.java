@@ -1,5 +1,7 @@
 package com.quantumtrader.allocation.runner.cli;
 
+import com.quantumtrader.allocation.runner.report.Recorder;
+
 import com.quantumtrader.allocation.runner.config.BuildInfo;
 import com.quantumtrader.allocation.runner.config.Config;
 import com.quantumtrader.allocation.runner.cycle.AllocationLoop;
@@ -28,6 +30,7 @@ public final class Service implements AutoCloseable {
     private final RedisConnection redis;
     private final Metrics metrics;
     private final CycleRunner runner;
+    private final java.util.Optional<Recorder> recorder;
     private final AllocationLoop loop;
     private final HttpEndpoints http;
 
@@ -39,6 +42,9 @@ public final class Service implements AutoCloseable {
         metrics.targetRefresh(config.writes().targetRefreshSec());
         this.redis = Wiring.connect(config);
         this.runner = Wiring.cycleRunner(config, redis, metrics, clock);
+        this.recorder = config.recording().dir().map(dir -> new Recorder(dir, Duration.ofSeconds(config.recording().everySec()),
+                Duration.ofDays(config.recording().keepDays()), config.policy(), metrics::recordFailed));
+        recorder.ifPresent(runner::recordingInto);
         this.loop = new AllocationLoop(runner, config.service().interval(), Duration.ofMillis(config.reads().minCycleGapMs()), metrics, listener);
         try {
             this.http = new HttpEndpoints(config.http().bind(), config.http().port(), metrics.exposition, loop::ready);
@@ -115,6 +121,7 @@ public final class Service implements AutoCloseable {
         }
         runner.release();
         runner.reader().close();
+        recorder.ifPresent(Recorder::close);
         http.close();
         redis.close();
         LOG.info("quantum-capital-allocation stopped");

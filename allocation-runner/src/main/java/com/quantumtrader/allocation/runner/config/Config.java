@@ -40,9 +40,10 @@ import java.util.TreeSet;
  * @param leadership the writer's lease, yielding, the clock's tolerance
  * @param reads      what a cycle reads (the cluster map, the capacity, incremental reads) and how often
  * @param logs       the log's level, format and per-target lines
+ * @param recording  the input recorder: where, how often, how long kept
  */
 public record Config(Service service, Http http, Policy policy, Connection connection, Writes writes, Leadership leadership, Reads reads,
-                     Logs logs) {
+                     Logs logs, Recording recording) {
 
     /** {@code LOG_FORMAT}: one line of text per event, or one JSON object per line. */
     public enum LogFormat { TEXT, JSON }
@@ -58,6 +59,7 @@ public record Config(Service service, Http http, Policy policy, Connection conne
         Objects.requireNonNull(writes, "writes");
         Objects.requireNonNull(leadership, "leadership");
         Objects.requireNonNull(reads, "reads");
+        Objects.requireNonNull(recording, "recording");
         Objects.requireNonNull(logs, "logs");
     }
 
@@ -220,6 +222,24 @@ public record Config(Service service, Http http, Policy policy, Connection conne
     }
 
     /**
+     * The input recorder (DESIGN section 24).
+     *
+     * @param dir      {@code P29_RECORD_DIR}: where the leader records its inputs; empty: off
+     * @param everySec {@code P29_RECORD_SEC}: seconds between two recorded cycles
+     * @param keepDays {@code P29_RECORD_KEEP_DAYS}: recordings older than this are deleted
+     */
+    public record Recording(Optional<Path> dir, int everySec, int keepDays) {
+        public Recording {
+            Objects.requireNonNull(dir, "dir");
+        }
+
+        static Recording load(Map<String, String> env) {
+            return new Recording(Optional.ofNullable(P29_RECORD_DIR.text(env)).map(Path::of), (int) P29_RECORD_SEC.whole(env),
+                    (int) P29_RECORD_KEEP_DAYS.whole(env));
+        }
+    }
+
+    /**
      * The log.
      *
      * @param level   {@code LOG_LEVEL}: TRACE, DEBUG, INFO (default), WARN, ERROR
@@ -266,7 +286,8 @@ public record Config(Service service, Http http, Policy policy, Connection conne
         Logs logs = Logs.load(env);
         Leadership leadership = Leadership.load(env, interval, writes.targetTtlSec());
         checkGovernorWindow(interval, leadership.leaseSec(), writes.targetRefreshSec());
-        return new Config(service, http, policy, connection, writes, leadership, Reads.load(env, interval, heap), logs);
+        return new Config(service, http, policy, connection, writes, leadership, Reads.load(env, interval, heap), logs,
+                Recording.load(env));
     }
 
     /**
@@ -385,6 +406,9 @@ public record Config(Service service, Http http, Policy policy, Connection conne
         out.put(P29_INCREMENTAL.name(), Boolean.toString(reads.incremental()));
         out.put(P29_FULL_READ_SEC.name(), Integer.toString(reads.fullReadSec()));
         out.put(P29_MIN_CYCLE_GAP_MS.name(), Integer.toString(reads.minCycleGapMs()));
+        out.put(P29_RECORD_DIR.name(), recording.dir().map(Path::toString).orElse("(off)"));
+        out.put(P29_RECORD_SEC.name(), Integer.toString(recording.everySec()));
+        out.put(P29_RECORD_KEEP_DAYS.name(), Integer.toString(recording.keepDays()));
         out.put(LOG_LEVEL.name(), logs.level());
         out.put(LOG_FORMAT.name(), logs.format().name().toLowerCase(Locale.ROOT));
         out.put(P29_LOG_TARGETS.name(), Integer.toString(logs.targets()));

@@ -128,6 +128,17 @@ public enum Variable {
             "static symbol -> cluster map; the Redis hash `quantum:config:symbol.cluster` wins over it; read"
             + " once at start; both win over the live stack's discovered clusters (`quantum:portfolio:clusters`,"
             + " `rules.md`)"),
+    P29_RECORD_DIR(Table.CONNECTION_AND_EXTRA, Group.RECORD, Kind.text("a directory the service may create and write"),
+            null, "(unset: off; the shipped env file: `/var/lib/quantum/capital-allocation/record`)", "",
+            "the recorder (DESIGN section 24): the leader writes the decoded inputs of a cycle here as a gzip snapshot"
+            + " (`snapshot-format.md`, readable by `once --snapshot`); a failing disk is a WARN and"
+            + " `p29_record_failures_total`, never a failed cycle"),
+    P29_RECORD_SEC(Table.CONNECTION_AND_EXTRA, Group.RECORD, Kind.whole(10, 86_400),
+            "300", "", "",
+            "seconds between two recorded cycles"),
+    P29_RECORD_KEEP_DAYS(Table.CONNECTION_AND_EXTRA, Group.RECORD, Kind.whole(1, 366),
+            "7", "", "",
+            "recordings older than this many days are deleted"),
     P29_DECISION_STREAM_MAXLEN(Table.CONNECTION_AND_EXTRA, Group.WRITES, Kind.whole(1, 1_000_000_000),
             "100000", "", "",
             "`XADD MAXLEN ~` of `quantum:stream:allocation.decision` (a history of changes: new, changed,"
@@ -229,6 +240,8 @@ public enum Variable {
         WRITES,
         /** The writer's lease ({@link Config.Leadership}). */
         LEASE,
+        /** The input recorder ({@link Config.Recording}). */
+        RECORD,
         /** What a cycle reads and when ({@link Config.Reads}). */
         READS,
         /** The logs ({@link Config.Logs}). */

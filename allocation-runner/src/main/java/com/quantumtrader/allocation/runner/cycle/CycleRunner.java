@@ -108,6 +108,7 @@ public final class CycleRunner {
     /** {@code P29_MODE}: the mode when no valid control hash says otherwise. */
     private final Mode configured;
     private final String instance;
+    private volatile InputRecorder recorder = InputRecorder.NONE;
     private final CycleListener listener;
     private final Leadership leadership;
     /**
@@ -185,6 +186,12 @@ public final class CycleRunner {
         return cause.isPresent();
     }
 
+    /** Records the inputs of each step this runner computes as the leader ({@link InputRecorder#NONE}: none, the default). */
+    public CycleRunner recordingInto(InputRecorder recorder) {
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
+        return this;
+    }
+
     /** The reader of the inputs: the loop asks it to be told of changes that start a cycle. */
     public InputReader reader() {
         return reader;
@@ -224,6 +231,10 @@ public final class CycleRunner {
             inForce = Optional.of(read.mode());
             long t1 = System.nanoTime();
             CycleStep.Outcome step = step(read, now);
+            if (read.leading()) {
+                recorder.offer(now, read.inputs(), read.held().isPresent() && read.previous().written().isEmpty()
+                        ? read.previous().withWritten(read.held().get()) : read.previous(), read.controls());
+            }
             lastComputed = step.result() instanceof CycleResult.Computed c ? Optional.of(c.context()) : Optional.empty();
             long t2 = System.nanoTime();
             WriteResult written = step.write().isPresent() ? write(step, now, (t2 - start) / 1_000_000, trigger)

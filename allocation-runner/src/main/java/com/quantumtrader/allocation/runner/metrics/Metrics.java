@@ -79,6 +79,7 @@ public final class Metrics {
     final Counter controlInvalid;
     /** DESIGN section 25: cycles that could not read a control key (labelled by key) and kept the controls last read. */
     final Counter controlUnreadable;
+    final Counter recordFailures;
     final Gauge clockOffset;
     final Counter leaseYields;
     final Counter targetsLost;
@@ -149,6 +150,9 @@ public final class Metrics {
                 "Cycles that could not read a control key (garbage mode, wrong type, NOPERM, oversized, a garbage entry that replaced a"
                         + " valid one) and kept the control last read valid in force.")
                 .labelNames("key").register(registry);
+        recordFailures = counter("p29_record_failures_total",
+                "Recorded cycles the recorder could not write (a full or read-only disk, a missing directory); the cycle is unaffected.")
+                .register(registry);
         clockOffset = gauge("p29_clock_offset_seconds",
                 "This host's clock minus the Redis server's TIME (the service's one clock), at the last lease round trip.")
                 .register(registry);
@@ -294,6 +298,11 @@ public final class Metrics {
         if (entries > 0) {
             exposition.update(() -> controlInvalid.inc(entries));
         }
+    }
+
+    /** The recorder could not write a recording. */
+    public void recordFailed() {
+        exposition.update(recordFailures::inc);
     }
 
     /** A control key could not be read this cycle; the controls last read stay in force. */
