@@ -135,7 +135,7 @@ class SystemdEnvFileIT {
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("P29_MODE=shadow") && out.endsWith("configuration OK; redis deployment: standalone (redis://localhost:6379/0)\n"), out);
 
-        // run: the same environment, with only where Redis and the port are changed to this test's.
+        // run: the same environment, with only where Redis, the port and the recordings go changed to this test's.
         try (Jedis j = redis.client()) {
             ServiceIT.seed(j, "BTCUSDT");
         }
@@ -147,6 +147,8 @@ class SystemdEnvFileIT {
         run.environment().put("REDIS_HOST", redis.endpoint().host());
         run.environment().put("REDIS_PORT", Integer.toString(redis.endpoint().port()));
         run.environment().put("P29_METRICS_PORT", Integer.toString(port));
+        Path record = dir.resolve("record");
+        run.environment().put("P29_RECORD_DIR", record.toString());
         Process service = run.start();
         try {
             ServiceIT.await("a computed cycle", Duration.ofSeconds(30),
@@ -157,6 +159,10 @@ class SystemdEnvFileIT {
         }
         assertEquals(0, service.exitValue(), Files.readString(log));
         assertTrue(Files.readString(log).contains("Allocation cycle complete: 1 targets in "), Files.readString(log));
+        try (java.util.stream.Stream<Path> recorded = Files.list(record)) {
+            assertEquals(1, recorded.filter(f -> f.getFileName().toString().endsWith(".json.gz")).count(),
+                    "the shipped file's recorder, its first cycle recorded");
+        }
     }
 
     @Test
