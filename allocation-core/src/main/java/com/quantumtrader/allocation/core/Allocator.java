@@ -244,10 +244,15 @@ public final class Allocator {
         if (w == null || limited.target() <= w.targetUsd()) {
             return limited;
         }
+        double allowed = rampBound(w, d.baseBudgetUsd(), policy, now);
+        return limited.target() > allowed ? new Limited(allowed, CapKind.RAMP) : limited;
+    }
+
+    /** The highest target the ramp allows at {@code now}: the written one plus {@code P29_MAX_RAISE_PCT x base} per minute since. */
+    static double rampBound(CarryOver.WrittenTarget w, double baseBudgetUsd, Policy policy, Instant now) {
         double minutes = Math.max(0, now.toEpochMilli() - w.at().toEpochMilli()) / 60_000.0;
         // rate x minutes first: both finite, so x base is never 0 x infinity (NaN would let the rise through whole)
-        double allowed = w.targetUsd() + policy.maxRaisePct() * minutes * d.baseBudgetUsd();
-        return limited.target() > allowed ? new Limited(allowed, CapKind.RAMP) : limited;
+        return w.targetUsd() + policy.maxRaisePct() * minutes * baseBudgetUsd;
     }
 
     /**
