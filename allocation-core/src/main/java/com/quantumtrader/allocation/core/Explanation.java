@@ -61,12 +61,14 @@ public sealed interface Explanation permits Explanation.Chain, Explanation.Unexp
      * @param equity   the portfolio's equity the caps are fractions of
      * @param symbol   {@code MAX_SYMBOL_PCT x equity} against the product
      * @param cluster  {@code MAX_CLUSTER_PCT x equity} against the cluster's total after the symbol caps
-     * @param gross    {@code MAX_GROSS_PCT x equity} against the book's total after the cluster caps
+     * @param gross     {@code MAX_GROSS_PCT x equity} against the book's total after the cluster caps
+     * @param fallbacks the cycle's fallbacks that touched this symbol: its own, its cluster's, the regime's, the portfolio's
      */
-    record Rules(Decision decision, double equity, Cap symbol, Cap cluster, Cap gross) {
+    record Rules(Decision decision, double equity, Cap symbol, Cap cluster, Cap gross, List<Fallback> fallbacks) {
         /** Checks every component: a missing one throws {@link NullPointerException} naming it. */
         public Rules {
             Objects.requireNonNull(decision, "decision");
+            fallbacks = List.copyOf(fallbacks);
             Objects.requireNonNull(symbol, "symbol");
             Objects.requireNonNull(cluster, "cluster");
             Objects.requireNonNull(gross, "gross");
@@ -152,7 +154,9 @@ public sealed interface Explanation permits Explanation.Chain, Explanation.Unexp
         Cap symbol = new Cap(symbolLimit, d.uncappedUsd(), d.uncappedUsd() > symbolLimit ? symbolLimit / d.uncappedUsd() : 1.0);
         Cap cluster = new Cap(policy.maxClusterPct() * equity, clusterWeight * equity, scale(clusterWeight, policy));
         Cap gross = new Cap(grossLimit * equity, book * equity, book > grossLimit ? grossLimit / book : 1.0);
-        return new Rules(d, equity, symbol, cluster, gross);
+        List<Fallback> mine = computed.fallbacks().stream().filter(f -> f.subject().equals(d.symbol()) || f.subject().equals(d.clusterId())
+                || f.subject().equals(DataSource.REGIME_SUBJECT) || f.subject().equals(DataSource.PORTFOLIO_SUBJECT)).toList();
+        return new Rules(d, equity, symbol, cluster, gross, mine);
     }
 
     /** A cluster's scale past its cap: {@code MAX_CLUSTER_PCT} over its weight when above, else 1. */

@@ -6,10 +6,6 @@ import com.quantumtrader.allocation.runner.config.PolicySettings;
 import com.quantumtrader.allocation.runner.report.SnapshotFile;
 import java.util.Optional;
 import java.time.Duration;
-import com.quantumtrader.allocation.redis.wire.HeldControls;
-import com.quantumtrader.allocation.redis.wire.StateHash;
-import com.quantumtrader.allocation.redis.wire.Decoded;
-import com.quantumtrader.allocation.redis.Control;
 import com.quantumtrader.allocation.core.CarryOver;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.CycleStep;
@@ -111,13 +107,9 @@ final class OnceCommand implements Callable<Integer> {
      */
     private Optional<Once> live(Config config, RedisConnection redis) {
         ReadResult read = Wiring.reader(config, redis).read();
-        Decoded<StateHash> state = new Control(redis).lastWrite();
-        HeldControls.Applied applied = state.toOptional().map(StateHash::held).orElse(HeldControls.NONE)
-                .apply(read.control(), read.scoped(), config.service().mode());
-        applied.unreadable().forEach((key, what) -> spec.commandLine().getErr().println("control " + key + " cannot be read: " + what));
-        CycleStep.Controls controls = new CycleStep.Controls(applied.mode(), applied.controls());
+        CycleStep.Controls controls = Wiring.controlsInForce(config, redis, read, spec.commandLine().getErr());
         OutputWriter writer = Wiring.writer(config, redis);
-        if (write && applied.mode().writesTargets()) {
+        if (write && controls.mode().writesTargets()) {
             return written(config, redis, read, controls, writer);
         }
         // What the service holds in Redis, so reduce, a scoped reduce and the ramp start where a leader would.

@@ -67,4 +67,18 @@ public final class Wiring {
     static CycleRunner.Duty duty(Config config) {
         return new CycleRunner.Duty(config.service().interval(), config.leadership().yieldAfterCycles(), config.leadership().maxClockOffsetSec(), config.logs().targets());
     }
+
+    /**
+     * The controls in force for a one-off command, as in run, failing closed as in run: a control that cannot be read
+     * leaves the one the writer last held (the state hash) in force (DESIGN section 25); each one unreadable is told on
+     * {@code err}.
+     */
+    static com.quantumtrader.allocation.core.CycleStep.Controls controlsInForce(Config config, RedisConnection redis,
+            com.quantumtrader.allocation.redis.read.ReadResult read, java.io.PrintWriter err) {
+        var state = new com.quantumtrader.allocation.redis.Control(redis).lastWrite();
+        var applied = state.toOptional().map(com.quantumtrader.allocation.redis.wire.StateHash::held)
+                .orElse(com.quantumtrader.allocation.redis.wire.HeldControls.NONE).apply(read.control(), read.scoped(), config.service().mode());
+        applied.unreadable().forEach((key, what) -> err.println("control " + key + " cannot be read: " + what));
+        return new com.quantumtrader.allocation.core.CycleStep.Controls(applied.mode(), applied.controls());
+    }
 }
