@@ -136,6 +136,9 @@ class ReportIT {
         String[] empty = report("--since", "10m");
         assertEquals("2", empty[0], empty[1]);
         assertTrue(empty[1].contains("error: no cycle entries in the window: is the service running, and writing to this Redis?"), empty[1]);
+        String[] noSince = report(); // the service document's shadow day by default, not a usage error
+        assertEquals("2", noSince[0], noSince[1]);
+        assertTrue(noSince[1].contains("error: no cycle entries in the window") && !noSince[1].contains("Missing required option"), noSince[1]);
         String[] bad = report("--since", "2w");
         assertEquals("2", bad[0]);
         assertTrue(bad[1].contains("error: --since: must be a whole number followed by d, h, m or s (2d, 48h, 90m, 600s), was '2w'"), bad[1]);

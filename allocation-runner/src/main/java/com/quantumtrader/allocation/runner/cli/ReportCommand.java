@@ -36,7 +36,8 @@ final class ReportCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--since", required = true, paramLabel = "DURATION", description = "The window's length before --until: 2d, 48h, 90m, 600s.")
+    @Option(names = "--since", defaultValue = "24h", paramLabel = "DURATION",
+            description = "The window's length before --until: 2d, 48h, 90m, 600s (default: ${DEFAULT-VALUE}, the service document's shadow day).")
     String since;
 
     @Option(names = "--until", paramLabel = "TIME",
