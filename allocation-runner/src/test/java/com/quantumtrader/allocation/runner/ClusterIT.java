@@ -221,6 +221,20 @@ class ClusterIT {
             assertEquals(SYMBOLS, report.written().orElseThrow().targetsWritten());
             assertEquals("harness", other.hget(Keys.STATE, "instance"));
 
+            // explain on a Cluster (the jar, as an operator runs it): the target hash read from the node that holds it
+            Decision one = decisions.get(1);
+            ProcessBuilder explain = EndToEndIT.jar("explain", one.symbol(), "--json");
+            explain.environment().put("REDIS_CLUSTER_NODES", String.join(",", nodes.stream().map(n -> "127.0.0.1:" + n.port()).toList()));
+            explain.environment().put("STALE_DATA_SEC", "3600");
+            explain.environment().put("P29_MODE", "enforce");
+            Process p = explain.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            com.fasterxml.jackson.databind.JsonNode chain = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.substring(out.indexOf('{')));
+            assertEquals(one.targetUsd(), chain.get("target_usd").asDouble(), 1e-9, out);
+            assertEquals(Scalars.formatDecimal(one.targetUsd()), chain.get("in_redis").get("target_usd").asText(), out);
+
             // The Governor's cached gate on a Cluster: no one link hears every key, so every decision reads, on each node
             try (GovernorGate gate = GovernorGate.open(deployment(), Duration.ofSeconds(300), GovernorGate.Settings.DEFAULTS)) {
                 List<GovernorGate.Verdict> verdicts = gate.decideAll(decisions.stream().map(Decision::symbol).toList());

@@ -67,7 +67,7 @@ final class ExplainCommand implements Callable<Integer> {
             Instant now = Instant.now();
             CycleInputs inputs = read.decode();
             Explanation e = Explanation.of(symbol, inputs, controls, writer.settings(), now, held);
-            Map<String, String> inRedis = redis.call(RedisFailure.Operation.READ, nodes -> nodes.single().hgetAll(Keys.target(symbol)));
+            Map<String, String> inRedis = redis.call(RedisFailure.Operation.READ, nodes -> nodes.server(Keys.target(symbol)).hgetAll(Keys.target(symbol)));
             if (e instanceof Explanation.Unexplained u) {
                 return unexplained(u, read, out);
             }
