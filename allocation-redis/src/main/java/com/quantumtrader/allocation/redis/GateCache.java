@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +37,8 @@ final class GateCache implements AutoCloseable {
     private final Duration checkInterval;
     private final Duration linkTimeout;
     private final Thread witness;
-    private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong misses = new AtomicLong();
+    /** A sum per thread, added up when asked: the hit path of many threads shares no counter. */
+    private final LongAdder hits = new LongAdder();
     /** The generation of the live link, or null: no cache now. */
     private volatile Generation current;
     private volatile Clock clock;
@@ -71,18 +71,17 @@ final class GateCache implements AutoCloseable {
         if (g != null && g.live) {
             Object e = g.entries.get(symbol);
             if (e instanceof GateEntry entry) {
-                hits.incrementAndGet();
+                hits.increment();
                 return entry;
             }
         }
-        misses.incrementAndGet();
         return null;
     }
 
-    /** Redis's clock now (epoch ms), as last measured; empty before the first measure. */
-    Optional<Long> redisMillis() {
+    /** Redis's clock now (epoch ms), as last measured; {@link GateRead#NO_CLOCK} before the first measure. */
+    long redisMillis() {
         Clock c = clock;
-        return c == null ? Optional.empty() : Optional.of(c.now());
+        return c == null ? GateRead.NO_CLOCK : c.now();
     }
 
     /** Whether a live link keeps entries now. */
@@ -92,11 +91,7 @@ final class GateCache implements AutoCloseable {
     }
 
     long hits() {
-        return hits.get();
-    }
-
-    long misses() {
-        return misses.get();
+        return hits.sum();
     }
 
     /**

@@ -220,9 +220,9 @@ public final class GovernorGate implements AutoCloseable {
         check(symbol);
         if (cache != null) {
             GateEntry entry = cache.get(symbol);
-            Optional<Long> now = cache.redisMillis();
-            if (entry != null && now.isPresent()) {
-                return verdict(entry, symbol, now.get(), maxAgeSeconds);
+            long now = cache.redisMillis();
+            if (entry != null && now != GateRead.NO_CLOCK) {
+                return verdict(entry, symbol, now, maxAgeSeconds);
             }
         }
         GateRead.Result read = read(List.of(symbol), true);
@@ -265,16 +265,16 @@ public final class GovernorGate implements AutoCloseable {
                 missing.add(s);
             }
         }
-        Optional<Long> clock = cache == null ? Optional.empty() : cache.redisMillis();
+        if (found.isEmpty() && missing.isEmpty()) {
+            return List.of(); // no symbols asked
+        }
         long now;
         if (!missing.isEmpty()) {
             GateRead.Result read = read(missing, true);
             found.putAll(read.entries());
             now = read.redisMillis();
-        } else if (clock.isPresent()) {
-            now = clock.get();
         } else {
-            return List.of(); // no symbols asked
+            now = cache.redisMillis(); // every one a hit: the cache has measured Redis's clock
         }
         List<Verdict> verdicts = new ArrayList<>(symbols.size());
         for (String s : symbols) {
