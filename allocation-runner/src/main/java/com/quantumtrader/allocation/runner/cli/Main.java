@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** The {@code allocation-runner} command line; its exit codes are {@link ExitCodes}. */
 @Command(name = "allocation-runner", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Capital Allocation Brain: per-symbol exposure targets from budgets, regime, cluster stress, drawdown and performance.",
-        subcommands = {RunCommand.class, OnceCommand.class, ExplainCommand.class, CheckConfigCommand.class, ControlCommand.class, ReportCommand.class,
+        subcommands = {RunCommand.class, OnceCommand.class, ExplainCommand.class, WhatIfCommand.class, CheckConfigCommand.class, ControlCommand.class, ReportCommand.class,
                 RetractCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer>, EnvOptions.TopLevel {
 

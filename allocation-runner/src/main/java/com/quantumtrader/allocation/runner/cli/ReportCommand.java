@@ -123,7 +123,7 @@ final class ReportCommand implements Callable<Integer> {
         return true;
     }
 
-    private static Instant parseTime(String value) {
+    static Instant parseTime(String value) {
         if (value.matches("[0-9]{1,12}")) {
             return Instant.ofEpochSecond(Long.parseLong(value));
         }

@@ -114,6 +114,42 @@ final class ReportChart {
         points.setLength(0);
     }
 
+    /** The colours of {@link #bandRows}, in words. */
+    static final String BAND_COLOURS = "Mode: enforce green, reduce amber, halt black, shadow light blue. Zone: LOW green, MID amber, HIGH red."
+            + " Regime: TREND blue, MEAN_REVERSION purple, CHOP grey, UNKNOWN white.";
+
+    /**
+     * Rows of coloured rectangles, one per bucket (a null value draws none), each row named at its left, 28 apart from
+     * y = 8: the mode, zone and regime bands.
+     */
+    void bandRows(StringBuilder sb, String[] names, String[][] values) {
+        double w = (double) (W - RIGHT - LEFT) / buckets;
+        for (int r = 0; r < names.length; r++) {
+            for (int i = 0; i < buckets; i++) {
+                String v = values[r][i];
+                if (v != null) {
+                    sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.2f\" height=\"22\" fill=\"%s\">"
+                            + "<title>%s %s</title></rect>", LEFT + i * w, 8 + r * 28, w + 0.2, color(v), esc(names[r]), esc(v)));
+                }
+            }
+            sb.append("<text x=\"2\" y=\"").append(23 + r * 28).append("\" font-size=\"11\">").append(esc(names[r])).append("</text>");
+        }
+    }
+
+    private static String color(String v) {
+        return switch (v) {
+            case "enforce", "LOW" -> "#8fd19e";
+            case "reduce", "MID" -> "#ffd166";
+            case "halt" -> "#333333";
+            case "shadow" -> "#cfe8ff";
+            case "HIGH" -> "#ef476f";
+            case "TREND" -> "#118ab2";
+            case "MEAN_REVERSION" -> "#8e7dbe";
+            case "CHOP" -> "#adb5bd";
+            default -> "#ffffff";
+        };
+    }
+
     /** Tick steps a time axis may use: 4 to 12 ticks over the window. */
     private static final long[] STEPS = {10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800};
 

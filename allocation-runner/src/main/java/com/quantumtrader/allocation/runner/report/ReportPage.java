@@ -285,25 +285,13 @@ public final class ReportPage {
 
     /** Three bands of coloured rectangles, one per bucket (mode in force, zone, regime), and a marker per control change. */
     private String bands() {
-        int h = 150;
         StringBuilder sb = new StringBuilder();
-        sb.append("<svg id=\"timeline\" class=\"chart\" viewBox=\"0 0 ").append(ReportChart.W).append(' ').append(h).append("\" role=\"img\">");
-        double w = (double) (ReportChart.W - ReportChart.RIGHT - ReportChart.LEFT) / buckets;
-        String[] rows = {"mode", "zone", "regime"};
+        sb.append("<svg id=\"timeline\" class=\"chart\" viewBox=\"0 0 ").append(ReportChart.W).append(' ').append(150).append("\" role=\"img\">");
+        String[] modes = new String[buckets];
         for (int i = 0; i < buckets; i++) {
-            double x = ReportChart.LEFT + i * w;
-            String[] values = {mode[i] == null ? null : mode[i].wireName(), zone[i], regime[i]};
-            for (int r = 0; r < 3; r++) {
-                if (values[r] != null) {
-                    sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.2f\" height=\"22\" fill=\"%s\">"
-                                    + "<title>%s %s</title></rect>",
-                            x, 8 + r * 28, w + 0.2, color(values[r]), rows[r], esc(values[r])));
-                }
-            }
+            modes[i] = mode[i] == null ? null : mode[i].wireName();
         }
-        for (int r = 0; r < 3; r++) {
-            sb.append("<text x=\"2\" y=\"").append(23 + r * 28).append("\" font-size=\"11\">").append(rows[r]).append("</text>");
-        }
+        charts.bandRows(sb, new String[] {"mode", "zone", "regime"}, new String[][] {modes, zone, regime});
         for (int i = 0; i < controls.size(); i++) {
             double x = charts.xAt(controls.get(i).getKey());
             Map<String, String> f = controls.get(i).getValue();
@@ -313,24 +301,9 @@ public final class ReportPage {
                     esc(describe(f)), esc(f.getOrDefault("by", "")), esc(f.getOrDefault("reason", "")), x, x, x, i + 1));
         }
         charts.timeAxis(sb, 104);
-        sb.append("</svg>\n<p class=\"note\">Mode: enforce green, reduce amber, halt black, shadow light blue. Zone: LOW green, MID amber, HIGH"
-                + " red. Regime: TREND blue, MEAN_REVERSION purple, CHOP grey, UNKNOWN white. Vertical marks: the control changes below,"
+        sb.append("</svg>\n<p class=\"note\">").append(ReportChart.BAND_COLOURS).append(" Vertical marks: the control changes below,"
                 + " numbered.</p>\n");
         return sb.toString();
-    }
-
-    private static String color(String v) {
-        return switch (v) {
-            case "enforce", "LOW" -> "#8fd19e";
-            case "reduce", "MID" -> "#ffd166";
-            case "halt" -> "#333333";
-            case "shadow" -> "#cfe8ff";
-            case "HIGH" -> "#ef476f";
-            case "TREND" -> "#118ab2";
-            case "MEAN_REVERSION" -> "#8e7dbe";
-            case "CHOP" -> "#adb5bd";
-            default -> "#ffffff";
-        };
     }
 
     /** Text safe in XML and HTML. */
