@@ -132,6 +132,18 @@ public final class Recorder implements InputRecorder, AutoCloseable {
         }
     }
 
+    /**
+     * Waits up to {@code timeout} for the recording being written (if any) to be done, pruning included: the next due
+     * cycle is then recorded, not skipped as busy.
+     */
+    public void flush(Duration timeout) throws InterruptedException, java.util.concurrent.TimeoutException {
+        try {
+            thread.submit(() -> { }).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Waits up to 10 s for a recording being written, then stops the thread. */
     @Override
     public void close() {

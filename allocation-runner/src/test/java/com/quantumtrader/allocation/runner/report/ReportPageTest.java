@@ -85,7 +85,7 @@ class ReportPageTest {
         assertEquals(240, page.buckets(), "an hour at 5 s: 15-s buckets");
         assertEquals(3 * page.buckets(), rects.getLength(), "a mode, a zone and a regime rectangle per bucket");
         assertEquals("mode shadow", ((Element) rects.item(0)).getElementsByTagName("title").item(0).getTextContent());
-        assertEquals("zone LOW", ((Element) rects.item(1)).getElementsByTagName("title").item(0).getTextContent());
+        assertEquals("zone LOW", ((Element) rects.item(page.buckets())).getElementsByTagName("title").item(0).getTextContent());
         String points = ((Element) byId(d, "svg", "total-target").getElementsByTagName("polyline").item(0)).getAttribute("points");
         assertEquals(page.buckets(), points.split(" ").length, "one point per bucket of the window");
     }
