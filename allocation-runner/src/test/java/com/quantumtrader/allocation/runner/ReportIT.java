@@ -88,6 +88,14 @@ class ReportIT {
         assertTrue(r[1].contains("PASS  targets computed in every cycle: "), r[1]);
         assertTrue(r[1].contains("VERDICT: PASS"), r[1]);
 
+        try (Jedis j = redis.client()) { // the operator sets halt over P29_MODE=shadow: the report says it beside P29_MODE
+            j.hset(Keys.CONTROL, Map.of("mode", "halt", "reason", "drill", "by", "alice", "ts", "1796000000"));
+        }
+        String[] halted = report("--since", "10m", "--min-span", "4s", "--out", html.toString());
+        assertTrue(halted[1].contains("mode: P29_MODE=shadow; in force now: halt (control hash quantum:control:allocation, set by alice at "
+                + "2026-11-30T") && halted[1].contains(": drill)"), halted[1]);
+        assertTrue(Files.readString(html).contains("<td>P29_MODE</td><td>shadow; in force now: halt (control hash"), "the configuration table");
+
         String[] day = report("--since", "10m");
         assertEquals("1", day[0], "a few seconds of shadow never pass for the default 24 h: " + day[1]);
         assertTrue(day[1].contains("FAIL  coverage: the data spans ") && day[1].contains("(rule: at least 24h)"), day[1]);
@@ -99,6 +107,14 @@ class ReportIT {
      * ({@code .ci/run} installs Debian's {@code chromium} when it can).
      */
     private void browser(Path html) throws Exception {
+        browser(html, dir, "verdicts", 4);
+    }
+
+    /**
+     * Headless Chromium renders {@code html}: its DOM has the table {@code tableId}, at least {@code polylines} drawn lines and
+     * the bands' rectangles, and it logs no console error; skipped with a message where Chromium is absent.
+     */
+    static void browser(Path html, Path dir, String tableId, int polylines) throws Exception {
         Path chromium = java.util.stream.Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
                 .map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
         if (chromium == null) {
@@ -110,11 +126,11 @@ class ReportIT {
         String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium ends");
         String err = Files.readString(dir.resolve("chromium.err"));
-        assertTrue(dom.contains("id=\"verdicts\"") && dom.contains("PASS"), "the rendered DOM has the verdict table:\n" + dom);
-        assertTrue(dom.split("<polyline", -1).length - 1 >= 4, "the charts have drawn lines:\n" + dom);
+        assertTrue(dom.contains("id=\"" + tableId + "\""), "the rendered DOM has the table " + tableId + ":\n" + dom);
+        assertTrue(dom.split("<polyline", -1).length - 1 >= polylines, "the charts have drawn lines:\n" + dom);
         assertTrue(dom.contains("<rect"), "the timeline has drawn rectangles");
         assertFalse(err.contains("CONSOLE") || err.contains("Uncaught"), "no console message: " + err);
-        System.out.println("[ReportIT] Chromium rendered the report page: " + (dom.split("<polyline", -1).length - 1) + " polylines");
+        System.out.println("[ReportIT] Chromium rendered " + html.getFileName() + ": " + (dom.split("<polyline", -1).length - 1) + " polylines");
     }
 
     @Test

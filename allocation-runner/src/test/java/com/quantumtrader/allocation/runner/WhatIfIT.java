@@ -123,6 +123,7 @@ class WhatIfIT {
             assertTrue(text(d, id) != null, id);
         }
         assertTrue(text(d, "differences").contains("gross cap"), text(d, "differences"));
+        ReportIT.browser(page, dir, "differences", 4); // both books and both capped lines drawn
     }
 
     private static String text(Document d, String id) {

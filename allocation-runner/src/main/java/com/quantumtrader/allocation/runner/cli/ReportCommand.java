@@ -8,6 +8,9 @@ import com.quantumtrader.allocation.redis.wire.CycleEntry;
 import com.quantumtrader.allocation.redis.CycleStream;
 import com.quantumtrader.allocation.redis.wire.Decoded;
 import com.quantumtrader.allocation.redis.wire.Keys;
+import com.quantumtrader.allocation.redis.wire.ControlHash;
+import com.quantumtrader.allocation.redis.Control;
+import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -64,7 +67,10 @@ final class ReportCommand implements Callable<Integer> {
         ReportPage page = new ReportPage(start, end, config.service().interval(), config.describe(), BuildInfo.CURRENT);
         long[] unreadable = {0};
         String[] firstReason = {null};
+        String inForce;
         try (RedisConnection redis = Wiring.connect(config)) {
+            inForce = modeInForce(new Control(redis).read(), config.service().mode());
+            page.modeInForce(inForce);
             new CycleStream(redis).read(start, end, decoded -> {
                 if (decoded instanceof Decoded.Valid<CycleEntry> v) {
                     report.add(v.value());
@@ -87,6 +93,9 @@ final class ReportCommand implements Callable<Integer> {
         out.printf("go-live report (allocation-runner %s): %s from %s to %s (%s): %d cycles%s%n", BuildInfo.CURRENT, Keys.CYCLE_STREAM, start,
                 end, GoLiveReport.human(window),
                 report.cycles(), unreadable[0] == 0 ? "" : ", " + unreadable[0] + " entries unreadable (first: " + firstReason[0] + ")");
+        if (!inForce.isEmpty()) {
+            out.println("mode: P29_MODE=" + config.service().mode().wireName() + "; " + inForce);
+        }
         Optional<List<GoLiveReport.Verdict>> verdicts = report.judge(end, span);
         if (verdicts.isEmpty()) {
             spec.commandLine().getErr().println("error: no cycle entries in the window: is the service running, and writing to this Redis?");
@@ -121,6 +130,22 @@ final class ReportCommand implements Callable<Integer> {
         }
         out.println("wrote " + outFile);
         return true;
+    }
+
+    /**
+     * The mode in force beside {@code P29_MODE} when the control hash overrides it: "in force now: shadow (control hash
+     * ..., set by alice at T: why)"; when it cannot be read, what the runners do then; empty when {@code P29_MODE} is in force.
+     */
+    static String modeInForce(Decoded<ControlHash> control, Mode configured) {
+        if (control instanceof Decoded.Valid<ControlHash> v) {
+            ControlHash c = v.value();
+            return c.mode() == configured ? "" : "in force now: " + c.mode().wireName() + " (control hash " + Keys.CONTROL + ", set by "
+                    + (c.by().isEmpty() ? "unknown" : c.by()) + c.timestamp().map(t -> " at " + t).orElse("")
+                    + (c.reason().isEmpty() ? "" : ": " + c.reason()) + ")";
+        }
+        String reason = control.invalidReason().orElseThrow();
+        return ControlHash.ABSENT.equals(reason) ? "" : "the control hash " + Keys.CONTROL + " cannot be read (" + reason
+                + "): the runners keep the mode they last held";
     }
 
     static Instant parseTime(String value) {

@@ -17,8 +17,9 @@ final class ReportChart {
     static final int H = 230;
     static final int LEFT = 56;
     static final int RIGHT = 12;
-    static final int TOP_PAD = 12;
-    static final int BOTTOM = 44;
+    /** Room above the plot for the legend. */
+    static final int TOP_PAD = 30;
+    static final int BOTTOM = 34;
     static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
     private final Instant start;
@@ -78,7 +79,6 @@ final class ReportChart {
                     + " stroke-dasharray=\"4 3\"/>", LEFT, y, W - RIGHT, y));
         }
         timeAxis(sb, TOP_PAD + plotH);
-        int legend = 0;
         for (Line l : lines) {
             StringBuilder points = new StringBuilder();
             for (int i = 0; i < buckets; i++) {
@@ -91,12 +91,23 @@ final class ReportChart {
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(i + 0.5), y));
             }
             flush(sb, points, l);
-            sb.append("<text x=\"").append(LEFT + 10 + legend * 140).append("\" y=\"").append(H - 4).append("\" font-size=\"12\" fill=\"")
-                    .append(l.color()).append("\">").append(esc(l.name())).append("</text>");
-            legend++;
         }
+        legend(sb, lines);
         sb.append("</svg>\n");
         return sb.toString();
+    }
+
+    /** The legend above the plot: per line a sample of it (colour, width, dash) and its name. */
+    private static void legend(StringBuilder sb, List<Line> lines) {
+        sb.append("<g class=\"legend\">");
+        double x = LEFT;
+        for (Line l : lines) {
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"13\" x2=\"%.1f\" y2=\"13\" stroke=\"%s\" stroke-width=\"%s\"%s/>", x,
+                    x + 28, l.color(), l.width(), l.dash().isEmpty() ? "" : " stroke-dasharray=\"" + l.dash() + "\""));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"17\" font-size=\"12\">%s</text>", x + 34, esc(l.name())));
+            x += 34 + 7.5 * l.name().length() + 24;
+        }
+        sb.append("</g>");
     }
 
     private static void flush(StringBuilder sb, StringBuilder points, Line l) {

@@ -3,11 +3,13 @@ package com.quantumtrader.allocation.runner.report;
 import com.quantumtrader.allocation.runner.config.BuildInfo;
 import com.quantumtrader.allocation.runner.config.PolicySettings;
 import com.quantumtrader.allocation.runner.config.Variable;
+import com.quantumtrader.allocation.core.CapKind;
 import com.quantumtrader.allocation.core.DataSource;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Outcome;
 import com.quantumtrader.allocation.redis.CycleStream;
 import com.quantumtrader.allocation.redis.wire.CycleEntry;
+import com.quantumtrader.allocation.redis.wire.TargetHash;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -53,8 +55,10 @@ public final class ReportPage {
     private final Map<DataSource, long[]> fallbacksBySource = new EnumMap<>(DataSource.class);
     private final TreeSet<String> instances = new TreeSet<>();
     private final List<Map.Entry<Instant, Map<String, String>>> controls = new ArrayList<>();
-    /** Per symbol, its last target and budget in the window (from the decision stream): {target, budget}. */
-    private final Map<String, double[]> lastTargets = new java.util.HashMap<>();
+    /** Per symbol, its last target in the window (from the decision stream). */
+    private final Map<String, TargetHash> lastTargets = new java.util.HashMap<>();
+    /** The mode in force beside {@code P29_MODE} when the control hash overrides it (or cannot be read); empty when it does not. */
+    private String modeInForce = "";
 
     /**
      * @param interval      the service's {@code P29_INTERVAL_SEC}: a bucket holds at least two cycles
@@ -119,10 +123,18 @@ public final class ReportPage {
     /** The next decision stream entry of the window: a symbol's target as last written, or its removal. */
     public void change(CycleStream.Change c) {
         if (c instanceof CycleStream.Written w) {
-            lastTargets.put(w.entry().symbol(), new double[] {w.entry().target().targetUsd(), w.entry().target().baseBudgetUsd()});
+            lastTargets.put(w.entry().symbol(), w.entry().target());
         } else {
             lastTargets.remove(((CycleStream.Removed) c).entry().symbol());
         }
+    }
+
+    /**
+     * What the configuration table says beside {@code P29_MODE}: the mode in force and why, when the control hash
+     * overrides the configured mode (or cannot be read).
+     */
+    public void modeInForce(String text) {
+        this.modeInForce = java.util.Objects.requireNonNull(text, "text");
     }
 
     /** The next audit entry of the operator's controls in the window. */
@@ -200,7 +212,8 @@ public final class ReportPage {
                 "DD_FACTOR_LOW", "DD_FACTOR_MID", "DD_FACTOR_HIGH", "DD_HYSTERESIS", "DD_RELAX_SEC", "CLUSTER_STRESS_MIN", "CLUSTER_STRESS_MAX",
                 "TARGET_TTL_SEC"}) {
             if (configuration.containsKey(name)) {
-                sb.append("<tr><td>").append(name).append("</td><td>").append(esc(configuration.get(name))).append("</td></tr>\n");
+                String value = configuration.get(name) + (name.equals("P29_MODE") && !modeInForce.isEmpty() ? "; " + modeInForce : "");
+                sb.append("<tr><td>").append(name).append("</td><td>").append(esc(value)).append("</td></tr>\n");
             }
         }
         sb.append("</table>\n");
@@ -208,9 +221,9 @@ public final class ReportPage {
 
     /** The symbols' last targets against their budgets, the largest absolute differences first; says how many it shows of how many. */
     private String differences() {
-        List<Map.Entry<String, double[]>> rows = new ArrayList<>(lastTargets.entrySet());
+        List<Map.Entry<String, TargetHash>> rows = new ArrayList<>(lastTargets.entrySet());
         rows.sort((a, b) -> {
-            int byGap = Double.compare(Math.abs(b.getValue()[0] - b.getValue()[1]), Math.abs(a.getValue()[0] - a.getValue()[1]));
+            int byGap = Double.compare(gap(b.getValue()), gap(a.getValue()));
             return byGap != 0 ? byGap : a.getKey().compareTo(b.getKey());
         });
         int shown = Math.min(TOP, rows.size());
@@ -218,21 +231,58 @@ public final class ReportPage {
         sb.append("<h2>What enforce changes: the ").append(shown).append(" symbols (of ").append(rows.size())
                 .append(" with a target in the window) whose target differs most from the budget</h2>\n");
         sb.append("<p class=\"note\">Each symbol's last target in the window (decision stream) against the budget engine's budget, largest"
-                + " absolute difference first; at most ").append(TOP).append(" are shown.</p>\n");
+                + " absolute difference first; at most ").append(TOP).append(" are shown. Made by: the cap or control that lowered it"
+                + " last (its <code>cap</code>), else the factors away from 1.</p>\n");
         sb.append("<table id=\"differences\"><tr><th>symbol</th><th>budget engine USD</th><th>target USD</th><th>change "
-                + "USD</th><th>change %</th></tr>\n");
+                + "USD</th><th>change %</th><th>made by</th></tr>\n");
         for (int i = 0; i < shown; i++) {
-            double t = rows.get(i).getValue()[0];
-            double budget = rows.get(i).getValue()[1];
-            sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%,.0f</td><td>%,.0f</td><td>%+,.0f</td><td>%s</td></tr>%n",
-                    esc(rows.get(i).getKey()),
-                    budget, t, t - budget, budget == 0 ? "n/a" : String.format(Locale.ROOT, "%+.1f %%", 100 * (t - budget) / budget)));
+            TargetHash t = rows.get(i).getValue();
+            double budget = t.baseBudgetUsd();
+            sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%,.0f</td><td>%,.0f</td><td>%+,.0f</td><td>%s</td><td>%s</td></tr>%n",
+                    esc(rows.get(i).getKey()), budget, t.targetUsd(), t.targetUsd() - budget,
+                    budget == 0 ? "n/a" : String.format(Locale.ROOT, "%+.1f %%", 100 * (t.targetUsd() - budget) / budget), esc(madeBy(t))));
         }
         if (rows.isEmpty()) {
-            sb.append("<tr><td colspan=\"5\">no decision entry in the window</td></tr>\n");
+            sb.append("<tr><td colspan=\"6\">no decision entry in the window</td></tr>\n");
         }
         sb.append("</table>\n");
         return sb.toString();
+    }
+
+    private static double gap(TargetHash t) {
+        return Math.abs(t.targetUsd() - t.baseBudgetUsd());
+    }
+
+    /**
+     * The step that made a target differ from its budget: the cap or control that lowered it last, else each factor away
+     * from 1 with what set it (the zone, the regime, the cluster), else "no step" (the target is the budget).
+     */
+    static String madeBy(TargetHash t) {
+        if (t.cap() != CapKind.NONE) {
+            return switch (t.cap()) {
+                case SYMBOL, CLUSTER, GROSS -> t.cap().wireName() + " cap";
+                default -> t.cap().wireName();
+            };
+        }
+        List<String> factors = new ArrayList<>();
+        if (t.regimeFactor() != 1) {
+            factors.add("regime x" + factor(t.regimeFactor()) + " (" + t.regime().name() + ")");
+        }
+        if (t.clusterFactor() != 1) {
+            factors.add("cluster x" + factor(t.clusterFactor()) + " (" + t.clusterId() + ")");
+        }
+        if (t.drawdownFactor() != 1) {
+            factors.add("drawdown x" + factor(t.drawdownFactor()) + " (" + t.drawdownZone().name() + ")");
+        }
+        if (t.performanceFactor() != 1) {
+            factors.add("performance x" + factor(t.performanceFactor()));
+        }
+        return factors.isEmpty() ? "no step" : String.join(", ", factors);
+    }
+
+    /** A factor to four decimals, without trailing zeros: 1.2, 0.7, 0.8571. */
+    private static String factor(double v) {
+        return java.math.BigDecimal.valueOf(v).setScale(4, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
     }
 
     /** Fallbacks per source over the window: per cycle, as the criterion counts cycles. */

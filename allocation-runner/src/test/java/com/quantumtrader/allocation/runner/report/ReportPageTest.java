@@ -81,6 +81,10 @@ class ReportPageTest {
         assertEquals(2, byId(d, "svg", "confidence").getElementsByTagName("polyline").getLength(), "mean and p10");
         assertEquals(1, byId(d, "svg", "fallbacks").getElementsByTagName("polyline").getLength(), "the criterion's share per bucket");
         assertEquals(1, byId(d, "svg", "gross").getElementsByTagName("polyline").getLength(), "the book over equity");
+        Element legend = (Element) byId(d, "svg", "total-target").getElementsByTagName("g").item(1);
+        assertEquals("legend", legend.getAttribute("class"));
+        assertEquals("total targettotal budget", legend.getTextContent(), "the legend on the chart names its lines");
+        assertEquals(2, legend.getElementsByTagName("line").getLength(), "a sample of each line beside its name");
         NodeList rects = byId(d, "svg", "timeline").getElementsByTagName("rect");
         assertEquals(240, page.buckets(), "an hour at 5 s: 15-s buckets");
         assertEquals(3 * page.buckets(), rects.getLength(), "a mode, a zone and a regime rectangle per bucket");
@@ -114,20 +118,24 @@ class ReportPageTest {
     }
 
     private static CycleStream.Change written(String symbol, double budget, double target) {
-        Decision d = new Decision(symbol, "c1", budget, target, target, target / 100_000, Regime.TREND, 1, 1, DrawdownZone.LOW, 1, 1,
-                CapKind.NONE, 1, List.of());
+        return written(symbol, budget, target, CapKind.NONE, DrawdownZone.LOW, 1);
+    }
+
+    private static CycleStream.Change written(String symbol, double budget, double target, CapKind cap, DrawdownZone zone, double ddFactor) {
+        Decision d = new Decision(symbol, "c1", budget, target, target, target / 100_000, Regime.TREND, 1, 1, zone, ddFactor, 1,
+                cap, 1, List.of());
         return new CycleStream.Written(DecisionEntry.of(d, T0, Mode.SHADOW, "c0", WritePlan.Change.NEW));
     }
 
     @Test
-    void render_differences_lastTargetPerSymbol_largestFirst_removedSymbolsOut() throws Exception {
+    void render_differences_lastTargetPerSymbol_largestFirst_withTheStepThatMadeIt_removedSymbolsOut() throws Exception {
         ReportPage page = page(T0, T0.plusSeconds(60));
         GoLiveReport report = new GoLiveReport();
         page.add(entry(0, "LOW", "TREND"));
         report.add(entry(0, "LOW", "TREND"));
         page.change(written("AAA", 10_000, 9_000));
-        page.change(written("BBB", 10_000, 4_000));
-        page.change(written("AAA", 10_000, 2_500)); // AAA's last target wins
+        page.change(written("BBB", 10_000, 4_000, CapKind.NONE, DrawdownZone.HIGH, 0.4));
+        page.change(written("AAA", 10_000, 2_500, CapKind.GROSS, DrawdownZone.LOW, 1)); // AAA's last target wins
         page.change(written("CCC", 0, 100));
         page.change(written("DDD", 50_000, 1_000));
         page.change(new CycleStream.Removed(new RemovalEntry("DDD", "c1", T0, Mode.SHADOW))); // DDD left the universe
@@ -137,6 +145,7 @@ class ReportPageTest {
         for (int i = 1; i < rows.getLength(); i++) {
             got.add(rows.item(i).getTextContent());
         }
-        assertEquals(List.of("AAA10,0002,500-7,500-75.0 %", "BBB10,0004,000-6,000-60.0 %", "CCC0100+100n/a"), got);
+        assertEquals(List.of("AAA10,0002,500-7,500-75.0 %gross cap", "BBB10,0004,000-6,000-60.0 %drawdown x0.4 (HIGH)",
+                "CCC0100+100n/ano step"), got, "with the step that made each: the cap that lowered it last, else the factors");
     }
 }
