@@ -86,13 +86,21 @@ class ExplainIT {
             long now = Long.parseLong(j.time().get(0));
             j.hset(Keys.target("BTCUSDT"), Map.of("target_usd", "10000", "timestamp", Long.toString(now - 60), "mode", "enforce",
                     "cap", "none", "base_budget_usd", "30000"));
+            // the cluster's alpha is BTCUSDT's performance input (it has no attribution): explain names its key, value and age
+            j.hset(Keys.stress("majors"), InputHashes.stress("0.2", "0.5", Long.toString(now - 3)));
         }
         JsonNode e = json(run(0, env("P29_MAX_RAISE_PCT=0.10"), "explain", "BTCUSDT", "--json"));
+        assertEquals(Keys.stress("majors"), e.get("inputs").get("cluster").get("key").asText());
+        assertEquals(0.5, e.get("inputs").get("cluster").get("alpha").asDouble(), 0.0);
+        assertEquals(0.02, e.get("inputs").get("drawdown").get("drawdown").asDouble(), 0.0);
         assertEquals("ramp", e.get("cap").asText());
         assertEquals(10_000, e.get("written").get("target_usd").asDouble(), 1e-9);
         assertEquals(e.get("ramp_bound_usd").asDouble(), e.get("target_usd").asDouble(), 1e-9);
         assertTrue(e.get("target_usd").asDouble() > 12_900 && e.get("target_usd").asDouble() < 13_500, e.toString()); // ~a minute of 3,000 a minute
         assertEquals("10000", e.get("in_redis").get("target_usd").asText());
+        String text = run(0, env("P29_MAX_RAISE_PCT=0.10"), "explain", "BTCUSDT");
+        assertTrue(text.contains(Keys.stress("majors") + ": alpha 0.5 (the cluster's), ") && text.contains(Keys.PORTFOLIO + ": drawdown 0.02"),
+                text);
     }
 
     @Test

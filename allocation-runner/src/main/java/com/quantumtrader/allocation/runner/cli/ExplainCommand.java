@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.quantumtrader.allocation.core.CarryOver;
+import com.quantumtrader.allocation.core.ClusterStress;
 import com.quantumtrader.allocation.core.CycleInputs;
 import com.quantumtrader.allocation.core.CycleStep;
 import com.quantumtrader.allocation.core.Decision;
@@ -72,7 +73,7 @@ final class ExplainCommand implements Callable<Integer> {
                 return unexplained(u, read, out);
             }
             Explanation.Chain chain = (Explanation.Chain) e;
-            out.println(json ? json(chain, inRedis) : text(chain, inputs, inRedis, config));
+            out.println(json ? json(chain, inputs, inRedis) : text(chain, inputs, inRedis, config));
             out.flush();
             return ExitCodes.OK;
         }
@@ -101,15 +102,15 @@ final class ExplainCommand implements Callable<Integer> {
         Optional<String> budgetAge = in.budgets().stream().filter(b -> b.symbol().equals(c.symbol())).findFirst()
                 .map(b -> age(b.timestamp(), c.now()));
         line(sb, "base budget", usd(d.baseBudgetUsd()), Keys.budget(c.symbol()) + budgetAge.map(x -> ", " + x).orElse(""));
-        line(sb, "x regime " + d.regime().name(), factor(d.regimeFactor()),
-                in.regime().map(g -> "confidence " + g.confidence() + ", " + age(g.timestamp(), c.now())).orElse("no regime"));
-        line(sb, "x cluster " + d.clusterId(), factor(d.clusterFactor()), Optional.ofNullable(in.clusters().get(d.clusterId()))
-                .map(s -> "stress " + s.stress().stream().mapToObj(Scalars::formatDecimal).findFirst().orElse("-") + ", "
-                        + age(s.timestamp(), c.now())).orElse("no stress hash"));
-        line(sb, "x drawdown " + d.drawdownZone().name(), factor(d.drawdownFactor()),
-                in.portfolio().map(p -> "drawdown " + Scalars.formatDecimal(p.drawdown()) + ", " + age(p.timestamp(), c.now())).orElse("no portfolio"));
-        line(sb, "x performance", factor(d.performanceFactor()), Optional.ofNullable(in.attributions().get(c.symbol()))
-                .map(p -> Keys.attribution(c.symbol()) + ", " + age(p.timestamp(), c.now())).orElse("the cluster's alpha"));
+        line(sb, "x regime " + d.regime().name(), factor(d.regimeFactor()), in.regime().map(g -> Keys.REGIME_STREAM + ": "
+                + g.regime().name() + ", confidence " + Scalars.formatDecimal(g.confidence()) + ", " + age(g.timestamp(), c.now())).orElse("no regime"));
+        ClusterStress stress = in.clusters().get(d.clusterId());
+        line(sb, "x cluster " + d.clusterId(), factor(d.clusterFactor()), stress == null ? "no stress hash" : Keys.stress(d.clusterId())
+                + ": stress " + stress.stress().stream().mapToObj(Scalars::formatDecimal).findFirst().orElse("-") + ", "
+                + age(stress.timestamp(), c.now()));
+        line(sb, "x drawdown " + d.drawdownZone().name(), factor(d.drawdownFactor()), in.portfolio().map(p -> Keys.PORTFOLIO + ": drawdown "
+                + Scalars.formatDecimal(p.drawdown()) + ", " + age(p.timestamp(), c.now())).orElse("no portfolio"));
+        line(sb, "x performance", factor(d.performanceFactor()), performance(c.symbol(), d.clusterId(), in, c.now()));
         for (Fallback f : r.fallbacks()) {
             line(sb, "  fallback", f.source().wireName(), f.reason().wireName() + " (" + f.subject() + ")");
         }
@@ -128,6 +129,24 @@ final class ExplainCommand implements Callable<Integer> {
         line(sb, "= target", usd(a.targetUsd()), "cap " + a.cap().wireName() + ", mode " + c.after().mode().wireName());
         line(sb, "in Redis now", inRedis.isEmpty() ? "none" : inRedis.getOrDefault(TargetHash.TARGET_USD, "?"), why(a, inRedis, c, config));
         return sb.toString().stripTrailing();
+    }
+
+    /**
+     * The performance factor's input: the symbol's attribution (its factor), else its cluster's alpha (in the stress hash),
+     * else none; with the key and age.
+     */
+    private static String performance(String symbol, String clusterId, CycleInputs in, Instant now) {
+        var attribution = in.attributions().get(symbol);
+        if (attribution != null) {
+            return Keys.attribution(symbol) + ": performance_factor " + Scalars.formatDecimal(attribution.performanceFactor()) + ", "
+                    + age(attribution.timestamp(), now);
+        }
+        ClusterStress stress = in.clusters().get(clusterId);
+        if (stress != null && stress.alpha().isPresent()) {
+            return Keys.stress(clusterId) + ": alpha " + Scalars.formatDecimal(stress.alpha().getAsDouble()) + " (the cluster's), "
+                    + age(stress.timestamp(), now);
+        }
+        return "no attribution, no cluster alpha";
     }
 
     /** Why the value Redis holds differs from the step's, if it does. */
@@ -164,11 +183,32 @@ final class ExplainCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.4f", v);
     }
 
+    /** Each factor's input as read: its key, value and age in seconds; absent when there was none. */
+    private static void inputsJson(ObjectNode o, Explanation.Chain c, CycleInputs in) {
+        Decision d = c.rules().decision();
+        long now = c.now().getEpochSecond();
+        in.regime().ifPresent(g -> o.putObject("regime").put("key", Keys.REGIME_STREAM).put("regime", g.regime().name())
+                .put("confidence", g.confidence()).put("age_s", now - g.timestamp().getEpochSecond()));
+        ClusterStress stress = in.clusters().get(d.clusterId());
+        if (stress != null) {
+            ObjectNode s = o.putObject("cluster").put("key", Keys.stress(d.clusterId())).put("age_s", now - stress.timestamp().getEpochSecond());
+            stress.stress().ifPresent(v -> s.put("stress", v));
+            stress.alpha().ifPresent(v -> s.put("alpha", v));
+        }
+        in.portfolio().ifPresent(p -> o.putObject("drawdown").put("key", Keys.PORTFOLIO).put("drawdown", p.drawdown())
+                .put("age_s", now - p.timestamp().getEpochSecond()));
+        var attribution = in.attributions().get(c.symbol());
+        if (attribution != null) {
+            o.putObject("performance").put("key", Keys.attribution(c.symbol())).put("performance_factor", attribution.performanceFactor())
+                    .put("age_s", now - attribution.timestamp().getEpochSecond());
+        }
+    }
+
     private static String age(Instant t, Instant now) {
         return Duration.between(t, now).toSeconds() + " s old";
     }
 
-    private static String json(Explanation.Chain c, Map<String, String> inRedis) {
+    private static String json(Explanation.Chain c, CycleInputs in, Map<String, String> inRedis) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         Explanation.Rules r = c.rules();
@@ -177,6 +217,7 @@ final class ExplainCommand implements Callable<Integer> {
         root.put("base_budget_usd", d.baseBudgetUsd()).put("regime", d.regime().name()).put("regime_factor", d.regimeFactor())
                 .put("cluster_id", d.clusterId()).put("cluster_factor", d.clusterFactor()).put("drawdown_zone", d.drawdownZone().name())
                 .put("drawdown_factor", d.drawdownFactor()).put("performance_factor", d.performanceFactor()).put("product_usd", d.uncappedUsd());
+        inputsJson(root.putObject("inputs"), c, in);
         capJson(root.putObject("symbol_cap"), r.symbol());
         capJson(root.putObject("cluster_cap"), r.cluster());
         capJson(root.putObject("gross_cap"), r.gross());
