@@ -5,6 +5,7 @@ import com.quantumtrader.allocation.redis.write.WriteResult;
 
 import com.quantumtrader.allocation.redis.client.RedisConnection;
 import com.quantumtrader.allocation.redis.wire.Fence;
+import com.quantumtrader.allocation.redis.wire.InputHashes;
 import com.quantumtrader.allocation.redis.wire.Keys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,9 +71,11 @@ class TransactionIT {
             CarryOver held = CarryOver.START;
             try (Jedis seed = redis.client()) {
                 for (int c = 1; c <= CYCLES; c++) {
+                    redis.clients.jedis.Pipeline budgets = seed.pipelined(); // one round trip for the 1,000 seeds, not 1,000
                     for (int i = 0; i < SYMBOLS; i++) { // every budget moves 1 %: every target changes, every cluster is a unit
-                        Seed.budget(seed, "S" + i, Integer.toString(1000 + 10 * c), start);
+                        budgets.hset(Keys.budget("S" + i), InputHashes.budget(Integer.toString(1000 + 10 * c), Long.toString(start.getEpochSecond())));
                     }
+                    budgets.sync();
                     CycleResult r = Allocator.allocate(TestRedis.reader(connection, Map.of()).read().decode(), Policy.DEFAULTS, start.plusSeconds(c));
                     WriteResult w = writer.write(r, Mode.ENFORCE, "c" + c, held, fence());
                     assertEquals(SYMBOLS, w.targetsWritten());

@@ -65,7 +65,7 @@ class ChaosIT {
     private static final Logger LOG = LoggerFactory.getLogger(ChaosIT.class);
     static final int LEASE_SEC = ReliabilityIT.LEASE_SEC;
     static final int INTERVAL_SEC = ReliabilityIT.INTERVAL_SEC;
-    static final long SECONDS = Long.getLong("chaos.seconds", 60);
+    static final long SECONDS = Long.getLong("chaos.seconds", 45);
     static final long SEED = Long.getLong("chaos.seed", 20261202L);
     /** {@code -Dchaos.kinds=9,10,11,12}: only these kinds of fault (the schedule's numbers), to chase one; default all. */
     static final String KINDS = System.getProperty("chaos.kinds", "");

@@ -52,8 +52,8 @@ class ScopedControlIT {
                 "P29_METRICS_PORT=" + port,
                 "TARGET_TTL_SEC=60",
                 "P29_TARGET_REFRESH_SEC=2",
-                // 6 x the base budget per minute: 0 -> 10,000 in about 10 s, so the ramp is seen between cycles
-                "P29_MAX_RAISE_PCT=6",
+                // 10 x the base budget per minute (the most allowed): 0 -> 10,000 in about 6 s, so the ramp is seen over ~6 cycles
+                "P29_MAX_RAISE_PCT=10",
                 "STALE_DATA_SEC=45",
                 "REDIS_TIMEOUT_MS=500",
                 "REDIS_URL=" + redis.url(),

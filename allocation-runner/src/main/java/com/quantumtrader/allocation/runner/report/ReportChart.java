@@ -125,6 +125,16 @@ final class ReportChart {
         points.setLength(0);
     }
 
+    /** A page's start up to its title heading: the one inline style both pages share, and {@code style} of its own. */
+    static void head(StringBuilder sb, String title, String style) {
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>").append(esc(title)).append("</title>\n<style>")
+                .append("body{font-family:sans-serif;margin:24px;max-width:960px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}")
+                .append("table{border-collapse:collapse;width:100%}td,th{border:1px solid #bbb;padding:4px 8px;text-align:left;font-size:13px}")
+                .append("svg{width:100%;height:auto;border:1px solid #ddd}p.note{font-size:12px;color:#555}").append(style)
+                .append("@media print{body{margin:0}h2{page-break-after:avoid}svg{page-break-inside:avoid}}")
+                .append("</style></head><body>\n<h1>").append(esc(title)).append("</h1>\n");
+    }
+
     /** The colours of {@link #bandRows}, in words. */
     static final String BAND_COLOURS = "Mode: enforce green, reduce amber, halt black, shadow light blue. Zone: LOW green, MID amber, HIGH red."
             + " Regime: TREND blue, MEAN_REVERSION purple, CHOP grey, UNKNOWN white.";

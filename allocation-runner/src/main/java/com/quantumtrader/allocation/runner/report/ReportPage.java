@@ -147,13 +147,7 @@ public final class ReportPage {
     /** The page: the verdicts, what produced the window, then the charts. */
     public String render(List<GoLiveReport.Verdict> verdicts, String title) {
         StringBuilder sb = new StringBuilder(64 * 1024);
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>").append(esc(title)).append("</title>\n<style>")
-                .append("body{font-family:sans-serif;margin:24px;max-width:960px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}")
-                .append("table{border-collapse:collapse;width:100%}td,th{border:1px solid #bbb;padding:4px 8px;text-align:left;font-size:13px}")
-                .append(".pass{color:#1a7f37;font-weight:bold}.fail{color:#c62828;font-weight:bold}svg{width:100%;height:auto;border:1px solid #ddd}")
-                .append("p.note{font-size:12px;color:#555}")
-                .append("@media print{body{margin:0}h2{page-break-after:avoid}svg{page-break-inside:avoid}}")
-                .append("</style></head><body>\n<h1>").append(esc(title)).append("</h1>\n");
+        ReportChart.head(sb, title, ".pass{color:#1a7f37;font-weight:bold}.fail{color:#c62828;font-weight:bold}");
         long failed = verdicts.stream().filter(v -> !v.pass()).count();
         sb.append("<p>Window ").append(ReportChart.SECOND.format(start)).append(" to ").append(ReportChart.SECOND.format(end)).append(" (UTC), drawn in ").append(buckets)
                 .append(" buckets of ").append(GoLiveReport.human(Duration.ofSeconds(bucketSeconds))).append(". Verdict: <span class=\"")

@@ -52,13 +52,7 @@ public final class WhatIfPage {
 
     public String render(String title) {
         StringBuilder sb = new StringBuilder(64 * 1024);
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>").append(esc(title)).append("</title>\n<style>")
-                .append("body{font-family:sans-serif;margin:24px;max-width:960px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}")
-                .append("table{border-collapse:collapse;width:100%}td,th{border:1px solid #bbb;padding:4px 8px;text-align:left;font-size:13px}")
-                .append("td.num{text-align:right}tr.changed td{font-weight:bold}svg{width:100%;height:auto;border:1px solid #ddd}")
-                .append("p.summary{font-size:15px;background:#f4f4f4;padding:8px}p.note{font-size:12px;color:#555}")
-                .append("@media print{body{margin:0}h2{page-break-after:avoid}svg{page-break-inside:avoid}}")
-                .append("</style></head><body>\n<h1>").append(esc(title)).append("</h1>\n");
+        ReportChart.head(sb, title, "td.num{text-align:right}tr.changed td{font-weight:bold}p.summary{font-size:15px;background:#f4f4f4;padding:8px}");
         List<WhatIf.Moment> moments = result.moments();
         sb.append("<p>").append(moments.size()).append(" recordings from ").append(ReportChart.SECOND.format(start)).append(" to ")
                 .append(ReportChart.SECOND.format(moments.isEmpty() ? start : moments.get(moments.size() - 1).at())).append(" (UTC), ")
