@@ -81,8 +81,11 @@ class WhatIfIT {
 
     private static String whatif(int exit, String candidate, String... more) throws Exception {
         Path policy = Files.writeString(Files.createTempFile(dir, "candidate", ".env"), candidate);
-        List<String> args = new ArrayList<>(List.of("whatif", "--policy", policy.toString(), "--from", record.toString()));
+        List<String> args = new ArrayList<>(List.of("whatif", "--policy", policy.toString()));
         args.addAll(List.of(more));
+        if (!args.contains("--from")) {
+            args.addAll(List.of("--from", record.toString()));
+        }
         if (!args.contains("--until")) {
             args.addAll(List.of("--until", first.plusSeconds(3600).toString()));
         }
@@ -156,6 +159,24 @@ class WhatIfIT {
         for (JsonNode m : r.get("moments")) {
             assertEquals(m.get("in_force").get("book_usd").asDouble(), m.get("candidate").get("book_usd").asDouble(), 0.0);
         }
+    }
+
+    @Test
+    void whatif_oneRecordingGarbage_skippedAndNamed_theOthersReplayed() throws Exception {
+        Path copy = Files.createDirectories(dir.resolve("with-garbage"));
+        try (var files = Files.list(record)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        String name = "snapshot-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC)
+                .format(first.plusSeconds(150)) + ".json.gz";
+        Files.write(copy.resolve(name), new byte[] {0x1f, (byte) 0x8b, 1, 2, 3}); // gzip's magic, then nothing a reader can use
+        String out = whatif(0, "MAX_GROSS_PCT=0.5\n", "--from", copy.toString(), "--json");
+        assertTrue(out.contains("skipped unreadable recording " + name + ": "), out);
+        JsonNode r = json(out.substring(out.indexOf("\n{") + 1));
+        assertEquals(DRAWDOWN.length, r.get("recordings").asInt(), "the other recordings replayed");
+        assertEquals(1, r.get("skipped").size());
     }
 
     @Test

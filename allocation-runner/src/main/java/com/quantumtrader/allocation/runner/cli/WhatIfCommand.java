@@ -90,6 +90,11 @@ final class WhatIfCommand implements Callable<Integer> {
         WhatIf.Result result = WhatIf.replay(files, PolicySettings.of(config.policy()), config.service().mode(), candidate,
                 policy -> new CycleStep.Settings(policy, config.writes().minChangePct(), Duration.ofSeconds(config.writes().targetRefreshSec())));
         long millis = (System.nanoTime() - t0) / 1_000_000;
+        result.skipped().forEach(why -> spec.commandLine().getErr().println("skipped unreadable recording " + why));
+        if (result.moments().isEmpty()) {
+            throw new IllegalArgumentException("no readable recording in " + dir + " from " + end.minus(window) + " to " + end + " ("
+                    + files.size() + " unreadable)");
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(json(result));
@@ -106,8 +111,9 @@ final class WhatIfCommand implements Callable<Integer> {
     }
 
     /**
-     * The candidate's variables: every line a policy variable with a valid value (checked over the defaults here, and over
-     * each recording's policy by the replay).
+     * The candidate's variables: every line a policy variable. Their values are checked over each recording's policy by the
+     * replay (a rule between two variables, such as DD_LOW_THRESHOLD below DD_HIGH_THRESHOLD, is the recording's and the
+     * candidate's together), naming the variable.
      */
     static Map<String, String> candidate(Path file) {
         Map<String, String> vars = EnvFile.read(file);
@@ -119,11 +125,6 @@ final class WhatIfCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--policy: " + file + ": " + name + ": not a policy variable; whatif replays "
                         + String.join(", ", PolicyVariables.NAMES));
             }
-        }
-        try {
-            PolicyVariables.parse(vars);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--policy: " + file + ": " + e.getMessage(), e);
         }
         return vars;
     }
@@ -167,6 +168,8 @@ final class WhatIfCommand implements Callable<Integer> {
         ObjectNode candidate = root.putObject("candidate");
         r.candidate().forEach(candidate::put);
         root.put("recordings", r.moments().size()).put("compared", r.compared().size()).put("policy_changed", r.changed());
+        ArrayNode skipped = root.putArray("skipped");
+        r.skipped().forEach(skipped::add);
         r.summary().ifPresent(s -> root.putObject("summary").put("line", s.line()).put("mean_difference_usd", s.meanDifferenceUsd())
                 .put("mean_in_force_usd", s.meanInForceUsd()).put("largest_at", s.largest().at().getEpochSecond())
                 .put("largest_difference_usd", s.largest().differenceUsd()).put("worst_at", s.worst().at().getEpochSecond())

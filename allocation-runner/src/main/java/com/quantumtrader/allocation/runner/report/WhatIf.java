@@ -120,10 +120,12 @@ public final class WhatIf {
      * @param candidate the candidate's variables (those it sets)
      * @param changed   recordings after the first whose policy in force differs from the first's
      * @param largest   at most {@link #TOP} symbols, the largest absolute difference first
+     * @param skipped   the recordings that could not be read (or held an invalid policy), each with why: not replayed
      */
     public record Result(List<Moment> moments, Map<String, String> inForce, Map<String, String> candidate, int changed,
-                         List<Difference> largest) {
+                         List<Difference> largest, List<String> skipped) {
         public Result {
+            skipped = List.copyOf(skipped);
             moments = List.copyOf(moments);
             inForce = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inForce));
             candidate = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(candidate));
@@ -216,34 +218,40 @@ public final class WhatIf {
      * @param configured the policy and mode where a recording holds none (a hand-made snapshot); the recorder writes both
      * @param candidate  the candidate's variables, each a {@link PolicyVariables#NAMES} name
      * @param settings   the step's settings for a policy (the write threshold and refresh of the configuration)
-     * @throws IllegalArgumentException a file that cannot be read, or a candidate that is invalid over a recording's policy
+     * @throws IllegalArgumentException a candidate that is invalid over a recording's policy (a recording that cannot be read,
+     *                                  or whose own policy is invalid, is skipped and named in {@link Result#skipped})
      */
     public static Result replay(List<Path> files, Map<String, String> configured, Mode configuredMode, Map<String, String> candidate,
                                 Function<Policy, CycleStep.Settings> settings) {
         List<Moment> moments = new ArrayList<>(files.size());
+        List<String> skipped = new ArrayList<>();
         Map<String, Difference> bySymbol = new HashMap<>();
         Map<String, String> first = null;
         int changed = 0;
         CarryOver a = null;
         CarryOver b = null;
         for (Path file : files) {
-            SnapshotFile.Snapshot s = SnapshotFile.read(file);
-            Map<String, String> inForce = new LinkedHashMap<>(configured);
-            inForce.putAll(s.policy());
-            Map<String, String> overlaid = new LinkedHashMap<>(inForce);
+            Recording r;
+            try {
+                r = Recording.read(file, configured);
+            } catch (IllegalArgumentException e) {
+                skipped.add(file.getFileName() + ": " + e.getMessage());
+                continue;
+            }
+            Map<String, String> overlaid = new LinkedHashMap<>(r.variables());
             overlaid.putAll(candidate);
-            Policy pa = policy(inForce, "the policy recorded in " + file.getFileName());
             Policy pb = policy(overlaid, "the candidate over the policy recorded in " + file.getFileName());
             if (first == null) {
-                first = PolicyVariables.of(pa);
-                a = s.previous();
-                b = s.previous();
-            } else if (!first.equals(PolicyVariables.of(pa))) {
+                first = PolicyVariables.of(r.policy());
+                a = r.snapshot().previous();
+                b = a;
+            } else if (!first.equals(PolicyVariables.of(r.policy()))) {
                 changed++;
             }
+            SnapshotFile.Snapshot s = r.snapshot();
             CycleInputs in = InputCodec.decode(s.raw());
             CycleStep.Controls controls = new CycleStep.Controls(ControlHash.inForce(s.control(), configuredMode), s.scoped().controls());
-            CycleStep.Outcome oa = CycleStep.step(in, controls, settings.apply(pa), s.now(), a);
+            CycleStep.Outcome oa = CycleStep.step(in, controls, settings.apply(r.policy()), s.now(), a);
             CycleStep.Outcome ob = CycleStep.step(in, controls, settings.apply(pb), s.now(), b);
             a = oa.carriedOver();
             b = ob.carriedOver();
@@ -255,7 +263,18 @@ public final class WhatIf {
         List<Difference> largest = bySymbol.values().stream()
                 .sorted(Comparator.comparingDouble((Difference d) -> -Math.abs(d.differenceUsd())).thenComparing(Difference::symbol))
                 .limit(TOP).toList();
-        return new Result(moments, first == null ? Map.of() : first, candidate, changed, largest);
+        return new Result(moments, first == null ? Map.of() : first, candidate, changed, largest, skipped);
+    }
+
+    /** A recording read, with its policy in force (its own variables over the configured ones). */
+    private record Recording(SnapshotFile.Snapshot snapshot, Map<String, String> variables, Policy policy) {
+        /** @throws IllegalArgumentException the file cannot be read, or its policy is invalid */
+        static Recording read(Path file, Map<String, String> configured) {
+            SnapshotFile.Snapshot s = SnapshotFile.read(file);
+            Map<String, String> variables = new LinkedHashMap<>(configured);
+            variables.putAll(s.policy());
+            return new Recording(s, variables, WhatIf.policy(variables, "the policy recorded in it"));
+        }
     }
 
     private static Policy policy(Map<String, String> variables, String what) {

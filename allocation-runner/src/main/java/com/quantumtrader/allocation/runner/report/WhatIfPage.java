@@ -60,6 +60,10 @@ public final class WhatIfPage {
                 .append(esc(BuildInfo.CURRENT.toString())).append(".</p>\n");
         sb.append("<p id=\"summary\" class=\"summary\">").append(esc(result.summary().map(WhatIf.Summary::line)
                 .orElse("No recording was computed under both policies: nothing to compare."))).append("</p>\n");
+        if (!result.skipped().isEmpty()) {
+            sb.append("<p class=\"note\" id=\"skipped\">").append(result.skipped().size()).append(" recordings could not be read and are"
+                    + " not replayed: ").append(esc(String.join("; ", result.skipped()))).append("</p>\n");
+        }
         policies(sb);
         sb.append("<h2>Mode, drawdown zone under each policy, and regime</h2>\n");
         bands(sb);
