@@ -116,7 +116,12 @@ final class WhatIfCommand implements Callable<Integer> {
      * candidate's together), naming the variable.
      */
     static Map<String, String> candidate(Path file) {
-        Map<String, String> vars = EnvFile.read(file);
+        Map<String, String> vars;
+        try {
+            vars = EnvFile.read(file);
+        } catch (com.quantumtrader.allocation.runner.config.ConfigException e) { // the parser names --env-file, its usual caller
+            throw new IllegalArgumentException("--policy: " + e.getMessage().replaceFirst("^--env-file: ", ""), e);
+        }
         if (vars.isEmpty()) {
             throw new IllegalArgumentException("--policy: " + file + " sets no policy variable (one per line, e.g. MAX_GROSS_PCT=0.8)");
         }
@@ -177,7 +182,7 @@ final class WhatIfCommand implements Callable<Integer> {
         ArrayNode moments = root.putArray("moments");
         for (WhatIf.Moment m : r.moments()) {
             ObjectNode o = moments.addObject().put("at", m.at().getEpochSecond()).put("mode", m.market().mode().wireName())
-                    .put("regime", m.market().regime()).put("equity_usd", m.market().equityUsd()).put("drawdown", m.market().drawdown())
+                    .put("regime", m.market().regime().name()).put("equity_usd", m.market().equityUsd()).put("drawdown", m.market().drawdown())
                     .put("budget_usd", m.market().budgetUsd());
             side(o.putObject("in_force"), m.inForce());
             side(o.putObject("candidate"), m.candidate());
@@ -194,7 +199,7 @@ final class WhatIfCommand implements Callable<Integer> {
     }
 
     private static void side(ObjectNode o, WhatIf.Side s) {
-        o.put("outcome", s.outcome()).put("book_usd", s.bookUsd()).put("zone", s.zone());
+        o.put("outcome", s.outcome()).put("book_usd", s.bookUsd()).put("zone", s.zone().map(Enum::name).orElse(""));
         ObjectNode caps = o.putObject("caps");
         for (CapKind k : CapKind.values()) {
             caps.put(k.wireName(), s.caps().getOrDefault(k, 0));

@@ -253,10 +253,7 @@ public final class ReportPage {
      */
     static String madeBy(TargetHash t) {
         if (t.cap() != CapKind.NONE) {
-            return switch (t.cap()) {
-                case SYMBOL, CLUSTER, GROSS -> t.cap().wireName() + " cap";
-                default -> t.cap().wireName();
-            };
+            return step(t.cap());
         }
         List<String> factors = new ArrayList<>();
         if (t.regimeFactor() != 1) {
@@ -272,6 +269,14 @@ public final class ReportPage {
             factors.add("performance x" + factor(t.performanceFactor()));
         }
         return factors.isEmpty() ? "no step" : String.join(", ", factors);
+    }
+
+    /** A cap kind named as a step, as both pages name it: {@code symbol cap}, {@code gross cap}, {@code ramp}, {@code halt}, ... */
+    static String step(CapKind cap) {
+        return switch (cap) {
+            case SYMBOL, CLUSTER, GROSS -> cap.wireName() + " cap";
+            default -> cap.wireName();
+        };
     }
 
     /** A factor to four decimals, without trailing zeros: 1.2, 0.7, 0.8571. */

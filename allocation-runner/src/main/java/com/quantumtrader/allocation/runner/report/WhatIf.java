@@ -6,9 +6,12 @@ import com.quantumtrader.allocation.core.CycleInputs;
 import com.quantumtrader.allocation.core.CycleResult;
 import com.quantumtrader.allocation.core.CycleStep;
 import com.quantumtrader.allocation.core.Decision;
+import com.quantumtrader.allocation.core.DrawdownZone;
 import com.quantumtrader.allocation.core.Mode;
 import com.quantumtrader.allocation.core.Policy;
 import com.quantumtrader.allocation.core.PolicyVariables;
+import com.quantumtrader.allocation.core.Regime;
+import com.quantumtrader.allocation.core.SkipReason;
 import com.quantumtrader.allocation.redis.wire.ControlHash;
 import com.quantumtrader.allocation.redis.wire.InputCodec;
 import java.io.IOException;
@@ -49,27 +52,32 @@ public final class WhatIf {
     /**
      * One side of a moment.
      *
-     * @param outcome {@code computed}, or the reason the cycle was skipped (then the book is 0 and nothing is capped)
+     * @param skipped why the cycle computed nothing (then the book is 0 and nothing is capped); empty when it computed
      * @param zone    the drawdown zone in force after the step; empty when skipped
      * @param caps    how many symbols each cap kind lowered last
      */
-    public record Side(String outcome, double bookUsd, String zone, Map<CapKind, Integer> caps) {
+    public record Side(Optional<SkipReason> skipped, double bookUsd, Optional<DrawdownZone> zone, Map<CapKind, Integer> caps) {
         public Side {
-            Objects.requireNonNull(outcome, "outcome");
+            Objects.requireNonNull(skipped, "skipped");
             Objects.requireNonNull(zone, "zone");
-            caps = java.util.Collections.unmodifiableMap(new EnumMap<>(caps.isEmpty() ? new EnumMap<>(CapKind.class) : caps));
+            caps = Map.copyOf(caps);
         }
 
         public boolean computed() {
-            return outcome.equals("computed");
+            return skipped.isEmpty();
+        }
+
+        /** {@code computed}, or the skip reason's wire name. */
+        public String outcome() {
+            return skipped.map(SkipReason::wireName).orElse("computed");
         }
     }
 
     /**
-     * What both sides saw at one recording: the portfolio (0 when it had none), the regime, the mode in force and the
-     * budgets' total.
+     * What both sides saw at one recording: the portfolio (0 when it had none), the regime ({@code UNKNOWN} when none), the
+     * mode in force and the budgets' total.
      */
-    public record Market(double equityUsd, double drawdown, String regime, Mode mode, double budgetUsd) {
+    public record Market(double equityUsd, double drawdown, Regime regime, Mode mode, double budgetUsd) {
         public Market {
             Objects.requireNonNull(regime, "regime");
             Objects.requireNonNull(mode, "mode");
@@ -291,13 +299,13 @@ public final class WhatIf {
             budget += d.baseBudgetUsd();
         }
         Market market = new Market(in.portfolio().map(p -> p.equityUsd()).orElse(0.0), in.portfolio().map(p -> p.drawdown()).orElse(0.0),
-                in.regime().map(r -> r.regime().name()).orElse("UNKNOWN"), mode, budget);
+                in.regime().map(r -> r.regime()).orElse(Regime.UNKNOWN), mode, budget);
         return new Moment(at, market, side(a), side(b));
     }
 
     private static Side side(CycleResult r) {
         if (!(r instanceof CycleResult.Computed c)) {
-            return new Side(((CycleResult.Skipped) r).reason().name().toLowerCase(java.util.Locale.ROOT), 0, "", Map.of());
+            return new Side(Optional.of(((CycleResult.Skipped) r).reason()), 0, Optional.empty(), Map.of());
         }
         double book = 0;
         Map<CapKind, Integer> caps = new EnumMap<>(CapKind.class);
@@ -305,7 +313,7 @@ public final class WhatIf {
             book += d.targetUsd();
             caps.merge(d.cap(), 1, Integer::sum);
         }
-        return new Side("computed", book, c.context().drawdownZone().name(), caps);
+        return new Side(Optional.empty(), book, Optional.of(c.context().drawdownZone()), caps);
     }
 
     /** Keeps, per symbol, its largest difference so far (the first moment of equals). */
@@ -350,9 +358,7 @@ public final class WhatIf {
         }
         Decision lower = candidate.targetUsd() < inForce.targetUsd() ? candidate : inForce;
         Decision higher = lower == candidate ? inForce : candidate;
-        CapKind cap = lower.cap() != CapKind.NONE ? lower.cap() : higher.cap();
-        return cap.wireName() + (cap == CapKind.NONE || cap == CapKind.HALT || cap == CapKind.REDUCE || cap == CapKind.SCALE
-                || cap == CapKind.RAMP ? "" : " cap");
+        return ReportPage.step(lower.cap() != CapKind.NONE ? lower.cap() : higher.cap());
     }
 
     private static boolean differs(double x, double y) {

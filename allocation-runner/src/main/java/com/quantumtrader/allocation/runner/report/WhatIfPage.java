@@ -105,9 +105,9 @@ public final class WhatIfPage {
             WhatIf.Moment m = result.moments().get(i);
             int b = bucketOf[i];
             rows[0][b] = m.market().mode().wireName();
-            rows[1][b] = m.inForce().zone().isEmpty() ? null : m.inForce().zone();
-            rows[2][b] = m.candidate().zone().isEmpty() ? null : m.candidate().zone();
-            rows[3][b] = m.market().regime();
+            rows[1][b] = m.inForce().zone().map(Enum::name).orElse(null);
+            rows[2][b] = m.candidate().zone().map(Enum::name).orElse(null);
+            rows[3][b] = m.market().regime().name();
         }
         sb.append("<svg id=\"timeline\" class=\"chart\" viewBox=\"0 0 ").append(ReportChart.W).append(" 170\" role=\"img\">");
         charts.bandRows(sb, new String[] {"mode", "zone now", "zone cand.", "regime"}, rows);
